@@ -1,0 +1,39 @@
+// Names as text: the comparison key used to match a pupil to the roster (product.md §3) and the
+// username part built from a roster name (product.md §2).
+//
+// Both run the same pipeline: any script transliterated to Latin then ASCII with ICU
+// ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" -> "wangfang"), lower-cased,
+// then every character outside [a-z0-9] (key) or [a-z] (username part) dropped.
+//
+// Thread safety: every function here may be called from any number of threads at once. Plain
+// ASCII input never reaches ICU; other input uses a transliterator private to the calling
+// thread, cloned once per thread from a prototype built once per process.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace inscrire {
+
+// Longest name accepted, in characters (code points).
+inline constexpr std::size_t kMaxNameLength = 255;
+
+// The comparison key of a name: [a-z0-9]*, possibly empty ("---" has an empty key).
+// Throws Error(INVALID_UTF8) for invalid UTF-8.
+std::string comparison_key(std::string_view name);
+
+// The username part of a name: [a-z]*, possibly empty. Throws Error(INVALID_UTF8).
+std::string username_part(std::string_view name);
+
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+// Checks a name typed by a pupil or read from a roster. Throws Error with INVALID_UTF8,
+// NAME_REQUIRED (empty or blank), NAME_TOO_LONG, or INVALID_NAME_CHARACTERS (control
+// characters, NUL, U+FFFD).
+void validate_name(std::string_view name);
+
+// `text` without leading and trailing ASCII white space.
+std::string_view trim(std::string_view text) noexcept;
+
+}  // namespace inscrire

@@ -1,0 +1,54 @@
+// What every CLI command shares: its context, its reply and how usage errors are reported.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "inscrire/error.hpp"
+#include "json.hpp"
+
+namespace inscrire::cli {
+
+struct Context {
+  Language language = Language::French;
+  bool json = false;
+  std::filesystem::path database = "inscrire.db";
+  std::istream* input = nullptr;  // passwords are read from here, never from argv
+  std::ostream* error_stream = nullptr;
+};
+
+// A command's answer: JSON fields for --json, and the same facts as text for people.
+struct Reply {
+  Json fields = Json::object();
+  std::string text;
+};
+
+// Thrown for a malformed command line (exit status 2).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Arguments = std::vector<std::string>;
+using CommandHandler = std::function<Reply(Context&, const Arguments&)>;
+
+// Pops the next positional argument, or throws UsageError naming it.
+std::string take(Arguments& args, const char* what);
+// Removes "--name VALUE" from args and returns VALUE.
+std::optional<std::string> take_option(Arguments& args, const std::string& name);
+// Removes "--name" from args and returns whether it was there.
+bool take_flag(Arguments& args, const std::string& name);
+// Throws UsageError if arguments are left over.
+void expect_no_more(const Arguments& args);
+
+// Commands, grouped by file.
+Reply command_username(Context&, const Arguments&);
+Reply command_normalize(Context&, const Arguments&);
+Reply command_demo(Context&, const Arguments&);
+
+}  // namespace inscrire::cli
