@@ -2,6 +2,7 @@
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -77,6 +78,16 @@ bool is_real_date(int year, int month, int day) {
 BirthDate BirthDate::today() {
   const auto now = boost::gregorian::day_clock::local_day();
   return BirthDate(now.year(), now.month(), now.day());
+}
+
+BirthDate BirthDate::from_trusted_iso(std::string_view iso) noexcept {
+  auto rest = iso;
+  const auto year = read_number(rest, 4, 4);
+  rest.remove_prefix(std::min<std::size_t>(1, rest.size()));
+  const auto month = read_number(rest, 2, 2);
+  rest.remove_prefix(std::min<std::size_t>(1, rest.size()));
+  const auto day = read_number(rest, 2, 2);
+  return BirthDate(year.value_or(1900), month.value_or(1), day.value_or(1));
 }
 
 BirthDate BirthDate::from_ymd(int year, int month, int day) {

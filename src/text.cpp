@@ -15,12 +15,20 @@ namespace {
 
 // NFKC folds full-width and compatibility letters; Any-Latin romanises every script ICU knows;
 // Latin-ASCII turns what is left into ASCII (ß -> ss, œ -> oe, ø -> o, ı -> i, tone marks dropped).
-constexpr const char* kTransliteratorId = "NFKC; Any-Latin; Latin-ASCII; Any-Lower";
+// Latin-ASCII has no ASCII form for a few letters of living Latin alphabets (Azerbaijani ə,
+// West African ɔ and ɑ, Berber ɣ, ezh ʒ) and would silently drop them ("Əliyev" -> "liyev"):
+// the rules after Any-Lower spell them the usual way.
+constexpr const char* kTransliteratorRules =
+    "::NFKC; ::Any-Latin; ::Latin-ASCII; ::Any-Lower;"
+    "\u0259 > e; \u01DD > e; \u0254 > o; \u0263 > gh; \u0292 > z; \u01EF > z;"
+    "\u0251 > a; \u0269 > i;";
 
 std::unique_ptr<icu::Transliterator> build_prototype() {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Transliterator> prototype(icu::Transliterator::createInstance(
-      icu::UnicodeString::fromUTF8(kTransliteratorId), UTRANS_FORWARD, status));
+  UParseError parse_error{};
+  std::unique_ptr<icu::Transliterator> prototype(icu::Transliterator::createFromRules(
+      icu::UnicodeString::fromUTF8("inscrire-names"),
+      icu::UnicodeString::fromUTF8(kTransliteratorRules), UTRANS_FORWARD, parse_error, status));
   if (U_FAILURE(status) || !prototype) {
     throw Error(ErrorCode::INTERNAL_ERROR, "ICU transliterator unavailable");
   }

@@ -83,6 +83,26 @@ void TakenSuffixes::insert(int suffix) noexcept {
   word |= bit;
 }
 
+std::string TakenSuffixes::to_bytes() const {
+  std::string bytes(words_.size() * sizeof(std::uint64_t), '\0');
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    for (std::size_t b = 0; b < sizeof(std::uint64_t); ++b) {
+      bytes[w * sizeof(std::uint64_t) + b] = static_cast<char>((words_[w] >> (8 * b)) & 0xff);
+    }
+  }
+  return bytes;
+}
+
+TakenSuffixes TakenSuffixes::from_bytes(std::string_view bytes) {
+  TakenSuffixes taken;
+  const auto usable = std::min(bytes.size(), taken.words_.size() * sizeof(std::uint64_t));
+  for (std::size_t i = 0; i < usable; ++i) {
+    taken.words_[i / 8] |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * (i % 8));
+  }
+  for (const auto word : taken.words_) taken.count_ += std::popcount(word);
+  return taken;
+}
+
 int TakenSuffixes::nth_free(int index) const {
   // Count free suffixes a word at a time with popcount, then finish inside the word.
   for (std::size_t w = 0; w < words_.size(); ++w) {

@@ -20,6 +20,8 @@ class BirthDate {
   // Validates a date given as numbers, with the same codes as parse.
   static BirthDate from_ymd(int year, int month, int day);
   static BirthDate from_ymd(int year, int month, int day, BirthDate today);
+  // A date read back from storage, validated when it was written: "YYYY-MM-DD", unchecked.
+  static BirthDate from_trusted_iso(std::string_view iso) noexcept;
   // Today's date on the local calendar.
   static BirthDate today();
 

@@ -39,13 +39,16 @@ inline constexpr std::size_t kSkipReasonCount = 3;
 std::string_view skip_reason_name(SkipReason reason) noexcept;  // "left", "no_ine", "no_division"
 
 // One problem found in a file. `ine` (XML) or `line` (CSV, header = 1) says where; `field`
-// names the element or column; `pupil_id` is the ELEVE_ID when the INE is missing.
+// names the element or column; `pupil_id` is the ELEVE_ID when the INE is missing; `detail`
+// says more when the code alone cannot (the parser's message for INVALID_FILE, the value
+// refused), in English, never a secret.
 struct RosterError {
   ErrorCode code;
   std::string ine;
   std::string pupil_id;
   int line = 0;
   std::string field;
+  std::string detail;
 };
 
 struct ParsedRoster {

@@ -58,6 +58,10 @@ class TakenSuffixes {
   bool full() const noexcept { return count_ == kSuffixCount; }
   // The index-th free suffix in increasing order, index < kSuffixCount - count().
   int nth_free(int index) const;
+  // The bitmap as little-endian bytes, for storage, and back (a short or empty input reads as
+  // zero bits).
+  std::string to_bytes() const;
+  static TakenSuffixes from_bytes(std::string_view bytes);
 
  private:
   static constexpr int kWordBits = 64;

@@ -34,6 +34,20 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A refused operation that still has facts to give (an import report, a change token): exit
+// status 1, the error code, and these fields.
+class Refusal : public Error {
+ public:
+  Refusal(const Error& error, Json fields, std::string text)
+      : Error(error), fields_(std::move(fields)), text_(std::move(text)) {}
+  const Json& fields() const noexcept { return fields_; }
+  const std::string& text() const noexcept { return text_; }
+
+ private:
+  Json fields_;
+  std::string text_;
+};
+
 using Arguments = std::vector<std::string>;
 using CommandHandler = std::function<Reply(Context&, const Arguments&)>;
 
@@ -50,5 +64,20 @@ void expect_no_more(const Arguments& args);
 Reply command_username(Context&, const Arguments&);
 Reply command_normalize(Context&, const Arguments&);
 Reply command_demo(Context&, const Arguments&);
+Reply command_org(Context&, const Arguments&);
+Reply command_import(Context&, const Arguments&);
+Reply command_learners(Context&, const Arguments&);
+Reply command_campaign(Context&, const Arguments&);
+Reply command_match(Context&, const Arguments&);
+Reply command_register(Context&, const Arguments&);
+Reply command_login(Context&, const Arguments&);
+Reply command_join(Context&, const Arguments&);
+Reply command_password(Context&, const Arguments&);
+Reply command_unblock(Context&, const Arguments&);
+Reply command_credentials(Context&, const Arguments&);
+Reply command_not_joined(Context&, const Arguments&);
+Reply command_sheet(Context&, const Arguments&);
+Reply command_anonymize(Context&, const Arguments&);
+Reply command_export_learner(Context&, const Arguments&);
 
 }  // namespace inscrire::cli

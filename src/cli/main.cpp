@@ -10,8 +10,26 @@ namespace {
 constexpr const char* kUsage = R"(usage: inscrire [--db FILE] [--lang fr|en] [--json] COMMAND [ARGS]
 
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
+  org add UAI NAME | org list
+  import [--dry-run] UAI FILE          SIECLE XML (zipped or not) or CSV; report on stdout
+  learners UAI [--division D] [--all]
+  campaign create UAI NAME [--division D] [--target-profile P]
+  campaign list UAI | campaign archive CODE
+  match [--client-key K] CODE FIRST LAST DD/MM/YYYY
+  register [--client-key K] CODE FIRST LAST DD/MM/YYYY   password on standard input
+  login USERNAME                       password on standard input
+  join CODE USERNAME                   an existing account joins a campaign; password on stdin
+  password change USERNAME             old then new password on standard input, one per line
+  password change --token              change token then new password on standard input
+  password reset UAI USERNAME | unblock UAI USERNAME
+  credentials UAI DIVISION             CSV of usernames and temporary passwords on stdout
+  not-joined CODE
+  sheet CODE                           printable HTML instructions for the class
+  anonymize UAI INE | export-learner UAI INE
   username FIRST LAST DD/MM/YYYY       the base username, no database needed
   normalize TEXT                       the comparison key of a name, no database needed
+
+The database is ./inscrire.db unless --db says otherwise.
 
 Exit status: 0 success, 1 refused operation (the error code is printed), 2 usage error.
 )";
@@ -19,6 +37,21 @@ Exit status: 0 success, 1 refused operation (the error code is printed), 2 usage
 const std::map<std::string, CommandHandler>& commands() {
   static const std::map<std::string, CommandHandler> table{
       {"demo", command_demo},
+      {"org", command_org},
+      {"import", command_import},
+      {"learners", command_learners},
+      {"campaign", command_campaign},
+      {"match", command_match},
+      {"register", command_register},
+      {"login", command_login},
+      {"join", command_join},
+      {"password", command_password},
+      {"unblock", command_unblock},
+      {"credentials", command_credentials},
+      {"not-joined", command_not_joined},
+      {"sheet", command_sheet},
+      {"anonymize", command_anonymize},
+      {"export-learner", command_export_learner},
       {"username", command_username},
       {"normalize", command_normalize},
   };
@@ -77,6 +110,17 @@ int run(Arguments args) {
       std::cout << reply.text;
     }
     return 0;
+  } catch (const Refusal& refusal) {
+    if (context.json) {
+      std::cout << error_json(refusal.code(), refusal.message(context.language))
+                       .merge(refusal.fields())
+                       .dump()
+                << "\n";
+    } else {
+      std::cout << refusal.text();
+      std::cerr << code_name(refusal.code()) << ": " << refusal.message(context.language) << "\n";
+    }
+    return 1;
   } catch (const UsageError& e) {
     std::cerr << "inscrire: " << e.what() << "\n\n" << kUsage;
     return 2;

@@ -9,7 +9,12 @@
 #include <variant>
 #include <vector>
 
-namespace inscrire::cli {
+namespace inscrire {
+
+// Text that already is JSON, embedded as is.
+struct RawJson {
+  std::string text;
+};
 
 class Json {
  public:
@@ -26,6 +31,7 @@ class Json {
   Json(const char* value) : value_(std::string(value)) {}
   Json(Object value) : value_(std::move(value)) {}
   Json(Array value) : value_(std::move(value)) {}
+  Json(RawJson value) : value_(std::move(value)) {}
 
   static Json object() { return Json(Object{}); }
   static Json array() { return Json(Array{}); }
@@ -41,10 +47,10 @@ class Json {
 
  private:
   void write(std::string& out) const;
-  std::variant<std::nullptr_t, bool, std::int64_t, std::string, Object, Array> value_;
+  std::variant<std::nullptr_t, bool, std::int64_t, std::string, Object, Array, RawJson> value_;
 };
 
 // `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 
-}  // namespace inscrire::cli
+}  // namespace inscrire

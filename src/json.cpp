@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdio>
 
-namespace inscrire::cli {
+namespace inscrire {
 
 Json& Json::set(std::string key, Json value) {
   auto& fields = std::get<Object>(value_);
@@ -40,6 +40,7 @@ void Json::write(std::string& out) const {
     void operator()(bool value) const { out += value ? "true" : "false"; }
     void operator()(std::int64_t value) const { out += std::to_string(value); }
     void operator()(const std::string& value) const { out += json_quote(value); }
+    void operator()(const RawJson& value) const { out += value.text; }
     void operator()(const Object& fields) const {
       out += '{';
       for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -85,4 +86,4 @@ std::string json_quote(std::string_view text) {
   return out;
 }
 
-}  // namespace inscrire::cli
+}  // namespace inscrire

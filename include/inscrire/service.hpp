@@ -1,0 +1,253 @@
+// The use cases of interfaces.md, over one database. This is the library's C++ entry point:
+//
+//   auto service = inscrire::Service::open("school.db");
+//   service.create_organization("0751234A", "Collège Victor Hugo");
+//   service.import_roster("0751234A", "ElevesSansAdresses.xml");
+//   auto campaign = service.create_campaign("0751234A", "Pix 5A", "5A");
+//   auto account = service.register_pupil(campaign.code, "Léa", "Martin", "12/05/2013", password);
+//
+// Every operation is one transaction; refused operations throw Error with a stable code and
+// leave the database as it was. Expected outcomes of matching are results (MatchReport).
+//
+// Thread safety: a Service may be shared by any number of threads. Database work serialises
+// on the service's connection; password hashing, the slow part, runs outside that lock (and is
+// bounded process-wide, see password.hpp). Several processes may open the same file.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inscrire/campaign.hpp"
+#include "inscrire/error.hpp"
+#include "inscrire/password.hpp"
+#include "inscrire/roster.hpp"
+#include "inscrire/store.hpp"
+#include "inscrire/username.hpp"
+
+namespace inscrire {
+
+std::string_view version() noexcept;
+
+struct ThrottleOptions {
+  int max_failures = 30;       // failed code look-ups or matches per client key...
+  int window_seconds = 300;    // ...within this sliding window
+};
+
+struct LoginPolicy {
+  int failures_per_block = 10;          // every 10th consecutive failure blocks...
+  int first_block_seconds = 120;        // ...for 2 minutes, doubled at each further threshold
+  int permanent_block_failures = 30;    // until an admin unblocks
+  int change_token_seconds = 3600;      // PASSWORD_CHANGE_REQUIRED token lifetime
+  int session_seconds = 8 * 3600;
+};
+
+struct ServiceOptions {
+  CollisionPolicy username_policy = CollisionPolicy::Random;
+  HashParameters hash_parameters;
+  bool refuse_weak_passwords = true;  // personal information and common passwords
+  int busy_timeout_ms = 10000;
+  ThrottleOptions throttle;
+  LoginPolicy login;
+  // Unix seconds; replace to control time in tests.
+  std::function<std::int64_t()> clock;
+};
+
+// A roster row as shown to admins.
+struct LearnerView {
+  std::string ine;
+  std::string first_name;
+  std::string second_name;
+  std::string third_name;
+  std::string last_name;
+  std::string usage_name;
+  BirthDate birthdate;
+  std::string division;
+  bool disabled = false;
+  std::optional<std::string> username;  // the linked account
+};
+
+struct ImportOptions {
+  bool dry_run = false;  // validate and report, write nothing
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
+struct ImportReport {
+  int created = 0;
+  int updated = 0;
+  int disabled = 0;
+  int reenabled = 0;
+  int linked = 0;  // rows given an existing account automatically
+  std::array<int, kSkipReasonCount> skipped{};
+  std::vector<RosterError> errors;
+  bool dry_run = false;
+};
+
+// Thrown when a roster file is refused: the code is that of the first error; the report lists
+// every error. Nothing was written.
+class ImportRefused : public Error {
+ public:
+  explicit ImportRefused(ImportReport report);
+  const ImportReport& report() const noexcept { return report_; }
+
+ private:
+  ImportReport report_;
+};
+
+enum class MatchStatus {
+  Matched,
+  NoLearnerForBirthdate,
+  NoNameMatch,
+  Ambiguous,
+  LearnerAlreadyLinked,        // masked_username says which account
+  LearnerHasAccountElsewhere,  // the same INE has an account in another school
+};
+
+struct MatchReport {
+  MatchStatus status = MatchStatus::NoNameMatch;
+  std::optional<LearnerView> learner;  // when a learner was found
+  std::string username;                // the username registration would give (Matched)
+  std::string masked_username;         // "j***.h***2" for the two linked cases
+  // The stable code of a status that refuses registration; nullopt for Matched.
+  std::optional<ErrorCode> error() const noexcept;
+};
+
+struct Registration {
+  std::string username;
+  LearnerView learner;
+  Campaign campaign;
+  std::string participation_status;  // "STARTED"
+};
+
+enum class LoginStatus { Success, PasswordChangeRequired };
+
+struct LoginResult {
+  LoginStatus status = LoginStatus::Success;
+  std::string username;
+  std::string session_token;  // Success: an opaque token for join_campaign
+  std::string change_token;   // PasswordChangeRequired: one-time, valid one hour
+};
+
+// A refused login. For INVALID_CREDENTIALS, remaining_attempts is set when 10 or fewer remain
+// before the next block; for ACCOUNT_TEMPORARILY_BLOCKED, retry_after_seconds says how long.
+class LoginError : public Error {
+ public:
+  LoginError(ErrorCode code, std::optional<int> remaining_attempts, std::int64_t retry_after);
+  std::optional<int> remaining_attempts() const noexcept { return remaining_attempts_; }
+  std::int64_t retry_after_seconds() const noexcept { return retry_after_; }
+
+ private:
+  std::optional<int> remaining_attempts_;
+  std::int64_t retry_after_;
+};
+
+// A registration refused by matching (NO_LEARNER_FOR_BIRTHDATE, NO_NAME_MATCH, AMBIGUOUS_MATCH,
+// LEARNER_ALREADY_LINKED, LEARNER_HAS_ACCOUNT_ELSEWHERE), with the masked username of the
+// existing account for the last two ("j***.h***2"), so the pupil can log in instead.
+class MatchRefused : public Error {
+ public:
+  MatchRefused(ErrorCode code, std::string masked_username);
+  const std::string& masked_username() const noexcept { return masked_username_; }
+
+ private:
+  std::string masked_username_;
+};
+
+// TOO_MANY_ATTEMPTS, with the delay after which the client key may try again.
+class ThrottledError : public Error {
+ public:
+  explicit ThrottledError(std::int64_t retry_after);
+  std::int64_t retry_after_seconds() const noexcept { return retry_after_; }
+
+ private:
+  std::int64_t retry_after_;
+};
+
+struct Credential {
+  std::string division;
+  std::string last_name;
+  std::string first_name;
+  std::string username;
+  std::string temporary_password;
+};
+
+struct Credentials {
+  std::vector<Credential> rows;
+  // "Classe;Nom;Prénom;Identifiant;Mot de passe" in UTF-8 with a BOM (spreadsheets need it).
+  std::string csv() const;
+};
+
+class Service {
+ public:
+  // Opens or creates the database file and migrates its schema.
+  static Service open(const std::filesystem::path& path, ServiceOptions options = {});
+  Service(std::unique_ptr<Store> store, ServiceOptions options);
+  Service(Service&&) noexcept;
+  Service& operator=(Service&&) noexcept;
+  ~Service();
+
+  Organization create_organization(std::string_view uai, std::string_view name);
+  std::vector<Organization> organizations();
+
+  // Imports a SIECLE XML (zipped or not) or CSV roster: one transaction, or nothing.
+  ImportReport import_roster(std::string_view uai, const std::filesystem::path& file,
+                             const ImportOptions& options = {});
+  std::vector<LearnerView> learners(std::string_view uai,
+                                    const std::optional<std::string>& division = std::nullopt,
+                                    bool include_disabled = false);
+
+  Campaign create_campaign(std::string_view uai, std::string_view name,
+                           const std::optional<std::string>& division = std::nullopt,
+                           const std::optional<std::string>& target_profile = std::nullopt);
+  // Looks a code up as a pupil types it (case, spaces and hyphens ignored). Throws
+  // CAMPAIGN_NOT_FOUND, CAMPAIGN_ARCHIVED or CAMPAIGN_DELETED.
+  Campaign find_campaign(std::string_view code, std::string_view client_key = {});
+  std::vector<Campaign> campaigns(std::string_view uai);
+  Campaign archive_campaign(std::string_view code);
+
+  // The pupil's step 4 as a dry run: who they are on the roster and the username they would
+  // get. Writes nothing but the throttling counters of `client_key`.
+  MatchReport match(std::string_view code, std::string_view first_name,
+                    std::string_view last_name, std::string_view birthdate,
+                    std::string_view client_key = {});
+  // Creates the account, links it and starts the participation, atomically. (`register` is a
+  // C++ keyword, hence the name.)
+  Registration register_pupil(std::string_view code, std::string_view first_name,
+                              std::string_view last_name, std::string_view birthdate,
+                              std::string_view password, std::string_view client_key = {});
+
+  LoginResult login(std::string_view username, std::string_view password);
+  void change_password(std::string_view username, std::string_view old_password,
+                       std::string_view new_password);
+  void change_password_with_token(std::string_view change_token, std::string_view new_password);
+  // An existing account (identified by a session token from login) joins another campaign.
+  Registration join_campaign(std::string_view session_token, std::string_view code);
+
+  // Enabled learners of the campaign's division (or school) with no participation in it.
+  std::vector<LearnerView> not_joined(std::string_view code);
+
+  // Admin operations; `actor` names the admin in the audit trail.
+  std::string reset_password(std::string_view uai, std::string_view username,
+                             std::string_view actor = "admin");
+  void unblock(std::string_view uai, std::string_view username, std::string_view actor = "admin");
+  Credentials generate_credentials(std::string_view uai, std::string_view division,
+                                   std::string_view actor = "admin");
+  void anonymize_learner(std::string_view uai, std::string_view ine,
+                         std::string_view actor = "admin");
+  // Everything held on one learner, as a JSON document.
+  std::string export_learner(std::string_view uai, std::string_view ine,
+                             std::string_view actor = "admin");
+
+  struct State;  // implementation detail (src/service_state.hpp)
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace inscrire

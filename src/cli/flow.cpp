@@ -1,0 +1,352 @@
+// The database commands: schools, rosters, campaigns, the pupil flow and account admin.
+#include <unistd.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "command.hpp"
+#include "inscrire/service.hpp"
+#include "inscrire/text.hpp"
+#include "render.hpp"
+
+namespace inscrire::cli {
+namespace {
+
+Service open_service(const Context& context) { return Service::open(context.database); }
+
+// One secret per line from standard input (never from argv, where `ps` shows it).
+std::string read_secret(Context& context, const char* what) {
+  std::string line;
+  if (!std::getline(*context.input, line)) {
+    throw UsageError(std::string("expected ") + what + " on standard input");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// Draws a progress bar on a terminal's stderr for files worth waiting for.
+std::function<void(std::uint64_t, std::uint64_t)> progress_bar(const Context& context) {
+  if (context.json || !isatty(STDERR_FILENO)) return {};
+  return [stream = context.error_stream](std::uint64_t done, std::uint64_t total) {
+    if (total < (4u << 20)) return;
+    const auto percent = total == 0 ? 100 : done * 100 / total;
+    *stream << "\rimport: [" << std::string(percent / 5, '#') << std::string(20 - percent / 5, ' ')
+            << "] " << percent << "%" << (done >= total ? "\n" : "") << std::flush;
+  };
+}
+
+Reply organization_add(Context& context, Arguments args) {
+  const auto uai = take(args, "UAI");
+  const auto name = take(args, "NAME");
+  expect_no_more(args);
+  const auto organization = open_service(context).create_organization(uai, name);
+  Reply reply;
+  reply.fields.set("uai", organization.uai).set("name", organization.name);
+  reply.text = "school " + organization.uai + " (" + organization.name + ") created\n";
+  return reply;
+}
+
+}  // namespace
+
+Reply command_org(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "org action (add)");
+  if (action == "add") return organization_add(context, args);
+  if (action == "list") {
+    expect_no_more(args);
+    Reply reply;
+    auto list = Json::array();
+    for (const auto& organization : open_service(context).organizations()) {
+      list.push(Json::object().set("uai", organization.uai).set("name", organization.name));
+      reply.text += organization.uai + "  " + organization.name + "\n";
+    }
+    reply.fields.set("organizations", list);
+    return reply;
+  }
+  throw UsageError("unknown org action: " + action);
+}
+
+Reply command_import(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const bool dry_run = take_flag(args, "--dry-run");
+  const auto uai = take(args, "UAI");
+  const auto file = take(args, "FILE");
+  expect_no_more(args);
+  ImportOptions options;
+  options.dry_run = dry_run;
+  options.progress = progress_bar(context);
+  try {
+    const auto report = open_service(context).import_roster(uai, file, options);
+    Reply reply;
+    reply.fields.set("report", report_json(report));
+    reply.text = report_text(report);
+    return reply;
+  } catch (const ImportRefused& refused) {
+    throw Refusal(refused, Json::object().set("report", report_json(refused.report())),
+                  report_text(refused.report()));
+  }
+}
+
+Reply command_learners(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto division = take_option(args, "--division");
+  const bool all = take_flag(args, "--all");
+  const auto uai = take(args, "UAI");
+  expect_no_more(args);
+  return learners_reply(open_service(context).learners(uai, division, all));
+}
+
+Reply command_campaign(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "campaign action (create, list, archive)");
+  auto service = open_service(context);
+  Reply reply;
+  if (action == "create") {
+    const auto division = take_option(args, "--division");
+    const auto profile = take_option(args, "--target-profile");
+    const auto uai = take(args, "UAI");
+    const auto name = take(args, "NAME");
+    expect_no_more(args);
+    const auto campaign = service.create_campaign(uai, name, division, profile);
+    reply.fields = campaign_json(campaign);
+    reply.text = "campaign \"" + campaign.name + "\" created, code " + campaign.code + "\n";
+  } else if (action == "list") {
+    const auto uai = take(args, "UAI");
+    expect_no_more(args);
+    auto list = Json::array();
+    for (const auto& campaign : service.campaigns(uai)) {
+      list.push(campaign_json(campaign));
+      reply.text += campaign.code + "  " + std::string(campaign_status_name(campaign.status)) +
+                    "  " + (campaign.division.empty() ? "-" : campaign.division) + "  " +
+                    campaign.name + "\n";
+    }
+    reply.fields.set("campaigns", list);
+  } else if (action == "archive") {
+    const auto code = take(args, "CODE");
+    expect_no_more(args);
+    const auto campaign = service.archive_campaign(code);
+    reply.fields = campaign_json(campaign);
+    reply.text = "campaign " + campaign.code + " archived\n";
+  } else {
+    throw UsageError("unknown campaign action: " + action);
+  }
+  return reply;
+}
+
+Reply command_match(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto client_key = take_option(args, "--client-key").value_or("");
+  const auto code = take(args, "CODE");
+  const auto first = take(args, "FIRST");
+  const auto last = take(args, "LAST");
+  const auto birthdate = take(args, "DD/MM/YYYY");
+  expect_no_more(args);
+  const auto report = open_service(context).match(code, first, last, birthdate, client_key);
+  Reply reply;
+  if (report.learner) reply.fields.set("learner", learner_json(*report.learner));
+  if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
+  if (const auto code_refused = report.error()) {
+    throw Refusal(Error(*code_refused, report.masked_username.empty()
+                                           ? std::string()
+                                           : "(" + report.masked_username + ")"),
+                  reply.fields, "");
+  }
+  reply.fields.set("username", report.username);
+  reply.text = "match: " + report.learner->first_name + " " + report.learner->last_name + " (" +
+               report.learner->division + "), username " + report.username + "\n";
+  return reply;
+}
+
+Reply command_register(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto client_key = take_option(args, "--client-key").value_or("");
+  const auto code = take(args, "CODE");
+  const auto first = take(args, "FIRST");
+  const auto last = take(args, "LAST");
+  const auto birthdate = take(args, "DD/MM/YYYY");
+  expect_no_more(args);
+  const auto password = read_secret(context, "the password");
+  const auto registration = [&] {
+    try {
+      return open_service(context).register_pupil(code, first, last, birthdate, password,
+                                                  client_key);
+    } catch (const MatchRefused& refused) {
+      auto fields = Json::object();
+      if (!refused.masked_username().empty()) {
+        fields.set("username_hint", refused.masked_username());
+      }
+      throw Refusal(refused, fields, "");
+    }
+  }();
+  Reply reply;
+  reply.fields.set("username", registration.username)
+      .set("code", registration.campaign.code)
+      .set("learner", learner_json(registration.learner))
+      .set("participation", registration.participation_status);
+  reply.text = "account created: " + registration.username + " (campaign " +
+               registration.campaign.code + " started)\n";
+  return reply;
+}
+
+Reply command_login(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto username = take(args, "USERNAME");
+  expect_no_more(args);
+  const auto password = read_secret(context, "the password");
+  try {
+    const auto result = open_service(context).login(username, password);
+    Reply reply;
+    reply.fields.set("username", result.username);
+    if (result.status == LoginStatus::PasswordChangeRequired) {
+      throw Refusal(Error(ErrorCode::PASSWORD_CHANGE_REQUIRED),
+                    Json::object().set("username", result.username)
+                        .set("change_token", result.change_token),
+                    "change token: " + result.change_token + "\n");
+    }
+    reply.fields.set("session_token", result.session_token);
+    reply.text = "logged in as " + result.username + "\n";
+    return reply;
+  } catch (const LoginError& refused) {
+    auto fields = Json::object();
+    if (refused.remaining_attempts()) fields.set("remaining_attempts", *refused.remaining_attempts());
+    if (refused.retry_after_seconds() > 0) {
+      fields.set("retry_after_seconds", refused.retry_after_seconds());
+    }
+    throw Refusal(refused, fields, "");
+  }
+}
+
+Reply command_join(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto code = take(args, "CODE");
+  const auto username = take(args, "USERNAME");
+  expect_no_more(args);
+  const auto password = read_secret(context, "the password");
+  auto service = open_service(context);
+  const auto session = service.login(username, password);
+  if (session.status == LoginStatus::PasswordChangeRequired) {
+    throw Error(ErrorCode::PASSWORD_CHANGE_REQUIRED);
+  }
+  const auto registration = service.join_campaign(session.session_token, code);
+  Reply reply;
+  reply.fields.set("username", registration.username)
+      .set("code", registration.campaign.code)
+      .set("learner", learner_json(registration.learner))
+      .set("participation", registration.participation_status);
+  reply.text = registration.username + " joined campaign " + registration.campaign.code + "\n";
+  return reply;
+}
+
+Reply command_password(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "password action (change, reset)");
+  auto service = open_service(context);
+  Reply reply;
+  if (action == "change") {
+    if (take_flag(args, "--token")) {
+      expect_no_more(args);
+      const auto token = read_secret(context, "the change token");
+      const auto password = read_secret(context, "the new password");
+      service.change_password_with_token(token, password);
+    } else {
+      const auto username = take(args, "USERNAME");
+      expect_no_more(args);
+      const auto old_password = read_secret(context, "the old password");
+      const auto new_password = read_secret(context, "the new password");
+      service.change_password(username, old_password, new_password);
+    }
+    reply.text = "password changed\n";
+  } else if (action == "reset") {
+    const auto uai = take(args, "UAI");
+    const auto username = take(args, "USERNAME");
+    expect_no_more(args);
+    const auto temporary = service.reset_password(uai, username);
+    reply.fields.set("username", trim(username)).set("temporary_password", temporary);
+    reply.text = "temporary password for " + std::string(trim(username)) + ": " + temporary +
+                 " (to change at next login)\n";
+  } else {
+    throw UsageError("unknown password action: " + action);
+  }
+  return reply;
+}
+
+Reply command_unblock(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto username = take(args, "USERNAME");
+  expect_no_more(args);
+  open_service(context).unblock(uai, username);
+  Reply reply;
+  reply.fields.set("username", trim(username));
+  reply.text = std::string(trim(username)) + " unblocked\n";
+  return reply;
+}
+
+Reply command_credentials(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto division = take(args, "DIVISION");
+  expect_no_more(args);
+  const auto credentials = open_service(context).generate_credentials(uai, division);
+  Reply reply;
+  auto rows = Json::array();
+  for (const auto& row : credentials.rows) {
+    rows.push(Json::object()
+                  .set("division", row.division)
+                  .set("last_name", row.last_name)
+                  .set("first_name", row.first_name)
+                  .set("username", row.username)
+                  .set("temporary_password", row.temporary_password));
+  }
+  reply.fields.set("credentials", rows).set("csv", credentials.csv());
+  reply.text = credentials.csv();
+  return reply;
+}
+
+Reply command_not_joined(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto code = take(args, "CODE");
+  expect_no_more(args);
+  return learners_reply(open_service(context).not_joined(code));
+}
+
+Reply command_sheet(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto code = take(args, "CODE");
+  expect_no_more(args);
+  auto service = open_service(context);
+  const auto campaign = service.find_campaign(code);
+  std::string school_name = campaign.uai;
+  for (const auto& organization : service.organizations()) {
+    if (organization.uai == campaign.uai) school_name = organization.name;
+  }
+  Reply reply;
+  reply.text = class_sheet_html(school_name, campaign);
+  reply.fields.set("code", campaign.code).set("html", reply.text);
+  return reply;
+}
+
+Reply command_anonymize(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto ine = take(args, "INE");
+  expect_no_more(args);
+  open_service(context).anonymize_learner(uai, ine);
+  Reply reply;
+  reply.text = "learner anonymised\n";
+  return reply;
+}
+
+Reply command_export_learner(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto ine = take(args, "INE");
+  expect_no_more(args);
+  const auto document = open_service(context).export_learner(uai, ine);
+  Reply reply;
+  reply.fields.set("export", RawJson{document});
+  reply.text = document + "\n";
+  return reply;
+}
+
+}  // namespace inscrire::cli

@@ -1,0 +1,167 @@
+#include "render.hpp"
+
+namespace inscrire::cli {
+namespace {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// "ABCDEF234" -> "ABCDEF 234": easier to copy from a board.
+std::string spaced_code(const std::string& code) {
+  return code.size() == 9 ? code.substr(0, 6) + " " + code.substr(6) : code;
+}
+
+}  // namespace
+
+Json learner_json(const LearnerView& learner) {
+  auto json = Json::object()
+                  .set("ine", learner.ine)
+                  .set("first_name", learner.first_name)
+                  .set("last_name", learner.last_name)
+                  .set("birthdate", learner.birthdate.iso())
+                  .set("division", learner.division);
+  if (!learner.usage_name.empty()) json.set("usage_name", learner.usage_name);
+  json.set("username", learner.username ? Json(*learner.username) : Json());
+  json.set("disabled", learner.disabled);
+  return json;
+}
+
+Json campaign_json(const Campaign& campaign) {
+  return Json::object()
+      .set("code", campaign.code)
+      .set("name", campaign.name)
+      .set("uai", campaign.uai)
+      .set("division", campaign.division.empty() ? Json() : Json(campaign.division))
+      .set("target_profile",
+           campaign.target_profile.empty() ? Json() : Json(campaign.target_profile))
+      .set("status", campaign_status_name(campaign.status));
+}
+
+Json report_json(const ImportReport& report) {
+  auto skipped = Json::object();
+  int skipped_total = 0;
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i) {
+    skipped.set(std::string(skip_reason_name(static_cast<SkipReason>(i))), report.skipped[i]);
+    skipped_total += report.skipped[i];
+  }
+  skipped.set("total", skipped_total);
+  auto errors = Json::array();
+  for (const auto& error : report.errors) {
+    auto entry = Json::object().set("code", code_name(error.code));
+    if (error.line > 0) entry.set("line", error.line);
+    if (!error.ine.empty()) entry.set("ine", error.ine);
+    if (!error.pupil_id.empty()) entry.set("pupil_id", error.pupil_id);
+    if (!error.field.empty()) entry.set("field", error.field);
+    errors.push(entry);
+  }
+  return Json::object()
+      .set("created", report.created)
+      .set("updated", report.updated)
+      .set("disabled", report.disabled)
+      .set("reenabled", report.reenabled)
+      .set("linked", report.linked)
+      .set("skipped", skipped)
+      .set("errors", errors)
+      .set("dry_run", report.dry_run);
+}
+
+std::string report_text(const ImportReport& report) {
+  std::string text;
+  if (!report.errors.empty()) {
+    text += std::to_string(report.errors.size()) + " error(s), nothing imported:\n";
+    for (const auto& error : report.errors) {
+      text += "  " + std::string(code_name(error.code));
+      if (error.line > 0) text += " line " + std::to_string(error.line);
+      if (!error.ine.empty()) text += " INE " + error.ine;
+      if (!error.pupil_id.empty()) text += " ELEVE_ID " + error.pupil_id;
+      if (!error.field.empty()) text += " field " + error.field;
+      text += "\n";
+    }
+    return text;
+  }
+  text += report.dry_run ? "dry run (nothing written): " : "imported: ";
+  text += std::to_string(report.created) + " created, " + std::to_string(report.updated) +
+          " updated, " + std::to_string(report.disabled) + " disabled, " +
+          std::to_string(report.reenabled) + " re-enabled, " + std::to_string(report.linked) +
+          " linked to an existing account\n";
+  text += "skipped: ";
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i) {
+    if (i > 0) text += ", ";
+    text += std::to_string(report.skipped[i]) + " " +
+            std::string(skip_reason_name(static_cast<SkipReason>(i)));
+  }
+  return text + "\n";
+}
+
+Reply learners_reply(const std::vector<LearnerView>& learners) {
+  Reply reply;
+  auto list = Json::array();
+  for (const auto& learner : learners) {
+    list.push(learner_json(learner));
+    reply.text += learner.division + "  " + learner.last_name + " " + learner.first_name + "  " +
+                  learner.birthdate.french() + "  " + learner.ine + "  " +
+                  learner.username.value_or("-") + (learner.disabled ? "  (disabled)" : "") +
+                  "\n";
+  }
+  reply.fields.set("learners", list).set("count", static_cast<int>(learners.size()));
+  reply.text += std::to_string(learners.size()) + " learner(s)\n";
+  return reply;
+}
+
+std::string class_sheet_html(const std::string& school_name, const Campaign& campaign) {
+  const auto school = html_escape(school_name);
+  const auto code = html_escape(spaced_code(campaign.code));
+  const auto title = html_escape(campaign.name);
+  const auto division = campaign.division.empty()
+                            ? std::string()
+                            : " &mdash; classe " + html_escape(campaign.division);
+  return R"(<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<title>Fiche élève &mdash; )" + title + R"(</title>
+<style>
+  body { font-family: sans-serif; max-width: 42em; margin: 2em auto; line-height: 1.5; }
+  .code { font-size: 2.4em; font-weight: bold; letter-spacing: .15em; text-align: center;
+          border: 3px solid #000; padding: .3em; margin: 1em 0; }
+  li { margin-bottom: .6em; }
+  .note { border-left: 4px solid #888; padding-left: 1em; color: #333; }
+  @media print { body { margin: 0; } }
+</style>
+</head>
+<body>
+<h1>Créer mon compte élève</h1>
+<p>)" + school + division + R"(<br>Campagne : )" + title + R"(</p>
+<p>Code de la campagne de ta classe :</p>
+<div class="code">)" + code + R"(</div>
+<ol>
+  <li>Saisis le code de la campagne ci-dessus (majuscules, espaces et tirets n'ont pas d'importance).</li>
+  <li>Renseigne ton prénom, ton nom et ta date de naissance (JJ/MM/AAAA), puis valide avec
+      «&nbsp;Je m'inscris&nbsp;».</li>
+  <li>Note bien ton identifiant, de la forme <strong>prénom.nomJJMM</strong>.</li>
+  <li>Choisis un mot de passe d'au moins 8 caractères, avec une majuscule, une minuscule et un
+      chiffre.</li>
+  <li>La campagne démarre aussitôt. Tu peux la terminer plus tard en te reconnectant avec ton
+      identifiant et ton mot de passe.</li>
+</ol>
+<p class="note">Mot de passe perdu ? N'importe quel administrateur de l'établissement peut le
+réinitialiser. Aucune adresse e-mail n'est demandée.</p>
+<p>Mon identifiant : ______________________________</p>
+</body>
+</html>
+)";
+}
+
+}  // namespace inscrire::cli

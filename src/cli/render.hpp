@@ -1,0 +1,21 @@
+// How the CLI shows the library's results, as JSON fields and as text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "inscrire/service.hpp"
+
+namespace inscrire::cli {
+
+Json learner_json(const LearnerView& learner);
+Json campaign_json(const Campaign& campaign);
+Json report_json(const ImportReport& report);
+std::string report_text(const ImportReport& report);
+// {"learners": [...]} and one line per learner.
+Reply learners_reply(const std::vector<LearnerView>& learners);
+// The printable class sheet ("fiche élève"), in French.
+std::string class_sheet_html(const std::string& school_name, const Campaign& campaign);
+
+}  // namespace inscrire::cli

@@ -1,0 +1,471 @@
+// The pupil flow: schools, rosters, campaigns, matching, registration, joining.
+#include "inscrire/service.hpp"
+
+#include <algorithm>
+
+#include "inscrire/reconciliation.hpp"
+#include "inscrire/siecle.hpp"
+#include "inscrire/text.hpp"
+#include "service_state.hpp"
+
+namespace inscrire {
+
+using namespace service_detail;
+
+std::string_view version() noexcept { return INSCRIRE_VERSION_STRING; }
+
+namespace {
+
+constexpr std::string_view kFailureEvent = "failure";
+
+std::string first_error_detail(const ImportReport& report) {
+  if (report.errors.empty()) return {};
+  const auto& first = report.errors.front();
+  std::string detail = "(" + std::to_string(report.errors.size()) + " error(s)";
+  if (!first.ine.empty()) detail += ", first for INE " + first.ine;
+  if (first.line > 0) detail += ", first at line " + std::to_string(first.line);
+  if (!first.field.empty()) detail += ", field " + first.field;
+  return detail + ")";
+}
+
+ErrorCode first_error_code(const ImportReport& report) {
+  return report.errors.empty() ? ErrorCode::INVALID_FILE : report.errors.front().code;
+}
+
+// Thrown inside a dry-run import transaction to roll it back once the counts are known.
+struct DryRunRollback {
+  UpsertCounts counts;
+};
+
+Campaign require_active_campaign(StoreTransaction& tx, std::string_view typed_code) {
+  const auto campaign = tx.campaign(canonical_campaign_code(typed_code));
+  if (!campaign) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+  if (campaign->status == CampaignStatus::Archived) throw Error(ErrorCode::CAMPAIGN_ARCHIVED);
+  if (campaign->status == CampaignStatus::Deleted) throw Error(ErrorCode::CAMPAIGN_DELETED);
+  return *campaign;
+}
+
+MatchStatus status_of(MatchOutcome outcome) {
+  switch (outcome) {
+    case MatchOutcome::Matched: return MatchStatus::Matched;
+    case MatchOutcome::NoLearnerForBirthdate: return MatchStatus::NoLearnerForBirthdate;
+    case MatchOutcome::Ambiguous: return MatchStatus::Ambiguous;
+    case MatchOutcome::NoNameMatch: break;
+  }
+  return MatchStatus::NoNameMatch;
+}
+
+struct TypedIdentity {
+  std::string first_key;
+  std::string last_key;
+  BirthDate birthdate;
+};
+
+// Validates what a pupil typed; throws with the field's code.
+TypedIdentity read_identity(std::string_view first_name, std::string_view last_name,
+                            std::string_view birthdate) {
+  validate_name(first_name);
+  validate_name(last_name);
+  return {comparison_key(first_name), comparison_key(last_name), BirthDate::parse(birthdate)};
+}
+
+// Finds the pupil on the roster of the campaign's school (product.md §3), with the learner
+// found, if any, in `found`.
+MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
+                         const TypedIdentity& identity, std::optional<Learner>& found) {
+  const auto organization = *tx.organization(campaign.uai);
+  const auto learners = tx.learners_born_on(organization.id, identity.birthdate);
+  MatchReport report;
+  if (learners.empty()) {
+    report.status = MatchStatus::NoLearnerForBirthdate;
+    return report;
+  }
+  std::vector<MatchCandidate> candidates;
+  candidates.reserve(learners.size());
+  for (const auto& learner : learners) {
+    candidates.push_back(learner.keys);
+    candidates.back().learner_id = learner.id;
+  }
+  const auto result = match_learner(identity.first_key, identity.last_key, candidates);
+  report.status = status_of(result.outcome);
+  if (result.outcome != MatchOutcome::Matched) return report;
+  for (const auto& learner : learners) {
+    if (learner.id == result.learner_id) found = learner;
+  }
+  report.learner = view_of(*found);
+  if (found->username) {
+    report.status = MatchStatus::LearnerAlreadyLinked;
+    report.masked_username = mask_username(*found->username);
+    return report;
+  }
+  const auto elsewhere = tx.linked_learners_with_ine(found->entry.ine, organization.id);
+  if (!elsewhere.empty() && elsewhere.front().username) {
+    report.status = MatchStatus::LearnerHasAccountElsewhere;
+    report.masked_username = mask_username(*elsewhere.front().username);
+  }
+  return report;
+}
+
+void throw_if_refused(const MatchReport& report) {
+  if (const auto code = report.error()) throw MatchRefused(*code, report.masked_username);
+}
+
+bool counts_as_failure(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::CAMPAIGN_NOT_FOUND:
+    case ErrorCode::NO_LEARNER_FOR_BIRTHDATE:
+    case ErrorCode::NO_NAME_MATCH:
+    case ErrorCode::AMBIGUOUS_MATCH:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void record_failure(Service::State& state, std::string_view client_key) {
+  if (client_key.empty()) return;
+  const auto now = state.now();
+  state.write([&](StoreTransaction& tx) {
+    tx.record_event(client_key, kFailureEvent, now, now - state.options.throttle.window_seconds);
+  });
+}
+
+// Failed code look-ups and matches are counted per caller-supplied client key over a sliding
+// window; past the limit the key is refused until its oldest failure leaves the window.
+template <typename Work>
+auto throttled(Service::State& state, std::string_view client_key, Work&& work) {
+  if (!client_key.empty()) {
+    const auto& limits = state.options.throttle;
+    const auto since = state.now() - limits.window_seconds;
+    std::optional<std::int64_t> oldest;
+    int failures = 0;
+    state.read([&](StoreTransaction& tx) {
+      failures = tx.count_events(client_key, kFailureEvent, since);
+      if (failures >= limits.max_failures) oldest = tx.oldest_event(client_key, kFailureEvent, since);
+    });
+    if (failures >= limits.max_failures) {
+      throw ThrottledError(std::max<std::int64_t>(1, oldest.value_or(since) - since));
+    }
+  }
+  try {
+    return work();
+  } catch (const Error& e) {
+    if (counts_as_failure(e.code())) record_failure(state, client_key);
+    throw;
+  }
+}
+
+}  // namespace
+
+// --- Shared helpers -----------------------------------------------------------------------
+
+namespace service_detail {
+
+std::string canonical_uai(std::string_view uai) {
+  std::string canonical(trim(uai));
+  for (auto& c : canonical) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  bool valid = canonical.size() == 8 && canonical[7] >= 'A' && canonical[7] <= 'Z';
+  for (std::size_t i = 0; valid && i < 7; ++i) valid = canonical[i] >= '0' && canonical[i] <= '9';
+  if (!valid) throw Error(ErrorCode::INVALID_UAI);
+  return canonical;
+}
+
+Organization require_organization(StoreTransaction& tx, std::string_view uai) {
+  const auto canonical = canonical_uai(uai);
+  auto organization = tx.organization(canonical);
+  if (!organization) throw Error(ErrorCode::ORGANIZATION_NOT_FOUND, canonical);
+  return *organization;
+}
+
+User require_user(StoreTransaction& tx, std::string_view username) {
+  auto user = tx.user_by_username(trim(username));
+  if (!user) throw Error(ErrorCode::USER_NOT_FOUND);
+  return *user;
+}
+
+Learner require_linked_learner(StoreTransaction& tx, const Organization& organization,
+                               const User& user) {
+  auto learner = tx.learner_by_user(organization.id, user.id);
+  if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+  return *learner;
+}
+
+LearnerView view_of(const Learner& learner) {
+  const auto& e = learner.entry;
+  return LearnerView{e.ine,        e.first_name, e.second_name, e.third_name,
+                     e.last_name,  e.usage_name, e.birthdate,   e.division,
+                     learner.disabled, learner.username};
+}
+
+UsernameSource username_source(const RosterEntry& entry) {
+  return {.first_name = entry.first_name,
+          .last_name = entry.last_name,
+          .second_name = entry.second_name,
+          .third_name = entry.third_name,
+          .usage_name = entry.usage_name};
+}
+
+User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
+                    bool must_change_password, CollisionPolicy policy) {
+  // Inside a write transaction nobody else can take the name, so one attempt suffices with
+  // SQLite; the loop keeps other engines, where the UNIQUE constraint is the arbiter, correct.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const auto username =
+        generate_username(tx, username_source(entry), entry.birthdate, policy);
+    if (auto user = tx.insert_user(username, hash, must_change_password)) return *user;
+  }
+  throw Error(ErrorCode::DATABASE_BUSY, "username allocation kept colliding");
+}
+
+}  // namespace service_detail
+
+// --- Results ------------------------------------------------------------------------------
+
+std::optional<ErrorCode> MatchReport::error() const noexcept {
+  switch (status) {
+    case MatchStatus::Matched: return std::nullopt;
+    case MatchStatus::NoLearnerForBirthdate: return ErrorCode::NO_LEARNER_FOR_BIRTHDATE;
+    case MatchStatus::NoNameMatch: return ErrorCode::NO_NAME_MATCH;
+    case MatchStatus::Ambiguous: return ErrorCode::AMBIGUOUS_MATCH;
+    case MatchStatus::LearnerAlreadyLinked: return ErrorCode::LEARNER_ALREADY_LINKED;
+    case MatchStatus::LearnerHasAccountElsewhere: return ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE;
+  }
+  return ErrorCode::INTERNAL_ERROR;
+}
+
+MatchRefused::MatchRefused(ErrorCode code, std::string masked_username)
+    : Error(code, masked_username.empty() ? std::string() : "(" + masked_username + ")"),
+      masked_username_(std::move(masked_username)) {}
+
+ThrottledError::ThrottledError(std::int64_t retry_after)
+    : Error(ErrorCode::TOO_MANY_ATTEMPTS, "(retry in " + std::to_string(retry_after) + " s)"),
+      retry_after_(retry_after) {}
+
+ImportRefused::ImportRefused(ImportReport report)
+    : Error(first_error_code(report), first_error_detail(report)), report_(std::move(report)) {}
+
+// --- Service ------------------------------------------------------------------------------
+
+Service Service::open(const std::filesystem::path& path, ServiceOptions options) {
+  auto store = open_sqlite_store(path, StoreOptions{options.busy_timeout_ms});
+  return Service(std::move(store), std::move(options));
+}
+
+Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
+    : state_(std::make_unique<State>(State{std::move(store), std::move(options)})) {}
+Service::Service(Service&&) noexcept = default;
+Service& Service::operator=(Service&&) noexcept = default;
+Service::~Service() = default;
+
+Organization Service::create_organization(std::string_view uai, std::string_view name) {
+  const auto canonical = canonical_uai(uai);
+  if (!is_valid_utf8(name) || trim(name).empty()) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "school name");
+  }
+  Organization created;
+  state_->write([&](StoreTransaction& tx) {
+    created = tx.insert_organization(canonical, trim(name));
+  });
+  return created;
+}
+
+std::vector<Organization> Service::organizations() {
+  std::vector<Organization> found;
+  state_->read([&](StoreTransaction& tx) { found = tx.organizations(); });
+  return found;
+}
+
+ImportReport Service::import_roster(std::string_view uai, const std::filesystem::path& file,
+                                    const ImportOptions& options) {
+  const auto canonical = canonical_uai(uai);
+  state_->read([&](StoreTransaction& tx) { require_organization(tx, canonical); });
+  ReadOptions read_options;
+  read_options.progress = options.progress;
+  auto parsed = read_roster_file(file, canonical, read_options);
+  ImportReport report;
+  report.skipped = parsed.skipped;
+  report.dry_run = options.dry_run;
+  report.errors = std::move(parsed.errors);
+  if (!report.errors.empty()) throw ImportRefused(std::move(report));
+  UpsertCounts counts;
+  try {
+    state_->write([&](StoreTransaction& tx) {
+      counts = tx.replace_roster(require_organization(tx, canonical).id, parsed.entries);
+      if (options.dry_run) throw DryRunRollback{counts};
+    });
+  } catch (const DryRunRollback& rollback) {
+    counts = rollback.counts;
+  }
+  report.created = counts.created;
+  report.updated = counts.updated;
+  report.disabled = counts.disabled;
+  report.reenabled = counts.reenabled;
+  report.linked = counts.linked;
+  return report;
+}
+
+std::vector<LearnerView> Service::learners(std::string_view uai,
+                                           const std::optional<std::string>& division,
+                                           bool include_disabled) {
+  std::vector<LearnerView> views;
+  state_->read([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    for (const auto& learner :
+         tx.learners(organization.id, division ? &*division : nullptr, include_disabled)) {
+      views.push_back(view_of(learner));
+    }
+  });
+  return views;
+}
+
+Campaign Service::create_campaign(std::string_view uai, std::string_view name,
+                                  const std::optional<std::string>& division,
+                                  const std::optional<std::string>& target_profile) {
+  if (!is_valid_utf8(name) || trim(name).empty()) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "campaign name");
+  }
+  Campaign campaign;
+  campaign.name = trim(name);
+  if (division) campaign.division = trim(*division);
+  if (target_profile) campaign.target_profile = trim(*target_profile);
+  if (!is_valid_utf8(campaign.division) || !is_valid_utf8(campaign.target_profile)) {
+    throw Error(ErrorCode::INVALID_UTF8);
+  }
+  Campaign created;
+  state_->write([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    // A fresh code collides with probability ~n / (23^6 * 8^3); the UNIQUE constraint decides.
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      campaign.code = generate_campaign_code();
+      if (auto inserted = tx.insert_campaign(organization.id, campaign)) {
+        created = *inserted;
+        return;
+      }
+    }
+    throw Error(ErrorCode::INTERNAL_ERROR, "no free campaign code");
+  });
+  return created;
+}
+
+Campaign Service::find_campaign(std::string_view code, std::string_view client_key) {
+  return throttled(*state_, client_key, [&] {
+    Campaign found;
+    state_->read([&](StoreTransaction& tx) { found = require_active_campaign(tx, code); });
+    return found;
+  });
+}
+
+std::vector<Campaign> Service::campaigns(std::string_view uai) {
+  std::vector<Campaign> found;
+  state_->read([&](StoreTransaction& tx) {
+    found = tx.campaigns(require_organization(tx, uai).id);
+  });
+  return found;
+}
+
+Campaign Service::archive_campaign(std::string_view code) {
+  Campaign archived;
+  state_->write([&](StoreTransaction& tx) {
+    auto campaign = tx.campaign(canonical_campaign_code(code));
+    if (!campaign) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+    if (campaign->status == CampaignStatus::Deleted) throw Error(ErrorCode::CAMPAIGN_DELETED);
+    tx.set_campaign_status(campaign->id, CampaignStatus::Archived);
+    campaign->status = CampaignStatus::Archived;
+    archived = *campaign;
+  });
+  return archived;
+}
+
+MatchReport Service::match(std::string_view code, std::string_view first_name,
+                           std::string_view last_name, std::string_view birthdate,
+                           std::string_view client_key) {
+  const auto identity = read_identity(first_name, last_name, birthdate);
+  auto report = throttled(*state_, client_key, [&] {
+    MatchReport found;
+    state_->read([&](StoreTransaction& tx) {
+      const auto campaign = require_active_campaign(tx, code);
+      std::optional<Learner> learner;
+      found = find_learner(tx, campaign, identity, learner);
+      if (found.status == MatchStatus::Matched) {
+        found.username = generate_username(tx, username_source(learner->entry),
+                                           learner->entry.birthdate,
+                                           state_->options.username_policy);
+      }
+    });
+    return found;
+  });
+  if (report.error() && counts_as_failure(*report.error())) record_failure(*state_, client_key);
+  return report;
+}
+
+Registration Service::register_pupil(std::string_view code, std::string_view first_name,
+                                     std::string_view last_name, std::string_view birthdate,
+                                     std::string_view password, std::string_view client_key) {
+  const auto identity = read_identity(first_name, last_name, birthdate);
+  check_password_rule(password);
+  // Find the pupil first so that a refused match costs no hashing.
+  std::optional<Learner> learner;
+  throttled(*state_, client_key, [&] {
+    state_->read([&](StoreTransaction& tx) {
+      throw_if_refused(find_learner(tx, require_active_campaign(tx, code), identity, learner));
+    });
+  });
+  if (state_->options.refuse_weak_passwords) {
+    const auto preview = base_username(username_source(learner->entry), learner->entry.birthdate);
+    check_password_policy(password, {learner->entry.first_name, learner->entry.last_name, preview});
+  }
+  const auto hash = hash_password(password, state_->options.hash_parameters);
+  Registration registration;
+  state_->durable([&](StoreTransaction& tx) {
+    // Matched again inside the write lock: the roster or the links may have changed.
+    const auto campaign = require_active_campaign(tx, code);
+    std::optional<Learner> current;
+    throw_if_refused(find_learner(tx, campaign, identity, current));
+    const auto user = create_account(tx, current->entry, hash, false,
+                                     state_->options.username_policy);
+    if (state_->options.refuse_weak_passwords) {
+      check_password_policy(password,
+                            {current->entry.first_name, current->entry.last_name, user.username});
+    }
+    if (!tx.link_learner(current->id, user.id)) {
+      throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+    }
+    const auto participation = tx.insert_participation(campaign.id, current->id, user.id);
+    current->username = user.username;
+    registration = {user.username, view_of(*current), campaign, participation.status};
+  });
+  return registration;
+}
+
+Registration Service::join_campaign(std::string_view session_token, std::string_view code) {
+  const auto digest = token_digest(session_token);
+  Registration registration;
+  state_->write([&](StoreTransaction& tx) {
+    const auto user_id = tx.token_user(digest, "session", state_->now());
+    if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
+    const auto campaign = require_active_campaign(tx, code);
+    const auto organization = *tx.organization(campaign.uai);
+    const auto user = *tx.user(*user_id);
+    const auto learner = require_linked_learner(tx, organization, user);
+    if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+    const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
+    registration = {user.username, view_of(learner), campaign, participation.status};
+  });
+  return registration;
+}
+
+std::vector<LearnerView> Service::not_joined(std::string_view code) {
+  std::vector<LearnerView> views;
+  state_->read([&](StoreTransaction& tx) {
+    const auto campaign = tx.campaign(canonical_campaign_code(code));
+    if (!campaign) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+    for (const auto& learner : tx.learners_without_participation(*campaign)) {
+      views.push_back(view_of(learner));
+    }
+  });
+  return views;
+}
+
+}  // namespace inscrire

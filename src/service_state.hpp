@@ -1,0 +1,53 @@
+// What the Service's use cases share: the store, the options, and small helpers.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "inscrire/service.hpp"
+
+namespace inscrire {
+
+struct Service::State {
+  std::unique_ptr<Store> store;
+  ServiceOptions options;
+
+  std::int64_t now() const {
+    if (options.clock) return options.clock();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  template <typename Work>
+  void read(Work&& work) {
+    store->transact(TransactionKind::Read, work);
+  }
+  template <typename Work>
+  void write(Work&& work) {
+    store->transact(TransactionKind::Write, work);
+  }
+  template <typename Work>
+  void durable(Work&& work) {
+    store->transact(TransactionKind::Durable, work);
+  }
+};
+
+namespace service_detail {
+
+// "0751234a" -> "0751234A"; throws INVALID_UAI unless 7 digits and a letter.
+std::string canonical_uai(std::string_view uai);
+Organization require_organization(StoreTransaction& tx, std::string_view uai);
+User require_user(StoreTransaction& tx, std::string_view username);
+// The learner of this school linked to `user`; LEARNER_NOT_FOUND if none.
+Learner require_linked_learner(StoreTransaction& tx, const Organization& organization,
+                               const User& user);
+LearnerView view_of(const Learner& learner);
+UsernameSource username_source(const RosterEntry& entry);
+// Creates an account with a fresh username for `entry`, retrying if a concurrent writer took
+// the chosen name (the UNIQUE constraint decides).
+User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
+                    bool must_change_password, CollisionPolicy policy);
+
+}  // namespace service_detail
+}  // namespace inscrire

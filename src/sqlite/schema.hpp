@@ -1,0 +1,124 @@
+// The SQLite schema as an ordered list of migrations. Migration i brings a database from
+// user_version i to i + 1; a database newer than the last one is refused (SCHEMA_TOO_NEW).
+// Append only: never edit a migration that has shipped.
+#pragma once
+
+#include <array>
+
+namespace inscrire::sqlite {
+
+inline constexpr std::array kMigrations{
+    // 1: the pupil flow.
+    R"sql(
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY,
+  uai TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  blocked_until INTEGER NOT NULL DEFAULT 0,
+  blocked INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+
+-- Which four-digit suffixes each username stem uses, as a 10 000-bit bitmap: the username
+-- generator reads one row instead of scanning every account of a crowded stem.
+CREATE TABLE username_stems (
+  stem TEXT PRIMARY KEY COLLATE NOCASE,
+  taken BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE learners (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  ine TEXT NOT NULL,
+  first_name TEXT NOT NULL DEFAULT '',
+  second_name TEXT NOT NULL DEFAULT '',
+  third_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  usage_name TEXT NOT NULL DEFAULT '',
+  birthdate TEXT NOT NULL,
+  sex TEXT NOT NULL DEFAULT '',
+  division TEXT NOT NULL DEFAULT '',
+  birth_country_code TEXT NOT NULL DEFAULT '',
+  birth_department_code TEXT NOT NULL DEFAULT '',
+  birth_city_code TEXT NOT NULL DEFAULT '',
+  birth_city_name TEXT NOT NULL DEFAULT '',
+  mef_code TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  first_key TEXT NOT NULL DEFAULT '',
+  second_key TEXT NOT NULL DEFAULT '',
+  third_key TEXT NOT NULL DEFAULT '',
+  last_key TEXT NOT NULL DEFAULT '',
+  usage_key TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  user_id INTEGER REFERENCES users(id),
+  updated_at INTEGER NOT NULL,
+  UNIQUE (organization_id, ine)
+);
+CREATE INDEX learners_by_birthdate ON learners(organization_id, birthdate);
+CREATE INDEX learners_by_division ON learners(organization_id, division);
+CREATE INDEX learners_by_ine ON learners(ine);
+CREATE INDEX learners_by_user ON learners(user_id);
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  division TEXT NOT NULL DEFAULT '',
+  target_profile TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived', 'deleted')),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX campaigns_by_organization ON campaigns(organization_id);
+
+CREATE TABLE participations (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  learner_id INTEGER NOT NULL REFERENCES learners(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  status TEXT NOT NULL DEFAULT 'STARTED',
+  created_at INTEGER NOT NULL,
+  UNIQUE (campaign_id, learner_id)
+);
+CREATE INDEX participations_by_learner ON participations(learner_id);
+
+-- One-time password-change tokens and sessions, stored as SHA-256 digests.
+CREATE TABLE tokens (
+  digest TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  purpose TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- Failed code look-ups and matches per caller-supplied client key (throttling).
+CREATE TABLE attempt_events (
+  client_key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX attempt_events_by_key ON attempt_events(client_key, kind, at);
+
+-- Admin actions: who, what, when, on whom. Never a password.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+)sql",
+};
+
+}  // namespace inscrire::sqlite

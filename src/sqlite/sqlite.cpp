@@ -1,0 +1,123 @@
+#include "sqlite/sqlite.hpp"
+
+#include "inscrire/error.hpp"
+
+namespace inscrire::sqlite {
+
+void fail(sqlite3* db, int result, std::string_view context) {
+  const int primary = result & 0xff;
+  std::string detail(context);
+  detail += ": ";
+  detail += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(result);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    throw Error(ErrorCode::DATABASE_BUSY, detail);
+  }
+  throw Error(ErrorCode::DATABASE_ERROR, detail);
+}
+
+namespace {
+
+void check(sqlite3_stmt* statement, int result, std::string_view context) {
+  if (result != SQLITE_OK) fail(sqlite3_db_handle(statement), result, context);
+}
+
+}  // namespace
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  check(statement_, sqlite3_bind_int64(statement_, index, value), "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  check(statement_,
+        sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                            SQLITE_UTF8),
+        "bind");
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, const void* data, int size) {
+  check(statement_, sqlite3_bind_blob(statement_, index, data, size, SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  check(statement_, sqlite3_bind_null(statement_, index), "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  const int result = sqlite3_step(statement_);
+  if (result == SQLITE_ROW) return true;
+  if (result == SQLITE_DONE) return false;
+  fail(sqlite3_db_handle(statement_), result, "step");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+std::int64_t Statement::integer(int column) const noexcept {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_text(statement_, column);
+  if (data == nullptr) return {};
+  return {reinterpret_cast<const char*>(data),
+          static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
+}
+
+std::optional<std::int64_t> Statement::optional_integer(int column) const noexcept {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+bool Statement::is_null(int column) const noexcept {
+  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+std::string_view Statement::blob(int column) const noexcept {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(statement_, column));
+  if (data == nullptr) return {};
+  return {data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
+}
+
+Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms) {
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int result = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  db_.reset(raw);
+  if (result != SQLITE_OK) fail(raw, result, "open " + path.string());
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
+}
+
+void Connection::exec(const char* sql) {
+  char* message = nullptr;
+  const int result = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
+  sqlite3_free(message);
+  if (result != SQLITE_OK) fail(db_.get(), result, "exec");
+}
+
+void Connection::reset_statements() noexcept {
+  for (auto& [sql, statement] : cache_) sqlite3_reset(statement.get());
+}
+
+Statement Connection::prepare(const char* sql) {
+  auto& cached = cache_[sql];
+  if (!cached) {
+    sqlite3_stmt* statement = nullptr;
+    const int result = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                          &statement, nullptr);
+    if (result != SQLITE_OK) fail(db_.get(), result, "prepare");
+    cached.reset(statement);
+  } else {
+    sqlite3_reset(cached.get());
+    sqlite3_clear_bindings(cached.get());
+  }
+  return Statement(cached.get());
+}
+
+}  // namespace inscrire::sqlite

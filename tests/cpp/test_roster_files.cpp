@@ -1,0 +1,649 @@
+// The roster file readers on real files: the bundled samples, files built here in every
+// supported (and one unsupported) encoding, zip archives built with libzip, hostile XML.
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <boost/locale/encoding.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "inscrire/siecle.hpp"
+
+namespace inscrire {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kData = INSCRIRE_DATA_DIR;
+constexpr std::string_view kUai = "0751234A";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string to_encoding(const std::string& utf8, const char* charset) {
+  return boost::locale::conv::from_utf(utf8, charset, boost::locale::conv::stop);
+}
+
+// The few letters the CSV tests use, in Mac Roman.
+std::string to_mac_roman(std::string text) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"é", "\x8E"}, {"è", "\x8F"}, {"ë", "\x91"}, {"ï", "\x95"},
+      {"É", "\x83"}, {"È", "\xE9"}, {"Œ", "\xCE"}};
+  for (const auto& [from, to] : table) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+      text.replace(at, from.size(), to);
+    }
+  }
+  return text;
+}
+
+std::vector<ErrorCode> codes(const ParsedRoster& roster) {
+  std::vector<ErrorCode> out;
+  for (const auto& error : roster.errors) out.push_back(error.code);
+  return out;
+}
+
+// A fresh directory per test, removed afterwards.
+class RosterFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device random;
+    dir_ = fs::temp_directory_path() / ("inscrire-roster-" + std::to_string(random()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& name, const std::string& bytes) const {
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+  // A zip archive holding `entries` (name, content), as bytes.
+  std::string zip(const std::vector<std::pair<std::string, std::string>>& entries) const {
+    const auto path = dir_ / "archive.zip";
+    int error = 0;
+    zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    EXPECT_NE(archive, nullptr);
+    for (const auto& [name, content] : entries) {
+      zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
+      EXPECT_GE(zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE), 0);
+    }
+    EXPECT_EQ(zip_close(archive), 0);
+    return slurp(path);
+  }
+  fs::path dir_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// SIECLE XML built in the tests
+
+struct Pupil {
+  std::string id = "1001";
+  std::string ine = "123456789AB";
+  std::string last = "MARTIN";
+  std::string usage;
+  std::string first = "Léa";
+  std::string second;
+  std::string sex = "2";
+  std::string birth = "12/05/2013";
+  std::string country = "100";
+  std::string city = "75056";
+  std::string status = "ST";
+  std::string left;
+  std::string division = "5A";
+};
+
+std::string element(const std::string& tag, const std::string& value) {
+  return value.empty() ? "<" + tag + "/>" : "<" + tag + ">" + value + "</" + tag + ">";
+}
+
+// A BEE_ELEVES document in UTF-8 declaring `encoding` (convert it before use).
+std::string siecle_xml(const std::vector<Pupil>& pupils, const std::string& encoding = "UTF-8",
+                       std::string_view uai = kUai) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"" + encoding + "\"?>\n<BEE_ELEVES>\n" +
+                    "<PARAMETRES><UAJ>" + std::string(uai) + "</UAJ></PARAMETRES>\n" +
+                    "<DONNEES><ELEVES>\n";
+  for (const auto& p : pupils) {
+    xml += "<ELEVE ELEVE_ID=\"" + p.id + "\">" + element("ID_NATIONAL", p.ine) +
+           element("NOM_DE_FAMILLE", p.last) + element("NOM_USAGE", p.usage) +
+           element("PRENOM", p.first) + element("PRENOM2", p.second) +
+           element("CODE_SEXE", p.sex) + element("DATE_NAISS", p.birth) +
+           element("CODE_PAYS", p.country) + element("CODE_COMMUNE_INSEE_NAISS", p.city) +
+           element("CODE_MEF", "10010012110") + element("CODE_STATUT", p.status) +
+           element("DATE_SORTIE", p.left) + "</ELEVE>\n";
+  }
+  xml += "</ELEVES><STRUCTURES>\n";
+  for (const auto& p : pupils) {
+    xml += "<STRUCTURES_ELEVE ELEVE_ID=\"" + p.id + "\">";
+    if (!p.division.empty()) {
+      xml += "<STRUCTURE><CODE_STRUCTURE>" + p.division +
+             "</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE>";
+    }
+    xml += "<STRUCTURE><CODE_STRUCTURE>LATIN</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE>"
+           "</STRUCTURE></STRUCTURES_ELEVE>\n";
+  }
+  return xml + "</STRUCTURES></DONNEES>\n</BEE_ELEVES>\n";
+}
+
+Pupil pupil(std::string id, std::string ine) {
+  Pupil p;
+  p.id = std::move(id);
+  p.ine = std::move(ine);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample files
+
+TEST_F(RosterFiles, SampleSiecleXml) {
+  const auto roster = read_roster_file(kData / "siecle-0751234A.xml", kUai);
+  EXPECT_TRUE(roster.errors.empty());
+  EXPECT_EQ(roster.uai, "0751234A");
+  // 313 ELEVE: one has left, one has no INE, one has no division.
+  ASSERT_EQ(roster.entries.size(), 310u);
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::Left)], 1);
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::NoIne)], 1);
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::NoDivision)], 1);
+  const RosterEntry& first = roster.entries[0];
+  EXPECT_EQ(first.ine, "507069464XN");
+  EXPECT_EQ(first.first_name, "Maëlys");
+  EXPECT_EQ(first.last_name, "MOREAU");
+  EXPECT_EQ(first.usage_name, "COLLET");
+  EXPECT_EQ(first.sex, Sex::Female);
+  EXPECT_EQ(first.birthdate.iso(), "2012-08-18");
+  EXPECT_EQ(first.division, "3H");
+  EXPECT_EQ(first.birth_country_code, "100");
+  EXPECT_EQ(first.birth_city_code, "75056");
+  EXPECT_EQ(first.mef_code, "10010012110");
+  EXPECT_EQ(first.status, "ST");
+  EXPECT_EQ(roster.entries[1].ine, "109765575LA");  // file order
+  EXPECT_EQ(roster.entries[1].last_name, "LEFÈVRE");
+  // Œ exists in ISO-8859-15 only (0xBC, 0xBD).
+  const auto oenone = std::find_if(roster.entries.begin(), roster.entries.end(),
+                                   [](const RosterEntry& e) { return e.first_name == "Œnone"; });
+  ASSERT_NE(oenone, roster.entries.end());
+  EXPECT_EQ(oenone->last_name, "CŒURDACIER");
+}
+
+TEST_F(RosterFiles, SampleFregataCsv) {
+  const auto roster = read_roster_file(kData / "fregata-0331234B.csv", "0331234B");
+  EXPECT_TRUE(roster.errors.empty()) << static_cast<int>(roster.errors.at(0).code);
+  EXPECT_EQ(roster.uai, "");
+  ASSERT_EQ(roster.entries.size(), 90u);
+  EXPECT_EQ(roster.skipped_total(), 0);
+  const RosterEntry& first = roster.entries[0];
+  EXPECT_EQ(first.ine, "916797690KJ");
+  EXPECT_EQ(first.first_name, "Éliott");
+  EXPECT_EQ(first.last_name, "BERNARD");
+  EXPECT_EQ(first.sex, Sex::Male);
+  EXPECT_EQ(first.birthdate.iso(), "2014-12-09");
+  EXPECT_EQ(first.birth_city_code, "75056");
+  EXPECT_EQ(first.birth_city_name, "Paris");
+  EXPECT_EQ(first.birth_department_code, "75");
+  EXPECT_EQ(first.birth_country_code, "99100");
+  EXPECT_EQ(first.division, "5C");
+  EXPECT_EQ(roster.entries[1].sex, Sex::Female);
+  EXPECT_EQ(roster.entries[85].first_name, "Œnone");  // windows-1252 0x8C
+  EXPECT_EQ(roster.entries[88].last_name, "MÜLLER");
+}
+
+TEST_F(RosterFiles, HostileXmlIsRefusedQuicklyWithoutExpansion) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto roster = read_roster_file(kData / "hostile-xxe.xml", kUai);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_NE(roster.errors[0].detail.find("DTD"), std::string::npos);
+  EXPECT_TRUE(roster.entries.empty());
+}
+
+TEST_F(RosterFiles, InternalSubsetWithoutEntitiesIsRefusedToo) {
+  const std::string xml = "<?xml version=\"1.0\"?><!DOCTYPE BEE_ELEVES><BEE_ELEVES/>";
+  EXPECT_EQ(codes(read_roster(xml, kUai)), std::vector{ErrorCode::INVALID_FILE});
+  const std::string external =
+      "<?xml version=\"1.0\"?><!DOCTYPE BEE_ELEVES SYSTEM \"http://example.com/x.dtd\">"
+      "<BEE_ELEVES/>";
+  EXPECT_EQ(codes(read_roster(external, kUai)), std::vector{ErrorCode::INVALID_FILE});
+}
+
+TEST_F(RosterFiles, UaiMismatchIsReportedFirstAndParsingGoesOn) {
+  const auto roster = read_roster_file(kData / "siecle-0751234A.xml", "0999999Z");
+  ASSERT_EQ(codes(roster), std::vector{ErrorCode::UAI_MISMATCH});
+  EXPECT_EQ(roster.errors[0].field, "UAJ");
+  EXPECT_EQ(roster.entries.size(), 310u);
+  Pupil bad = pupil("1", "123456789AB");
+  bad.sex = "";
+  const auto both = read_roster(siecle_xml({bad}, "UTF-8", "0999999Z"), kUai);
+  EXPECT_EQ(codes(both), (std::vector{ErrorCode::UAI_MISMATCH, ErrorCode::SEX_CODE_REQUIRED}));
+  // The letter of a UAI may be typed in lower case.
+  EXPECT_TRUE(read_roster(siecle_xml({pupil("1", "123456789AB")}), "0751234a").errors.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIECLE rules
+
+TEST_F(RosterFiles, SkipsAreCountedAndTheirErrorsIgnored) {
+  Pupil left = pupil("1", "111111111AA");
+  left.left = "15/01/2026";
+  left.sex = "";  // would be an error if imported
+  Pupil no_ine = pupil("2", "");
+  no_ine.birth = "";
+  Pupil no_division = pupil("3", "333333333CC");
+  no_division.division = "";
+  no_division.city = "";
+  Pupil inactive = pupil("4", "444444444DD");
+  inactive.division = "Inactifs";
+  Pupil kept = pupil("5", "555555555EE");
+  kept.division = "5  B";
+  const auto roster =
+      read_roster(siecle_xml({left, no_ine, no_division, inactive, kept}), kUai);
+  EXPECT_TRUE(roster.errors.empty());
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::Left)], 1);
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::NoIne)], 1);
+  EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::NoDivision)], 2);
+  ASSERT_EQ(roster.entries.size(), 1u);
+  EXPECT_EQ(roster.entries[0].division, "5 B");
+}
+
+TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
+  std::vector<Pupil> pupils;
+  const auto add = [&](auto change) {
+    Pupil p = pupil(std::to_string(100 + pupils.size()),
+                    "10000000" + std::to_string(pupils.size()) + "XA");
+    change(p);
+    pupils.push_back(p);
+  };
+  add([](Pupil& p) { p.birth = ""; });
+  add([](Pupil& p) { p.birth = "31/02/2013"; });
+  add([](Pupil& p) { p.birth = "2013-05-12"; });
+  add([](Pupil& p) { p.birth = "12/05/2099"; });
+  add([](Pupil& p) { p.sex = ""; });
+  add([](Pupil& p) { p.sex = "3"; });
+  add([](Pupil& p) { p.city = ""; });
+  add([](Pupil& p) { p.first = "CÃ©cile"; });
+  add([](Pupil& p) { p.usage = "MaÃ«llys"; });
+  add([](Pupil& p) { p.first = ""; });
+  add([](Pupil& p) { p.ine = "100000000XA"; });  // the first pupil's INE
+  add([](Pupil& p) { p.country = "212", p.city = ""; });  // born abroad: no commune needed
+  const auto roster = read_roster(siecle_xml(pupils), kUai);
+  const std::vector<std::tuple<ErrorCode, std::string, std::string, std::string>> expected = {
+      {ErrorCode::BIRTHDATE_REQUIRED, "100000000XA", "100", "DATE_NAISS"},
+      {ErrorCode::INVALID_BIRTHDATE, "100000001XA", "101", "DATE_NAISS"},
+      {ErrorCode::INVALID_BIRTHDATE, "100000002XA", "102", "DATE_NAISS"},
+      {ErrorCode::INVALID_BIRTHDATE, "100000003XA", "103", "DATE_NAISS"},
+      {ErrorCode::SEX_CODE_REQUIRED, "100000004XA", "104", "CODE_SEXE"},
+      {ErrorCode::INVALID_VALUE, "100000005XA", "105", "CODE_SEXE"},
+      {ErrorCode::BIRTH_CITY_CODE_REQUIRED, "100000006XA", "106", "CODE_COMMUNE_INSEE_NAISS"},
+      {ErrorCode::INVALID_NAME_CHARACTERS, "100000007XA", "107", "PRENOM"},
+      {ErrorCode::INVALID_NAME_CHARACTERS, "100000008XA", "108", "NOM_USAGE"},
+      {ErrorCode::NAME_REQUIRED, "100000009XA", "109", "PRENOM"},
+      {ErrorCode::DUPLICATE_INE, "100000000XA", "110", "ID_NATIONAL"},
+  };
+  ASSERT_EQ(roster.errors.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& [code, ine, id, field] = expected[i];
+    EXPECT_EQ(roster.errors[i].code, code) << i;
+    EXPECT_EQ(roster.errors[i].ine, ine) << i;
+    EXPECT_EQ(roster.errors[i].pupil_id, id) << i;
+    EXPECT_EQ(roster.errors[i].field, field) << i;
+    EXPECT_GT(roster.errors[i].line, 0) << i;
+  }
+  // Only the pupils without error are entries; the one born abroad is among them.
+  ASSERT_EQ(roster.entries.size(), 1u);
+  EXPECT_EQ(roster.entries[0].ine, "1000000011XA");
+}
+
+TEST_F(RosterFiles, NamesKeepTheirCaseAndAreTrimmed) {
+  Pupil p = pupil("1", "123456789AB");
+  p.first = "  Marie-Louise ";
+  p.last = " D'ARTAGNAN";
+  const auto roster = read_roster(siecle_xml({p}), kUai);
+  ASSERT_EQ(roster.entries.size(), 1u);
+  EXPECT_EQ(roster.entries[0].first_name, "Marie-Louise");
+  EXPECT_EQ(roster.entries[0].last_name, "D'ARTAGNAN");
+}
+
+TEST(MisEncoding, MojibakeIsSeenAndRealNamesPass) {
+  for (const std::string_view bad :
+       {"CÃ©cile", "MaÃ«llys", "HÃ©loÃ¯se", "FranÃ§oise", "CÅ“ur", "Nâ€™Diaye", "C√©cile",
+        "L\xEF\xBF\xBD" "a", "\xC3\xA9\xC2\x80", "Ã\xC2\xA0 Paris", "C\xE9" "cile"}) {
+    EXPECT_TRUE(looks_mis_encoded(bad)) << bad;
+  }
+  for (const std::string_view good :
+       {"N'golo", "Marie-Louise", "Héloïse", "Françoise", "Læticia", "Œnone", "CŒURDACIER",
+        "SÃO", "José–Maria", "N’Diaye", "MÜLLER", "Zoë", "Ægir", "Saint-Exupéry", "王芳",
+        "Анна", "ÉLODIE"}) {
+    EXPECT_FALSE(looks_mis_encoded(good)) << good;
+  }
+}
+
+TEST_F(RosterFiles, ValidNamesAreImported) {
+  std::vector<Pupil> pupils;
+  for (const std::string name : {"N'golo", "Marie-Louise", "Héloïse", "Françoise", "Læticia"}) {
+    Pupil p = pupil(std::to_string(pupils.size() + 1), "20000000" + std::to_string(pupils.size()) + "AB");
+    p.first = name;
+    pupils.push_back(p);
+  }
+  const auto roster = read_roster(siecle_xml(pupils), kUai);
+  EXPECT_TRUE(roster.errors.empty());
+  ASSERT_EQ(roster.entries.size(), 5u);
+  EXPECT_EQ(roster.entries[4].first_name, "Læticia");
+}
+
+TEST_F(RosterFiles, BadXmlIsInvalidFile) {
+  const auto roster = read_roster("<BEE_ELEVES><PARAMETRES>\n<UAJ>x</PARAMETRES>", kUai);
+  ASSERT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_FALSE(roster.errors[0].detail.empty());
+  EXPECT_EQ(roster.errors[0].line, 2);
+  EXPECT_EQ(codes(read_roster("<?xml version=\"1.0\"?><html><body/></html>", kUai)),
+            std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(codes(read_roster("<BEE_ELEVES>&undefined;</BEE_ELEVES>", kUai)),
+            std::vector{ErrorCode::INVALID_FILE});
+}
+
+TEST_F(RosterFiles, NoPupilIsEmpty) {
+  EXPECT_EQ(codes(read_roster(siecle_xml({}), kUai)), std::vector{ErrorCode::EMPTY});
+  EXPECT_EQ(codes(read_roster("", kUai)), std::vector{ErrorCode::EMPTY});
+  Pupil left = pupil("1", "123456789AB");
+  left.left = "01/01/2026";
+  const auto only_left = read_roster(siecle_xml({left}), kUai);
+  EXPECT_EQ(codes(only_left), std::vector{ErrorCode::EMPTY});
+  EXPECT_EQ(only_left.skipped_total(), 1);
+}
+
+TEST_F(RosterFiles, MissingFileIsInvalidFile) {
+  EXPECT_EQ(codes(read_roster_file(dir_ / "nope.xml", kUai)), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(codes(read_roster_file(dir_, kUai)), std::vector{ErrorCode::INVALID_FILE});
+}
+
+TEST_F(RosterFiles, TooLargeFiles) {
+  ReadOptions small;
+  small.max_file_bytes = 1000;
+  EXPECT_EQ(codes(read_roster_file(kData / "siecle-0751234A.xml", kUai, small)),
+            std::vector{ErrorCode::FILE_TOO_LARGE});
+  EXPECT_EQ(codes(read_roster(slurp(kData / "fregata-0331234B.csv"), kUai, small)),
+            std::vector{ErrorCode::FILE_TOO_LARGE});
+}
+
+TEST_F(RosterFiles, ProgressIsReported) {
+  ReadOptions options;
+  std::uint64_t last_done = 0;
+  std::uint64_t last_total = 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t total) {
+    last_done = done;
+    last_total = total;
+  };
+  const auto path = kData / "siecle-0751234A.xml";
+  EXPECT_EQ(read_roster_file(path, kUai, options).entries.size(), 310u);
+  EXPECT_EQ(last_total, fs::file_size(path));
+  EXPECT_EQ(last_done, last_total);
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML encodings
+
+TEST_F(RosterFiles, XmlEncodings) {
+  Pupil p = pupil("1", "123456789AB");
+  p.first = "Œnone";
+  p.last = "LEFÈVRE";
+  for (const char* charset : {"UTF-8", "ISO-8859-15", "windows-1252"}) {
+    const auto roster = read_roster(to_encoding(siecle_xml({p}, charset), charset), kUai);
+    ASSERT_EQ(roster.entries.size(), 1u) << charset;
+    EXPECT_EQ(roster.entries[0].first_name, "Œnone") << charset;
+    EXPECT_EQ(roster.entries[0].last_name, "LEFÈVRE") << charset;
+  }
+  p.first = "Héloïse";  // no Œ in ISO-8859-1
+  const auto latin1 = read_roster(to_encoding(siecle_xml({p}, "ISO-8859-1"), "ISO-8859-1"), kUai);
+  ASSERT_EQ(latin1.entries.size(), 1u);
+  EXPECT_EQ(latin1.entries[0].first_name, "Héloïse");
+  const auto bom = read_roster("\xEF\xBB\xBF" + siecle_xml({p}), kUai);
+  ASSERT_EQ(bom.entries.size(), 1u);
+  EXPECT_EQ(bom.entries[0].first_name, "Héloïse");
+  // Lower-case names of the declaration are the same encodings.
+  EXPECT_EQ(read_roster(to_encoding(siecle_xml({p}, "iso-8859-15"), "ISO-8859-15"), kUai)
+                .entries.size(),
+            1u);
+}
+
+TEST_F(RosterFiles, UnsupportedXmlEncodings) {
+  Pupil p = pupil("1", "123456789AB");
+  p.first = "Anna";
+  for (const char* charset : {"KOI8-R", "Shift_JIS", "UTF-16", "EBCDIC-US"}) {
+    EXPECT_EQ(codes(read_roster(siecle_xml({p}, charset), kUai)),
+              std::vector{ErrorCode::ENCODING_NOT_SUPPORTED})
+        << charset;
+  }
+  const std::string utf16 = to_encoding(siecle_xml({p}, "UTF-16"), "UTF-16");
+  EXPECT_EQ(codes(read_roster(utf16, kUai)), std::vector{ErrorCode::ENCODING_NOT_SUPPORTED});
+}
+
+TEST_F(RosterFiles, Latin1BytesDeclaredUtf8AreInvalidFile) {
+  Pupil p = pupil("1", "123456789AB");
+  p.first = "Héloïse";
+  const auto roster = read_roster(to_encoding(siecle_xml({p}, "UTF-8"), "ISO-8859-1"), kUai);
+  EXPECT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zip
+
+TEST_F(RosterFiles, ZipOfTheSampleGivesTheSameEntries) {
+  const std::string xml = slurp(kData / "siecle-0751234A.xml");
+  const auto plain = read_roster(xml, kUai);
+  const std::string bytes = zip({{"ElevesSansAdresses.xml", xml}, {"LISEZMOI.txt", "x"}});
+  const auto zipped = read_roster(bytes, kUai);
+  EXPECT_TRUE(zipped.errors.empty());
+  ASSERT_EQ(zipped.entries.size(), plain.entries.size());
+  for (std::size_t i = 0; i < plain.entries.size(); ++i) {
+    EXPECT_EQ(zipped.entries[i].ine, plain.entries[i].ine);
+    EXPECT_EQ(zipped.entries[i].first_name, plain.entries[i].first_name);
+    EXPECT_EQ(zipped.entries[i].division, plain.entries[i].division);
+  }
+  EXPECT_EQ(zipped.skipped, plain.skipped);
+  // The same from a file, whatever its name.
+  const auto from_file = read_roster_file(write("export.bin", bytes), kUai);
+  EXPECT_EQ(from_file.entries.size(), 310u);
+}
+
+TEST_F(RosterFiles, MacOsResourceForksAndHiddenFilesAreIgnored) {
+  const std::string xml = siecle_xml({pupil("1", "123456789AB")});
+  const auto roster = read_roster(
+      zip({{"__MACOSX/._x.xml", "junk"}, {"dir/.hidden.xml", "junk"}, {"dir/x.XML", xml}}), kUai);
+  EXPECT_TRUE(roster.errors.empty());
+  EXPECT_EQ(roster.entries.size(), 1u);
+}
+
+TEST_F(RosterFiles, ZipWithoutExactlyOneXmlIsInvalidFile) {
+  const std::string xml = siecle_xml({pupil("1", "123456789AB")});
+  EXPECT_EQ(codes(read_roster(zip({{"a.xml", xml}, {"b.xml", xml}}), kUai)),
+            std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(codes(read_roster(zip({{"a.txt", xml}}), kUai)), std::vector{ErrorCode::INVALID_FILE});
+  const std::string empty_zip = std::string("PK\x05\x06", 4) + std::string(18, '\0');
+  EXPECT_EQ(codes(read_roster(empty_zip, kUai)), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(codes(read_roster(std::string("PK\x03\x04", 4) + "garbage", kUai)),
+            std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(codes(read_roster(zip({{"a.xml", "not xml"}}), kUai)),
+            std::vector{ErrorCode::INVALID_FILE});
+}
+
+TEST_F(RosterFiles, ZipBombIsTooLarge) {
+  ReadOptions options;
+  options.max_file_bytes = 100'000;
+  std::string big = siecle_xml({pupil("1", "123456789AB")});
+  big.insert(big.find("<DONNEES>"), std::string(1'000'000, ' '));
+  const std::string bytes = zip({{"big.xml", big}});
+  ASSERT_LT(bytes.size(), options.max_file_bytes);
+  EXPECT_EQ(codes(read_roster(bytes, kUai, options)), std::vector{ErrorCode::FILE_TOO_LARGE});
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+constexpr std::string_view kHeader =
+    "Identifiant unique*;Premier prénom*;Deuxième prénom;Troisième prénom;Nom de famille*;"
+    "Nom d'usage;Code sexe*;Date de naissance (jj/mm/aaaa)*;Code commune naissance**;"
+    "Libellé commune naissance**;Code département naissance*;Code pays naissance*;Statut*;"
+    "Code MEF*;Division*";
+
+std::string csv_line(const std::string& ine, const std::string& first, const std::string& last,
+                     const std::string& rest = "Féminin;14/07/2014;75056;Paris;75;99100;ST;"
+                                               "10010012110;5A") {
+  return ine + ";" + first + ";;;" + last + ";;" + rest;
+}
+
+TEST_F(RosterFiles, CsvEncodings) {
+  const std::string utf8 = std::string(kHeader) + "\r\n" +
+                           csv_line("111111111AA", "Héloïse", "CŒURDACIER") + "\r\n" +
+                           csv_line("222222222BB", "Zoë", "LEFÈVRE") + "\r\n";
+  const auto check = [](const ParsedRoster& roster, const char* what) {
+    EXPECT_TRUE(roster.errors.empty()) << what;
+    ASSERT_EQ(roster.entries.size(), 2u) << what;
+    EXPECT_EQ(roster.entries[0].first_name, "Héloïse") << what;
+    EXPECT_EQ(roster.entries[1].last_name, "LEFÈVRE") << what;
+    EXPECT_EQ(roster.entries[1].sex, Sex::Female) << what;
+  };
+  check(read_roster(utf8, ""), "UTF-8");
+  check(read_roster("\xEF\xBB\xBF" + utf8, ""), "UTF-8 with BOM");
+  const auto cp1252 = read_roster(to_encoding(utf8, "windows-1252"), "");
+  check(cp1252, "windows-1252");
+  EXPECT_EQ(cp1252.entries[0].last_name, "CŒURDACIER");
+  // Classic Mac files: Mac Roman and a lone CR at the end of lines.
+  std::string mac = to_mac_roman(utf8);
+  std::erase(mac, '\n');
+  const auto mac_roman = read_roster(mac, "");
+  check(mac_roman, "Mac Roman");
+  EXPECT_EQ(mac_roman.entries[0].last_name, "CŒURDACIER");
+  // In no supported encoding is "\x9D" an é: nothing to recognise.
+  std::string unknown = utf8;
+  unknown.replace(unknown.find("é"), 2, "\x9D");
+  EXPECT_EQ(codes(read_roster(unknown, "")), std::vector{ErrorCode::ENCODING_NOT_SUPPORTED});
+  EXPECT_EQ(codes(read_roster("\xFF\xFE" + to_encoding(utf8, "UTF-16LE"), "")),
+            std::vector{ErrorCode::ENCODING_NOT_SUPPORTED});
+}
+
+TEST_F(RosterFiles, CsvHeaderErrors) {
+  std::string header(kHeader);
+  header.replace(header.find("Statut*"), 7, "Régime");
+  const auto roster = read_roster(header + "\n" + csv_line("1", "Léa", "MARTIN") + "\n", "");
+  ASSERT_EQ(codes(roster), (std::vector{ErrorCode::HEADER_UNKNOWN, ErrorCode::HEADER_REQUIRED}));
+  EXPECT_EQ(roster.errors[0].field, "Régime");
+  EXPECT_EQ(roster.errors[0].line, 1);
+  EXPECT_EQ(roster.errors[1].field, "Statut*");
+  EXPECT_TRUE(roster.entries.empty());
+  // Unknown extra column: reported, but the lines are still checked.
+  const auto extra =
+      read_roster(std::string(kHeader) + ";Remarque\n" + csv_line("1", "", "MARTIN") + ";ok\n", "");
+  EXPECT_EQ(codes(extra), (std::vector{ErrorCode::HEADER_UNKNOWN, ErrorCode::FIELD_REQUIRED}));
+  // A plain ASCII header without "Premier prénom*" is read as UTF-8: its columns are reported.
+  const auto ascii = read_roster("Nom;Prenom\nMARTIN;Lea\n", "");
+  EXPECT_EQ(ascii.errors.front().code, ErrorCode::HEADER_UNKNOWN);
+  EXPECT_EQ(ascii.errors.back().code, ErrorCode::HEADER_REQUIRED);
+  EXPECT_EQ(codes(read_roster(std::string(kHeader) + "\r\n\r\n", "")),
+            std::vector{ErrorCode::EMPTY});
+}
+
+TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
+  const std::string lines[] = {
+      csv_line("", "Léa", "MARTIN"),                                                 // 2
+      csv_line("A2", "", "MARTIN"),                                                  // 3
+      csv_line("A3", std::string(256, 'a'), "MARTIN"),                               // 4
+      csv_line("A4", "Léa", "MARTIN", "Féminin;31/02/2014;75056;Paris;75;99100;ST;1;5A"),  // 5
+      csv_line("A5", "Léa", "MARTIN", "Fille;14/07/2014;75056;Paris;75;99100;ST;1;5A"),    // 6
+      csv_line("A5", "Léa", "MARTIN"),                                               // 7
+      csv_line("A7", "Léa", "MARTIN", "Féminin;14/07/2014;7505;Paris;75;99100;ST;1;5A"),   // 8
+      csv_line("A8", "Léa", "MARTIN", "Féminin;14/07/2014;;;75;99100;ST;1;5A"),            // 9
+      csv_line("A9", "Léa", "MARTIN", "Féminin;14/07/2014;;;99;99600;ST;1;5A"),            // 10
+      csv_line("B1", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;XX;1;5A"),  // 11
+      csv_line("B2", "CÃ©cile", "MARTIN"),                                           // 12
+      csv_line("B3", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;"),    // 13
+      csv_line("B4", "Léa", "MARTIN", "Féminin;2014-07-14;75056;Paris;75;99100;ST;1;5A"),  // 14
+  };
+  std::string csv = std::string(kHeader) + "\n";
+  for (const auto& line : lines) csv += line + "\n";
+  const auto roster = read_roster(csv, "");
+  const std::vector<std::tuple<ErrorCode, int, std::string, std::string>> expected = {
+      {ErrorCode::INE_REQUIRED, 2, "Identifiant unique*", ""},
+      {ErrorCode::FIELD_REQUIRED, 3, "Premier prénom*", "A2"},
+      {ErrorCode::FIELD_TOO_LONG, 4, "Premier prénom*", "A3"},
+      {ErrorCode::INVALID_DATE, 5, "Date de naissance (jj/mm/aaaa)*", "A4"},
+      {ErrorCode::INVALID_VALUE, 6, "Code sexe*", "A5"},
+      {ErrorCode::DUPLICATE_ID, 7, "Identifiant unique*", "A5"},
+      {ErrorCode::INVALID_INSEE_CODE, 8, "Code commune naissance**", "A7"},
+      {ErrorCode::BIRTH_CITY_CODE_REQUIRED, 9, "Code commune naissance**", "A8"},
+      {ErrorCode::FIELD_REQUIRED, 9, "Libellé commune naissance**", "A8"},
+      {ErrorCode::INVALID_INSEE_CODE, 10, "Code pays naissance*", "A9"},
+      {ErrorCode::INVALID_VALUE, 11, "Statut*", "B1"},
+      {ErrorCode::INVALID_NAME_CHARACTERS, 12, "Premier prénom*", "B2"},
+      {ErrorCode::FIELD_REQUIRED, 13, "Division*", "B3"},
+      {ErrorCode::INVALID_DATE, 14, "Date de naissance (jj/mm/aaaa)*", "B4"},
+  };
+  ASSERT_EQ(roster.errors.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& [code, line, field, ine] = expected[i];
+    EXPECT_EQ(roster.errors[i].code, code) << i;
+    EXPECT_EQ(roster.errors[i].line, line) << i;
+    EXPECT_EQ(roster.errors[i].field, field) << i;
+    EXPECT_EQ(roster.errors[i].ine, ine) << i;
+  }
+  EXPECT_TRUE(roster.entries.empty());
+}
+
+TEST_F(RosterFiles, CsvValuesAreTrimmedAndNormalised) {
+  const std::string csv =
+      std::string(kHeader) + "\n\n" +
+      "  A1 ; Héloïse ;\"Marie;Anne\";;\" D'ARTAGNAN \";;FÉMININ ; 14/07/2014;2A004;Ajaccio;2A;"
+      "99100; AP;10010012110; 5   B \n" + ";;;;;;;;;;;;;;\n" +
+      csv_line("A2", "Noé", "MARTIN", "masculin;01/03/2014;;;99;99134;ST;10010012110;4C");
+  const auto roster = read_roster(csv, "");
+  ASSERT_TRUE(roster.errors.empty()) << static_cast<int>(roster.errors[0].code) << " line "
+                                     << roster.errors[0].line << " " << roster.errors[0].field;
+  ASSERT_EQ(roster.entries.size(), 2u);
+  const RosterEntry& first = roster.entries[0];
+  EXPECT_EQ(first.ine, "A1");
+  EXPECT_EQ(first.first_name, "Héloïse");
+  EXPECT_EQ(first.second_name, "Marie;Anne");
+  EXPECT_EQ(first.last_name, "D'ARTAGNAN");
+  EXPECT_EQ(first.sex, Sex::Female);
+  EXPECT_EQ(first.birth_city_code, "2A004");
+  EXPECT_EQ(first.status, "AP");
+  EXPECT_EQ(first.division, "5 B");
+  EXPECT_EQ(roster.entries[1].sex, Sex::Male);
+  EXPECT_EQ(roster.entries[1].birth_country_code, "99134");
+  EXPECT_TRUE(roster.entries[1].birth_city_code.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated rosters (shared/tools/make-roster)
+
+TEST_F(RosterFiles, GeneratedRostersWithEdgeCases) {
+  const fs::path tool = "/work/shared/tools/make-roster";
+  if (!fs::exists(tool) || !fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no make-roster";
+  const auto run = [&](const std::string& arguments, const std::string& out) {
+    const std::string command = "/usr/bin/python3 " + tool.string() + " " + arguments +
+                                " --edge-cases --pupils 200 --out " + (dir_ / out).string();
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return dir_ / out;
+  };
+  // 200 pupils + 13 edge cases, of which one has left, one has no INE, one no division.
+  const auto xml = read_roster_file(run("--format xml", "a.zip"), kUai);
+  EXPECT_TRUE(xml.errors.empty());
+  EXPECT_EQ(xml.entries.size(), 210u);
+  EXPECT_EQ(xml.skipped_total(), 3);
+  for (const char* encoding : {"UTF-8", "windows-1252"}) {
+    const auto csv = read_roster_file(
+        run(std::string("--format csv --encoding ") + encoding, "b.csv"), "");
+    EXPECT_TRUE(csv.errors.empty()) << encoding;
+    EXPECT_EQ(csv.entries.size(), 210u) << encoding;
+  }
+}
+
+}  // namespace
+}  // namespace inscrire
