@@ -578,6 +578,8 @@ ParsedRoster SiecleReader::finish() {
   return result;
 }
 
+constexpr const char* kNoDtd = "DTD and entities are refused";
+
 void init_libxml2() {
   static std::once_flag once;
   std::call_once(once, [] { xmlInitParser(); });
@@ -592,6 +594,11 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   if (!encoding) {
     return refused(file_error(ErrorCode::ENCODING_NOT_SUPPORTED,
                               "declared encoding: " + declared_encoding(input.peek(kDetectBytes))));
+  }
+  // Refused before libxml2 even reads the internal subset (where an entity bomb is declared);
+  // a DOCTYPE further away than the look-ahead is still caught by the node check below.
+  if (input.peek(kDetectBytes).find("<!DOCTYPE") != std::string_view::npos) {
+    return refused(file_error(ErrorCode::INVALID_FILE, kNoDtd));
   }
   init_libxml2();
   XmlErrors errors;
@@ -612,8 +619,7 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
     const int type = xmlTextReaderNodeType(reader.get());
     if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
         type == XML_READER_TYPE_ENTITY) {
-      siecle.refusal() =
-          file_error(ErrorCode::INVALID_FILE, "DTD and entities are refused");
+      siecle.refusal() = file_error(ErrorCode::INVALID_FILE, kNoDtd);
       break;
     }
     if (type == XML_READER_TYPE_ELEMENT) {

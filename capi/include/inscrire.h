@@ -1,0 +1,465 @@
+/*
+ * inscrire.h: the C ABI of inscrire, the only ABI the project promises.
+ *
+ * Conventions (docs/c-api.md has the long form):
+ *  - Every fallible call returns int: INSCRIRE_OK (0) or a negative INSCRIRE_E_* code, pinned
+ *    forever. Results go through out-params; on failure *out is NULL (one exception:
+ *    inscrire_import_roster also hands back the report of a refused file).
+ *  - inscrire_error_last() describes the last fallible call made by the calling thread.
+ *  - Objects are opaque, created by the library and released with their own _free function,
+ *    which accepts NULL. Strings returned as `char *` are released with inscrire_string_free,
+ *    never free().
+ *  - Accessors (`inscrire_<object>_<field>`) never fail: they return NULL, 0 or -1 for a NULL
+ *    object or an index out of range. The `const char *` they return is borrowed: it stays
+ *    valid until the object that owns it is freed.
+ *  - Every string, in and out, is UTF-8; invalid UTF-8 gives INSCRIRE_E_INVALID_UTF8.
+ *    File paths are passed to the operating system as they are.
+ *  - Optional arguments are documented as "may be NULL"; any other NULL gives
+ *    INSCRIRE_E_INVALID_ARGUMENT.
+ *  - Threads: an inscrire_db may be shared by any number of threads. Every other object may be
+ *    read from several threads at once but not freed while in use. Error state is per thread.
+ */
+#ifndef INSCRIRE_H
+#define INSCRIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inscrire_version.h"
+
+#if defined(_WIN32)
+#define INSCRIRE_API
+#elif defined(__GNUC__)
+#define INSCRIRE_API __attribute__((visibility("default")))
+#else
+#define INSCRIRE_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Version ---------------------------------------------------------------------------- */
+
+/* INSCRIRE_VERSION_NUMBER and INSCRIRE_VERSION_STRING of the library actually loaded, which
+ * may be newer than the header the program was compiled with. */
+INSCRIRE_API unsigned inscrire_version_number(void);
+INSCRIRE_API const char *inscrire_version_string(void);
+
+/* ---- Errors ----------------------------------------------------------------------------- */
+
+/* The codes of include/inscrire/error.hpp: INSCRIRE_E_<NAME> = -(position in that list + 1).
+ * Never renumbered; new codes are appended. */
+typedef enum inscrire_error_code {
+  INSCRIRE_OK = 0,
+  INSCRIRE_E_INTERNAL_ERROR = -1,
+  INSCRIRE_E_INVALID_ARGUMENT = -2,
+  INSCRIRE_E_INVALID_UTF8 = -3,
+  INSCRIRE_E_NAME_REQUIRED = -4,
+  INSCRIRE_E_NAME_TOO_LONG = -5,
+  INSCRIRE_E_INVALID_NAME_CHARACTERS = -6,
+  INSCRIRE_E_BIRTHDATE_REQUIRED = -7,
+  INSCRIRE_E_INVALID_BIRTHDATE_FORMAT = -8,
+  INSCRIRE_E_INVALID_BIRTHDATE = -9,
+  INSCRIRE_E_BIRTHDATE_IN_FUTURE = -10,
+  INSCRIRE_E_BIRTHDATE_TOO_OLD = -11,
+  INSCRIRE_E_USERNAME_SPACE_EXHAUSTED = -12,
+  INSCRIRE_E_DATABASE_ERROR = -13,
+  INSCRIRE_E_DATABASE_BUSY = -14,
+  INSCRIRE_E_SCHEMA_TOO_NEW = -15,
+  INSCRIRE_E_INVALID_UAI = -16,
+  INSCRIRE_E_ORGANIZATION_NOT_FOUND = -17,
+  INSCRIRE_E_ORGANIZATION_EXISTS = -18,
+  INSCRIRE_E_CAMPAIGN_NOT_FOUND = -19,
+  INSCRIRE_E_CAMPAIGN_ARCHIVED = -20,
+  INSCRIRE_E_CAMPAIGN_DELETED = -21,
+  INSCRIRE_E_NO_LEARNER_FOR_BIRTHDATE = -22,
+  INSCRIRE_E_NO_NAME_MATCH = -23,
+  INSCRIRE_E_AMBIGUOUS_MATCH = -24,
+  INSCRIRE_E_LEARNER_ALREADY_LINKED = -25,
+  INSCRIRE_E_LEARNER_HAS_ACCOUNT_ELSEWHERE = -26,
+  INSCRIRE_E_USER_ALREADY_LINKED_IN_ORGANIZATION = -27,
+  INSCRIRE_E_PASSWORD_REQUIRED = -28,
+  INSCRIRE_E_PASSWORD_TOO_WEAK = -29,
+  INSCRIRE_E_PASSWORD_TOO_LONG = -30,
+  INSCRIRE_E_INVALID_CREDENTIALS = -31,
+  INSCRIRE_E_PASSWORD_CHANGE_REQUIRED = -32,
+  INSCRIRE_E_ACCOUNT_TEMPORARILY_BLOCKED = -33,
+  INSCRIRE_E_ACCOUNT_BLOCKED = -34,
+  INSCRIRE_E_INVALID_TOKEN = -35,
+  INSCRIRE_E_USER_NOT_FOUND = -36,
+  INSCRIRE_E_LEARNER_NOT_FOUND = -37,
+  INSCRIRE_E_LEARNER_HAS_NO_ACCOUNT = -38,
+  INSCRIRE_E_LEARNER_DISABLED = -39,
+  INSCRIRE_E_TOO_MANY_ATTEMPTS = -40,
+  INSCRIRE_E_IMPORT_REFUSED = -41,
+  INSCRIRE_E_INVALID_FILE = -42,
+  INSCRIRE_E_EMPTY = -43,
+  INSCRIRE_E_UAI_MISMATCH = -44,
+  INSCRIRE_E_ENCODING_NOT_SUPPORTED = -45,
+  INSCRIRE_E_FILE_TOO_LARGE = -46,
+  INSCRIRE_E_INE_REQUIRED = -47,
+  INSCRIRE_E_DUPLICATE_INE = -48,
+  INSCRIRE_E_SEX_CODE_REQUIRED = -49,
+  INSCRIRE_E_BIRTH_CITY_CODE_REQUIRED = -50,
+  INSCRIRE_E_HEADER_REQUIRED = -51,
+  INSCRIRE_E_HEADER_UNKNOWN = -52,
+  INSCRIRE_E_FIELD_REQUIRED = -53,
+  INSCRIRE_E_FIELD_TOO_LONG = -54,
+  INSCRIRE_E_INVALID_DATE = -55,
+  INSCRIRE_E_INVALID_VALUE = -56,
+  INSCRIRE_E_DUPLICATE_ID = -57,
+  INSCRIRE_E_INVALID_INSEE_CODE = -58,
+  INSCRIRE_E_PASSWORD_CONTAINS_PERSONAL_INFO = -59,
+  INSCRIRE_E_PASSWORD_TOO_COMMON = -60,
+  INSCRIRE_E_ACCOUNT_DISABLED = -61
+} inscrire_error_code;
+
+/* Languages of the error messages. */
+typedef enum inscrire_language {
+  INSCRIRE_LANGUAGE_FRENCH = 0, /* the default */
+  INSCRIRE_LANGUAGE_ENGLISH = 1
+} inscrire_language;
+
+/* "NO_NAME_MATCH" for INSCRIRE_E_NO_NAME_MATCH, "OK" for INSCRIRE_OK, NULL for a number that
+ * is no code. Static storage. */
+INSCRIRE_API const char *inscrire_error_code_name(int code);
+
+/* The user-facing sentence for a code in `language` (inscrire_language); NULL for a number
+ * that is no code or an unknown language. Static storage. */
+INSCRIRE_API const char *inscrire_error_describe(int code, int language);
+
+/* The outcome of the last fallible call on the calling thread: returns its code (INSCRIRE_OK
+ * after a success) and, through the out-params that are not NULL, the code's name and a
+ * message: the sentence of inscrire_error_describe followed by what exactly was wrong, in the
+ * language of the handle used (or of inscrire_set_language). Both strings are borrowed: valid
+ * until the thread's next fallible call. Never fails. */
+INSCRIRE_API int inscrire_error_last(const char **code_name, const char **message);
+
+/* Details of the last error on the calling thread, when it has them:
+ * - masked_username: for LEARNER_ALREADY_LINKED and LEARNER_HAS_ACCOUNT_ELSEWHERE from
+ *   inscrire_register, the existing account as "j***.h***2" (so the pupil can log in); NULL
+ *   otherwise. Borrowed like inscrire_error_last's strings.
+ * - remaining_attempts: for INVALID_CREDENTIALS, the attempts left before the account is
+ *   blocked when 10 or fewer remain; -1 otherwise.
+ * - retry_after: for ACCOUNT_TEMPORARILY_BLOCKED and TOO_MANY_ATTEMPTS, seconds to wait; 0
+ *   otherwise. */
+INSCRIRE_API const char *inscrire_error_last_masked_username(void);
+INSCRIRE_API int inscrire_error_last_remaining_attempts(void);
+INSCRIRE_API int64_t inscrire_error_last_retry_after(void);
+
+/* Forgets the calling thread's last error. */
+INSCRIRE_API void inscrire_error_clear(void);
+
+/* The language of messages for calls made without a handle, and with handles whose options
+ * did not set one. Process-wide; French until changed. Returns INSCRIRE_E_INVALID_ARGUMENT for
+ * an unknown language. */
+INSCRIRE_API int inscrire_set_language(int language);
+
+/* Releases a string the library returned as `char *`. Accepts NULL. */
+INSCRIRE_API void inscrire_string_free(char *string);
+
+/* ---- Names (no database) ---------------------------------------------------------------- */
+
+/* The base username "first.lastDDMM" of a pupil, as the roster would give it before
+ * collisions are resolved. birthdate: "DD/MM/YYYY" (also D/M/YYYY, with '/', '.' or '-').
+ * *out: free with inscrire_string_free. */
+INSCRIRE_API int inscrire_username(const char *first_name, const char *last_name,
+                                   const char *birthdate, char **out);
+
+/* The comparison key of a name: "Œnone" -> "oenone", "Jean-Marc" -> "jeanmarc".
+ * *out: free with inscrire_string_free. */
+INSCRIRE_API int inscrire_normalize(const char *text, char **out);
+
+/* ---- Options and database handle -------------------------------------------------------- */
+
+typedef struct inscrire_options inscrire_options;
+typedef struct inscrire_db inscrire_db;
+
+/* How a username taken by another pupil gets its four-digit suffix. */
+typedef enum inscrire_username_policy {
+  INSCRIRE_USERNAME_RANDOM = 0,    /* uniform among free suffixes (default) */
+  INSCRIRE_USERNAME_SEQUENTIAL = 1 /* first free suffix after DDMM (predictable) */
+} inscrire_username_policy;
+
+/* Options for inscrire_db_open_v2, starting at the library's defaults. */
+INSCRIRE_API int inscrire_options_new(inscrire_options **out);
+INSCRIRE_API void inscrire_options_free(inscrire_options *options);
+/* An inscrire_username_policy. */
+INSCRIRE_API int inscrire_options_set_username_policy(inscrire_options *options, int policy);
+/* Argon2id memory in KiB (default 19456, at least 8) and passes (default 2, at least 1) for
+ * new password hashes. Lower them only for tests. */
+INSCRIRE_API int inscrire_options_set_hash_memory(inscrire_options *options, uint32_t kib);
+INSCRIRE_API int inscrire_options_set_hash_iterations(inscrire_options *options,
+                                                      uint32_t iterations);
+/* How long a call waits for another process holding the database, in ms (default 10000). */
+INSCRIRE_API int inscrire_options_set_busy_timeout(inscrire_options *options, int ms);
+/* The language of the error messages of this handle's calls (inscrire_language). */
+INSCRIRE_API int inscrire_options_set_language(inscrire_options *options, int language);
+/* Nonzero (default): refuse passwords holding the pupil's names or common ones. */
+INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options,
+                                                            int refuse);
+
+/* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
+ * and may be freed once the call returns. *out: free with inscrire_db_free. */
+INSCRIRE_API int inscrire_db_open_v2(const char *path, const inscrire_options *options,
+                                     inscrire_db **out);
+/* inscrire_db_open_v2 with default options. */
+INSCRIRE_API int inscrire_db_open(const char *path, inscrire_db **out);
+/* Closes the database. No other thread may be using the handle. Accepts NULL. */
+INSCRIRE_API void inscrire_db_free(inscrire_db *db);
+
+/* ---- Schools ---------------------------------------------------------------------------- */
+
+typedef struct inscrire_organization_list inscrire_organization_list;
+
+/* Registers a school. uai: 7 digits and a letter (case ignored). */
+INSCRIRE_API int inscrire_create_organization(inscrire_db *db, const char *uai,
+                                              const char *name);
+/* Every school. *out: free with inscrire_organization_list_free. */
+INSCRIRE_API int inscrire_organizations(inscrire_db *db, inscrire_organization_list **out);
+INSCRIRE_API size_t inscrire_organization_list_count(const inscrire_organization_list *list);
+INSCRIRE_API const char *inscrire_organization_list_uai(const inscrire_organization_list *list,
+                                                        size_t index);
+INSCRIRE_API const char *inscrire_organization_list_name(const inscrire_organization_list *list,
+                                                         size_t index);
+INSCRIRE_API void inscrire_organization_list_free(inscrire_organization_list *list);
+
+/* ---- Rosters ---------------------------------------------------------------------------- */
+
+typedef struct inscrire_import_report inscrire_import_report;
+
+/* Flags of inscrire_import_roster. */
+#define INSCRIRE_IMPORT_DRY_RUN 1u /* validate and report, write nothing */
+
+/* Why pupils of a file were not imported (inscrire_import_report_skipped). */
+typedef enum inscrire_skip_reason {
+  INSCRIRE_SKIP_LEFT = 0,       /* left the school (DATE_SORTIE) */
+  INSCRIRE_SKIP_NO_INE = 1,     /* no national id */
+  INSCRIRE_SKIP_NO_DIVISION = 2 /* no class */
+} inscrire_skip_reason;
+
+/* Imports a SIECLE XML (zipped or not) or CSV roster into a school: one transaction, or
+ * nothing. flags: 0 or INSCRIRE_IMPORT_DRY_RUN.
+ * On success *out is the report. When the file is refused (the code of its first error, e.g.
+ * INSCRIRE_E_UAI_MISMATCH), *out is still set: a report listing every error; free it too.
+ * On any other failure *out is NULL. Free with inscrire_import_report_free. */
+INSCRIRE_API int inscrire_import_roster(inscrire_db *db, const char *uai, const char *path,
+                                        unsigned flags, inscrire_import_report **out);
+INSCRIRE_API int inscrire_import_report_created(const inscrire_import_report *report);
+INSCRIRE_API int inscrire_import_report_updated(const inscrire_import_report *report);
+INSCRIRE_API int inscrire_import_report_disabled(const inscrire_import_report *report);
+INSCRIRE_API int inscrire_import_report_reenabled(const inscrire_import_report *report);
+/* Rows given an existing account automatically. */
+INSCRIRE_API int inscrire_import_report_linked(const inscrire_import_report *report);
+/* Pupils skipped for one inscrire_skip_reason; -1 for an unknown reason. */
+INSCRIRE_API int inscrire_import_report_skipped(const inscrire_import_report *report,
+                                                int reason);
+INSCRIRE_API int inscrire_import_report_dry_run(const inscrire_import_report *report);
+/* The errors of a refused file, in file order. */
+INSCRIRE_API size_t inscrire_import_report_error_count(const inscrire_import_report *report);
+/* An INSCRIRE_E_* code; INSCRIRE_OK for an index out of range. */
+INSCRIRE_API int inscrire_import_report_error_code(const inscrire_import_report *report,
+                                                   size_t index);
+/* CSV line (header = 1), 0 when not applicable. */
+INSCRIRE_API int inscrire_import_report_error_line(const inscrire_import_report *report,
+                                                   size_t index);
+/* Where the error is: the pupil's INE, the ELEVE_ID when the INE is missing, the element or
+ * column, and an English detail; "" when not applicable. */
+INSCRIRE_API const char *inscrire_import_report_error_ine(const inscrire_import_report *report,
+                                                          size_t index);
+INSCRIRE_API const char *inscrire_import_report_error_pupil_id(
+    const inscrire_import_report *report, size_t index);
+INSCRIRE_API const char *inscrire_import_report_error_field(const inscrire_import_report *report,
+                                                            size_t index);
+INSCRIRE_API const char *inscrire_import_report_error_detail(
+    const inscrire_import_report *report, size_t index);
+INSCRIRE_API void inscrire_import_report_free(inscrire_import_report *report);
+
+/* ---- Learners (roster rows) ------------------------------------------------------------- */
+
+typedef struct inscrire_learner inscrire_learner;
+typedef struct inscrire_learner_list inscrire_learner_list;
+
+/* The roster of a school, or of one class when division is not NULL; disabled rows (pupils
+ * who left) only when include_disabled is nonzero. *out: free with inscrire_learner_list_free.*/
+INSCRIRE_API int inscrire_learners(inscrire_db *db, const char *uai, const char *division,
+                                   int include_disabled, inscrire_learner_list **out);
+INSCRIRE_API size_t inscrire_learner_list_count(const inscrire_learner_list *list);
+/* Borrowed: valid until the list is freed. NULL for an index out of range. */
+INSCRIRE_API const inscrire_learner *inscrire_learner_list_get(const inscrire_learner_list *list,
+                                                               size_t index);
+INSCRIRE_API void inscrire_learner_list_free(inscrire_learner_list *list);
+
+INSCRIRE_API const char *inscrire_learner_ine(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_first_name(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_second_name(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_third_name(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_last_name(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_usage_name(const inscrire_learner *learner);
+/* ISO "YYYY-MM-DD". */
+INSCRIRE_API const char *inscrire_learner_birthdate(const inscrire_learner *learner);
+INSCRIRE_API const char *inscrire_learner_division(const inscrire_learner *learner);
+INSCRIRE_API int inscrire_learner_disabled(const inscrire_learner *learner);
+/* The linked account's username; NULL when the learner has none. */
+INSCRIRE_API const char *inscrire_learner_username(const inscrire_learner *learner);
+
+/* ---- Campaigns -------------------------------------------------------------------------- */
+
+typedef struct inscrire_campaign inscrire_campaign;
+typedef struct inscrire_campaign_list inscrire_campaign_list;
+
+/* A campaign for a school, restricted to one class when division is not NULL. target_profile
+ * may be NULL. *out (may be NULL if the campaign is not wanted): free with
+ * inscrire_campaign_free. Its code is what pupils type. */
+INSCRIRE_API int inscrire_create_campaign(inscrire_db *db, const char *uai, const char *name,
+                                          const char *division, const char *target_profile,
+                                          inscrire_campaign **out);
+/* Looks a code up as a pupil types it (case, spaces and hyphens ignored). client_key (may be
+ * NULL) identifies the client for throttling failed look-ups. */
+INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const char *client_key,
+                                        inscrire_campaign **out);
+/* Archives a campaign; *out (may be NULL) receives it as archived. */
+INSCRIRE_API int inscrire_archive_campaign(inscrire_db *db, const char *code,
+                                           inscrire_campaign **out);
+/* Every campaign of a school. *out: free with inscrire_campaign_list_free. */
+INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai,
+                                    inscrire_campaign_list **out);
+INSCRIRE_API size_t inscrire_campaign_list_count(const inscrire_campaign_list *list);
+/* Borrowed: valid until the list is freed. NULL for an index out of range. */
+INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(
+    const inscrire_campaign_list *list, size_t index);
+INSCRIRE_API void inscrire_campaign_list_free(inscrire_campaign_list *list);
+
+INSCRIRE_API const char *inscrire_campaign_code(const inscrire_campaign *campaign);
+INSCRIRE_API const char *inscrire_campaign_name(const inscrire_campaign *campaign);
+INSCRIRE_API const char *inscrire_campaign_uai(const inscrire_campaign *campaign);
+/* "" for a whole-school campaign. */
+INSCRIRE_API const char *inscrire_campaign_division(const inscrire_campaign *campaign);
+INSCRIRE_API const char *inscrire_campaign_target_profile(const inscrire_campaign *campaign);
+/* "active", "archived" or "deleted". */
+INSCRIRE_API const char *inscrire_campaign_status(const inscrire_campaign *campaign);
+INSCRIRE_API const char *inscrire_campaign_created_at(const inscrire_campaign *campaign);
+INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
+
+/* Learners of the campaign's class (or school) who have not joined it yet.
+ * *out: free with inscrire_learner_list_free. */
+INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
+                                     inscrire_learner_list **out);
+
+/* ---- The pupil's flow ------------------------------------------------------------------- */
+
+typedef struct inscrire_match_report inscrire_match_report;
+typedef struct inscrire_registration inscrire_registration;
+
+/* Dry run of registration: who the pupil is on the roster and the username they would get.
+ * Writes nothing but throttling counters. Returns INSCRIRE_OK whenever the question could be
+ * answered, even with no match: inscrire_match_report_status says the outcome.
+ * client_key may be NULL. *out: free with inscrire_match_report_free. */
+INSCRIRE_API int inscrire_match(inscrire_db *db, const char *code, const char *first_name,
+                                const char *last_name, const char *birthdate,
+                                const char *client_key, inscrire_match_report **out);
+/* INSCRIRE_OK when matched, else the code registration would fail with:
+ * INSCRIRE_E_NO_LEARNER_FOR_BIRTHDATE, _NO_NAME_MATCH, _AMBIGUOUS_MATCH,
+ * _LEARNER_ALREADY_LINKED or _LEARNER_HAS_ACCOUNT_ELSEWHERE. */
+INSCRIRE_API int inscrire_match_report_status(const inscrire_match_report *report);
+/* The learner found; NULL when none. Borrowed: valid until the report is freed. */
+INSCRIRE_API const inscrire_learner *inscrire_match_report_learner(
+    const inscrire_match_report *report);
+/* The username registration would give (matched); NULL otherwise. */
+INSCRIRE_API const char *inscrire_match_report_username(const inscrire_match_report *report);
+/* "j***.h***2" for the two "already has an account" outcomes; NULL otherwise. */
+INSCRIRE_API const char *inscrire_match_report_masked_username(
+    const inscrire_match_report *report);
+INSCRIRE_API void inscrire_match_report_free(inscrire_match_report *report);
+
+/* Creates the pupil's account, links it to the roster row and starts the participation,
+ * atomically. The password needs 8+ characters with upper case, lower case and a digit, and
+ * none of the pupil's names. client_key may be NULL.
+ * *out (may be NULL): free with inscrire_registration_free. */
+INSCRIRE_API int inscrire_register(inscrire_db *db, const char *code, const char *first_name,
+                                   const char *last_name, const char *birthdate,
+                                   const char *password, const char *client_key,
+                                   inscrire_registration **out);
+/* An existing account, identified by a session token from inscrire_login, joins another
+ * campaign. *out (may be NULL): free with inscrire_registration_free. */
+INSCRIRE_API int inscrire_join_campaign(inscrire_db *db, const char *session_token,
+                                        const char *code, inscrire_registration **out);
+INSCRIRE_API const char *inscrire_registration_username(const inscrire_registration *reg);
+/* Borrowed: valid until the registration is freed. */
+INSCRIRE_API const inscrire_learner *inscrire_registration_learner(
+    const inscrire_registration *reg);
+INSCRIRE_API const inscrire_campaign *inscrire_registration_campaign(
+    const inscrire_registration *reg);
+/* "STARTED". */
+INSCRIRE_API const char *inscrire_registration_participation_status(
+    const inscrire_registration *reg);
+INSCRIRE_API void inscrire_registration_free(inscrire_registration *reg);
+
+/* ---- Accounts --------------------------------------------------------------------------- */
+
+typedef struct inscrire_login_result inscrire_login_result;
+typedef struct inscrire_credentials inscrire_credentials;
+
+/* Checks a password. Refusals are errors (INVALID_CREDENTIALS, ACCOUNT_TEMPORARILY_BLOCKED,
+ * ACCOUNT_BLOCKED, ...: see inscrire_error_last_remaining_attempts/_retry_after). An accepted
+ * password returns INSCRIRE_OK and a result whose status is INSCRIRE_OK (a session) or
+ * INSCRIRE_E_PASSWORD_CHANGE_REQUIRED (a one-time change token, for
+ * inscrire_change_password_with_token). *out: free with inscrire_login_result_free. */
+INSCRIRE_API int inscrire_login(inscrire_db *db, const char *username, const char *password,
+                                inscrire_login_result **out);
+INSCRIRE_API int inscrire_login_result_status(const inscrire_login_result *result);
+INSCRIRE_API const char *inscrire_login_result_username(const inscrire_login_result *result);
+/* Status INSCRIRE_OK: the session token, for inscrire_join_campaign; NULL otherwise. */
+INSCRIRE_API const char *inscrire_login_result_session_token(
+    const inscrire_login_result *result);
+/* Status PASSWORD_CHANGE_REQUIRED: the one-time token, valid one hour; NULL otherwise. */
+INSCRIRE_API const char *inscrire_login_result_change_token(const inscrire_login_result *result);
+INSCRIRE_API void inscrire_login_result_free(inscrire_login_result *result);
+
+INSCRIRE_API int inscrire_change_password(inscrire_db *db, const char *username,
+                                          const char *old_password, const char *new_password);
+INSCRIRE_API int inscrire_change_password_with_token(inscrire_db *db, const char *change_token,
+                                                     const char *new_password);
+
+/* Admin operations. actor names the admin in the audit trail; NULL means "admin". */
+
+/* A new temporary password, to be changed at next login. *temporary_password: free with
+ * inscrire_string_free. */
+INSCRIRE_API int inscrire_reset_password(inscrire_db *db, const char *uai, const char *username,
+                                         const char *actor, char **temporary_password);
+/* Clears a login block. */
+INSCRIRE_API int inscrire_unblock(inscrire_db *db, const char *uai, const char *username,
+                                  const char *actor);
+/* Usernames for the pupils of a class who lack one, temporary passwords for all of them.
+ * *out: free with inscrire_credentials_free. */
+INSCRIRE_API int inscrire_generate_credentials(inscrire_db *db, const char *uai,
+                                               const char *division, const char *actor,
+                                               inscrire_credentials **out);
+INSCRIRE_API size_t inscrire_credentials_count(const inscrire_credentials *credentials);
+INSCRIRE_API const char *inscrire_credentials_division(const inscrire_credentials *credentials,
+                                                       size_t index);
+INSCRIRE_API const char *inscrire_credentials_last_name(const inscrire_credentials *credentials,
+                                                        size_t index);
+INSCRIRE_API const char *inscrire_credentials_first_name(const inscrire_credentials *credentials,
+                                                         size_t index);
+INSCRIRE_API const char *inscrire_credentials_username(const inscrire_credentials *credentials,
+                                                       size_t index);
+INSCRIRE_API const char *inscrire_credentials_temporary_password(
+    const inscrire_credentials *credentials, size_t index);
+/* "Classe;Nom;Prénom;Identifiant;Mot de passe" rows, UTF-8 with a BOM. */
+INSCRIRE_API const char *inscrire_credentials_csv(const inscrire_credentials *credentials);
+INSCRIRE_API void inscrire_credentials_free(inscrire_credentials *credentials);
+
+/* Erases a learner's personal data (GDPR), keeping anonymous rows for statistics. */
+INSCRIRE_API int inscrire_anonymize_learner(inscrire_db *db, const char *uai, const char *ine,
+                                            const char *actor);
+/* Everything held on one learner, as a JSON document. *json: free with inscrire_string_free. */
+INSCRIRE_API int inscrire_export_learner(inscrire_db *db, const char *uai, const char *ine,
+                                         const char *actor, char **json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INSCRIRE_H */

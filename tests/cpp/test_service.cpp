@@ -1,0 +1,340 @@
+// The pupil flow end to end on real SQLite files: import, campaigns, matching, registration,
+// login, joining, not-joined, re-import.
+#include <sqlite3.h>
+
+#include <cctype>
+#include <set>
+
+#include "inscrire/username.hpp"
+#include "service_fixture.hpp"
+
+namespace inscrire::testing {
+namespace {
+
+class Flow : public ServiceTest {
+ protected:
+  void SetUp() override {
+    service_.emplace(open_sample());
+    code_ = service_->create_campaign(kSampleUai, "Pix 5A", std::string("5A")).code;
+  }
+  Registration enrol(const char* first, const char* last, const char* birthdate) {
+    return service_->register_pupil(code_, first, last, birthdate, kGoodPassword);
+  }
+  std::optional<Service> service_;
+  std::string code_;
+};
+
+TEST_F(Flow, SampleImportCountsMatchTheFile) {
+  const auto learners = service_->learners(kSampleUai);
+  EXPECT_EQ(learners.size(), 310u);
+  EXPECT_EQ(service_->learners(kSampleUai, std::string("5A")).size(), 17u);
+}
+
+TEST_F(Flow, TwinsEachGetTheirOwnAccountInTheStrictPass) {
+  EXPECT_EQ(enrol("Allan", "POE", "01/03/2014").learner.first_name, "Allan");
+  EXPECT_EQ(enrol("Alian", "POE", "01/03/2014").learner.first_name, "Alian");
+}
+
+TEST_F(Flow, AOneLetterSlipBetweenTwinsIsAmbiguous) {
+  const auto report = service_->match(code_, "Alan", "Poe", "01/03/2014");
+  EXPECT_EQ(report.status, MatchStatus::Ambiguous);
+  EXPECT_EQ(report.error(), ErrorCode::AMBIGUOUS_MATCH);
+}
+
+TEST_F(Flow, TwoLeaMartinWithTheSameDdmmGetDistinctValidUsernames) {
+  const auto first = enrol("Léa", "MARTIN", "12/05/2014");
+  const auto second = enrol("Lea", "martin", "12/05/2013");
+  EXPECT_EQ(first.username, "lea.martin1205");
+  EXPECT_NE(second.username, first.username);
+  EXPECT_TRUE(is_valid_username(second.username));
+  EXPECT_TRUE(second.username.starts_with("lea.martin"));
+}
+
+TEST_F(Flow, ALinkedLearnerGetsAMaskedHint) {
+  const auto first = enrol("Léa", "MARTIN", "12/05/2014");
+  try {
+    enrol("Lea", "Martin", "12/05/2014");
+    FAIL() << "registered twice";
+  } catch (const MatchRefused& refused) {
+    EXPECT_EQ(refused.code(), ErrorCode::LEARNER_ALREADY_LINKED);
+    EXPECT_EQ(refused.masked_username(), "l***.m***5");
+  }
+  const auto report = service_->match(code_, "Léa", "Martin", "12/05/2014");
+  EXPECT_EQ(report.status, MatchStatus::LearnerAlreadyLinked);
+  EXPECT_EQ(report.masked_username, "l***.m***5");
+}
+
+TEST_F(Flow, UsernameComesFromTheRosterNotFromWhatWasTyped) {
+  EXPECT_EQ(enrol("Zoe", "Muller", "28/02/2014").username, "zoe.muller2802");
+  EXPECT_EQ(enrol("Jean-Mrac", "dartagnan", "01/03/2014").username, "jeanmarc.dartagnan0103");
+  EXPECT_EQ(enrol("Oenone", "Coeurdacier", "14/07/2014").username, "oenone.coeurdacier1407");
+}
+
+TEST_F(Flow, MatchIsADryRun) {
+  const auto report = service_->match(code_, "Zoé", "Müller", "28/02/2014");
+  ASSERT_EQ(report.status, MatchStatus::Matched);
+  EXPECT_EQ(report.username, "zoe.muller2802");
+  EXPECT_FALSE(service_->learners(kSampleUai, std::string("5A"))[0].username.has_value());
+  EXPECT_EQ(service_->not_joined(code_).size(), 17u);
+}
+
+TEST_F(Flow, MatchOutcomes) {
+  EXPECT_EQ(service_->match(code_, "Zoé", "Müller", "28/02/2001").status,
+            MatchStatus::NoLearnerForBirthdate);
+  EXPECT_EQ(service_->match(code_, "Paul", "Müller", "28/02/2014").status,
+            MatchStatus::NoNameMatch);
+}
+
+TEST_F(Flow, UsageNameMatchesToo) {
+  // Marie LE GALL, usage name DURAND, 30/09/2014.
+  EXPECT_EQ(service_->match(code_, "Marie", "Durand", "30/09/2014").status, MatchStatus::Matched);
+  EXPECT_EQ(service_->match(code_, "Marie", "Le Gall", "30/09/2014").username,
+            "marie.legall3009");
+}
+
+TEST_F(Flow, RegistrationStartsTheParticipationOnce) {
+  enrol("Allan", "POE", "01/03/2014");
+  EXPECT_EQ(service_->not_joined(code_).size(), 16u);
+  const auto session = service_->login("allan.poe0103", kGoodPassword);
+  ASSERT_EQ(session.status, LoginStatus::Success);
+  const auto again = service_->join_campaign(session.session_token, code_);
+  EXPECT_EQ(again.participation_status, "STARTED");
+  EXPECT_EQ(service_->not_joined(code_).size(), 16u);
+}
+
+TEST_F(Flow, JoiningAnotherCampaignOfTheSchoolNeedsNoMatching) {
+  enrol("Allan", "POE", "01/03/2014");
+  const auto school_wide = service_->create_campaign(kSampleUai, "Tout le collège").code;
+  EXPECT_EQ(service_->not_joined(school_wide).size(), 310u);
+  const auto session = service_->login("ALLAN.POE0103", kGoodPassword);
+  const auto joined = service_->join_campaign(session.session_token, school_wide);
+  EXPECT_EQ(joined.username, "allan.poe0103");
+  EXPECT_EQ(service_->not_joined(school_wide).size(), 309u);
+  EXPECT_EQ(error_of([&] { service_->join_campaign("not-a-session", school_wide); }),
+            ErrorCode::INVALID_TOKEN);
+}
+
+TEST_F(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
+  std::string typed = code_.substr(0, 3) + "-" + code_.substr(3, 3) + " " + code_.substr(6);
+  for (auto& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(service_->find_campaign(typed).code, code_);
+  EXPECT_EQ(error_of([&] { service_->find_campaign("ZZZZZZ999"); }),
+            ErrorCode::CAMPAIGN_NOT_FOUND);
+  service_->archive_campaign(code_);
+  EXPECT_EQ(error_of([&] { service_->find_campaign(code_); }), ErrorCode::CAMPAIGN_ARCHIVED);
+  EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "01/03/2014"); }), ErrorCode::CAMPAIGN_ARCHIVED);
+}
+
+TEST_F(Flow, CampaignCodesAreUniqueAndWellFormed) {
+  std::set<std::string> codes{code_};
+  for (int i = 0; i < 200; ++i) {
+    const auto code = service_->create_campaign(kSampleUai, "C" + std::to_string(i)).code;
+    EXPECT_TRUE(is_well_formed_campaign_code(code)) << code;
+    EXPECT_TRUE(codes.insert(code).second);
+  }
+  EXPECT_EQ(service_->campaigns(kSampleUai).size(), 201u);
+}
+
+TEST_F(Flow, InvalidInputIsRefusedWithItsCode) {
+  EXPECT_EQ(error_of([&] { enrol("", "POE", "01/03/2014"); }), ErrorCode::NAME_REQUIRED);
+  EXPECT_EQ(error_of([&] { enrol("Al\xff", "POE", "01/03/2014"); }), ErrorCode::INVALID_UTF8);
+  EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "31/02/2014"); }), ErrorCode::INVALID_BIRTHDATE);
+  EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "2014/03/01"); }),
+            ErrorCode::INVALID_BIRTHDATE_FORMAT);
+  EXPECT_EQ(error_of([&] {
+              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "short");
+            }),
+            ErrorCode::PASSWORD_TOO_WEAK);
+  EXPECT_EQ(error_of([&] {
+              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "");
+            }),
+            ErrorCode::PASSWORD_REQUIRED);
+  EXPECT_EQ(error_of([&] {
+              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", std::string(256, 'a'));
+            }),
+            ErrorCode::PASSWORD_TOO_LONG);
+  EXPECT_EQ(error_of([&] {
+              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "Allan2014x");
+            }),
+            ErrorCode::PASSWORD_CONTAINS_PERSONAL_INFO);
+  EXPECT_EQ(error_of([&] {
+              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "Azerty123");
+            }),
+            ErrorCode::PASSWORD_TOO_COMMON);
+  EXPECT_EQ(error_of([&] { service_->create_organization("123", "x"); }), ErrorCode::INVALID_UAI);
+  EXPECT_EQ(error_of([&] { service_->create_organization(kSampleUai, "x"); }),
+            ErrorCode::ORGANIZATION_EXISTS);
+  EXPECT_EQ(error_of([&] { service_->learners("0999999Z"); }), ErrorCode::ORGANIZATION_NOT_FOUND);
+  // Nothing was half-written by the refused registrations.
+  EXPECT_EQ(service_->not_joined(code_).size(), 17u);
+}
+
+TEST_F(Flow, LoginFailuresLookTheSameForUnknownUsers) {
+  enrol("Allan", "POE", "01/03/2014");
+  EXPECT_EQ(error_of([&] { service_->login("allan.poe0103", "Wrong12345"); }),
+            ErrorCode::INVALID_CREDENTIALS);
+  EXPECT_EQ(error_of([&] { service_->login("nobody.here0101", "Wrong12345"); }),
+            ErrorCode::INVALID_CREDENTIALS);
+  EXPECT_EQ(service_->login("allan.poe0103", kGoodPassword).status, LoginStatus::Success);
+}
+
+TEST_F(Flow, ChangePasswordWithTheOldOne) {
+  enrol("Allan", "POE", "01/03/2014");
+  service_->change_password("allan.poe0103", kGoodPassword, "Girouette77");
+  EXPECT_EQ(error_of([&] { service_->login("allan.poe0103", kGoodPassword); }),
+            ErrorCode::INVALID_CREDENTIALS);
+  EXPECT_EQ(service_->login("allan.poe0103", "Girouette77").status, LoginStatus::Success);
+  EXPECT_EQ(error_of([&] { service_->change_password("allan.poe0103", "Bad1xxxxx", "Xylo12345"); }),
+            ErrorCode::INVALID_CREDENTIALS);
+}
+
+// --- Re-import ------------------------------------------------------------------------------
+
+class Reimport : public ServiceTest {};
+
+TEST_F(Reimport, TheSameFileChangesNoAccount) {
+  auto service = open_sample();
+  const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
+  service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword);
+  const auto report = service.import_roster(kSampleUai, sample_roster());
+  EXPECT_EQ(report.created, 0);
+  EXPECT_EQ(report.updated, 0);
+  EXPECT_EQ(report.disabled, 0);
+  EXPECT_EQ(service.not_joined(code).size(), 16u);
+  EXPECT_EQ(service.login("allan.poe0103", kGoodPassword).status, LoginStatus::Success);
+}
+
+TEST_F(Reimport, AbsentPupilsAreDisabledAndComeBackWithTheirAccount) {
+  auto service = open();
+  service.create_organization(kSampleUai, "Test");
+  const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+  const Pupil ben{"222222222BB", "Ben", "Morel", "03/03/2014"};
+  const auto both = write_file("both.xml", siecle_xml(kSampleUai, {ana, ben}));
+  const auto only_ben = write_file("ben.xml", siecle_xml(kSampleUai, {ben}));
+  EXPECT_EQ(service.import_roster(kSampleUai, both).created, 2);
+  const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
+  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+
+  const auto without = service.import_roster(kSampleUai, only_ben);
+  EXPECT_EQ(without.disabled, 1);
+  EXPECT_EQ(service.learners(kSampleUai).size(), 1u);
+  EXPECT_EQ(service.learners(kSampleUai, std::nullopt, true).size(), 2u);
+  EXPECT_EQ(service.match(code, "Ana", "Lopez", "02/02/2014").status,
+            MatchStatus::NoLearnerForBirthdate);
+  EXPECT_EQ(service.not_joined(code).size(), 1u);
+
+  const auto back = service.import_roster(kSampleUai, both);
+  EXPECT_EQ(back.reenabled, 1);
+  EXPECT_EQ(back.created, 0);
+  const auto learners = service.learners(kSampleUai);
+  ASSERT_EQ(learners.size(), 2u);
+  EXPECT_EQ(learners[0].username, "ana.lopez0202");
+  EXPECT_EQ(service.not_joined(code).size(), 1u);  // her participation was kept
+}
+
+TEST_F(Reimport, ChangedFieldsAreUpdatedInPlace) {
+  auto service = open();
+  service.create_organization(kSampleUai, "Test");
+  Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+  service.import_roster(kSampleUai, write_file("a.xml", siecle_xml(kSampleUai, {ana})));
+  const auto code = service.create_campaign(kSampleUai, "all").code;
+  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+  ana.division = "4B";
+  ana.usage_name = "Garcia";
+  const auto report =
+      service.import_roster(kSampleUai, write_file("b.xml", siecle_xml(kSampleUai, {ana})));
+  EXPECT_EQ(report.updated, 1);
+  const auto learners = service.learners(kSampleUai);
+  EXPECT_EQ(learners[0].division, "4B");
+  EXPECT_EQ(learners[0].username, "ana.lopez0202");
+  EXPECT_EQ(service.match(code, "Ana", "Garcia", "02/02/2014").status,
+            MatchStatus::LearnerAlreadyLinked);
+}
+
+TEST_F(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
+  auto service = open();
+  service.create_organization("0751234A", "Collège");
+  service.create_organization("0331234B", "Lycée");
+  const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+  service.import_roster("0751234A", write_file("a.xml", siecle_xml("0751234A", {ana})));
+  const auto code = service.create_campaign("0751234A", "all").code;
+  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+
+  auto moved = ana;
+  moved.division = "2NDE1";
+  const auto report =
+      service.import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {moved})));
+  EXPECT_EQ(report.linked, 1);
+  EXPECT_EQ(service.learners("0331234B")[0].username, "ana.lopez0202");
+}
+
+TEST_F(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
+  auto service = open();
+  service.create_organization("0751234A", "Collège");
+  service.create_organization("0331234B", "Lycée");
+  const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+  service.import_roster("0751234A", write_file("a.xml", siecle_xml("0751234A", {ana})));
+  const auto code = service.create_campaign("0751234A", "all").code;
+  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+
+  auto other = ana;
+  other.birthdate = "03/02/2014";
+  const auto report =
+      service.import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {other})));
+  EXPECT_EQ(report.linked, 0);
+  EXPECT_FALSE(service.learners("0331234B")[0].username.has_value());
+  // Registering there is refused: the pupil already has an account elsewhere.
+  const auto lycee_code = service.create_campaign("0331234B", "all").code;
+  const auto match = service.match(lycee_code, "Ana", "Lopez", "03/02/2014");
+  EXPECT_EQ(match.status, MatchStatus::LearnerHasAccountElsewhere);
+  EXPECT_EQ(match.masked_username, "a***.l***2");
+}
+
+TEST_F(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
+  auto service = open_sample();
+  const auto before = service.learners(kSampleUai, std::nullopt, true).size();
+  const auto broken = write_file(
+      "broken.xml", siecle_xml(kSampleUai, {Pupil{"111111111AA", "Ana", "Lopez", "31/02/2014"}}));
+  try {
+    service.import_roster(kSampleUai, broken);
+    FAIL() << "imported a broken file";
+  } catch (const ImportRefused& refused) {
+    EXPECT_EQ(refused.code(), ErrorCode::INVALID_BIRTHDATE);
+    ASSERT_EQ(refused.report().errors.size(), 1u);
+    EXPECT_EQ(refused.report().errors[0].ine, "111111111AA");
+  }
+  EXPECT_EQ(service.learners(kSampleUai, std::nullopt, true).size(), before);
+  EXPECT_EQ(service.learners(kSampleUai).size(), before);
+  EXPECT_EQ(error_of([&] {
+              service.import_roster("0331234B", sample_roster());
+            }),
+            ErrorCode::ORGANIZATION_NOT_FOUND);
+  service.create_organization("0331234B", "Autre");
+  EXPECT_EQ(error_of([&] { service.import_roster("0331234B", sample_roster()); }),
+            ErrorCode::UAI_MISMATCH);
+}
+
+TEST_F(Reimport, DryRunReportsWithoutWriting) {
+  auto service = open();
+  service.create_organization(kSampleUai, "Test");
+  ImportOptions options;
+  options.dry_run = true;
+  const auto report = service.import_roster(kSampleUai, sample_roster(), options);
+  EXPECT_TRUE(report.dry_run);
+  EXPECT_EQ(report.created, 310);
+  EXPECT_TRUE(service.learners(kSampleUai).empty());
+}
+
+TEST_F(ServiceTest, ASchemaNewerThanTheLibraryIsRefused) {
+  { open(); }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database().c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(error_of([&] { open(); }), ErrorCode::SCHEMA_TOO_NEW);
+}
+
+}  // namespace
+}  // namespace inscrire::testing
