@@ -11,21 +11,21 @@ namespace {
 
 // Common French given names and surnames written without diacritics: the ASCII fast path.
 constexpr std::array<std::string_view, 24> kAscii = {
-    "Martin",  "Lucas",    "Dupont",   "Emma",    "Bernard", "Gabriel", "Thomas",  "Jade",
-    "Petit",   "Louise",   "Robert",   "Arthur",  "Durand",  "Jules",   "Moreau",  "Alice",
-    "Le Gall", "Jean-Marc", "D'Artagnan", "Da Silva", "Mohamed", "Diallo", "Nguyen", "Rose"};
+    "Martin",  "Lucas",     "Dupont",     "Emma",     "Bernard", "Gabriel", "Thomas", "Jade",
+    "Petit",   "Louise",    "Robert",     "Arthur",   "Durand",  "Jules",   "Moreau", "Alice",
+    "Le Gall", "Jean-Marc", "D'Artagnan", "Da Silva", "Mohamed", "Diallo",  "Nguyen", "Rose"};
 
 // French and European names with accents, ligatures and special letters: ICU, Latin-ASCII.
 constexpr std::array<std::string_view, 24> kAccented = {
-    "Éloïse",  "Chloé",   "Lefèvre",   "Müller",  "Straße",   "Œnone",    "Ærøn",  "Noémie",
-    "Maëlys",  "Hélène",  "François",  "Guérin",  "Jérôme",   "Gaël",     "Zoë",   "Lévêque",
-    "Łukasz",  "Dvořák",  "Øystein",   "Işıl",    "Çağla",    "Nguyễn Thị", "Prévost", "Côme"};
+    "Éloïse", "Chloé",  "Lefèvre",  "Müller", "Straße", "Œnone",      "Ærøn",    "Noémie",
+    "Maëlys", "Hélène", "François", "Guérin", "Jérôme", "Gaël",       "Zoë",     "Lévêque",
+    "Łukasz", "Dvořák", "Øystein",  "Işıl",   "Çağla",  "Nguyễn Thị", "Prévost", "Côme"};
 
 // Names in other scripts: ICU, Any-Latin then Latin-ASCII.
 constexpr std::array<std::string_view, 24> kNonLatin = {
-    "Анна",      "Дмитрий", "Юлия",   "Каренина", "Αλέξανδρος", "Σωκράτης", "Ζωή",   "王芳",
-    "李小龙",    "张伟",    "김민준", "이서연",   "やまだ",     "さくら",   "トヨタ", "محمد",
-    "فاطمة",     "יוסף",    "राम",    "สมชาย",    "Ольга",      "Сергей",   "Ἑλένη", "Мария"};
+    "Анна",   "Дмитрий", "Юлия",   "Каренина", "Αλέξανδρος", "Σωκράτης", "Ζωή",    "王芳",
+    "李小龙", "张伟",    "김민준", "이서연",   "やまだ",     "さくら",   "トヨタ", "محمد",
+    "فاطمة",  "יוסף",    "राम",    "สมชาย",    "Ольга",      "Сергей",   "Ἑλένη",  "Мария"};
 
 template <std::size_t N, class Fn>
 void run(benchmark::State& state, const std::array<std::string_view, N>& names, Fn fn) {
@@ -46,7 +46,9 @@ void BM_ComparisonKey_AccentedLatin(benchmark::State& state) {
 void BM_ComparisonKey_NonLatin(benchmark::State& state) {
   run(state, kNonLatin, inscrire::comparison_key);
 }
-void BM_UsernamePart_Ascii(benchmark::State& state) { run(state, kAscii, inscrire::username_part); }
+void BM_UsernamePart_Ascii(benchmark::State& state) {
+  run(state, kAscii, inscrire::username_part);
+}
 void BM_UsernamePart_AccentedLatin(benchmark::State& state) {
   run(state, kAccented, inscrire::username_part);
 }
@@ -73,6 +75,10 @@ BENCHMARK(BM_UsernamePart_Ascii)->MinTime(0.2);
 BENCHMARK(BM_UsernamePart_AccentedLatin)->MinTime(0.2);
 BENCHMARK(BM_UsernamePart_NonLatin)->MinTime(0.2);
 BENCHMARK(BM_ValidateName_Accented)->MinTime(0.2);
-BENCHMARK(BM_ComparisonKey_AccentedLatin_Threads)->MinTime(0.2)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_ComparisonKey_AccentedLatin_Threads)
+    ->MinTime(0.2)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 
 }  // namespace

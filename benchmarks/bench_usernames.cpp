@@ -175,44 +175,59 @@ BENCHMARK(BM_Ours_Sequential)->Apply(occupancies);
 // drawn with Zipf-like weights 1 / rank^0.6 (flatter than 0.9, or the 23 000 possible stems
 // could not hold a million pupils: "Emma Martin" alone would exceed 10 000).
 constexpr std::string_view kGiven[] = {
-    "Emma", "Gabriel", "Jade", "Léo", "Louise", "Raphaël", "Alice", "Arthur", "Chloé", "Louis",
-    "Lina", "Jules", "Léa", "Adam", "Rose", "Maël", "Anna", "Lucas", "Mila", "Hugo", "Inès",
-    "Noah", "Ambre", "Liam", "Julia", "Gabin", "Mia", "Sacha", "Léna", "Paul", "Manon", "Nathan",
-    "Juliette", "Aaron", "Lou", "Mohamed", "Zoé", "Ethan", "Camille", "Tom", "Agathe", "Éthan",
-    "Jeanne", "Noé", "Lucie", "Timéo", "Éva", "Théo", "Nina", "Nolan", "Sarah", "Mathis", "Romane",
-    "Enzo", "Inaya", "Axel", "Charlotte", "Martin", "Léonie", "Victor", "Adèle", "Malo", "Margaux",
-    "Baptiste", "Maëlys", "Clément", "Noémie", "Maxime", "Anaïs", "Samuel", "Héloïse", "Antoine",
-    "Zoë", "Alexandre", "Mathilde", "Thomas", "Océane", "Rayan", "Yasmine", "Ilyès", "Aïcha",
-    "Amir", "Fatoumata", "Mamadou", "Salomé", "Moussa", "Marie-Louise", "Loïc", "Anne-Sophie",
-    "Gaël", "Maïwenn", "Jean-Baptiste", "Æmilia", "Côme", "Éloïse", "Timothée", "Noëlie", "Anaël"};
+    "Emma",          "Gabriel", "Jade",         "Léo",       "Louise",      "Raphaël",   "Alice",
+    "Arthur",        "Chloé",   "Louis",        "Lina",      "Jules",       "Léa",       "Adam",
+    "Rose",          "Maël",    "Anna",         "Lucas",     "Mila",        "Hugo",      "Inès",
+    "Noah",          "Ambre",   "Liam",         "Julia",     "Gabin",       "Mia",       "Sacha",
+    "Léna",          "Paul",    "Manon",        "Nathan",    "Juliette",    "Aaron",     "Lou",
+    "Mohamed",       "Zoé",     "Ethan",        "Camille",   "Tom",         "Agathe",    "Éthan",
+    "Jeanne",        "Noé",     "Lucie",        "Timéo",     "Éva",         "Théo",      "Nina",
+    "Nolan",         "Sarah",   "Mathis",       "Romane",    "Enzo",        "Inaya",     "Axel",
+    "Charlotte",     "Martin",  "Léonie",       "Victor",    "Adèle",       "Malo",      "Margaux",
+    "Baptiste",      "Maëlys",  "Clément",      "Noémie",    "Maxime",      "Anaïs",     "Samuel",
+    "Héloïse",       "Antoine", "Zoë",          "Alexandre", "Mathilde",    "Thomas",    "Océane",
+    "Rayan",         "Yasmine", "Ilyès",        "Aïcha",     "Amir",        "Fatoumata", "Mamadou",
+    "Salomé",        "Moussa",  "Marie-Louise", "Loïc",      "Anne-Sophie", "Gaël",      "Maïwenn",
+    "Jean-Baptiste", "Æmilia",  "Côme",         "Éloïse",    "Timothée",    "Noëlie",    "Anaël"};
 constexpr std::string_view kSurnames[] = {
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
-    "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
-    "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent",
-    "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
-    "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément",
-    "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval",
-    "Denis", "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier", "Brun",
-    "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier", "Arnaud",
-    "Martinez", "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux", "Colin", "Vidal",
-    "Caron", "Picard", "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas", "Lacroix",
-    "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey", "Leclerc", "Payet", "Rolland",
-    "Leclercq", "Guillaume", "Lecomte", "Lopez", "Jean", "Dupuy", "Guillot", "Hubert", "Berger",
-    "Carpentier", "Sanchez", "Dupuis", "Moulin", "Louis", "Deschamps", "Huet", "Vasseur", "Perez",
-    "Boucher", "Fleury", "Royer", "Klein", "Jacquet", "Adam", "Paris", "Poirier", "Marty",
-    "Aubry", "Guyot", "Carré", "Charles", "Renault", "Charpentier", "Ménard", "Maillard", "Baron",
-    "Bertin", "Bailly", "Hervé", "Schneider", "Fernandez", "Collet", "Léger", "Bouvier",
-    "Julien", "Prévost", "Millet", "Perrot", "Daniel", "Cousin", "Germain", "Breton", "Besson",
-    "Langlois", "Rémy", "Pelletier", "Lévêque", "Perrier", "Leblanc", "Barré", "Lebrun",
-    "Marchal", "Weber", "Mallet", "Hamon", "Boulanger", "Jacob", "Monnier", "Michaud",
-    "Rodriguez", "Guichard", "Gillet", "Étienne", "Grondin", "Poulain", "Tessier", "Chevallier",
-    "Collin", "Chauvin", "Bouchet", "Gay", "Lemaître", "Bénard", "Maréchal", "Humbert",
-    "Reynaud", "Antoine", "Hoarau", "Perret", "Barthélemy", "Cordier", "Pichon", "Lejeune",
-    "Gilbert", "Lamy", "Delaunay", "Pasquier", "Carlier", "Laporte", "Diallo", "Traoré",
-    "Nguyen", "Benali", "Haddad", "Diop", "Camara", "Sow", "Cissé", "Kone", "Mendy", "Schäfer",
-    "Müller", "Kowalski", "Öztürk", "Cœurdacier", "Le Gall", "Le Roux", "Le Goff", "Da Silva",
-    "Dos Santos", "Da Costa", "N'Diaye", "Ben Ahmed", "De La Fontaine", "Van der Berg",
-    "Le Bihan", "D'Artagnan", "Saint-Exupéry", "O'Neill"};
+    "Martin",     "Bernard",    "Thomas",        "Petit",       "Robert",         "Richard",
+    "Durand",     "Dubois",     "Moreau",        "Laurent",     "Simon",          "Michel",
+    "Lefebvre",   "Leroy",      "Roux",          "David",       "Bertrand",       "Morel",
+    "Fournier",   "Girard",     "Bonnet",        "Dupont",      "Lambert",        "Fontaine",
+    "Rousseau",   "Vincent",    "Muller",        "Lefèvre",     "Faure",          "André",
+    "Mercier",    "Blanc",      "Guérin",        "Boyer",       "Garnier",        "Chevalier",
+    "François",   "Legrand",    "Gauthier",      "Garcia",      "Perrin",         "Robin",
+    "Clément",    "Morin",      "Nicolas",       "Henry",       "Roussel",        "Mathieu",
+    "Gautier",    "Masson",     "Marchand",      "Duval",       "Denis",          "Dumont",
+    "Marie",      "Lemaire",    "Noël",          "Meyer",       "Dufour",         "Meunier",
+    "Brun",       "Blanchard",  "Giraud",        "Joly",        "Rivière",        "Lucas",
+    "Brunet",     "Gaillard",   "Barbier",       "Arnaud",      "Martinez",       "Gérard",
+    "Roche",      "Renard",     "Schmitt",       "Roy",         "Leroux",         "Colin",
+    "Vidal",      "Caron",      "Picard",        "Roger",       "Fabre",          "Aubert",
+    "Lemoine",    "Renaud",     "Dumas",         "Lacroix",     "Olivier",        "Philippe",
+    "Bourgeois",  "Pierre",     "Benoît",        "Rey",         "Leclerc",        "Payet",
+    "Rolland",    "Leclercq",   "Guillaume",     "Lecomte",     "Lopez",          "Jean",
+    "Dupuy",      "Guillot",    "Hubert",        "Berger",      "Carpentier",     "Sanchez",
+    "Dupuis",     "Moulin",     "Louis",         "Deschamps",   "Huet",           "Vasseur",
+    "Perez",      "Boucher",    "Fleury",        "Royer",       "Klein",          "Jacquet",
+    "Adam",       "Paris",      "Poirier",       "Marty",       "Aubry",          "Guyot",
+    "Carré",      "Charles",    "Renault",       "Charpentier", "Ménard",         "Maillard",
+    "Baron",      "Bertin",     "Bailly",        "Hervé",       "Schneider",      "Fernandez",
+    "Collet",     "Léger",      "Bouvier",       "Julien",      "Prévost",        "Millet",
+    "Perrot",     "Daniel",     "Cousin",        "Germain",     "Breton",         "Besson",
+    "Langlois",   "Rémy",       "Pelletier",     "Lévêque",     "Perrier",        "Leblanc",
+    "Barré",      "Lebrun",     "Marchal",       "Weber",       "Mallet",         "Hamon",
+    "Boulanger",  "Jacob",      "Monnier",       "Michaud",     "Rodriguez",      "Guichard",
+    "Gillet",     "Étienne",    "Grondin",       "Poulain",     "Tessier",        "Chevallier",
+    "Collin",     "Chauvin",    "Bouchet",       "Gay",         "Lemaître",       "Bénard",
+    "Maréchal",   "Humbert",    "Reynaud",       "Antoine",     "Hoarau",         "Perret",
+    "Barthélemy", "Cordier",    "Pichon",        "Lejeune",     "Gilbert",        "Lamy",
+    "Delaunay",   "Pasquier",   "Carlier",       "Laporte",     "Diallo",         "Traoré",
+    "Nguyen",     "Benali",     "Haddad",        "Diop",        "Camara",         "Sow",
+    "Cissé",      "Kone",       "Mendy",         "Schäfer",     "Müller",         "Kowalski",
+    "Öztürk",     "Cœurdacier", "Le Gall",       "Le Roux",     "Le Goff",        "Da Silva",
+    "Dos Santos", "Da Costa",   "N'Diaye",       "Ben Ahmed",   "De La Fontaine", "Van der Berg",
+    "Le Bihan",   "D'Artagnan", "Saint-Exupéry", "O'Neill"};
 
 struct Pupil {
   std::string_view first;
@@ -277,10 +292,11 @@ void BM_MillionPupils(benchmark::State& state) {
       }
     }
     benchmark::DoNotOptimize(registry.size());
-    stems_max = static_cast<std::size_t>(
-        registry.taken_suffixes(inscrire::username_stem({.first_name = kGiven[0],
-                                                         .last_name = kSurnames[0]}))
-            .count());
+    stems_max =
+        static_cast<std::size_t>(registry
+                                     .taken_suffixes(inscrire::username_stem(
+                                         {.first_name = kGiven[0], .last_name = kSurnames[0]}))
+                                     .count());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pupils.size()));
   state.counters["collisions"] = static_cast<double>(collisions);
@@ -288,7 +304,10 @@ void BM_MillionPupils(benchmark::State& state) {
   state.counters["top_stem_accounts"] = static_cast<double>(stems_max);
 }
 
-BENCHMARK(BM_MillionPupils)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)
+BENCHMARK(BM_MillionPupils)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(3)
     ->ReportAggregatesOnly(true);
 
 }  // namespace

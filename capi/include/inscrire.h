@@ -451,7 +451,7 @@ INSCRIRE_API const char *inscrire_credentials_temporary_password(
 INSCRIRE_API const char *inscrire_credentials_csv(const inscrire_credentials *credentials);
 INSCRIRE_API void inscrire_credentials_free(inscrire_credentials *credentials);
 
-/* Erases a learner's personal data (GDPR), keeping anonymous rows for statistics. */
+/* Erases a learner's personal data from the roster and disables their account, if any. */
 INSCRIRE_API int inscrire_anonymize_learner(inscrire_db *db, const char *uai, const char *ine,
                                             const char *actor);
 /* Everything held on one learner, as a JSON document. *json: free with inscrire_string_free. */

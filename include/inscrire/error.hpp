@@ -115,7 +115,9 @@ namespace inscrire {
     "Le mot de passe ne doit contenir ni votre prénom, ni votre nom, ni votre identifiant.",      \
     "The password must not contain your first name, last name or username.")                    \
   X(PASSWORD_TOO_COMMON, "Ce mot de passe est trop courant.", "This password is too common.")   \
-  X(ACCOUNT_DISABLED, "Ce compte est désactivé.", "This account is disabled.")
+  X(ACCOUNT_DISABLED, "Ce compte est désactivé.", "This account is disabled.")              \
+  X(USERNAME_TAKEN, "Cet identifiant est déjà utilisé par un autre compte.",                     \
+    "This username is already used by another account.")
 
 enum class ErrorCode {
 #define INSCRIRE_ENUM_ENTRY(name, fr, en) name,

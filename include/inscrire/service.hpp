@@ -231,6 +231,9 @@ class Service {
 
   // Enabled learners of the campaign's division (or school) with no participation in it.
   std::vector<LearnerView> not_joined(std::string_view code);
+  // The printable class sheet ("fiche élève"): an HTML page in French with the school, the
+  // campaign code and the steps a pupil follows.
+  std::string class_sheet(std::string_view code);
 
   // Admin operations; `actor` names the admin in the audit trail.
   std::string reset_password(std::string_view uai, std::string_view username,

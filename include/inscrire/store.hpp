@@ -117,6 +117,10 @@ class StoreTransaction : public UsernameRegistry {
                                           std::string_view password_hash,
                                           bool must_change_password) = 0;
   virtual void save_user(const User& user) = 0;
+  // RGPD: the account loses everything that names its owner. Its username becomes
+  // "anonyme-<id>" (also in the audit rows that named it as their target), its password hash
+  // is cleared so no password matches, it is disabled and its tokens are deleted.
+  virtual void anonymize_user(Id user_id) = 0;
 
   // Campaigns
   virtual std::optional<Campaign> campaign(std::string_view canonical_code) = 0;
@@ -142,6 +146,8 @@ class StoreTransaction : public UsernameRegistry {
                                           std::int64_t now) = 0;
   virtual std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
                                        std::int64_t now) = 0;
+  // Deletes the user's tokens of `purpose` (every purpose when empty).
+  virtual void revoke_tokens(Id user_id, std::string_view purpose) = 0;
 
   // Throttling: events of `kind` for `client_key` at or after `since`.
   virtual int count_events(std::string_view client_key, std::string_view kind,

@@ -314,15 +314,9 @@ Reply command_sheet(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto code = take(args, "CODE");
   expect_no_more(args);
-  auto service = open_service(context);
-  const auto campaign = service.find_campaign(code);
-  std::string school_name = campaign.uai;
-  for (const auto& organization : service.organizations()) {
-    if (organization.uai == campaign.uai) school_name = organization.name;
-  }
   Reply reply;
-  reply.text = class_sheet_html(school_name, campaign);
-  reply.fields.set("code", campaign.code).set("html", reply.text);
+  reply.text = open_service(context).class_sheet(code);
+  reply.fields.set("html", reply.text);
   return reply;
 }
 

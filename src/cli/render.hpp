@@ -15,7 +15,5 @@ Json report_json(const ImportReport& report);
 std::string report_text(const ImportReport& report);
 // {"learners": [...]} and one line per learner.
 Reply learners_reply(const std::vector<LearnerView>& learners);
-// The printable class sheet ("fiche élève"), in French.
-std::string class_sheet_html(const std::string& school_name, const Campaign& campaign);
 
 }  // namespace inscrire::cli

@@ -310,6 +310,23 @@ class SqliteTransaction final : public StoreTransaction {
         .run();
   }
 
+  void anonymize_user(Id user_id) override {
+    const auto old = user(user_id);
+    if (!old) return;
+    const std::string renamed = "anonyme-" + std::to_string(user_id);
+    db_.prepare(
+           "UPDATE users SET username = ?2, password_hash = '', must_change_password = 0, "
+           "failed_attempts = 0, blocked_until = 0, blocked = 0, disabled = 1 WHERE id = ?1")
+        .bind(1, user_id)
+        .bind(2, renamed)
+        .run();
+    db_.prepare("UPDATE audit_log SET target = ?2 WHERE target = ?1 COLLATE NOCASE")
+        .bind(1, old->username)
+        .bind(2, renamed)
+        .run();
+    revoke_tokens(user_id, {});
+  }
+
   // --- Campaigns
   std::optional<Campaign> campaign(std::string_view canonical_code) override {
     auto query = db_.prepare(CAMPAIGN_SELECT "WHERE c.code = ?1");
@@ -409,6 +426,13 @@ class SqliteTransaction final : public StoreTransaction {
     query.bind(1, digest).bind(2, purpose).bind(3, now);
     if (!query.step()) return std::nullopt;
     return query.integer(0);
+  }
+
+  void revoke_tokens(Id user_id, std::string_view purpose) override {
+    db_.prepare("DELETE FROM tokens WHERE user_id = ?1 AND (?2 = '' OR purpose = ?2)")
+        .bind(1, user_id)
+        .bind(2, purpose)
+        .run();
   }
 
   // --- Throttling and audit

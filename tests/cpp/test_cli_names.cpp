@@ -1,7 +1,7 @@
 // The `username` and `normalize` commands of the real CLI binary (INSCRIRE_CLI): outputs, stable
 // error codes and exit statuses (0 success, 1 refused, 2 usage error).
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,9 +34,9 @@ std::string slurp(const std::filesystem::path& path) {
 // argv unchanged) and captures its exit status, stdout and stderr.
 Run run_cli(const std::vector<std::string>& args) {
   static std::atomic<int> counter{0};
-  const auto base = std::filesystem::temp_directory_path() /
-                    ("inscrire-cli-test-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(counter++));
+  const auto base =
+      std::filesystem::temp_directory_path() /
+      ("inscrire-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   const auto out_path = base.string() + ".out";
   const auto err_path = base.string() + ".err";
 

@@ -135,7 +135,9 @@ INSTANTIATE_TEST_SUITE_P(Names, NameTable, ::testing::ValuesIn(kCases),
                            return "case" + std::to_string(param.index);
                          });
 
-TEST(NameTable, HasAtLeastEightyCases) { EXPECT_GE(std::size(kCases), 80U); }
+TEST(NameTable, HasAtLeastEightyCases) {
+  EXPECT_GE(std::size(kCases), 80U);
+}
 
 TEST(NameTable, OutputsStayInTheirAlphabet) {
   for (const auto& c : kCases) {
@@ -181,22 +183,22 @@ void expect_code(ErrorCode expected, auto&& call) {
 using namespace std::string_view_literals;
 
 constexpr std::string_view kInvalidUtf8[] = {
-    "\xC0\x80"sv,                  // overlong NUL
-    "Jo\xC1\xA5"sv,                // overlong 'e'
-    "\xE0\x80\xAF"sv,              // overlong '/'
-    "\xF0\x80\x80\xAF"sv,          // overlong, four bytes
-    "\xED\xA0\x80"sv,              // high surrogate U+D800
-    "\xED\xBF\xBF"sv,              // low surrogate U+DFFF
-    "Jos\xC3"sv,                   // truncated é
-    "\xE2\x82"sv,                  // truncated €
-    "\xF0\x9F\x98"sv,              // truncated emoji
-    "\x80"sv,                      // lone continuation byte
-    "Jean\xBF Marc"sv,             // continuation byte inside ASCII
-    "\xF4\x90\x80\x80"sv,          // above U+10FFFF
-    "\xF8\x88\x80\x80\x80"sv,      // five-byte form
-    "\xFE"sv,                      // never valid
-    "\xFF\xFE"sv,                  // UTF-16 byte-order mark
-    "Ren\xE9"sv,                   // Latin-1 é
+    "\xC0\x80"sv,              // overlong NUL
+    "Jo\xC1\xA5"sv,            // overlong 'e'
+    "\xE0\x80\xAF"sv,          // overlong '/'
+    "\xF0\x80\x80\xAF"sv,      // overlong, four bytes
+    "\xED\xA0\x80"sv,          // high surrogate U+D800
+    "\xED\xBF\xBF"sv,          // low surrogate U+DFFF
+    "Jos\xC3"sv,               // truncated é
+    "\xE2\x82"sv,              // truncated €
+    "\xF0\x9F\x98"sv,          // truncated emoji
+    "\x80"sv,                  // lone continuation byte
+    "Jean\xBF Marc"sv,         // continuation byte inside ASCII
+    "\xF4\x90\x80\x80"sv,      // above U+10FFFF
+    "\xF8\x88\x80\x80\x80"sv,  // five-byte form
+    "\xFE"sv,                  // never valid
+    "\xFF\xFE"sv,              // UTF-16 byte-order mark
+    "Ren\xE9"sv,               // Latin-1 é
 };
 
 TEST(Utf8, InvalidSequencesAreRefusedEverywhere) {
@@ -237,9 +239,11 @@ TEST(ValidateName, EmptyAndBlankAreRequired) {
 
 TEST(ValidateName, ControlCharactersAndReplacementCharacterAreRefused) {
   constexpr std::string_view kBad[] = {
-      "Jean\0Marc"sv, "\0"sv,          "Jean\tMarc"sv, "Jean\nMarc"sv, "Jean\rMarc"sv,
-      "\x1B[31mJean"sv, "Jean\x7F"sv, "Jean\xC2\x85"sv /* NEL */, "Jean\xC2\x9F"sv,
-      "Jo\xEF\xBF\xBD"sv /* U+FFFD */,
+      "Jean\0Marc"sv,   "\0"sv,
+      "Jean\tMarc"sv,   "Jean\nMarc"sv,
+      "Jean\rMarc"sv,   "\x1B[31mJean"sv,
+      "Jean\x7F"sv,     "Jean\xC2\x85"sv /* NEL */,
+      "Jean\xC2\x9F"sv, "Jo\xEF\xBF\xBD"sv /* U+FFFD */,
   };
   for (const auto text : kBad) {
     SCOPED_TRACE(testing::PrintToString(std::string(text)));

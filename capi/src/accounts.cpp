@@ -1,0 +1,143 @@
+// Accounts: login, password changes, and the admin operations.
+#include "internal.hpp"
+
+using namespace inscrire;
+using namespace inscrire::capi;
+
+namespace {
+
+constexpr std::string_view kDefaultActor = "admin";
+
+const char* nonempty(const std::string& value) noexcept {
+  return value.empty() ? nullptr : value.c_str();
+}
+
+const char* credential_text(const inscrire_credentials* c, size_t index,
+                            std::string Credential::*field) noexcept {
+  if (c == nullptr || index >= c->credentials.rows.size()) return nullptr;
+  return (c->credentials.rows[index].*field).c_str();
+}
+
+}  // namespace
+
+extern "C" {
+
+int inscrire_login(inscrire_db* db, const char* username, const char* password,
+                   inscrire_login_result** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    auto result = std::make_unique<inscrire_login_result>();
+    result->result = db->service.login(text(username, "username"), text(password, "password"));
+    give(out, std::move(result));
+  });
+}
+
+int inscrire_login_result_status(const inscrire_login_result* r) {
+  if (r == nullptr) return INSCRIRE_E_INVALID_ARGUMENT;
+  return r->result.status == LoginStatus::Success ? INSCRIRE_OK
+                                                  : INSCRIRE_E_PASSWORD_CHANGE_REQUIRED;
+}
+const char* inscrire_login_result_username(const inscrire_login_result* r) {
+  return r == nullptr ? nullptr : r->result.username.c_str();
+}
+const char* inscrire_login_result_session_token(const inscrire_login_result* r) {
+  return r == nullptr ? nullptr : nonempty(r->result.session_token);
+}
+const char* inscrire_login_result_change_token(const inscrire_login_result* r) {
+  return r == nullptr ? nullptr : nonempty(r->result.change_token);
+}
+void inscrire_login_result_free(inscrire_login_result* r) { delete r; }
+
+int inscrire_change_password(inscrire_db* db, const char* username, const char* old_password,
+                             const char* new_password) {
+  return guard(db, [&] {
+    require(db, "db")->service.change_password(text(username, "username"),
+                                               text(old_password, "old_password"),
+                                               text(new_password, "new_password"));
+  });
+}
+
+int inscrire_change_password_with_token(inscrire_db* db, const char* change_token,
+                                        const char* new_password) {
+  return guard(db, [&] {
+    require(db, "db")->service.change_password_with_token(text(change_token, "change_token"),
+                                                          text(new_password, "new_password"));
+  });
+}
+
+int inscrire_reset_password(inscrire_db* db, const char* uai, const char* username,
+                            const char* actor, char** temporary_password) {
+  return guard(db, [&] {
+    out_param(temporary_password, "temporary_password");
+    require(db, "db");
+    const auto password =
+        db->service.reset_password(text(uai, "uai"), text(username, "username"),
+                                   text_or(actor, "actor", kDefaultActor));
+    *temporary_password = library_string(password);
+  });
+}
+
+int inscrire_unblock(inscrire_db* db, const char* uai, const char* username, const char* actor) {
+  return guard(db, [&] {
+    require(db, "db")->service.unblock(text(uai, "uai"), text(username, "username"),
+                                       text_or(actor, "actor", kDefaultActor));
+  });
+}
+
+int inscrire_generate_credentials(inscrire_db* db, const char* uai, const char* division,
+                                  const char* actor, inscrire_credentials** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    auto credentials = std::make_unique<inscrire_credentials>();
+    credentials->credentials = db->service.generate_credentials(
+        text(uai, "uai"), text(division, "division"), text_or(actor, "actor", kDefaultActor));
+    credentials->csv = credentials->credentials.csv();
+    give(out, std::move(credentials));
+  });
+}
+
+size_t inscrire_credentials_count(const inscrire_credentials* c) {
+  return c == nullptr ? 0 : c->credentials.rows.size();
+}
+const char* inscrire_credentials_division(const inscrire_credentials* c, size_t index) {
+  return credential_text(c, index, &Credential::division);
+}
+const char* inscrire_credentials_last_name(const inscrire_credentials* c, size_t index) {
+  return credential_text(c, index, &Credential::last_name);
+}
+const char* inscrire_credentials_first_name(const inscrire_credentials* c, size_t index) {
+  return credential_text(c, index, &Credential::first_name);
+}
+const char* inscrire_credentials_username(const inscrire_credentials* c, size_t index) {
+  return credential_text(c, index, &Credential::username);
+}
+const char* inscrire_credentials_temporary_password(const inscrire_credentials* c, size_t index) {
+  return credential_text(c, index, &Credential::temporary_password);
+}
+const char* inscrire_credentials_csv(const inscrire_credentials* c) {
+  return c == nullptr ? nullptr : c->csv.c_str();
+}
+void inscrire_credentials_free(inscrire_credentials* c) { delete c; }
+
+int inscrire_anonymize_learner(inscrire_db* db, const char* uai, const char* ine,
+                               const char* actor) {
+  return guard(db, [&] {
+    require(db, "db")->service.anonymize_learner(text(uai, "uai"), text(ine, "ine"),
+                                                 text_or(actor, "actor", kDefaultActor));
+  });
+}
+
+int inscrire_export_learner(inscrire_db* db, const char* uai, const char* ine, const char* actor,
+                            char** json) {
+  return guard(db, [&] {
+    out_param(json, "json");
+    require(db, "db");
+    const auto document = db->service.export_learner(text(uai, "uai"), text(ine, "ine"),
+                                                     text_or(actor, "actor", kDefaultActor));
+    *json = library_string(document);
+  });
+}
+
+}  // extern "C"

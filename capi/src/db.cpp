@@ -1,0 +1,129 @@
+// Options, the database handle and schools.
+#include "internal.hpp"
+
+using namespace inscrire;
+using namespace inscrire::capi;
+
+namespace {
+
+bool is_language(int language) noexcept {
+  return language == INSCRIRE_LANGUAGE_FRENCH || language == INSCRIRE_LANGUAGE_ENGLISH;
+}
+
+// Validates one option value; the options object is left unchanged when it is refused.
+void expect(bool valid, const char* what) {
+  if (!valid) throw Error(ErrorCode::INVALID_ARGUMENT, what);
+}
+
+}  // namespace
+
+extern "C" {
+
+int inscrire_options_new(inscrire_options** out) {
+  return guard(nullptr, [&] {
+    out_param(out, "out");
+    give(out, std::make_unique<inscrire_options>());
+  });
+}
+
+void inscrire_options_free(inscrire_options* options) { delete options; }
+
+int inscrire_options_set_username_policy(inscrire_options* options, int policy) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(policy == INSCRIRE_USERNAME_RANDOM || policy == INSCRIRE_USERNAME_SEQUENTIAL,
+           "unknown username policy");
+    options->service.username_policy =
+        policy == INSCRIRE_USERNAME_RANDOM ? CollisionPolicy::Random : CollisionPolicy::Sequential;
+  });
+}
+
+int inscrire_options_set_hash_memory(inscrire_options* options, uint32_t kib) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    // libargon2's floor is 8 KiB per lane; the core uses one lane.
+    expect(kib >= 8, "hash memory below 8 KiB");
+    options->service.hash_parameters.memory_kib = kib;
+  });
+}
+
+int inscrire_options_set_hash_iterations(inscrire_options* options, uint32_t iterations) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(iterations >= 1, "hash iterations below 1");
+    options->service.hash_parameters.iterations = iterations;
+  });
+}
+
+int inscrire_options_set_busy_timeout(inscrire_options* options, int ms) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(ms >= 0, "negative busy timeout");
+    options->service.busy_timeout_ms = ms;
+  });
+}
+
+int inscrire_options_set_language(inscrire_options* options, int language) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(is_language(language), "unknown language");
+    options->language = static_cast<Language>(language);
+  });
+}
+
+int inscrire_options_set_refuse_weak_passwords(inscrire_options* options, int refuse) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    options->service.refuse_weak_passwords = refuse != 0;
+  });
+}
+
+int inscrire_db_open_v2(const char* path, const inscrire_options* options, inscrire_db** out) {
+  return guard_in(language_for(options), [&] {
+    out_param(out, "out");
+    require(path, "path");
+    const inscrire_options defaults;
+    const auto& chosen = options != nullptr ? *options : defaults;
+    give(out, std::make_unique<inscrire_db>(
+                  inscrire_db{Service::open(path, chosen.service), chosen.language}));
+  });
+}
+
+int inscrire_db_open(const char* path, inscrire_db** out) {
+  return inscrire_db_open_v2(path, nullptr, out);
+}
+
+void inscrire_db_free(inscrire_db* db) { delete db; }
+
+int inscrire_create_organization(inscrire_db* db, const char* uai, const char* name) {
+  return guard(db, [&] {
+    require(db, "db")->service.create_organization(text(uai, "uai"), text(name, "name"));
+  });
+}
+
+int inscrire_organizations(inscrire_db* db, inscrire_organization_list** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    auto list = std::make_unique<inscrire_organization_list>();
+    list->organizations = require(db, "db")->service.organizations();
+    give(out, std::move(list));
+  });
+}
+
+size_t inscrire_organization_list_count(const inscrire_organization_list* list) {
+  return list == nullptr ? 0 : list->organizations.size();
+}
+
+const char* inscrire_organization_list_uai(const inscrire_organization_list* list, size_t index) {
+  return at(list ? &list->organizations : nullptr, index,
+            [](const Organization& o) -> const std::string& { return o.uai; });
+}
+
+const char* inscrire_organization_list_name(const inscrire_organization_list* list, size_t index) {
+  return at(list ? &list->organizations : nullptr, index,
+            [](const Organization& o) -> const std::string& { return o.name; });
+}
+
+void inscrire_organization_list_free(inscrire_organization_list* list) { delete list; }
+
+}  // extern "C"

@@ -1,0 +1,82 @@
+// The printable class sheet: what a teacher hands out so pupils can create their account.
+#include "inscrire/service.hpp"
+#include "service_state.hpp"
+
+namespace inscrire {
+namespace {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// "ABCDEF234" -> "ABCDEF 234": easier to copy from a board.
+std::string spaced_code(const std::string& code) {
+  return code.size() == 9 ? code.substr(0, 6) + " " + code.substr(6) : code;
+}
+
+}  // namespace
+
+std::string Service::class_sheet(std::string_view typed_code) {
+  Campaign campaign;
+  std::string school_name;
+  state_->read([&](StoreTransaction& tx) {
+    const auto found = tx.campaign(canonical_campaign_code(typed_code));
+    if (!found) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+    campaign = *found;
+    school_name = tx.organization(campaign.uai)->name;
+  });
+  const auto school = html_escape(school_name);
+  const auto code = html_escape(spaced_code(campaign.code));
+  const auto title = html_escape(campaign.name);
+  const auto division = campaign.division.empty()
+                            ? std::string()
+                            : " &mdash; classe " + html_escape(campaign.division);
+  return R"(<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<title>Fiche élève &mdash; )" + title + R"(</title>
+<style>
+  body { font-family: sans-serif; max-width: 42em; margin: 2em auto; line-height: 1.5; }
+  .code { font-size: 2.4em; font-weight: bold; letter-spacing: .15em; text-align: center;
+          border: 3px solid #000; padding: .3em; margin: 1em 0; }
+  li { margin-bottom: .6em; }
+  .note { border-left: 4px solid #888; padding-left: 1em; color: #333; }
+  @media print { body { margin: 0; } }
+</style>
+</head>
+<body>
+<h1>Créer mon compte élève</h1>
+<p>)" + school + division + R"(<br>Campagne : )" + title + R"(</p>
+<p>Code de la campagne de ta classe :</p>
+<div class="code">)" + code + R"(</div>
+<ol>
+  <li>Saisis le code de la campagne ci-dessus (majuscules, espaces et tirets n'ont pas d'importance).</li>
+  <li>Renseigne ton prénom, ton nom et ta date de naissance (JJ/MM/AAAA), puis valide avec
+      «&nbsp;Je m'inscris&nbsp;».</li>
+  <li>Note bien ton identifiant, de la forme <strong>prénom.nomJJMM</strong>.</li>
+  <li>Choisis un mot de passe d'au moins 8 caractères, avec une majuscule, une minuscule et un
+      chiffre.</li>
+  <li>La campagne démarre aussitôt. Tu peux la terminer plus tard en te reconnectant avec ton
+      identifiant et ton mot de passe.</li>
+</ol>
+<p class="note">Mot de passe perdu ? N'importe quel administrateur de l'établissement peut le
+réinitialiser. Aucune adresse e-mail n'est demandée.</p>
+<p>Mon identifiant : ______________________________</p>
+</body>
+</html>
+)";
+}
+
+}  // namespace inscrire
