@@ -1,5 +1,6 @@
 // Accounts: login and blocking, password changes, admin resets, bulk credentials, RGPD.
 #include <algorithm>
+#include <tuple>
 
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
@@ -43,9 +44,10 @@ void refuse_if_blocked(const User& user, std::int64_t now) {
   }
 }
 
+// The personal-information and common-password policy for a new password of `user` (the rule
+// itself is checked before anything is looked up, so its answer says nothing about the user).
 void check_new_password(const Service::State& state, StoreTransaction& tx, const User& user,
                         std::string_view password) {
-  check_password_rule(password);
   if (!state.options.refuse_weak_passwords) return;
   const auto learners = tx.learners_of_user(user.id);
   if (learners.empty()) {
@@ -66,6 +68,88 @@ std::string csv_field(std::string_view value) {
     quoted += c;
   }
   return quoted + "\"";
+}
+
+// Counts one failed login of `user_id` and returns the refusal it earns.
+LoginError record_login_failure(Service::State& state, Id user_id) {
+  std::optional<LoginError> refusal;
+  state.durable([&](StoreTransaction& tx) {
+    auto user = *tx.user(user_id);  // fresh counters: other attempts may have run meanwhile
+    const auto now = state.now();
+    refuse_if_blocked(user, now);
+    apply_failure(user, state.options.login, now);
+    tx.save_user(user);
+    if (user.blocked) {
+      refusal.emplace(ErrorCode::ACCOUNT_BLOCKED, std::nullopt, 0);
+    } else if (user.blocked_until > now) {
+      refusal.emplace(ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED, std::nullopt,
+                      user.blocked_until - now);
+    } else {
+      refusal.emplace(ErrorCode::INVALID_CREDENTIALS,
+                      remaining_attempts(user, state.options.login), 0);
+    }
+  });
+  return *refusal;
+}
+
+// Checks `password` for `username` the way login does: unknown usernames cost a dummy
+// verification and get the same answer as a wrong password, blocked accounts are refused
+// before their password is looked at, and a wrong password counts towards the blocks.
+User authenticate(Service::State& state, std::string_view username, std::string_view password) {
+  std::optional<User> found;
+  state.read([&](StoreTransaction& tx) { found = tx.user_by_username(trim(username)); });
+  if (!found) {
+    burn_verification_time(password, state.options.hash_parameters);
+    throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
+  }
+  refuse_if_blocked(*found, state.now());
+  if (found->password_hash.empty()) {  // an anonymised account: same cost as any other
+    burn_verification_time(password, state.options.hash_parameters);
+  } else if (verify_password(password, found->password_hash)) {
+    return *found;
+  }
+  throw record_login_failure(state, found->id);
+}
+
+// Argon2id limits of password.cpp's verify_password: a hash outside them could never match.
+bool reasonable_argon2(const HashParameters& p) {
+  return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 &&
+         p.parallelism <= 64 && p.memory_kib >= 8 * p.parallelism &&
+         p.memory_kib <= 4U * 1024 * 1024;
+}
+
+// A hash import_account accepts: an Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ with a cost
+// of 4 to 16 and 53 characters of bcrypt's base64 alphabet.
+bool importable_hash(std::string_view hash) {
+  if (hash.starts_with("$argon2id$")) {
+    const auto params = parse_hash_parameters(hash);
+    return params && reasonable_argon2(*params);
+  }
+  if (hash.size() != 60) return false;
+  if (!(hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$"))) {
+    return false;
+  }
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(hash[4]) || !digit(hash[5]) || hash[6] != '$') return false;
+  const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  if (cost < 4 || cost > 16) return false;
+  return std::all_of(hash.begin() + 7, hash.end(), [&](char c) {
+    return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '/';
+  });
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string lowered(text);
+  for (auto& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered;
+}
+
+// How the audit trail names a learner: by row id, never by INE or name (an anonymised learner
+// must not stay identifiable through the audit rows).
+std::string learner_ref(const Organization& organization, const Learner& learner) {
+  return organization.uai + " learner #" + std::to_string(learner.id);
 }
 
 Json learner_json(const Learner& learner) {
@@ -91,54 +175,43 @@ Json learner_json(const Learner& learner) {
 
 }  // namespace
 
+// "(3 attempt(s) left)" or "(retry in 120 s)". Built by appending: GCC 12 at -O3 reports a
+// false -Wrestrict on the equivalent chain of operator+.
+std::string login_detail(std::optional<int> remaining_attempts, std::int64_t retry_after) {
+  std::string detail;
+  if (remaining_attempts) {
+    detail.append("(").append(std::to_string(*remaining_attempts)).append(" attempt(s) left)");
+  } else if (retry_after > 0) {
+    detail.append("(retry in ").append(std::to_string(retry_after)).append(" s)");
+  }
+  return detail;
+}
+
 LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
                        std::int64_t retry_after)
-    : Error(code, remaining_attempts
-                      ? "(" + std::to_string(*remaining_attempts) + " attempt(s) left)"
-                      : (retry_after > 0 ? "(retry in " + std::to_string(retry_after) + " s)"
-                                         : std::string())),
+    : Error(code, login_detail(remaining_attempts, retry_after)),
       remaining_attempts_(remaining_attempts),
       retry_after_(retry_after) {}
 
 LoginResult Service::login(std::string_view username, std::string_view password) {
   const auto& options = state_->options;
-  std::optional<User> found;
-  state_->read([&](StoreTransaction& tx) { found = tx.user_by_username(trim(username)); });
-  if (!found) {
-    // Same cost and answer as a wrong password: no way to learn which usernames exist.
-    burn_verification_time(password, options.hash_parameters);
-    throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
-  }
-  refuse_if_blocked(*found, state_->now());
-  const bool good = verify_password(password, found->password_hash);
+  const auto found = authenticate(*state_, username, password);
   std::string rehashed;
-  if (good && needs_rehash(found->password_hash, options.hash_parameters)) {
+  if (needs_rehash(found.password_hash, options.hash_parameters)) {
     rehashed = hash_password(password, options.hash_parameters);
   }
   LoginResult result;
-  std::optional<LoginError> refusal;
   state_->durable([&](StoreTransaction& tx) {
-    auto user = *tx.user(found->id);  // fresh counters: other attempts may have run meanwhile
+    auto user = *tx.user(found.id);
     const auto now = state_->now();
     refuse_if_blocked(user, now);
-    if (!good) {
-      apply_failure(user, options.login, now);
-      tx.save_user(user);
-      if (user.blocked) {
-        refusal.emplace(ErrorCode::ACCOUNT_BLOCKED, std::nullopt, 0);
-      } else if (user.blocked_until > now) {
-        refusal.emplace(ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED, std::nullopt,
-                        user.blocked_until - now);
-      } else {
-        refusal.emplace(ErrorCode::INVALID_CREDENTIALS, remaining_attempts(user, options.login),
-                        0);
-      }
-      return;  // commit the failure count
-    }
     if (user.disabled) throw LoginError(ErrorCode::ACCOUNT_DISABLED, std::nullopt, 0);
     user.failed_attempts = 0;
     user.blocked_until = 0;
-    if (!rehashed.empty()) user.password_hash = rehashed;
+    // Only if the hash was not changed meanwhile (a reset, a password change).
+    if (!rehashed.empty() && user.password_hash == found.password_hash) {
+      user.password_hash = rehashed;
+    }
     tx.save_user(user);
     const auto token = random_token();
     result.username = user.username;
@@ -153,43 +226,37 @@ LoginResult Service::login(std::string_view username, std::string_view password)
                       now + options.login.session_seconds);
     }
   });
-  if (refusal) throw *refusal;
   return result;
 }
 
 void Service::change_password(std::string_view username, std::string_view old_password,
                               std::string_view new_password) {
-  std::optional<User> found;
-  state_->read([&](StoreTransaction& tx) {
-    found = tx.user_by_username(trim(username));
-    if (found) check_new_password(*state_, tx, *found, new_password);
-  });
-  if (!found) {
-    burn_verification_time(old_password, state_->options.hash_parameters);
-    throw Error(ErrorCode::INVALID_CREDENTIALS);
-  }
-  refuse_if_blocked(*found, state_->now());
-  if (!verify_password(old_password, found->password_hash)) {
-    throw Error(ErrorCode::INVALID_CREDENTIALS);
-  }
+  check_password_rule(new_password);  // before any look-up: says nothing about the account
+  const auto found = authenticate(*state_, username, old_password);
+  if (found.disabled) throw Error(ErrorCode::ACCOUNT_DISABLED);
+  state_->read([&](StoreTransaction& tx) { check_new_password(*state_, tx, found, new_password); });
   const auto hash = hash_password(new_password, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
-    auto user = *tx.user(found->id);
+    auto user = *tx.user(found.id);
     user.password_hash = hash;
     user.must_change_password = false;
     user.failed_attempts = 0;
+    user.blocked_until = 0;
     tx.save_user(user);
+    tx.revoke_tokens(user.id, kChangePurpose);
   });
 }
 
 void Service::change_password_with_token(std::string_view change_token,
                                          std::string_view new_password) {
+  check_password_rule(new_password);
   const auto digest = token_digest(change_token);
   std::optional<User> found;
   state_->read([&](StoreTransaction& tx) {
     const auto user_id = tx.token_user(digest, kChangePurpose, state_->now());
     if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
     found = tx.user(*user_id);
+    if (!found || found->disabled) throw Error(ErrorCode::INVALID_TOKEN);
     check_new_password(*state_, tx, *found, new_password);
   });
   const auto hash = hash_password(new_password, state_->options.hash_parameters);
@@ -203,29 +270,35 @@ void Service::change_password_with_token(std::string_view change_token,
     user.failed_attempts = 0;
     user.blocked_until = 0;
     tx.save_user(user);
+    tx.revoke_tokens(user.id, kChangePurpose);  // other tokens of earlier logins die too
   });
 }
 
 std::string Service::reset_password(std::string_view uai, std::string_view username,
                                     std::string_view actor) {
-  state_->read([&](StoreTransaction& tx) {
+  // Checked before the (slow) hashing, then again under the write lock.
+  const auto check = [&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
-    require_linked_learner(tx, organization, require_user(tx, username));
-  });
+    auto user = require_user(tx, username);
+    auto learner = require_linked_learner(tx, organization, user);
+    if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+    if (user.disabled) throw Error(ErrorCode::ACCOUNT_DISABLED);
+    return std::tuple{organization, user, learner};
+  };
+  state_->read([&](StoreTransaction& tx) { check(tx); });
   const auto temporary = temporary_password();
   const auto hash = hash_password(temporary, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    auto user = require_user(tx, username);
-    const auto learner = require_linked_learner(tx, organization, user);
+    auto [organization, user, learner] = check(tx);
     user.password_hash = hash;
     user.must_change_password = true;
     user.failed_attempts = 0;
     user.blocked_until = 0;
     user.blocked = false;
     tx.save_user(user);
+    tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
     tx.audit({std::string(actor), "reset_password", user.username,
-              organization.uai + " " + learner.entry.ine},
+              learner_ref(organization, learner)},
              state_->now());
   });
   return temporary;
@@ -235,18 +308,47 @@ void Service::unblock(std::string_view uai, std::string_view username, std::stri
   state_->write([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
     auto user = require_user(tx, username);
-    require_linked_learner(tx, organization, user);
+    const auto learner = require_linked_learner(tx, organization, user);
     user.failed_attempts = 0;
     user.blocked_until = 0;
     user.blocked = false;
     tx.save_user(user);
-    tx.audit({std::string(actor), "unblock", user.username, organization.uai}, state_->now());
+    tx.audit({std::string(actor), "unblock", user.username, learner_ref(organization, learner)},
+             state_->now());
   });
+}
+
+std::string Service::import_account(std::string_view uai, std::string_view ine,
+                                    std::string_view username, std::string_view password_hash,
+                                    std::string_view actor) {
+  const auto name = lower_ascii(trim(username));
+  if (!is_valid_username(name)) throw Error(ErrorCode::INVALID_ARGUMENT, "username");
+  // The detail never quotes the hash: it is a secret too (it can be attacked offline).
+  if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");
+  state_->durable([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    const auto learner = tx.learner_by_ine(organization.id, trim(ine));
+    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+    if (learner->disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+    if (learner->user_id) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+    if (!tx.linked_learners_with_ine(learner->entry.ine, organization.id).empty()) {
+      throw Error(ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
+    }
+    const auto user = tx.insert_user(name, password_hash, false);
+    if (!user) throw Error(ErrorCode::USERNAME_TAKEN);
+    if (!tx.link_learner(learner->id, user->id)) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+    tx.audit({std::string(actor), "import_account", user->username,
+              learner_ref(organization, *learner) +
+                  (password_hash.starts_with("$argon2id$") ? " (argon2id)" : " (bcrypt)")},
+             state_->now());
+  });
+  return name;
 }
 
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
                                           std::string_view actor) {
   const std::string wanted(trim(division));
+  if (wanted.empty() || !is_valid_utf8(wanted)) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
   std::vector<Learner> learners;
   state_->read([&](StoreTransaction& tx) {
     learners = tx.learners(require_organization(tx, uai).id, &wanted, false);
@@ -276,6 +378,7 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
         user.blocked_until = 0;
         user.blocked = false;
         tx.save_user(user);
+        tx.revoke_tokens(user.id, {});
       } else {
         user = create_account(tx, learner.entry, hash, true, state_->options.username_policy);
         tx.link_learner(learner.id, user.id);
@@ -306,15 +409,15 @@ void Service::anonymize_learner(std::string_view uai, std::string_view ine,
     const auto organization = require_organization(tx, uai);
     const auto learner = tx.learner_by_ine(organization.id, trim(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    if (learner->user_id) {
-      auto user = *tx.user(*learner->user_id);
-      user.disabled = true;
-      tx.save_user(user);
+    tx.anonymize_learner(learner->id);  // also unlinks it
+    // The account goes with the learner unless another school's row still uses it: that
+    // school's data is not this admin's to erase.
+    if (learner->user_id && tx.learners_of_user(*learner->user_id).empty()) {
+      tx.anonymize_user(*learner->user_id);
     }
-    tx.anonymize_learner(learner->id);
     // The audit names the row, not the person: the INE is gone from the database.
     tx.audit({std::string(actor), "anonymize_learner", organization.uai,
-              "learner #" + std::to_string(learner->id)},
+              learner_ref(organization, *learner)},
              state_->now());
   });
 }
@@ -337,15 +440,24 @@ std::string Service::export_learner(std::string_view uai, std::string_view ine,
                                   .set("blocked", user.blocked)
                                   .set("disabled", user.disabled));
     }
+    const auto campaigns = tx.campaigns(organization.id);
     auto participations = Json::array();
     for (const auto& participation : tx.participations_of_learner(learner->id)) {
-      participations.push(Json::object()
-                              .set("campaign_id", participation.campaign_id)
-                              .set("status", participation.status));
+      auto entry = Json::object();
+      const auto campaign = std::find_if(campaigns.begin(), campaigns.end(), [&](const auto& c) {
+        return c.id == participation.campaign_id;
+      });
+      if (campaign != campaigns.end()) {
+        entry.set("campaign", Json::object()
+                                  .set("code", campaign->code)
+                                  .set("name", campaign->name)
+                                  .set("division", campaign->division));
+      }
+      participations.push(entry.set("status", participation.status));
     }
     document.set("participations", participations);
     tx.audit({std::string(actor), "export_learner", organization.uai,
-              "learner #" + std::to_string(learner->id)},
+              learner_ref(organization, *learner)},
              state_->now());
   });
   return document.dump();

@@ -1,7 +1,9 @@
 #include "inscrire/random.hpp"
 
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
+
+#include <atomic>
 
 #include <array>
 #include <cstring>
@@ -18,19 +20,31 @@ void openssl_random(std::span<std::uint8_t> out) {
   }
 }
 
+// Bumped in every child after fork(): buffers filled before it are dropped, so that parent and
+// child never hand out the same bytes.
+std::atomic<unsigned> fork_generation{0};
+
+void note_fork() noexcept { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+unsigned current_generation() noexcept {
+  static const int registered = pthread_atfork(nullptr, nullptr, note_fork);
+  (void)registered;
+  return fork_generation.load(std::memory_order_relaxed);
+}
+
 // Small draws (a suffix, a code letter) come from a per-thread buffer: one OpenSSL call per
-// 256 bytes instead of one per draw. The buffer is dropped after a fork so that parent and
-// child never share bytes.
+// 256 bytes instead of one per draw.
 struct RandomBuffer {
   std::array<std::uint8_t, 256> bytes{};
   std::size_t used = bytes.size();
-  pid_t owner = 0;
+  unsigned generation = 0;
 
   std::uint32_t next_u32() {
-    if (used + 4 > bytes.size() || owner != getpid()) {
+    const unsigned now = current_generation();
+    if (used + 4 > bytes.size() || generation != now) {
       openssl_random(bytes);
       used = 0;
-      owner = getpid();
+      generation = now;
     }
     std::uint32_t value;
     std::memcpy(&value, bytes.data() + used, sizeof value);

@@ -27,18 +27,17 @@ constexpr std::array<char16_t, 32> kWindows1252High = {  // 0x80-0x9F; 0 = undef
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 constexpr std::array<char16_t, 128> kMacRomanHigh = {  // 0x80-0xFF
-    0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1, 0x00E0, 0x00E2, 0x00E4,
-    0x00E3, 0x00E5, 0x00E7, 0x00E9, 0x00E8, 0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF,
-    0x00F1, 0x00F3, 0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC, 0x2020,
-    0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF, 0x00AE, 0x00A9, 0x2122, 0x00B4,
-    0x00A8, 0x2260, 0x00C6, 0x00D8, 0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202,
-    0x2211, 0x220F, 0x03C0, 0x222B, 0x00AA, 0x00BA, 0x03A9, 0x00E6, 0x00F8, 0x00BF, 0x00A1,
-    0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB, 0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3,
-    0x00D5, 0x0152, 0x0153, 0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
-    0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02, 0x2021, 0x00B7, 0x201A,
-    0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1, 0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF, 0x00CC,
-    0x00D3, 0x00D4, 0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC, 0x00AF,
-    0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7};
+    0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1, 0x00E0, 0x00E2, 0x00E4, 0x00E3,
+    0x00E5, 0x00E7, 0x00E9, 0x00E8, 0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF, 0x00F1, 0x00F3,
+    0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC, 0x2020, 0x00B0, 0x00A2, 0x00A3,
+    0x00A7, 0x2022, 0x00B6, 0x00DF, 0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8, 0x2260, 0x00C6, 0x00D8,
+    0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202, 0x2211, 0x220F, 0x03C0, 0x222B, 0x00AA,
+    0x00BA, 0x03A9, 0x00E6, 0x00F8, 0x00BF, 0x00A1, 0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB,
+    0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3, 0x00D5, 0x0152, 0x0153, 0x2013, 0x2014, 0x201C, 0x201D,
+    0x2018, 0x2019, 0x00F7, 0x25CA, 0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02,
+    0x2021, 0x00B7, 0x201A, 0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1, 0x00CB, 0x00C8, 0x00CD, 0x00CE,
+    0x00CF, 0x00CC, 0x00D3, 0x00D4, 0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC,
+    0x00AF, 0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7};
 
 void append_utf8(std::string& out, char16_t c) {  // BMP only, which is all the tables hold
   if (c < 0x80) {
@@ -168,34 +167,49 @@ bool RecordReader::next(Record& record) {
 // Columns
 
 enum class Column : std::size_t {
-  Ine, FirstName, SecondName, ThirdName, LastName, UsageName, Sex, Birthdate, CityCode,
-  CityName, Department, Country, Status, Mef, Division, Count
+  Ine,
+  FirstName,
+  SecondName,
+  ThirdName,
+  LastName,
+  UsageName,
+  Sex,
+  Birthdate,
+  CityCode,
+  CityName,
+  Department,
+  Country,
+  Status,
+  Mef,
+  Division,
+  Count
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Count);
 
 // The exact titles, stars included: '*' required, '**' required when born in France. Every
 // starred column must be in the header.
-constexpr std::array<std::string_view, kColumnCount> kTitles = {
-    "Identifiant unique*",
-    "Premier prénom*",
-    "Deuxième prénom",
-    "Troisième prénom",
-    "Nom de famille*",
-    "Nom d'usage",
-    "Code sexe*",
-    "Date de naissance (jj/mm/aaaa)*",
-    "Code commune naissance**",
-    "Libellé commune naissance**",
-    "Code département naissance*",
-    "Code pays naissance*",
-    "Statut*",
-    "Code MEF*",
-    "Division*"};
+constexpr std::array<std::string_view, kColumnCount> kTitles = {"Identifiant unique*",
+                                                                "Premier prénom*",
+                                                                "Deuxième prénom",
+                                                                "Troisième prénom",
+                                                                "Nom de famille*",
+                                                                "Nom d'usage",
+                                                                "Code sexe*",
+                                                                "Date de naissance (jj/mm/aaaa)*",
+                                                                "Code commune naissance**",
+                                                                "Libellé commune naissance**",
+                                                                "Code département naissance*",
+                                                                "Code pays naissance*",
+                                                                "Statut*",
+                                                                "Code MEF*",
+                                                                "Division*"};
 
 constexpr std::string_view kEncodingMarker = "Premier prénom*";
 constexpr std::size_t kMaxFieldLength = 255;  // characters (code points)
 
-std::string_view title(Column column) { return kTitles[static_cast<std::size_t>(column)]; }
+std::string_view title(Column column) {
+  return kTitles[static_cast<std::size_t>(column)];
+}
 
 bool is_required_in_header(std::string_view column_title) {
   return !column_title.empty() && column_title.back() == '*';
@@ -233,10 +247,12 @@ Layout read_header(const std::vector<std::string>& titles, std::vector<RosterErr
     if (name.empty()) {
       layout.emplace_back();  // trailing separators left by spreadsheets
     } else if (it == kTitles.end()) {
-      errors.push_back(file_error(ErrorCode::HEADER_UNKNOWN, "unknown column", std::string(name), 1));
+      errors.push_back(
+          file_error(ErrorCode::HEADER_UNKNOWN, "unknown column", std::string(name), 1));
       layout.emplace_back();
     } else if (present[static_cast<std::size_t>(it - kTitles.begin())]) {
-      errors.push_back(file_error(ErrorCode::HEADER_UNKNOWN, "column repeated", std::string(name), 1));
+      errors.push_back(
+          file_error(ErrorCode::HEADER_UNKNOWN, "column repeated", std::string(name), 1));
       layout.emplace_back();
     } else {
       present[static_cast<std::size_t>(it - kTitles.begin())] = true;
@@ -245,8 +261,8 @@ Layout read_header(const std::vector<std::string>& titles, std::vector<RosterErr
   }
   for (std::size_t i = 0; i < kColumnCount; ++i) {
     if (!present[i] && is_required_in_header(kTitles[i])) {
-      errors.push_back(file_error(ErrorCode::HEADER_REQUIRED, "missing column",
-                                  std::string(kTitles[i]), 1));
+      errors.push_back(
+          file_error(ErrorCode::HEADER_REQUIRED, "missing column", std::string(kTitles[i]), 1));
     }
   }
   return layout;
@@ -266,9 +282,8 @@ bool is_digits(std::string_view text) {
 }
 
 bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -288,8 +303,7 @@ bool is_country_code(std::string_view code) {
 bool is_commune_code(std::string_view code) {
   if (code.size() != 5) return false;
   if (is_digits(code)) return true;
-  return code[0] == '2' && (code[1] == 'A' || code[1] == 'B' || code[1] == 'a' ||
-                            code[1] == 'b') &&
+  return code[0] == '2' && (code[1] == 'A' || code[1] == 'B' || code[1] == 'a' || code[1] == 'b') &&
          is_digits(code.substr(2));
 }
 
@@ -507,7 +521,8 @@ ParsedRoster parse_roster_csv(Input& input) {
   std::string& first = header.cells.front();
   const bool bom = first.rfind("\xEF\xBB\xBF", 0) == 0;
   if (bom) first.erase(0, 3);
-  const auto encoding = bom ? std::optional(Encoding::Utf8) : detect_encoding(join_raw(header.cells));
+  const auto encoding =
+      bom ? std::optional(Encoding::Utf8) : detect_encoding(join_raw(header.cells));
   if (!encoding) {
     return refuse(file_error(ErrorCode::ENCODING_NOT_SUPPORTED,
                              "the header is not UTF-8, windows-1252 or Mac Roman", {},

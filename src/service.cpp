@@ -73,32 +73,19 @@ TypedIdentity read_identity(std::string_view first_name, std::string_view last_n
 // found, if any, in `found`.
 MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
                          const TypedIdentity& identity, std::optional<Learner>& found) {
-  const auto organization = *tx.organization(campaign.uai);
-  const auto learners = tx.learners_born_on(organization.id, identity.birthdate);
+  const auto candidates = tx.match_candidates(campaign.organization_id, identity.birthdate);
   MatchReport report;
-  if (learners.empty()) {
-    report.status = MatchStatus::NoLearnerForBirthdate;
-    return report;
-  }
-  std::vector<MatchCandidate> candidates;
-  candidates.reserve(learners.size());
-  for (const auto& learner : learners) {
-    candidates.push_back(learner.keys);
-    candidates.back().learner_id = learner.id;
-  }
   const auto result = match_learner(identity.first_key, identity.last_key, candidates);
   report.status = status_of(result.outcome);
   if (result.outcome != MatchOutcome::Matched) return report;
-  for (const auto& learner : learners) {
-    if (learner.id == result.learner_id) found = learner;
-  }
+  found = tx.learner(result.learner_id);
   report.learner = view_of(*found);
   if (found->username) {
     report.status = MatchStatus::LearnerAlreadyLinked;
     report.masked_username = mask_username(*found->username);
     return report;
   }
-  const auto elsewhere = tx.linked_learners_with_ine(found->entry.ine, organization.id);
+  const auto elsewhere = tx.linked_learners_with_ine(found->entry.ine, campaign.organization_id);
   if (!elsewhere.empty() && elsewhere.front().username) {
     report.status = MatchStatus::LearnerHasAccountElsewhere;
     report.masked_username = mask_username(*elsewhere.front().username);
@@ -144,7 +131,8 @@ auto throttled(Service::State& state, std::string_view client_key, Work&& work) 
       if (failures >= limits.max_failures) oldest = tx.oldest_event(client_key, kFailureEvent, since);
     });
     if (failures >= limits.max_failures) {
-      throw ThrottledError(std::max<std::int64_t>(1, oldest.value_or(since) - since));
+      // The oldest failure still counts at `since` (at >= since) and leaves one second later.
+      throw ThrottledError(std::max<std::int64_t>(1, oldest.value_or(since) - since + 1));
     }
   }
   try {

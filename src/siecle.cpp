@@ -108,8 +108,10 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required) {
     switch (error.code()) {
       case ErrorCode::NAME_REQUIRED:  // only blank Unicode spaces (U+00A0...)
         return required ? ErrorCode::NAME_REQUIRED : ErrorCode::INVALID_NAME_CHARACTERS;
-      case ErrorCode::NAME_TOO_LONG: return ErrorCode::NAME_TOO_LONG;
-      default: return ErrorCode::INVALID_NAME_CHARACTERS;
+      case ErrorCode::NAME_TOO_LONG:
+        return ErrorCode::NAME_TOO_LONG;
+      default:
+        return ErrorCode::INVALID_NAME_CHARACTERS;
     }
   }
   if (looks_mis_encoded(name)) return ErrorCode::INVALID_NAME_CHARACTERS;
@@ -167,7 +169,9 @@ bool is_cp1252_symbol(UChar32 c) {
 
 // What a UTF-8 continuation byte (0x80-0xBF) looks like once decoded as Latin-1: C1 controls
 // and the symbols ¡..¿ (the no-break space, which also separates real names, is left out).
-bool is_latin1_continuation(UChar32 c) { return c >= 0x80 && c <= 0xBF && c != 0xA0; }
+bool is_latin1_continuation(UChar32 c) {
+  return c >= 0x80 && c <= 0xBF && c != 0xA0;
+}
 
 // A UTF-8 lead byte decoded as Latin-1 (Â..ß for two-byte sequences, à..ï for three-byte ones)
 // followed by what a continuation byte decodes to is the signature of UTF-8 read as Latin-1 or
@@ -235,8 +239,8 @@ std::optional<std::string> supported_encoding(std::string_view head) {
   const std::string name = upper_ascii(declared_encoding(head));
   if (name == "UTF-8" || name == "UTF8") return std::string();
   if (bom) return std::nullopt;  // a UTF-8 byte order mark contradicts the declaration
-  if (name == "ISO-8859-15" || name == "ISO8859-15" || name == "ISO_8859-15" ||
-      name == "LATIN-9" || name == "LATIN9") {
+  if (name == "ISO-8859-15" || name == "ISO8859-15" || name == "ISO_8859-15" || name == "LATIN-9" ||
+      name == "LATIN9") {
     return "ISO-8859-15";
   }
   if (name == "ISO-8859-1" || name == "ISO8859-1" || name == "ISO_8859-1" || name == "LATIN1" ||
@@ -323,7 +327,9 @@ int io_read(void* context, char* buffer, int size) {
   return -1;
 }
 
-int io_close(void* /*context*/) { return 0; }
+int io_close(void* /*context*/) {
+  return 0;
+}
 
 std::string_view view(const xmlChar* text) {
   return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
@@ -331,15 +337,39 @@ std::string_view view(const xmlChar* text) {
 
 // The children of ELEVE that are read; the others are ignored.
 enum class Field : std::size_t {
-  Ine, LastName, UsageName, FirstName, SecondName, ThirdName, Sex, Birthdate, Country,
-  Department, CityCode, CityName, Mef, Status, LeftDate, Count
+  Ine,
+  LastName,
+  UsageName,
+  FirstName,
+  SecondName,
+  ThirdName,
+  Sex,
+  Birthdate,
+  Country,
+  Department,
+  CityCode,
+  CityName,
+  Mef,
+  Status,
+  LeftDate,
+  Count
 };
 constexpr std::size_t kFieldCount = static_cast<std::size_t>(Field::Count);
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "ID_NATIONAL", "NOM_DE_FAMILLE", "NOM_USAGE",  "PRENOM",
-    "PRENOM2",     "PRENOM3",        "CODE_SEXE",  "DATE_NAISS",
-    "CODE_PAYS",   "CODE_DEPARTEMENT_NAISS", "CODE_COMMUNE_INSEE_NAISS", "VILLE_NAISS",
-    "CODE_MEF",    "CODE_STATUT",    "DATE_SORTIE"};
+constexpr std::array<std::string_view, kFieldCount> kFieldNames = {"ID_NATIONAL",
+                                                                   "NOM_DE_FAMILLE",
+                                                                   "NOM_USAGE",
+                                                                   "PRENOM",
+                                                                   "PRENOM2",
+                                                                   "PRENOM3",
+                                                                   "CODE_SEXE",
+                                                                   "DATE_NAISS",
+                                                                   "CODE_PAYS",
+                                                                   "CODE_DEPARTEMENT_NAISS",
+                                                                   "CODE_COMMUNE_INSEE_NAISS",
+                                                                   "VILLE_NAISS",
+                                                                   "CODE_MEF",
+                                                                   "CODE_STATUT",
+                                                                   "DATE_SORTIE"};
 
 std::optional<Field> field_of(std::string_view element) {
   const auto it = std::find(kFieldNames.begin(), kFieldNames.end(), element);
@@ -374,7 +404,9 @@ bool is_french_date_shape(std::string_view text) {
   return true;
 }
 
-bool is_france(std::string_view country) { return country == "100" || country == "99100"; }
+bool is_france(std::string_view country) {
+  return country == "100" || country == "99100";
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return upper_ascii(a) == upper_ascii(b);
@@ -413,7 +445,8 @@ PendingPupil check_pupil(const RawPupil& raw) {
   if (birthdate.empty()) {
     fail(ErrorCode::BIRTHDATE_REQUIRED, Field::Birthdate);
   } else if (!is_french_date_shape(birthdate)) {
-    fail(ErrorCode::INVALID_BIRTHDATE, Field::Birthdate, code_name(ErrorCode::INVALID_BIRTHDATE_FORMAT).data());
+    fail(ErrorCode::INVALID_BIRTHDATE, Field::Birthdate,
+         code_name(ErrorCode::INVALID_BIRTHDATE_FORMAT).data());
   } else {
     try {
       entry.birthdate = BirthDate::parse(birthdate);
@@ -499,8 +532,8 @@ bool SiecleReader::on_start(xmlTextReader* reader, std::string_view name, bool e
 void SiecleReader::on_end() {
   if (path_.empty()) return;
   const std::string_view value = trim(text_);
-  if (path_.size() == 5 && path_[3] == "ELEVE" && at({"BEE_ELEVES", "DONNEES", "ELEVES",
-                                                      "ELEVE", path_[4]})) {
+  if (path_.size() == 5 && path_[3] == "ELEVE" &&
+      at({"BEE_ELEVES", "DONNEES", "ELEVES", "ELEVE", path_[4]})) {
     if (const auto field = field_of(path_[4])) {
       pupil_.fields[static_cast<std::size_t>(*field)] = value;
     }
@@ -546,9 +579,8 @@ ParsedRoster SiecleReader::finish() {
       result.errors.push_back(
           file_error(ErrorCode::UAI_MISMATCH, "no PARAMETRES/UAJ in the file", "UAJ"));
     } else if (!equals_ignoring_case(trim(*uai_), trim(expected_uai_))) {
-      result.errors.push_back(file_error(ErrorCode::UAI_MISMATCH,
-                                         "the file is for " + *uai_ + ", not " + expected_uai_,
-                                         "UAJ"));
+      result.errors.push_back(file_error(
+          ErrorCode::UAI_MISMATCH, "the file is for " + *uai_ + ", not " + expected_uai_, "UAJ"));
     }
   }
   const std::size_t file_errors = result.errors.size();
@@ -561,8 +593,12 @@ ParsedRoster SiecleReader::finish() {
     }
     pupil.entry.division = division->second;
     if (!seen.insert(pupil.entry.ine).second) {
-      pupil.errors.push_back(RosterError{ErrorCode::DUPLICATE_INE, pupil.entry.ine,
-                                         pupil.eleve_id, pupil.line, "ID_NATIONAL", {}});
+      pupil.errors.push_back(RosterError{ErrorCode::DUPLICATE_INE,
+                                         pupil.entry.ine,
+                                         pupil.eleve_id,
+                                         pupil.line,
+                                         "ID_NATIONAL",
+                                         {}});
     }
     if (pupil.errors.empty()) {
       result.entries.push_back(std::move(pupil.entry));
@@ -606,8 +642,8 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   IoContext io{&input, {}, {}};
   // NONET: nothing is ever fetched; no NOENT / DTDLOAD / DTDATTR: no entity is substituted
   // and no DTD loaded. IGNORE_ENC with a forced encoding: what was checked is what is used.
-  const int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                      (encoding->empty() ? 0 : XML_PARSE_IGNORE_ENC);
+  const int options =
+      XML_PARSE_NONET | XML_PARSE_NOBLANKS | (encoding->empty() ? 0 : XML_PARSE_IGNORE_ENC);
   ReaderPtr reader(xmlReaderForIO(io_read, io_close, &io, nullptr,
                                   encoding->empty() ? nullptr : encoding->c_str(), options));
   if (!reader) return refused(file_error(ErrorCode::INVALID_FILE, "cannot start the XML reader"));
@@ -642,7 +678,7 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   }
   if (siecle.refusal()) return refused(std::move(*siecle.refusal()));
   if (status != 0) {
-    std::string detail = !io.read_error.empty()  ? io.read_error
+    std::string detail = !io.read_error.empty()    ? io.read_error
                          : !errors.message.empty() ? errors.message
                                                    : "not well-formed XML";
     return refused(file_error(ErrorCode::INVALID_FILE, std::move(detail), {}, errors.line));
@@ -738,12 +774,16 @@ Shape detect_shape(std::string_view head) {
 ParsedRoster parse_detected(Input& input, std::string_view expected_uai,
                             const std::function<ParsedRoster()>& open_zip) try {
   switch (detect_shape(input.peek(kDetectBytes))) {
-    case Shape::Empty: return refused(file_error(ErrorCode::EMPTY, "the file is empty"));
-    case Shape::Zip: return open_zip();
+    case Shape::Empty:
+      return refused(file_error(ErrorCode::EMPTY, "the file is empty"));
+    case Shape::Zip:
+      return open_zip();
     case Shape::Utf16:
       return refused(file_error(ErrorCode::ENCODING_NOT_SUPPORTED, "UTF-16 is not supported"));
-    case Shape::Xml: return detail::parse_siecle_xml(input, expected_uai);
-    case Shape::Csv: return detail::parse_roster_csv(input);
+    case Shape::Xml:
+      return detail::parse_siecle_xml(input, expected_uai);
+    case Shape::Csv:
+      return detail::parse_roster_csv(input);
   }
   return refused(file_error(ErrorCode::INVALID_FILE, "unknown shape"));
 } catch (const Error& error) {  // a read error of the file itself
@@ -776,8 +816,7 @@ bool has_xml_extension(std::string_view name) {
 }
 
 // The roster entry of the archive, or the error that refuses the archive.
-ParsedRoster parse_zip(ZipPtr archive, std::string_view expected_uai,
-                       const ReadOptions& options) {
+ParsedRoster parse_zip(ZipPtr archive, std::string_view expected_uai, const ReadOptions& options) {
   const zip_int64_t count = zip_get_num_entries(archive.get(), 0);
   std::vector<zip_uint64_t> xml_entries;
   for (zip_int64_t i = 0; i < count; ++i) {
@@ -806,8 +845,7 @@ ParsedRoster parse_zip(ZipPtr archive, std::string_view expected_uai,
     return refused(file_error(ErrorCode::INVALID_FILE,
                               std::string("zip entry unreadable: ") + zip_strerror(archive.get())));
   }
-  Input input(std::make_unique<ZipEntrySource>(std::move(archive), std::move(file)), size,
-              options);
+  Input input(std::make_unique<ZipEntrySource>(std::move(archive), std::move(file)), size, options);
   const Shape shape = detect_shape(input.peek(kDetectBytes));
   if (shape != Shape::Xml) {
     return refused(file_error(ErrorCode::INVALID_FILE, "the zipped .xml file is not XML"));

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "inscrire/error.hpp"
 
@@ -63,15 +64,33 @@ std::string keep_ascii_letters(std::string_view text, bool keep_digits) {
   return out;
 }
 
-std::string fold(std::string_view name, bool keep_digits) {
-  if (is_ascii(name)) return keep_ascii_letters(name, keep_digits);
-  if (!is_valid_utf8(name)) throw Error(ErrorCode::INVALID_UTF8);
+std::string transliterate(std::string_view name) {
   auto text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   thread_transliterator().transliterate(text);
   std::string latin;
   text.toUTF8String(latin);
-  return keep_ascii_letters(latin, keep_digits);
+  return latin;
+}
+
+// Real rosters repeat names (Zipf: a few hundred names cover most pupils), and transliteration
+// costs microseconds: each thread remembers its recent non-ASCII names. Bounded: the cache is
+// emptied when it reaches kCachedNames entries.
+constexpr std::size_t kCachedNames = 4096;
+
+const std::string& cached_transliteration(std::string_view name) {
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (const auto found = cache.find(std::string(name)); found != cache.end()) {
+    return found->second;
+  }
+  if (cache.size() >= kCachedNames) cache.clear();
+  return cache.emplace(std::string(name), transliterate(name)).first->second;
+}
+
+std::string fold(std::string_view name, bool keep_digits) {
+  if (is_ascii(name)) return keep_ascii_letters(name, keep_digits);
+  if (!is_valid_utf8(name)) throw Error(ErrorCode::INVALID_UTF8);
+  return keep_ascii_letters(cached_transliteration(name), keep_digits);
 }
 
 bool is_forbidden_code_point(UChar32 c) noexcept {

@@ -32,6 +32,15 @@ std::string with_suffix(std::string_view stem, int suffix) {
   return username;
 }
 
+// Bit-twiddling popcount: std::popcount compiles to a libgcc call on baseline x86-64 (no
+// -mpopcnt), which dominated the cost of choosing a suffix.
+int count_bits(std::uint64_t word) noexcept {
+  word -= (word >> 1) & 0x5555555555555555ULL;
+  word = (word & 0x3333333333333333ULL) + ((word >> 2) & 0x3333333333333333ULL);
+  word = (word + (word >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((word * 0x0101010101010101ULL) >> 56);
+}
+
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
   for (auto& c : out) {
@@ -99,7 +108,7 @@ TakenSuffixes TakenSuffixes::from_bytes(std::string_view bytes) {
   for (std::size_t i = 0; i < usable; ++i) {
     taken.words_[i / 8] |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * (i % 8));
   }
-  for (const auto word : taken.words_) taken.count_ += std::popcount(word);
+  for (const auto word : taken.words_) taken.count_ += count_bits(word);
   return taken;
 }
 
@@ -110,7 +119,7 @@ int TakenSuffixes::nth_free(int index) const {
     const int width = std::min(kWordBits, kSuffixCount - first);
     const auto in_range = width == kWordBits ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
     auto free_bits = ~words_[w] & in_range;
-    const int free_here = std::popcount(free_bits);
+    const int free_here = count_bits(free_bits);
     if (index < free_here) {
       for (int skip = 0; skip < index; ++skip) free_bits &= free_bits - 1;
       return first + std::countr_zero(free_bits);

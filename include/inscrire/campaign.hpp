@@ -45,6 +45,7 @@ std::optional<CampaignStatus> campaign_status_from_name(std::string_view name) n
 
 struct Campaign {
   std::int64_t id = 0;
+  std::int64_t organization_id = 0;
   std::string code, name, uai;
   std::string division;  // empty = the whole school
   std::string target_profile;

@@ -35,9 +35,13 @@ namespace inscrire {
 
 std::string_view version() noexcept;
 
+// Failed campaign-code look-ups and failed matches are counted per caller-supplied client key
+// over a sliding window; past max_failures the key gets TOO_MANY_ATTEMPTS (ThrottledError)
+// until its oldest failure leaves the window. The defaults leave room for a class of 35
+// sharing one address with two or three typos each; see docs/security.md.
 struct ThrottleOptions {
-  int max_failures = 30;       // failed code look-ups or matches per client key...
-  int window_seconds = 300;    // ...within this sliding window
+  int max_failures = 100;      // failed code look-ups or matches per client key...
+  int window_seconds = 600;    // ...within this sliding window (10 minutes)
 };
 
 struct LoginPolicy {
@@ -134,8 +138,12 @@ struct LoginResult {
   std::string change_token;   // PasswordChangeRequired: one-time, valid one hour
 };
 
-// A refused login. For INVALID_CREDENTIALS, remaining_attempts is set when 10 or fewer remain
-// before the next block; for ACCOUNT_TEMPORARILY_BLOCKED, retry_after_seconds says how long.
+// A refused login (or password change with the old password). For INVALID_CREDENTIALS,
+// remaining_attempts is the number of failures left before the *permanent* block
+// (permanent_block_failures - consecutive failures), set only when it is 10 or fewer, that is
+// after the second temporary block; it is never set for an unknown username, so that answer
+// cannot tell whether an account exists until the account itself is under attack. For
+// ACCOUNT_TEMPORARILY_BLOCKED, retry_after_seconds says how long the block still lasts.
 class LoginError : public Error {
  public:
   LoginError(ErrorCode code, std::optional<int> remaining_attempts, std::int64_t retry_after);
@@ -239,8 +247,23 @@ class Service {
   std::string reset_password(std::string_view uai, std::string_view username,
                              std::string_view actor = "admin");
   void unblock(std::string_view uai, std::string_view username, std::string_view actor = "admin");
+  // Brings an account from another platform: creates user `username` (it must have the
+  // prénom.nomJJMM form of is_valid_username, any case; stored lower-case) with its existing
+  // hash, an Argon2id PHC string or a bcrypt hash ($2a$, $2b$, $2y$, cost 4-16), and links it
+  // to the learner `ine` of the school. The pupil keeps their password; the first login
+  // replaces the hash with Argon2id. Returns the username as stored. Throws INVALID_ARGUMENT
+  // (username or hash malformed), USERNAME_TAKEN, LEARNER_NOT_FOUND, LEARNER_DISABLED,
+  // LEARNER_ALREADY_LINKED, LEARNER_HAS_ACCOUNT_ELSEWHERE.
+  std::string import_account(std::string_view uai, std::string_view ine,
+                             std::string_view username, std::string_view password_hash,
+                             std::string_view actor = "admin");
   Credentials generate_credentials(std::string_view uai, std::string_view division,
                                    std::string_view actor = "admin");
+  // RGPD erasure of one learner of the school: names replaced by "Anonyme", birth date reduced
+  // to its year (stored as YYYY-01-01), INE replaced by "ANONYME-<row id>", division and
+  // birth place removed, the row disabled and unlinked from its account. The account itself
+  // is anonymised (username "anonyme-<id>", no password, disabled) unless it is still linked
+  // to a learner of another school. Participations are kept, attached to the anonymous rows.
   void anonymize_learner(std::string_view uai, std::string_view ine,
                          std::string_view actor = "admin");
   // Everything held on one learner, as a JSON document.

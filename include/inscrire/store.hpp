@@ -93,8 +93,10 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::optional<Learner> learner_by_user(Id organization_id, Id user_id) = 0;
   virtual std::optional<Learner> learner_by_ine(Id organization_id, std::string_view ine) = 0;
   virtual std::vector<Learner> learners_of_user(Id user_id) = 0;
-  // Enabled learners of a school born on `birthdate` (the matching candidates).
-  virtual std::vector<Learner> learners_born_on(Id organization_id, const BirthDate& birthdate) = 0;
+  // The matching candidates: ids and name keys of the enabled learners of a school born on
+  // `birthdate` (read through the (school, birthdate) index).
+  virtual std::vector<MatchCandidate> match_candidates(Id organization_id,
+                                                       const BirthDate& birthdate) = 0;
   virtual std::vector<Learner> learners(Id organization_id, const std::string* division,
                                         bool include_disabled) = 0;
   // Upserts the file's rows on (school, INE) and disables the school's rows not in it.

@@ -74,6 +74,7 @@ Reply command_login(Context&, const Arguments&);
 Reply command_join(Context&, const Arguments&);
 Reply command_password(Context&, const Arguments&);
 Reply command_unblock(Context&, const Arguments&);
+Reply command_account(Context&, const Arguments&);
 Reply command_credentials(Context&, const Arguments&);
 Reply command_not_joined(Context&, const Arguments&);
 Reply command_sheet(Context&, const Arguments&);

@@ -282,6 +282,22 @@ Reply command_unblock(Context& context, const Arguments& arguments) {
   return reply;
 }
 
+Reply command_account(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "account action (import)");
+  if (action != "import") throw UsageError("unknown account action: " + action);
+  const auto uai = take(args, "UAI");
+  const auto ine = take(args, "INE");
+  const auto username = take(args, "USERNAME");
+  expect_no_more(args);
+  const auto hash = read_secret(context, "the password hash");
+  const auto imported = open_service(context).import_account(uai, ine, username, hash);
+  Reply reply;
+  reply.fields.set("username", imported).set("ine", std::string(trim(ine)));
+  reply.text = "account " + imported + " imported and linked to " + std::string(trim(ine)) + "\n";
+  return reply;
+}
+
 Reply command_credentials(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto uai = take(args, "UAI");

@@ -22,6 +22,8 @@ constexpr const char* kUsage = R"(usage: inscrire [--db FILE] [--lang fr|en] [--
   password change USERNAME             old then new password on standard input, one per line
   password change --token              change token then new password on standard input
   password reset UAI USERNAME | unblock UAI USERNAME
+  account import UAI INE USERNAME      an account from another platform; its bcrypt or
+                                       Argon2id hash on standard input
   credentials UAI DIVISION             CSV of usernames and temporary passwords on stdout
   not-joined CODE
   sheet CODE                           printable HTML instructions for the class
@@ -47,6 +49,7 @@ const std::map<std::string, CommandHandler>& commands() {
       {"join", command_join},
       {"password", command_password},
       {"unblock", command_unblock},
+      {"account", command_account},
       {"credentials", command_credentials},
       {"not-joined", command_not_joined},
       {"sheet", command_sheet},

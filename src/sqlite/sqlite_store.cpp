@@ -108,6 +108,7 @@ Campaign read_campaign(const Statement& row) {
   campaign.target_profile = row.text(5);
   campaign.status = status_from_text(row.text(6));
   campaign.created_at = std::to_string(row.integer(7));
+  campaign.organization_id = row.integer(8);
   return campaign;
 }
 
@@ -176,11 +177,18 @@ class SqliteTransaction final : public StoreTransaction {
     return read_learner(query);
   }
 
-  std::vector<Learner> learners_born_on(Id organization_id, const BirthDate& birthdate) override {
-    auto query = db_.prepare(LEARNER_SELECT
-                             "WHERE organization_id = ?1 AND birthdate = ?2 AND disabled = 0");
+  std::vector<MatchCandidate> match_candidates(Id organization_id,
+                                               const BirthDate& birthdate) override {
+    auto query = db_.prepare(
+        "SELECT id, first_key, second_key, third_key, last_key, usage_key FROM learners "
+        "WHERE organization_id = ?1 AND birthdate = ?2 AND disabled = 0");
     query.bind(1, organization_id).bind(2, birthdate.iso());
-    return read_learners(query);
+    std::vector<MatchCandidate> candidates;
+    while (query.step()) {
+      candidates.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
+                            query.text(4), query.text(5)});
+    }
+    return candidates;
   }
 
   std::vector<Learner> learners(Id organization_id, const std::string* division,
@@ -429,7 +437,7 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   void revoke_tokens(Id user_id, std::string_view purpose) override {
-    db_.prepare("DELETE FROM tokens WHERE user_id = ?1 AND (?2 = '' OR purpose = ?2)")
+    db_.prepare("DELETE FROM tokens WHERE user_id = ?1 AND (coalesce(?2, '') = '' OR purpose = ?2)")
         .bind(1, user_id)
         .bind(2, purpose)
         .run();
@@ -623,7 +631,7 @@ class SqliteStore final : public Store {
       SqliteTransaction transaction(db_);
       work(transaction);
       db_.reset_statements();
-      db_.exec("COMMIT");
+      db_.prepare("COMMIT").run();
     } catch (...) {
       db_.reset_statements();
       if (sqlite3_get_autocommit(db_.handle()) == 0) {
@@ -637,10 +645,11 @@ class SqliteStore final : public Store {
   // BEGIN IMMEDIATE waits through the busy handler; a few more tries cover the rare cases
   // where SQLite returns BUSY without calling it (a WAL recovery in another process).
   void begin(TransactionKind kind) {
-    const char* sql = kind == TransactionKind::Read ? "BEGIN" : "BEGIN IMMEDIATE";
     for (int attempt = 0;; ++attempt) {
       try {
-        db_.exec(sql);
+        // Prepared once: the statements of a transaction's edges run on every operation.
+        (kind == TransactionKind::Read ? db_.prepare("BEGIN") : db_.prepare("BEGIN IMMEDIATE"))
+            .run();
         return;
       } catch (const Error& e) {
         if (e.code() != ErrorCode::DATABASE_BUSY || attempt >= 50) throw;

@@ -115,11 +115,10 @@ std::string siecle_xml(const std::vector<Pupil>& pupils, const std::string& enco
   for (const auto& p : pupils) {
     xml += "<ELEVE ELEVE_ID=\"" + p.id + "\">" + element("ID_NATIONAL", p.ine) +
            element("NOM_DE_FAMILLE", p.last) + element("NOM_USAGE", p.usage) +
-           element("PRENOM", p.first) + element("PRENOM2", p.second) +
-           element("CODE_SEXE", p.sex) + element("DATE_NAISS", p.birth) +
-           element("CODE_PAYS", p.country) + element("CODE_COMMUNE_INSEE_NAISS", p.city) +
-           element("CODE_MEF", "10010012110") + element("CODE_STATUT", p.status) +
-           element("DATE_SORTIE", p.left) + "</ELEVE>\n";
+           element("PRENOM", p.first) + element("PRENOM2", p.second) + element("CODE_SEXE", p.sex) +
+           element("DATE_NAISS", p.birth) + element("CODE_PAYS", p.country) +
+           element("CODE_COMMUNE_INSEE_NAISS", p.city) + element("CODE_MEF", "10010012110") +
+           element("CODE_STATUT", p.status) + element("DATE_SORTIE", p.left) + "</ELEVE>\n";
   }
   xml += "</ELEVES><STRUCTURES>\n";
   for (const auto& p : pupils) {
@@ -128,8 +127,9 @@ std::string siecle_xml(const std::vector<Pupil>& pupils, const std::string& enco
       xml += "<STRUCTURE><CODE_STRUCTURE>" + p.division +
              "</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE>";
     }
-    xml += "<STRUCTURE><CODE_STRUCTURE>LATIN</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE>"
-           "</STRUCTURE></STRUCTURES_ELEVE>\n";
+    xml +=
+        "<STRUCTURE><CODE_STRUCTURE>LATIN</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE>"
+        "</STRUCTURE></STRUCTURES_ELEVE>\n";
   }
   return xml + "</STRUCTURES></DONNEES>\n</BEE_ELEVES>\n";
 }
@@ -252,8 +252,7 @@ TEST_F(RosterFiles, SkipsAreCountedAndTheirErrorsIgnored) {
   inactive.division = "Inactifs";
   Pupil kept = pupil("5", "555555555EE");
   kept.division = "5  B";
-  const auto roster =
-      read_roster(siecle_xml({left, no_ine, no_division, inactive, kept}), kUai);
+  const auto roster = read_roster(siecle_xml({left, no_ine, no_division, inactive, kept}), kUai);
   EXPECT_TRUE(roster.errors.empty());
   EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::Left)], 1);
   EXPECT_EQ(roster.skipped[static_cast<int>(SkipReason::NoIne)], 1);
@@ -280,7 +279,7 @@ TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
   add([](Pupil& p) { p.first = "CÃ©cile"; });
   add([](Pupil& p) { p.usage = "MaÃ«llys"; });
   add([](Pupil& p) { p.first = ""; });
-  add([](Pupil& p) { p.ine = "100000000XA"; });  // the first pupil's INE
+  add([](Pupil& p) { p.ine = "100000000XA"; });           // the first pupil's INE
   add([](Pupil& p) { p.country = "212", p.city = ""; });  // born abroad: no commune needed
   const auto roster = read_roster(siecle_xml(pupils), kUai);
   const std::vector<std::tuple<ErrorCode, std::string, std::string, std::string>> expected = {
@@ -323,13 +322,17 @@ TEST_F(RosterFiles, NamesKeepTheirCaseAndAreTrimmed) {
 TEST(MisEncoding, MojibakeIsSeenAndRealNamesPass) {
   for (const std::string_view bad :
        {"CÃ©cile", "MaÃ«llys", "HÃ©loÃ¯se", "FranÃ§oise", "CÅ“ur", "Nâ€™Diaye", "C√©cile",
-        "L\xEF\xBF\xBD" "a", "\xC3\xA9\xC2\x80", "Ã\xC2\xA0 Paris", "C\xE9" "cile"}) {
+        "L\xEF\xBF\xBD"
+        "a",
+        "\xC3\xA9\xC2\x80", "Ã\xC2\xA0 Paris",
+        "C\xE9"
+        "cile"}) {
     EXPECT_TRUE(looks_mis_encoded(bad)) << bad;
   }
   for (const std::string_view good :
-       {"N'golo", "Marie-Louise", "Héloïse", "Françoise", "Læticia", "Œnone", "CŒURDACIER",
-        "SÃO", "José–Maria", "N’Diaye", "MÜLLER", "Zoë", "Ægir", "Saint-Exupéry", "王芳",
-        "Анна", "ÉLODIE"}) {
+       {"N'golo", "Marie-Louise", "Héloïse", "Françoise", "Læticia", "Œnone", "CŒURDACIER", "SÃO",
+        "José–Maria", "N’Diaye", "MÜLLER", "Zoë", "Ægir", "Saint-Exupéry", "王芳", "Анна",
+        "ÉLODIE"}) {
     EXPECT_FALSE(looks_mis_encoded(good)) << good;
   }
 }
@@ -337,7 +340,8 @@ TEST(MisEncoding, MojibakeIsSeenAndRealNamesPass) {
 TEST_F(RosterFiles, ValidNamesAreImported) {
   std::vector<Pupil> pupils;
   for (const std::string name : {"N'golo", "Marie-Louise", "Héloïse", "Françoise", "Læticia"}) {
-    Pupil p = pupil(std::to_string(pupils.size() + 1), "20000000" + std::to_string(pupils.size()) + "AB");
+    Pupil p =
+        pupil(std::to_string(pupils.size() + 1), "20000000" + std::to_string(pupils.size()) + "AB");
     p.first = name;
     pupils.push_back(p);
   }
@@ -417,9 +421,9 @@ TEST_F(RosterFiles, XmlEncodings) {
   ASSERT_EQ(bom.entries.size(), 1u);
   EXPECT_EQ(bom.entries[0].first_name, "Héloïse");
   // Lower-case names of the declaration are the same encodings.
-  EXPECT_EQ(read_roster(to_encoding(siecle_xml({p}, "iso-8859-15"), "ISO-8859-15"), kUai)
-                .entries.size(),
-            1u);
+  EXPECT_EQ(
+      read_roster(to_encoding(siecle_xml({p}, "iso-8859-15"), "ISO-8859-15"), kUai).entries.size(),
+      1u);
 }
 
 TEST_F(RosterFiles, UnsupportedXmlEncodings) {
@@ -503,8 +507,9 @@ constexpr std::string_view kHeader =
     "Code MEF*;Division*";
 
 std::string csv_line(const std::string& ine, const std::string& first, const std::string& last,
-                     const std::string& rest = "Féminin;14/07/2014;75056;Paris;75;99100;ST;"
-                                               "10010012110;5A") {
+                     const std::string& rest =
+                         "Féminin;14/07/2014;75056;Paris;75;99100;ST;"
+                         "10010012110;5A") {
   return ine + ";" + first + ";;;" + last + ";;" + rest;
 }
 
@@ -561,17 +566,17 @@ TEST_F(RosterFiles, CsvHeaderErrors) {
 
 TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
   const std::string lines[] = {
-      csv_line("", "Léa", "MARTIN"),                                                 // 2
-      csv_line("A2", "", "MARTIN"),                                                  // 3
-      csv_line("A3", std::string(256, 'a'), "MARTIN"),                               // 4
+      csv_line("", "Léa", "MARTIN"),                                                       // 2
+      csv_line("A2", "", "MARTIN"),                                                        // 3
+      csv_line("A3", std::string(256, 'a'), "MARTIN"),                                     // 4
       csv_line("A4", "Léa", "MARTIN", "Féminin;31/02/2014;75056;Paris;75;99100;ST;1;5A"),  // 5
       csv_line("A5", "Léa", "MARTIN", "Fille;14/07/2014;75056;Paris;75;99100;ST;1;5A"),    // 6
-      csv_line("A5", "Léa", "MARTIN"),                                               // 7
+      csv_line("A5", "Léa", "MARTIN"),                                                     // 7
       csv_line("A7", "Léa", "MARTIN", "Féminin;14/07/2014;7505;Paris;75;99100;ST;1;5A"),   // 8
       csv_line("A8", "Léa", "MARTIN", "Féminin;14/07/2014;;;75;99100;ST;1;5A"),            // 9
       csv_line("A9", "Léa", "MARTIN", "Féminin;14/07/2014;;;99;99600;ST;1;5A"),            // 10
       csv_line("B1", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;XX;1;5A"),  // 11
-      csv_line("B2", "CÃ©cile", "MARTIN"),                                           // 12
+      csv_line("B2", "CÃ©cile", "MARTIN"),                                                 // 12
       csv_line("B3", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;"),    // 13
       csv_line("B4", "Léa", "MARTIN", "Féminin;2014-07-14;75056;Paris;75;99100;ST;1;5A"),  // 14
   };
@@ -609,7 +614,8 @@ TEST_F(RosterFiles, CsvValuesAreTrimmedAndNormalised) {
   const std::string csv =
       std::string(kHeader) + "\n\n" +
       "  A1 ; Héloïse ;\"Marie;Anne\";;\" D'ARTAGNAN \";;FÉMININ ; 14/07/2014;2A004;Ajaccio;2A;"
-      "99100; AP;10010012110; 5   B \n" + ";;;;;;;;;;;;;;\n" +
+      "99100; AP;10010012110; 5   B \n" +
+      ";;;;;;;;;;;;;;\n" +
       csv_line("A2", "Noé", "MARTIN", "masculin;01/03/2014;;;99;99134;ST;10010012110;4C");
   const auto roster = read_roster(csv, "");
   ASSERT_TRUE(roster.errors.empty()) << static_cast<int>(roster.errors[0].code) << " line "
@@ -647,8 +653,8 @@ TEST_F(RosterFiles, GeneratedRostersWithEdgeCases) {
   EXPECT_EQ(xml.entries.size(), 210u);
   EXPECT_EQ(xml.skipped_total(), 3);
   for (const char* encoding : {"UTF-8", "windows-1252"}) {
-    const auto csv = read_roster_file(
-        run(std::string("--format csv --encoding ") + encoding, "b.csv"), "");
+    const auto csv =
+        read_roster_file(run(std::string("--format csv --encoding ") + encoding, "b.csv"), "");
     EXPECT_TRUE(csv.errors.empty()) << encoding;
     EXPECT_EQ(csv.entries.size(), 210u) << encoding;
   }

@@ -1,0 +1,819 @@
+"""inscrire: pupil accounts from a school roster, without an ENT.
+
+A thin Python layer over the C++ core (the pybind11 module ``inscrire._native``)::
+
+    import inscrire
+
+    with inscrire.open("school.db") as db:
+        db.create_organization("0751234A", "Collège Victor Hugo")
+        db.import_roster("0751234A", "ElevesSansAdresses.xml")
+        campaign = db.create_campaign("0751234A", "Pix 5A", division="5A")
+        account = db.register(campaign.code, "Léa", "Martin", "12/05/2013", "Tournesol42")
+        print(account.username)
+
+Every operation is one transaction; a refused operation raises a subclass of
+:class:`inscrire.Error` whose ``.code`` is the stable code of the C++ core ("NO_NAME_MATCH"...)
+and leaves the database as it was. Calls release the GIL: a :class:`Database` may be shared by
+any number of threads (see docs/python.md, "Threads").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import enum
+import json
+import os
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, Union
+
+from . import _native
+
+__all__ = [
+    "__version__",
+    "open",
+    "Database",
+    # results
+    "Organization",
+    "Learner",
+    "Campaign",
+    "RosterProblem",
+    "ImportReport",
+    "MatchStatus",
+    "MatchReport",
+    "Registration",
+    "LoginStatus",
+    "LoginResult",
+    "Credential",
+    "Credentials",
+    # functions without a database
+    "username",
+    "normalize",
+    "username_part",
+    "validate_name",
+    "is_valid_username",
+    "parse_birthdate",
+    "describe",
+    "error_codes",
+    # exceptions
+    "Error",
+    "InternalError",
+    "InvalidInput",
+    "PasswordRejected",
+    "ImportRefused",
+    "NotFound",
+    "Conflict",
+    "AlreadyExists",
+    "CampaignClosed",
+    "MatchRefused",
+    "NoMatch",
+    "AmbiguousMatch",
+    "AlreadyRegistered",
+    "AuthenticationError",
+    "AccountBlocked",
+    "TooManyAttempts",
+    "DatabaseError",
+    "exception_class",
+]
+
+#: The version of the C++ core this module wraps (``inscrire::version()``).
+__version__: str = _native.__version__
+
+BirthDateLike = Union[_dt.date, str]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+# ---------------------------------------------------------------------------------------------
+# Exceptions
+
+
+class Error(Exception):
+    """Base class of every refused operation.
+
+    Attributes:
+        code: the stable code of the C++ core, e.g. ``"NO_NAME_MATCH"`` (never renamed).
+        message: the user-facing sentence in French, followed by the detail when there is one.
+        message_en: the same in English.
+        detail: what exactly was wrong (a field, a line); never a secret; may be empty.
+    """
+
+    code: str
+    message: str
+    message_en: str
+    detail: str
+
+    def __init__(
+        self,
+        code: str,
+        message: Optional[str] = None,
+        *,
+        detail: str = "",
+        message_en: Optional[str] = None,
+    ) -> None:
+        if message is None:
+            message = _with_detail(_describe_or(code, "fr"), detail)
+        if message_en is None:
+            message_en = _with_detail(_describe_or(code, "en"), detail)
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def __reduce__(self) -> Any:  # picklable although __init__ takes keyword-only arguments
+        return (_rebuild_error, (type(self), self.code, self.message, self.detail,
+                                 self.message_en, self.__dict__))
+
+
+def _rebuild_error(cls: Type[Error], code: str, message: str, detail: str, message_en: str,
+                   state: Dict[str, Any]) -> Error:
+    error = cls.__new__(cls)
+    Error.__init__(error, code, message, detail=detail, message_en=message_en)
+    error.__dict__.update(state)
+    return error
+
+
+def _describe_or(code: str, language: str) -> str:
+    try:
+        return _native.describe(code, language)
+    except ValueError:
+        return code
+
+
+def _with_detail(sentence: str, detail: str) -> str:
+    return f"{sentence} {detail}" if detail else sentence  # as Error::message in the core
+
+
+class InternalError(Error, RuntimeError):
+    """INTERNAL_ERROR: a bug or an exhausted resource in the core."""
+
+
+class InvalidInput(Error, ValueError):
+    """A value was refused: a name, a birth date, a UAI, a password, a roster file..."""
+
+
+class PasswordRejected(InvalidInput):
+    """The new password breaks the rule or the policy (PASSWORD_*)."""
+
+
+class ImportRefused(InvalidInput):
+    """A roster file was refused and nothing was imported.
+
+    ``code`` is the code of the first problem; ``report`` (an :class:`ImportReport`) lists them
+    all in ``report.errors``. ``report`` is None only for an ImportRefused built by hand.
+    """
+
+    report: Optional["ImportReport"] = None
+
+
+class NotFound(Error, LookupError):
+    """Something named by the call does not exist (school, campaign, account, learner)."""
+
+
+class Conflict(Error):
+    """The operation conflicts with the current state of the database."""
+
+
+class AlreadyExists(Conflict):
+    """What the call would create already exists (ORGANIZATION_EXISTS...)."""
+
+
+class CampaignClosed(Conflict):
+    """The campaign is archived or deleted: pupils can no longer join it."""
+
+
+class MatchRefused(Error):
+    """Registration refused by matching the pupil to the roster.
+
+    ``username_hint`` is the masked username of the existing account ("j***.h***2") for
+    LEARNER_ALREADY_LINKED and LEARNER_HAS_ACCOUNT_ELSEWHERE, so the pupil can log in instead;
+    None otherwise.
+    """
+
+    username_hint: Optional[str] = None
+
+
+class NoMatch(MatchRefused, NotFound):
+    """NO_LEARNER_FOR_BIRTHDATE or NO_NAME_MATCH: nobody on the roster matches."""
+
+
+class AmbiguousMatch(MatchRefused):
+    """AMBIGUOUS_MATCH: several pupils match; a teacher must help."""
+
+
+class AlreadyRegistered(MatchRefused, AlreadyExists):
+    """The pupil already has an account (``username_hint`` says which)."""
+
+
+class AuthenticationError(Error, PermissionError):
+    """A login or password change was refused.
+
+    ``remaining_attempts``: for INVALID_CREDENTIALS, the failures left before the account is
+    blocked, when 10 or fewer remain (else None). ``retry_after``: seconds to wait, for
+    ACCOUNT_TEMPORARILY_BLOCKED (else None).
+    """
+
+    remaining_attempts: Optional[int] = None
+    retry_after: Optional[int] = None
+
+
+class AccountBlocked(AuthenticationError):
+    """ACCOUNT_TEMPORARILY_BLOCKED or ACCOUNT_BLOCKED (an admin must call ``unblock``)."""
+
+
+class TooManyAttempts(Error):
+    """TOO_MANY_ATTEMPTS: this client key tried too many codes or names; ``retry_after`` seconds."""
+
+    retry_after: Optional[int] = None
+
+
+class DatabaseError(Error, OSError):
+    """The database file could not be used (DATABASE_ERROR, DATABASE_BUSY, SCHEMA_TOO_NEW)."""
+
+
+_ROSTER_CODES = (
+    "IMPORT_REFUSED", "INVALID_FILE", "EMPTY", "UAI_MISMATCH", "ENCODING_NOT_SUPPORTED",
+    "FILE_TOO_LARGE", "INE_REQUIRED", "DUPLICATE_INE", "SEX_CODE_REQUIRED",
+    "BIRTH_CITY_CODE_REQUIRED", "HEADER_REQUIRED", "HEADER_UNKNOWN", "FIELD_REQUIRED",
+    "FIELD_TOO_LONG", "INVALID_DATE", "INVALID_VALUE", "DUPLICATE_ID", "INVALID_INSEE_CODE",
+)
+
+#: The class raised for each stable code (docs/python.md has the same table).
+EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
+    "INTERNAL_ERROR": InternalError,
+    "INVALID_ARGUMENT": InvalidInput,
+    "INVALID_UTF8": InvalidInput,
+    "NAME_REQUIRED": InvalidInput,
+    "NAME_TOO_LONG": InvalidInput,
+    "INVALID_NAME_CHARACTERS": InvalidInput,
+    "BIRTHDATE_REQUIRED": InvalidInput,
+    "INVALID_BIRTHDATE_FORMAT": InvalidInput,
+    "INVALID_BIRTHDATE": InvalidInput,
+    "BIRTHDATE_IN_FUTURE": InvalidInput,
+    "BIRTHDATE_TOO_OLD": InvalidInput,
+    "USERNAME_SPACE_EXHAUSTED": Conflict,
+    "DATABASE_ERROR": DatabaseError,
+    "DATABASE_BUSY": DatabaseError,
+    "SCHEMA_TOO_NEW": DatabaseError,
+    "INVALID_UAI": InvalidInput,
+    "ORGANIZATION_NOT_FOUND": NotFound,
+    "ORGANIZATION_EXISTS": AlreadyExists,
+    "CAMPAIGN_NOT_FOUND": NotFound,
+    "CAMPAIGN_ARCHIVED": CampaignClosed,
+    "CAMPAIGN_DELETED": CampaignClosed,
+    "NO_LEARNER_FOR_BIRTHDATE": NoMatch,
+    "NO_NAME_MATCH": NoMatch,
+    "AMBIGUOUS_MATCH": AmbiguousMatch,
+    "LEARNER_ALREADY_LINKED": AlreadyRegistered,
+    "LEARNER_HAS_ACCOUNT_ELSEWHERE": AlreadyRegistered,
+    "USER_ALREADY_LINKED_IN_ORGANIZATION": Conflict,
+    "PASSWORD_REQUIRED": PasswordRejected,
+    "PASSWORD_TOO_WEAK": PasswordRejected,
+    "PASSWORD_TOO_LONG": PasswordRejected,
+    "INVALID_CREDENTIALS": AuthenticationError,
+    "PASSWORD_CHANGE_REQUIRED": AuthenticationError,
+    "ACCOUNT_TEMPORARILY_BLOCKED": AccountBlocked,
+    "ACCOUNT_BLOCKED": AccountBlocked,
+    "INVALID_TOKEN": AuthenticationError,
+    "USER_NOT_FOUND": NotFound,
+    "LEARNER_NOT_FOUND": NotFound,
+    "LEARNER_HAS_NO_ACCOUNT": NotFound,
+    "LEARNER_DISABLED": Conflict,
+    "TOO_MANY_ATTEMPTS": TooManyAttempts,
+    **{code: ImportRefused for code in _ROSTER_CODES},
+    "PASSWORD_CONTAINS_PERSONAL_INFO": PasswordRejected,
+    "PASSWORD_TOO_COMMON": PasswordRejected,
+    "ACCOUNT_DISABLED": AuthenticationError,
+    "USERNAME_TAKEN": AlreadyExists,
+}
+
+
+def exception_class(code: str) -> Type[Error]:
+    """The exception class raised for a stable code (:class:`Error` for an unknown one)."""
+    return EXCEPTION_CLASSES.get(code, Error)
+
+
+def _make_error(code: str, detail: str, message_fr: str, message_en: str,
+                extra: Dict[str, Any]) -> Error:
+    # Called by _native for every core error. A report means the roster import was refused,
+    # whatever the code of its first problem.
+    cls = ImportRefused if "report" in extra else exception_class(code)
+    error = cls(code, message_fr, detail=detail, message_en=message_en)
+    for name, value in extra.items():
+        if name == "report":
+            value = ImportReport._from_native(value)
+        setattr(error, name, value)
+    return error
+
+
+_native._error_factory = _make_error
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+def _date(value: Tuple[int, int, int]) -> _dt.date:
+    return _dt.date(*value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Organization:
+    """A school, identified by its UAI."""
+
+    uai: str
+    name: str
+    id: int = dataclasses.field(default=0, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Learner:
+    """A roster row as shown to admins, with the username of its account if it has one."""
+
+    ine: str
+    first_name: str
+    last_name: str
+    birthdate: _dt.date
+    division: str
+    username: Optional[str] = None
+    disabled: bool = False
+    second_name: str = dataclasses.field(default="", repr=False)
+    third_name: str = dataclasses.field(default="", repr=False)
+    usage_name: str = dataclasses.field(default="", repr=False)
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Learner":
+        return cls(ine=d["ine"], first_name=d["first_name"], last_name=d["last_name"],
+                   birthdate=_date(d["birthdate"]), division=d["division"],
+                   username=d["username"], disabled=d["disabled"], second_name=d["second_name"],
+                   third_name=d["third_name"], usage_name=d["usage_name"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Campaign:
+    """A campaign and the code pupils type to join it (``status``: active, archived, deleted)."""
+
+    code: str
+    name: str
+    uai: str
+    division: Optional[str] = None
+    target_profile: Optional[str] = None
+    status: str = "active"
+    created_at: str = dataclasses.field(default="", repr=False)
+    id: int = dataclasses.field(default=0, repr=False, compare=False)
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Campaign":
+        return cls(**d)
+
+
+@dataclasses.dataclass(frozen=True)
+class RosterProblem:
+    """One problem found in a roster file: ``line`` (CSV) or ``ine`` (XML) says where."""
+
+    code: str
+    line: Optional[int] = None
+    ine: Optional[str] = None
+    field: Optional[str] = None
+    detail: str = ""
+    pupil_id: Optional[str] = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do).
+
+    ``skipped`` counts the pupils of the file not imported, by reason (``left``, ``no_ine``,
+    ``no_division``); ``errors`` is empty for an accepted file.
+    """
+
+    created: int = 0
+    updated: int = 0
+    disabled: int = 0
+    reenabled: int = 0
+    linked: int = 0
+    skipped: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    errors: Tuple[RosterProblem, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def skipped_total(self) -> int:
+        """The number of pupils of the file not imported."""
+        return sum(self.skipped.values())
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "ImportReport":
+        errors = tuple(RosterProblem(**e) for e in d["errors"])
+        return cls(created=d["created"], updated=d["updated"], disabled=d["disabled"],
+                   reenabled=d["reenabled"], linked=d["linked"], skipped=dict(d["skipped"]),
+                   errors=errors, dry_run=d["dry_run"])
+
+
+class MatchStatus(str, enum.Enum):
+    """The outcome of :meth:`Database.match`."""
+
+    MATCHED = "matched"
+    NO_LEARNER_FOR_BIRTHDATE = "no_learner_for_birthdate"
+    NO_NAME_MATCH = "no_name_match"
+    AMBIGUOUS = "ambiguous"
+    LEARNER_ALREADY_LINKED = "learner_already_linked"
+    LEARNER_HAS_ACCOUNT_ELSEWHERE = "learner_has_account_elsewhere"
+
+    def __repr__(self) -> str:
+        return f"MatchStatus.{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchReport:
+    """The pupil's step 4 as a dry run.
+
+    ``learner`` is the roster row found (if any), ``username`` the username registration would
+    give (MATCHED), ``username_hint`` the masked username of the existing account (the two
+    "already" statuses), ``error`` the stable code registration would raise (None if MATCHED).
+    """
+
+    status: MatchStatus
+    learner: Optional[Learner] = None
+    username: Optional[str] = None
+    username_hint: Optional[str] = None
+    error: Optional[str] = None
+
+    @property
+    def matched(self) -> bool:
+        """True when registration would succeed."""
+        return self.status is MatchStatus.MATCHED
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "MatchReport":
+        learner = Learner._from_native(d["learner"]) if d["learner"] is not None else None
+        return cls(status=MatchStatus(d["status"]), learner=learner, username=d["username"],
+                   username_hint=d["masked_username"], error=d["error"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Registration:
+    """An account linked to a learner and its participation in a campaign."""
+
+    username: str
+    learner: Learner
+    campaign: Campaign
+    participation_status: str = "STARTED"
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Registration":
+        return cls(username=d["username"], learner=Learner._from_native(d["learner"]),
+                   campaign=Campaign._from_native(d["campaign"]),
+                   participation_status=d["participation_status"])
+
+
+class LoginStatus(str, enum.Enum):
+    """The outcome of a successful :meth:`Database.login`."""
+
+    SUCCESS = "success"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+
+    def __repr__(self) -> str:
+        return f"LoginStatus.{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class LoginResult:
+    """A session (SUCCESS) or a one-time token to choose a new password
+    (PASSWORD_CHANGE_REQUIRED, see :meth:`Database.change_password_with_token`).
+    Tokens are secrets: they are left out of ``repr``."""
+
+    status: LoginStatus
+    username: str
+    session_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    change_token: Optional[str] = dataclasses.field(default=None, repr=False)
+
+    @property
+    def password_change_required(self) -> bool:
+        """True when the account must choose a new password before anything else."""
+        return self.status is LoginStatus.PASSWORD_CHANGE_REQUIRED
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "LoginResult":
+        return cls(status=LoginStatus(d["status"]), username=d["username"],
+                   session_token=d["session_token"], change_token=d["change_token"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Credential:
+    """One pupil's credentials for the printed sheet (the password is left out of ``repr``)."""
+
+    division: str
+    last_name: str
+    first_name: str
+    username: str
+    temporary_password: str = dataclasses.field(repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """The credentials of a class: ``rows`` and the CSV for spreadsheets (:meth:`csv`)."""
+
+    rows: Tuple[Credential, ...]
+    _csv: str = dataclasses.field(repr=False, compare=False)
+
+    def csv(self) -> str:
+        """``Classe;Nom;Prénom;Identifiant;Mot de passe`` lines, starting with a BOM (U+FEFF)
+        so that spreadsheets read UTF-8: write it with ``encoding="utf-8"``."""
+        return self._csv
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments
+
+
+def _birthdate_text(value: BirthDateLike) -> str:
+    if isinstance(value, _dt.date):  # datetime.datetime too
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"birthdate must be a datetime.date or a 'DD/MM/YYYY' string, "
+                    f"not {type(value).__name__}")
+
+
+def _path_bytes(path: PathLike) -> bytes:
+    return os.fsencode(os.fspath(path))
+
+
+def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The database
+
+
+class Database:
+    """An open inscrire database (a SQLite file). Create one with :func:`inscrire.open`.
+
+    Usable as a context manager; :meth:`close` releases the SQLite handle, after which every
+    operation raises ValueError. Thread-safe: share one Database between threads; each call
+    releases the GIL while the core works.
+    """
+
+    def __init__(self, native: Any, path: str) -> None:
+        self._native = native
+        self._path = path
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self._path
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return bool(self._native.closed)
+
+    def close(self) -> None:
+        """Releases the SQLite handle, after the calls in flight on other threads finish.
+        Idempotent."""
+        self._native.close()
+
+    def __enter__(self) -> "Database":
+        if self.closed:
+            raise ValueError("operation on a closed inscrire Database")
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<inscrire.Database {self._path!r} ({state})>"
+
+    # --- schools and rosters -----------------------------------------------------------------
+
+    def create_organization(self, uai: str, name: str) -> Organization:
+        """Registers a school. Raises InvalidInput (INVALID_UAI) or AlreadyExists
+        (ORGANIZATION_EXISTS)."""
+        return Organization(**self._native.create_organization(uai, name))
+
+    def organizations(self) -> List[Organization]:
+        """Every school of the database."""
+        return [Organization(**d) for d in self._native.organizations()]
+
+    def import_roster(self, uai: str, path: PathLike, *, dry_run: bool = False,
+                      progress: Optional[Callable[[int, int], Any]] = None) -> ImportReport:
+        """Imports a SIECLE XML roster (zipped or not) or a CSV roster, in one transaction.
+
+        ``dry_run`` validates and reports without writing. ``progress(done, total)`` (bytes)
+        is called from the calling thread now and then while the file is read; an exception
+        it raises aborts the import and propagates. Raises ImportRefused (with ``.report``)
+        for a refused file, NotFound for an unknown school.
+        """
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be callable")
+        return ImportReport._from_native(
+            self._native.import_roster(uai, _path_bytes(path), bool(dry_run), progress))
+
+    def learners(self, uai: str, division: Optional[str] = None, *,
+                 include_disabled: bool = False) -> List[Learner]:
+        """The roster of a school (or of one class), with each learner's username if any."""
+        return [Learner._from_native(d) for d in self._native.learners(
+            uai, _optional_str("division", division), bool(include_disabled))]
+
+    # --- campaigns ---------------------------------------------------------------------------
+
+    def create_campaign(self, uai: str, name: str, division: Optional[str] = None,
+                        target_profile: Optional[str] = None) -> Campaign:
+        """Opens a campaign for a class (``division``) or the whole school; returns it with
+        its code."""
+        return Campaign._from_native(self._native.create_campaign(
+            uai, name, _optional_str("division", division),
+            _optional_str("target_profile", target_profile)))
+
+    def find_campaign(self, code: str, client_key: Optional[str] = None) -> Campaign:
+        """Looks a code up as a pupil types it (case, spaces and hyphens ignored). Raises
+        NotFound, CampaignClosed, or TooManyAttempts for a ``client_key`` (an IP address, a
+        session...) that tried too many codes."""
+        return Campaign._from_native(self._native.find_campaign(code, client_key or ""))
+
+    def campaigns(self, uai: str) -> List[Campaign]:
+        """Every campaign of a school."""
+        return [Campaign._from_native(d) for d in self._native.campaigns(uai)]
+
+    def archive_campaign(self, code: str) -> Campaign:
+        """Closes a campaign to new pupils; returns it archived."""
+        return Campaign._from_native(self._native.archive_campaign(code))
+
+    def class_sheet(self, code: str) -> str:
+        """The printable class sheet ("fiche élève") of a campaign: an HTML page in French with
+        the school, the campaign code and the steps a pupil follows."""
+        return str(self._native.class_sheet(code))
+
+    # --- the pupil's flow --------------------------------------------------------------------
+
+    def match(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
+              client_key: Optional[str] = None) -> MatchReport:
+        """Who the pupil is on the roster and the username they would get: no write (but the
+        throttling counters of ``client_key``). Expected outcomes (no match, ambiguous...)
+        are a :class:`MatchReport` status, not exceptions; invalid input raises InvalidInput.
+        """
+        return MatchReport._from_native(self._native.match(
+            code, first_name, last_name, _birthdate_text(birthdate), client_key or ""))
+
+    def register(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
+                 password: str, client_key: Optional[str] = None) -> Registration:
+        """Creates the pupil's account, links it to the roster and starts the participation,
+        atomically. Raises a MatchRefused subclass (NoMatch, AmbiguousMatch, AlreadyRegistered
+        with ``username_hint``), PasswordRejected, CampaignClosed, TooManyAttempts..."""
+        return Registration._from_native(self._native.register_pupil(
+            code, first_name, last_name, _birthdate_text(birthdate), password, client_key or ""))
+
+    def login(self, username: str, password: str) -> LoginResult:
+        """A session, or PASSWORD_CHANGE_REQUIRED with a one-time ``change_token``. Raises
+        AuthenticationError (``remaining_attempts``) or AccountBlocked (``retry_after``)."""
+        return LoginResult._from_native(self._native.login(username, password))
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> None:
+        """Changes a password given the old one."""
+        self._native.change_password(username, old_password, new_password)
+
+    def change_password_with_token(self, token: str, new_password: str) -> None:
+        """Sets the password with the one-time token of a PASSWORD_CHANGE_REQUIRED login."""
+        self._native.change_password_with_token(token, new_password)
+
+    def join_campaign(self, session_token: str, code: str) -> Registration:
+        """An existing account (its session token from :meth:`login`) joins another campaign."""
+        return Registration._from_native(self._native.join_campaign(session_token, code))
+
+    def not_joined(self, code: str) -> List[Learner]:
+        """Enabled learners of the campaign's class (or school) not yet in the campaign."""
+        return [Learner._from_native(d) for d in self._native.not_joined(code)]
+
+    # --- administration ----------------------------------------------------------------------
+
+    def reset_password(self, uai: str, username: str, *, actor: str = "admin") -> str:
+        """Gives the account a new temporary password (returned), to change at next login."""
+        return str(self._native.reset_password(uai, username, actor))
+
+    def unblock(self, uai: str, username: str, *, actor: str = "admin") -> None:
+        """Clears a login block."""
+        self._native.unblock(uai, username, actor)
+
+    def import_account(self, uai: str, ine: str, username: str, password_hash: str, *,
+                       actor: str = "admin") -> str:
+        """Brings an account from another platform: creates ``username`` (prénom.nomJJMM form)
+        with its existing Argon2id or bcrypt hash and links it to the learner ``ine``; the
+        pupil keeps their password. Returns the username as stored (lower-case). Raises
+        InvalidInput, AlreadyExists (USERNAME_TAKEN), NotFound, AlreadyRegistered..."""
+        return str(self._native.import_account(uai, ine, username, password_hash, actor))
+
+    def generate_credentials(self, uai: str, division: str, *,
+                             actor: str = "admin") -> Credentials:
+        """Usernames for the pupils of a class who lack one and temporary passwords for all."""
+        d = self._native.generate_credentials(uai, division, actor)
+        return Credentials(rows=tuple(Credential(**r) for r in d["rows"]), _csv=d["csv"])
+
+    def anonymize_learner(self, uai: str, ine: str, *, actor: str = "admin") -> None:
+        """Replaces a learner's personal data with placeholders and disables their account."""
+        self._native.anonymize_learner(uai, ine, actor)
+
+    def export_learner(self, uai: str, ine: str, *, actor: str = "admin") -> Dict[str, Any]:
+        """Everything held on one learner (right of access), as a dict."""
+        result: Dict[str, Any] = json.loads(self._native.export_learner(uai, ine, actor))
+        return result
+
+
+def open(  # noqa: A001 - the operation is named open in every surface
+    path: PathLike,
+    *,
+    username_policy: str = "random",
+    hash_memory_kib: Optional[int] = None,
+    hash_iterations: Optional[int] = None,
+    hash_parallelism: Optional[int] = None,
+    refuse_weak_passwords: Optional[bool] = None,
+    busy_timeout_ms: Optional[int] = None,
+    throttle_max_failures: Optional[int] = None,
+    throttle_window_seconds: Optional[int] = None,
+    login_failures_per_block: Optional[int] = None,
+    login_first_block_seconds: Optional[int] = None,
+    login_permanent_block_failures: Optional[int] = None,
+    change_token_seconds: Optional[int] = None,
+    session_seconds: Optional[int] = None,
+    clock: Optional[Callable[[], int]] = None,
+) -> Database:
+    """Opens or creates a database file and migrates its schema.
+
+    ``username_policy``: "random" (default) or "sequential" suffixes for homonyms.
+    ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
+    ``clock``: a callable returning Unix seconds, to control time in tests.
+    Every option left at None takes the core's default (ServiceOptions in service.hpp).
+    Raises DatabaseError when the file cannot be opened.
+    """
+    text_path = os.fsdecode(os.fspath(path))
+    native = _native.Database(
+        _path_bytes(path), username_policy, hash_memory_kib, hash_iterations, hash_parallelism,
+        refuse_weak_passwords, busy_timeout_ms, throttle_max_failures, throttle_window_seconds,
+        login_failures_per_block, login_first_block_seconds, login_permanent_block_failures,
+        change_token_seconds, session_seconds, clock)
+    return Database(native, text_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions without a database
+
+
+def username(first_name: str, last_name: str, birthdate: BirthDateLike) -> str:
+    """The base username ``first.lastDDMM`` of a roster name (before collision resolution)."""
+    if isinstance(birthdate, _dt.date):
+        parse_birthdate(birthdate)  # same validation (future, before 1900) as a string
+    return str(_native.base_username(first_name, last_name, _birthdate_text(birthdate)))
+
+
+def normalize(text: str) -> str:
+    """The comparison key of a name: any script transliterated to ASCII, lower-cased, only
+    [a-z0-9] kept ("Léa-Marie" -> "leamarie"). Raises InvalidInput for invalid UTF-8."""
+    return str(_native.comparison_key(text))
+
+
+def username_part(text: str) -> str:
+    """The username part of a name: like :func:`normalize` but only [a-z]."""
+    return str(_native.username_part(text))
+
+
+def validate_name(text: str) -> None:
+    """Raises InvalidInput (NAME_REQUIRED, NAME_TOO_LONG, INVALID_NAME_CHARACTERS) for a name
+    a pupil may not type."""
+    _native.validate_name(text)
+
+
+def is_valid_username(text: str) -> bool:
+    """True when ``text`` has the shape ``^[a-z]+\\.[a-z]+[0-9]{4}$``."""
+    return bool(_native.is_valid_username(text))
+
+
+def parse_birthdate(value: BirthDateLike) -> _dt.date:
+    """A birth date as pupils type it (DD/MM/YYYY, D/M/YYYY, with '/', '.' or '-'; or ISO),
+    validated: raises InvalidInput (INVALID_BIRTHDATE_FORMAT, INVALID_BIRTHDATE,
+    BIRTHDATE_IN_FUTURE, BIRTHDATE_TOO_OLD...)."""
+    if isinstance(value, _dt.date):
+        return _date(_native.check_birthdate(value.year, value.month, value.day))
+    if isinstance(value, str):
+        return _date(_native.parse_birthdate(value))
+    raise TypeError(f"birthdate must be a datetime.date or a str, not {type(value).__name__}")
+
+
+def describe(code: str, language: str = "fr") -> str:
+    """The user-facing sentence for a stable code, in "fr" or "en"."""
+    return str(_native.describe(code, language))
+
+
+def error_codes() -> List[str]:
+    """Every stable error code of the core, in declaration order."""
+    return list(_native.error_codes())

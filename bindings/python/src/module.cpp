@@ -1,0 +1,605 @@
+// inscrire._native: the pybind11 layer over the C++ core. It is deliberately thin: results come
+// back as plain dicts, lists and strings, and bindings/python/inscrire/__init__.py turns them
+// into frozen dataclasses, dates and exception classes.
+//
+// Threading (docs/python.md, "Threads"):
+// - every call into the core releases the GIL first, then takes the handle's lock, so other
+//   Python threads run while a call hashes a password or imports a roster;
+// - the lock is a shared mutex: calls run concurrently (the Service is thread-safe), close()
+//   takes it exclusively and so waits for the calls in flight, which therefore never see a
+//   destroyed Service;
+// - Python callbacks (import progress, clock) take the GIL back while they run; an exception
+//   they raise is parked on the calling thread and re-raised once the core has unwound;
+// - a callback calling back into the same Database would wait on locks its own thread holds:
+//   it raises RuntimeError instead.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "inscrire/birthdate.hpp"
+#include "inscrire/error.hpp"
+#include "inscrire/service.hpp"
+#include "inscrire/text.hpp"
+#include "inscrire/username.hpp"
+
+namespace py = pybind11;
+
+namespace inscrire::python {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+// Operation on a closed Database (ValueError, like an operation on a closed file).
+struct DatabaseClosed {};
+// A callback raised a Python exception; it is parked in the CallScope of this thread.
+struct CallbackFailed {};
+
+// Builds the Python exception for a core error through inscrire._error_factory, set by
+// __init__.py: factory(code, detail, message_fr, message_en, extra) -> exception instance.
+void raise_core_error(const Error& error, py::dict extra) {
+  const auto code = std::string(code_name(error.code()));
+  try {
+    auto native = py::module_::import("inscrire._native");
+    if (!py::hasattr(native, "_error_factory")) {
+      PyErr_SetString(PyExc_RuntimeError, (code + ": " + error.message()).c_str());
+      return;
+    }
+    py::object instance = native.attr("_error_factory")(
+        code, error.detail(), error.message(Language::French), error.message(Language::English),
+        std::move(extra));
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(instance.ptr())), instance.ptr());
+  } catch (py::error_already_set& failure) {
+    failure.restore();
+  }
+}
+
+py::object optional_string(const std::optional<std::string>& value) {
+  return value ? py::object(py::str(*value)) : py::object(py::none());
+}
+
+py::object empty_as_none(const std::string& value) {
+  return value.empty() ? py::object(py::none()) : py::object(py::str(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results as dicts (the Python layer builds the dataclasses)
+
+py::dict learner_dict(const LearnerView& learner) {
+  py::dict d;
+  d["ine"] = learner.ine;
+  d["first_name"] = learner.first_name;
+  d["second_name"] = learner.second_name;
+  d["third_name"] = learner.third_name;
+  d["last_name"] = learner.last_name;
+  d["usage_name"] = learner.usage_name;
+  d["birthdate"] = py::make_tuple(learner.birthdate.year(), learner.birthdate.month(),
+                                  learner.birthdate.day());
+  d["division"] = learner.division;
+  d["disabled"] = learner.disabled;
+  d["username"] = optional_string(learner.username);
+  return d;
+}
+
+py::list learners_list(const std::vector<LearnerView>& learners) {
+  py::list list;
+  for (const auto& learner : learners) list.append(learner_dict(learner));
+  return list;
+}
+
+py::dict campaign_dict(const Campaign& campaign) {
+  py::dict d;
+  d["id"] = campaign.id;
+  d["code"] = campaign.code;
+  d["name"] = campaign.name;
+  d["uai"] = campaign.uai;
+  d["division"] = empty_as_none(campaign.division);
+  d["target_profile"] = empty_as_none(campaign.target_profile);
+  d["status"] = std::string(campaign_status_name(campaign.status));
+  d["created_at"] = campaign.created_at;
+  return d;
+}
+
+py::dict organization_dict(const Organization& organization) {
+  py::dict d;
+  d["id"] = organization.id;
+  d["uai"] = organization.uai;
+  d["name"] = organization.name;
+  return d;
+}
+
+py::dict report_dict(const ImportReport& report) {
+  py::dict d;
+  d["created"] = report.created;
+  d["updated"] = report.updated;
+  d["disabled"] = report.disabled;
+  d["reenabled"] = report.reenabled;
+  d["linked"] = report.linked;
+  py::dict skipped;
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i) {
+    skipped[py::str(std::string(skip_reason_name(static_cast<SkipReason>(i))))] =
+        report.skipped[i];
+  }
+  d["skipped"] = skipped;
+  py::list errors;
+  for (const auto& error : report.errors) {
+    py::dict e;
+    e["code"] = std::string(code_name(error.code));
+    e["ine"] = empty_as_none(error.ine);
+    e["pupil_id"] = empty_as_none(error.pupil_id);
+    e["line"] = error.line > 0 ? py::object(py::int_(error.line)) : py::object(py::none());
+    e["field"] = empty_as_none(error.field);
+    e["detail"] = error.detail;
+    errors.append(e);
+  }
+  d["errors"] = errors;
+  d["dry_run"] = report.dry_run;
+  return d;
+}
+
+std::string_view match_status_name(MatchStatus status) {
+  switch (status) {
+    case MatchStatus::Matched: return "matched";
+    case MatchStatus::NoLearnerForBirthdate: return "no_learner_for_birthdate";
+    case MatchStatus::NoNameMatch: return "no_name_match";
+    case MatchStatus::Ambiguous: return "ambiguous";
+    case MatchStatus::LearnerAlreadyLinked: return "learner_already_linked";
+    case MatchStatus::LearnerHasAccountElsewhere: return "learner_has_account_elsewhere";
+  }
+  return "unknown";
+}
+
+py::dict match_dict(const MatchReport& report) {
+  py::dict d;
+  d["status"] = std::string(match_status_name(report.status));
+  const auto error = report.error();
+  d["error"] = error ? py::object(py::str(std::string(code_name(*error)))) : py::object(py::none());
+  d["learner"] = report.learner ? py::object(learner_dict(*report.learner)) : py::object(py::none());
+  d["username"] = empty_as_none(report.username);
+  d["masked_username"] = empty_as_none(report.masked_username);
+  return d;
+}
+
+py::dict registration_dict(const Registration& registration) {
+  py::dict d;
+  d["username"] = registration.username;
+  d["learner"] = learner_dict(registration.learner);
+  d["campaign"] = campaign_dict(registration.campaign);
+  d["participation_status"] = registration.participation_status;
+  return d;
+}
+
+py::dict login_dict(const LoginResult& result) {
+  py::dict d;
+  d["status"] = result.status == LoginStatus::Success ? "success" : "password_change_required";
+  d["username"] = result.username;
+  d["session_token"] = empty_as_none(result.session_token);
+  d["change_token"] = empty_as_none(result.change_token);
+  return d;
+}
+
+py::dict credentials_dict(const Credentials& credentials) {
+  py::list rows;
+  for (const auto& row : credentials.rows) {
+    py::dict r;
+    r["division"] = row.division;
+    r["last_name"] = row.last_name;
+    r["first_name"] = row.first_name;
+    r["username"] = row.username;
+    r["temporary_password"] = row.temporary_password;
+    rows.append(r);
+  }
+  py::dict d;
+  d["rows"] = rows;
+  d["csv"] = py::bytes(credentials.csv()).attr("decode")("utf-8");
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls into the core
+
+class Database;
+
+// One call of this thread into a Database: detects re-entry from a callback and holds the
+// Python exception a callback raised.
+struct CallScope {
+  explicit CallScope(const Database* database);
+  ~CallScope();
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+  const Database* database;
+  CallScope* outer;
+  std::optional<py::error_already_set> parked;  // touched only with the GIL held
+};
+
+thread_local CallScope* current_scope = nullptr;
+
+bool in_call(const Database* database) {
+  for (auto* scope = current_scope; scope != nullptr; scope = scope->outer) {
+    if (scope->database == database) return true;
+  }
+  return false;
+}
+
+CallScope::CallScope(const Database* db) : database(db), outer(current_scope) {
+  if (db != nullptr && in_call(db)) {
+    throw std::runtime_error(
+        "re-entrant call: a callback may not call back into the Database that called it");
+  }
+  current_scope = this;
+}
+
+CallScope::~CallScope() { current_scope = outer; }
+
+// Runs a Python callable from core code (GIL released): takes the GIL, and on a Python
+// exception parks it in this thread's CallScope and unwinds the core with CallbackFailed.
+template <typename Result, typename... Args>
+Result call_python(const py::object& callable, Args... args) {
+  py::gil_scoped_acquire gil;
+  try {
+    return callable(args...).template cast<Result>();
+  } catch (py::error_already_set& error) {
+    if (current_scope != nullptr && !current_scope->parked) {
+      current_scope->parked.emplace(std::move(error));
+      throw CallbackFailed{};
+    }
+    error.discard_as_unraisable("inscrire callback");
+    throw CallbackFailed{};
+  } catch (py::cast_error& error) {
+    if (current_scope != nullptr && !current_scope->parked) {
+      PyErr_SetString(PyExc_TypeError, error.what());
+      current_scope->parked.emplace();
+    }
+    throw CallbackFailed{};
+  }
+}
+
+// Re-raises what a callback parked (GIL held).
+[[noreturn]] void rethrow_parked(CallScope& scope) {
+  if (scope.parked) {
+    auto error = std::move(*scope.parked);
+    scope.parked.reset();
+    throw error;
+  }
+  throw std::runtime_error("an inscrire callback failed");
+}
+
+// A shared py::object whose last release takes the GIL (the core may copy its options, and so
+// the clock, on any thread).
+std::shared_ptr<py::object> share(py::object object) {
+  return std::shared_ptr<py::object>(new py::object(std::move(object)), [](py::object* held) {
+    if (Py_IsInitialized() == 0) return;  // interpreter gone: leak rather than crash
+    py::gil_scoped_acquire gil;
+    delete held;
+  });
+}
+
+class Database {
+ public:
+  Database(const std::string& path, ServiceOptions options) : path_(path) {
+    CallScope scope(nullptr);
+    try {
+      py::gil_scoped_release release;
+      service_ = std::make_unique<Service>(Service::open(std::filesystem::path(path), std::move(options)));
+    } catch (const CallbackFailed&) {
+      rethrow_parked(scope);
+    }
+  }
+
+  // Runs `work(service)` with the GIL released and the handle's lock held (shared).
+  template <typename Work>
+  auto call(Work&& work) -> decltype(work(std::declval<Service&>())) {
+    CallScope scope(this);
+    try {
+      py::gil_scoped_release release;
+      std::shared_lock lock(mutex_);
+      if (!service_) throw DatabaseClosed{};
+      return work(*service_);
+    } catch (const CallbackFailed&) {
+      rethrow_parked(scope);
+    }
+  }
+
+  void close() {
+    CallScope scope(this);  // refuses close() from a callback of this Database
+    py::gil_scoped_release release;
+    std::unique_lock lock(mutex_);
+    service_.reset();
+  }
+
+  bool closed() {
+    py::gil_scoped_release release;
+    std::shared_lock lock(mutex_);
+    return !service_;
+  }
+
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  std::shared_mutex mutex_;
+  std::unique_ptr<Service> service_;
+};
+
+std::string bytes_path(const py::bytes& path) { return std::string(path); }
+
+CollisionPolicy parse_policy(const std::string& name) {
+  if (name == "random") return CollisionPolicy::Random;
+  if (name == "sequential") return CollisionPolicy::Sequential;
+  throw py::value_error("username_policy must be 'random' or 'sequential', not '" + name + "'");
+}
+
+template <typename T>
+void set_if(T& field, const std::optional<T>& value) {
+  if (value) field = *value;
+}
+
+std::unique_ptr<Database> open_database(const py::bytes& path, const std::string& username_policy,
+                                        std::optional<std::uint32_t> hash_memory_kib,
+                                        std::optional<std::uint32_t> hash_iterations,
+                                        std::optional<std::uint32_t> hash_parallelism,
+                                        std::optional<bool> refuse_weak_passwords,
+                                        std::optional<int> busy_timeout_ms,
+                                        std::optional<int> throttle_max_failures,
+                                        std::optional<int> throttle_window_seconds,
+                                        std::optional<int> login_failures_per_block,
+                                        std::optional<int> login_first_block_seconds,
+                                        std::optional<int> login_permanent_block_failures,
+                                        std::optional<int> change_token_seconds,
+                                        std::optional<int> session_seconds,
+                                        const py::object& clock) {
+  ServiceOptions options;
+  options.username_policy = parse_policy(username_policy);
+  set_if(options.hash_parameters.memory_kib, hash_memory_kib);
+  set_if(options.hash_parameters.iterations, hash_iterations);
+  set_if(options.hash_parameters.parallelism, hash_parallelism);
+  set_if(options.refuse_weak_passwords, refuse_weak_passwords);
+  set_if(options.busy_timeout_ms, busy_timeout_ms);
+  set_if(options.throttle.max_failures, throttle_max_failures);
+  set_if(options.throttle.window_seconds, throttle_window_seconds);
+  set_if(options.login.failures_per_block, login_failures_per_block);
+  set_if(options.login.first_block_seconds, login_first_block_seconds);
+  set_if(options.login.permanent_block_failures, login_permanent_block_failures);
+  set_if(options.login.change_token_seconds, change_token_seconds);
+  set_if(options.login.session_seconds, session_seconds);
+  if (!clock.is_none()) {
+    if (PyCallable_Check(clock.ptr()) == 0) throw py::type_error("clock must be callable");
+    auto held = share(clock);
+    options.clock = [held]() { return call_python<std::int64_t>(*held); };
+  }
+  return std::make_unique<Database>(bytes_path(path), std::move(options));
+}
+
+BirthDate parse_birthdate(const std::string& text) { return BirthDate::parse(text); }
+
+}  // namespace
+}  // namespace inscrire::python
+
+PYBIND11_MODULE(_native, m) {
+  using namespace inscrire;
+  using namespace inscrire::python;
+  using Db = inscrire::python::Database;
+
+  m.doc() = "The C++ core of inscrire (private: use the inscrire package).";
+  m.attr("__version__") = std::string(version());
+
+  py::register_exception_translator([](std::exception_ptr pointer) {
+    try {
+      if (pointer) std::rethrow_exception(pointer);
+    } catch (const ImportRefused& error) {
+      py::dict extra;
+      extra["report"] = report_dict(error.report());
+      raise_core_error(error, extra);
+    } catch (const LoginError& error) {
+      py::dict extra;
+      extra["remaining_attempts"] = error.remaining_attempts()
+                                        ? py::object(py::int_(*error.remaining_attempts()))
+                                        : py::object(py::none());
+      extra["retry_after"] = error.retry_after_seconds() > 0
+                                 ? py::object(py::int_(error.retry_after_seconds()))
+                                 : py::object(py::none());
+      raise_core_error(error, extra);
+    } catch (const MatchRefused& error) {
+      py::dict extra;
+      extra["username_hint"] = empty_as_none(error.masked_username());
+      raise_core_error(error, extra);
+    } catch (const ThrottledError& error) {
+      py::dict extra;
+      extra["retry_after"] = error.retry_after_seconds();
+      raise_core_error(error, extra);
+    } catch (const Error& error) {
+      raise_core_error(error, py::dict());
+    } catch (const DatabaseClosed&) {
+      PyErr_SetString(PyExc_ValueError, "operation on a closed inscrire Database");
+    } catch (const CallbackFailed&) {
+      PyErr_SetString(PyExc_RuntimeError, "an inscrire callback failed");
+    }
+  });
+
+  // --- functions without a database --------------------------------------------------------
+  m.def("error_codes", [] {
+    std::vector<std::string> names;
+    for (const auto code : all_error_codes()) names.emplace_back(code_name(code));
+    return names;
+  }, "Every stable error code, in declaration order.");
+  m.def("describe", [](const std::string& code, const std::string& language) {
+    const auto parsed = code_from_name(code);
+    if (!parsed) throw py::value_error("unknown error code '" + code + "'");
+    if (language != "fr" && language != "en") throw py::value_error("language must be 'fr' or 'en'");
+    return std::string(describe(*parsed, language == "en" ? Language::English : Language::French));
+  }, py::arg("code"), py::arg("language") = "fr");
+  m.def("comparison_key", [](const std::string& text) { return comparison_key(text); },
+        py::arg("text"), py::call_guard<py::gil_scoped_release>());
+  m.def("username_part", [](const std::string& text) { return username_part(text); },
+        py::arg("text"), py::call_guard<py::gil_scoped_release>());
+  m.def("validate_name", [](const std::string& text) { validate_name(text); }, py::arg("text"),
+        py::call_guard<py::gil_scoped_release>());
+  m.def("is_valid_username", [](const std::string& text) { return is_valid_username(text); },
+        py::arg("username"), py::call_guard<py::gil_scoped_release>());
+  m.def("parse_birthdate", [](const std::string& text) {
+    const auto date = parse_birthdate(text);
+    return std::make_tuple(date.year(), date.month(), date.day());
+  }, py::arg("text"), py::call_guard<py::gil_scoped_release>());
+  m.def("check_birthdate", [](int year, int month, int day) {
+    const auto date = BirthDate::from_ymd(year, month, day);
+    return std::make_tuple(date.year(), date.month(), date.day());
+  }, py::arg("year"), py::arg("month"), py::arg("day"), py::call_guard<py::gil_scoped_release>());
+  m.def("base_username",
+        [](const std::string& first, const std::string& last, const std::string& birthdate) {
+          return base_username(UsernameSource{first, last}, BirthDate::parse(birthdate));
+        },
+        py::arg("first_name"), py::arg("last_name"), py::arg("birthdate"),
+        py::call_guard<py::gil_scoped_release>());
+
+  // --- the database handle -------------------------------------------------------------------
+  py::class_<Db>(m, "Database")
+      .def(py::init(&open_database), py::arg("path"), py::arg("username_policy") = "random",
+           py::arg("hash_memory_kib") = py::none(), py::arg("hash_iterations") = py::none(),
+           py::arg("hash_parallelism") = py::none(), py::arg("refuse_weak_passwords") = py::none(),
+           py::arg("busy_timeout_ms") = py::none(), py::arg("throttle_max_failures") = py::none(),
+           py::arg("throttle_window_seconds") = py::none(),
+           py::arg("login_failures_per_block") = py::none(),
+           py::arg("login_first_block_seconds") = py::none(),
+           py::arg("login_permanent_block_failures") = py::none(),
+           py::arg("change_token_seconds") = py::none(), py::arg("session_seconds") = py::none(),
+           py::arg("clock") = py::none())
+      .def_property_readonly("path", &Db::path)
+      .def_property_readonly("closed", &Db::closed)
+      .def("close", &Db::close)
+      .def("create_organization",
+           [](Db& db, const std::string& uai, const std::string& name) {
+             return organization_dict(
+                 db.call([&](Service& s) { return s.create_organization(uai, name); }));
+           })
+      .def("organizations",
+           [](Db& db) {
+             const auto found = db.call([](Service& s) { return s.organizations(); });
+             py::list list;
+             for (const auto& organization : found) list.append(organization_dict(organization));
+             return list;
+           })
+      .def("import_roster",
+           [](Db& db, const std::string& uai, const py::bytes& file, bool dry_run,
+              const py::object& progress) {
+             ImportOptions options;
+             options.dry_run = dry_run;
+             if (!progress.is_none()) {
+               const py::object* callback = &progress;  // outlives the call; copies stay GIL-free
+               options.progress = [callback](std::uint64_t done, std::uint64_t total) {
+                 call_python<py::object>(*callback, done, total);
+               };
+             }
+             const auto path = std::filesystem::path(bytes_path(file));
+             return report_dict(
+                 db.call([&](Service& s) { return s.import_roster(uai, path, options); }));
+           })
+      .def("learners",
+           [](Db& db, const std::string& uai, const std::optional<std::string>& division,
+              bool include_disabled) {
+             return learners_list(
+                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }));
+           })
+      .def("create_campaign",
+           [](Db& db, const std::string& uai, const std::string& name,
+              const std::optional<std::string>& division,
+              const std::optional<std::string>& target_profile) {
+             return campaign_dict(db.call(
+                 [&](Service& s) { return s.create_campaign(uai, name, division, target_profile); }));
+           })
+      .def("find_campaign",
+           [](Db& db, const std::string& code, const std::string& client_key) {
+             return campaign_dict(db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
+           })
+      .def("campaigns",
+           [](Db& db, const std::string& uai) {
+             const auto found = db.call([&](Service& s) { return s.campaigns(uai); });
+             py::list list;
+             for (const auto& campaign : found) list.append(campaign_dict(campaign));
+             return list;
+           })
+      .def("archive_campaign",
+           [](Db& db, const std::string& code) {
+             return campaign_dict(db.call([&](Service& s) { return s.archive_campaign(code); }));
+           })
+      .def("match",
+           [](Db& db, const std::string& code, const std::string& first, const std::string& last,
+              const std::string& birthdate, const std::string& client_key) {
+             return match_dict(db.call(
+                 [&](Service& s) { return s.match(code, first, last, birthdate, client_key); }));
+           })
+      .def("register_pupil",
+           [](Db& db, const std::string& code, const std::string& first, const std::string& last,
+              const std::string& birthdate, const std::string& password,
+              const std::string& client_key) {
+             return registration_dict(db.call([&](Service& s) {
+               return s.register_pupil(code, first, last, birthdate, password, client_key);
+             }));
+           })
+      .def("login",
+           [](Db& db, const std::string& username, const std::string& password) {
+             return login_dict(db.call([&](Service& s) { return s.login(username, password); }));
+           })
+      .def("change_password",
+           [](Db& db, const std::string& username, const std::string& old_password,
+              const std::string& new_password) {
+             db.call([&](Service& s) { s.change_password(username, old_password, new_password); });
+           })
+      .def("change_password_with_token",
+           [](Db& db, const std::string& token, const std::string& new_password) {
+             db.call([&](Service& s) { s.change_password_with_token(token, new_password); });
+           })
+      .def("join_campaign",
+           [](Db& db, const std::string& session_token, const std::string& code) {
+             return registration_dict(
+                 db.call([&](Service& s) { return s.join_campaign(session_token, code); }));
+           })
+      .def("not_joined",
+           [](Db& db, const std::string& code) {
+             return learners_list(db.call([&](Service& s) { return s.not_joined(code); }));
+           })
+      .def("class_sheet",
+           [](Db& db, const std::string& code) {
+             return db.call([&](Service& s) { return s.class_sheet(code); });
+           })
+      .def("reset_password",
+           [](Db& db, const std::string& uai, const std::string& username, const std::string& actor) {
+             return db.call([&](Service& s) { return s.reset_password(uai, username, actor); });
+           })
+      .def("unblock",
+           [](Db& db, const std::string& uai, const std::string& username, const std::string& actor) {
+             db.call([&](Service& s) { s.unblock(uai, username, actor); });
+           })
+      .def("import_account",
+           [](Db& db, const std::string& uai, const std::string& ine, const std::string& username,
+              const std::string& password_hash, const std::string& actor) {
+             return db.call([&](Service& s) {
+               return s.import_account(uai, ine, username, password_hash, actor);
+             });
+           })
+      .def("generate_credentials",
+           [](Db& db, const std::string& uai, const std::string& division, const std::string& actor) {
+             return credentials_dict(
+                 db.call([&](Service& s) { return s.generate_credentials(uai, division, actor); }));
+           })
+      .def("anonymize_learner",
+           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
+             db.call([&](Service& s) { s.anonymize_learner(uai, ine, actor); });
+           })
+      .def("export_learner",
+           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
+             return db.call([&](Service& s) { return s.export_learner(uai, ine, actor); });
+           });
+}

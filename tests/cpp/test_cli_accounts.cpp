@@ -1,0 +1,344 @@
+// The account administration commands of the real CLI binary (INSCRIRE_CLI) on a demo
+// database: the "done when" of issue 5. Reset -> login gives PASSWORD_CHANGE_REQUIRED -> change
+// with the token -> login works; 10 wrong passwords block temporarily, 30 permanently, unblock
+// restores; the credentials CSV of a class has its accents and every password works once;
+// imported bcrypt accounts; anonymise and export. No secret in any error output or audit row.
+#include <crypt.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* kUai = "0751234A";
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The value of `"key": ...` in the CLI's one-line JSON output: a string (unescaped for the
+// simple escapes the CLI writes) or a bare literal (number, true, false).
+std::string json_field(const std::string& json, const std::string& key) {
+  const auto marker = "\"" + key + "\": ";
+  const auto at = json.find(marker);
+  if (at == std::string::npos) return {};
+  auto i = at + marker.size();
+  std::string value;
+  if (json[i] != '"') {
+    while (i < json.size() && json[i] != ',' && json[i] != '}') value += json[i++];
+    return value;
+  }
+  for (++i; i < json.size() && json[i] != '"'; ++i) {
+    if (json[i] == '\\' && i + 1 < json.size()) ++i;
+    value += json[i];
+  }
+  return value;
+}
+
+std::string query(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, sqlite3_close);
+  std::string result;
+  char* message = nullptr;
+  const auto append = [](void* out, int columns, char** values, char**) {
+    auto& text = *static_cast<std::string*>(out);
+    for (int i = 0; i < columns; ++i) text += std::string(values[i] ? values[i] : "") + "|";
+    text += "\n";
+    return 0;
+  };
+  EXPECT_EQ(sqlite3_exec(db.get(), sql.c_str(), append, &result, &message), SQLITE_OK)
+      << (message ? message : "");
+  sqlite3_free(message);
+  return result;
+}
+
+std::string bcrypt(const std::string& password) {
+  auto data = std::make_unique<crypt_data>();
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting), nullptr);
+  const char* hash = crypt_r(password.c_str(), setting, data.get());
+  EXPECT_NE(hash, nullptr);
+  return hash;
+}
+
+class CliAccounts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "inscrire-cli-acc-XXXXXX");
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    directory_ = pattern;
+    ASSERT_EQ(cli({"org", "add", kUai, "Collège Victor Hugo"}).status, 0);
+    ASSERT_EQ(cli({"import", kUai, std::string(INSCRIRE_DATA_DIR) + "/siecle-0751234A.xml"})
+                  .status,
+              0);
+    const auto campaign = cli({"--json", "campaign", "create", kUai, "Pix 5A", "--division", "5A"});
+    ASSERT_EQ(campaign.status, 0) << campaign.err;
+    code_ = json_field(campaign.out, "code");
+    ASSERT_EQ(code_.size(), 9u) << campaign.out;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+  }
+
+  std::filesystem::path database() const { return directory_ / "demo.db"; }
+
+  // Runs `inscrire --db demo.db ARGS` with `input` on standard input. Every refused run's
+  // output is kept to be checked for secrets.
+  CliRun cli(std::vector<std::string> args, const std::string& input = {}) {
+    const auto base = directory_ / ("run-" + std::to_string(runs_++));
+    const auto in_path = base.string() + ".in";
+    const auto out_path = base.string() + ".out";
+    const auto err_path = base.string() + ".err";
+    std::ofstream(in_path, std::ios::binary) << input;
+
+    std::vector<std::string> storage{INSCRIRE_CLI, "--db", database().string()};
+    if (!args.empty() && args.front() == "--json") {
+      storage.insert(storage.begin() + 1, "--json");
+      args.erase(args.begin());
+    }
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : storage) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in_path.c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    CliRun run;
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot run " << INSCRIRE_CLI;
+      return run;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = slurp(out_path);
+    run.err = slurp(err_path);
+    if (run.status != 0) refusals_ += run.out + "\n" + run.err + "\n";
+    return run;
+  }
+
+  CliRun login(const std::string& username, const std::string& password) {
+    return cli({"--json", "login", username}, password + "\n");
+  }
+
+  // As if the temporary block had expired: moves its end into the past (the CLI reads the
+  // real clock; tests never sleep).
+  void expire_temporary_block(const std::string& username) {
+    query(database(), "UPDATE users SET blocked_until = 1 WHERE username = '" + username + "'");
+  }
+
+  std::filesystem::path directory_;
+  std::string code_;
+  std::string refusals_;  // stdout and stderr of every refused run
+  int runs_ = 0;
+};
+
+TEST_F(CliAccounts, ResetLoginChangeLogin) {
+  const auto registered = cli({"register", code_, "Allan", "POE", "01/03/2014"}, "Tournesol42\n");
+  ASSERT_EQ(registered.status, 0) << registered.err;
+  const std::string user = "allan.poe0103";
+
+  const auto reset = cli({"--json", "password", "reset", kUai, user});
+  ASSERT_EQ(reset.status, 0) << reset.err;
+  const auto temporary = json_field(reset.out, "temporary_password");
+  ASSERT_EQ(temporary.size(), 8u) << reset.out;
+
+  const auto first = login(user, temporary);
+  EXPECT_EQ(first.status, 1);
+  EXPECT_EQ(json_field(first.out, "code"), "PASSWORD_CHANGE_REQUIRED") << first.out;
+  const auto token = json_field(first.out, "change_token");
+  ASSERT_EQ(token.size(), 43u) << first.out;
+
+  // A weak password is refused and the token survives it.
+  const auto weak = cli({"--json", "password", "change", "--token"}, token + "\ncourt\n");
+  EXPECT_EQ(weak.status, 1);
+  EXPECT_EQ(json_field(weak.out, "code"), "PASSWORD_TOO_WEAK");
+  const auto changed = cli({"password", "change", "--token"}, token + "\nGirouette77\n");
+  ASSERT_EQ(changed.status, 0) << changed.err;
+  const auto again = cli({"--json", "password", "change", "--token"}, token + "\nAutre12345\n");
+  EXPECT_EQ(json_field(again.out, "code"), "INVALID_TOKEN");
+
+  const auto logged = login(user, "Girouette77");
+  EXPECT_EQ(logged.status, 0) << logged.out;
+  EXPECT_EQ(json_field(logged.out, "ok"), "true");
+  EXPECT_EQ(json_field(login(user, temporary).out, "code"), "INVALID_CREDENTIALS");
+
+  // Change with the old password, text mode.
+  const auto text = cli({"password", "change", user}, "Girouette77\nCerfVolant88\n");
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_EQ(login(user, "CerfVolant88").status, 0);
+
+  for (const auto& secret : {temporary, token, std::string("Girouette77"),
+                             std::string("Tournesol42"), std::string("CerfVolant88")}) {
+    EXPECT_FALSE(contains(refusals_, secret)) << secret;
+  }
+  EXPECT_FALSE(contains(query(database(), "SELECT * FROM audit_log"), temporary));
+}
+
+TEST_F(CliAccounts, TenBlockTemporarilyThirtyPermanentlyUnblockRestores) {
+  ASSERT_EQ(cli({"register", code_, "Allan", "POE", "01/03/2014"}, "Tournesol42\n").status, 0);
+  const std::string user = "allan.poe0103";
+  for (int failure = 1; failure <= 30; ++failure) {
+    const auto refused = login(user, "Mauvais999");
+    ASSERT_EQ(refused.status, 1);
+    const auto code = json_field(refused.out, "code");
+    if (failure == 10 || failure == 20) {
+      EXPECT_EQ(code, "ACCOUNT_TEMPORARILY_BLOCKED") << failure;
+      EXPECT_EQ(json_field(refused.out, "retry_after_seconds"), failure == 10 ? "120" : "240");
+      // Blocked: even the right password is refused.
+      EXPECT_EQ(json_field(login(user, "Tournesol42").out, "code"), "ACCOUNT_TEMPORARILY_BLOCKED");
+      expire_temporary_block(user);
+    } else if (failure == 30) {
+      EXPECT_EQ(code, "ACCOUNT_BLOCKED");
+    } else {
+      EXPECT_EQ(code, "INVALID_CREDENTIALS") << failure;
+      EXPECT_EQ(json_field(refused.out, "remaining_attempts"),
+                failure > 20 ? std::to_string(30 - failure) : "")
+          << failure;
+    }
+  }
+  EXPECT_EQ(json_field(login(user, "Tournesol42").out, "code"), "ACCOUNT_BLOCKED");
+  // Text mode: the code on stderr, exit status 1.
+  const auto text = cli({"login", user}, "Tournesol42\n");
+  EXPECT_EQ(text.status, 1);
+  EXPECT_TRUE(contains(text.err, "ACCOUNT_BLOCKED")) << text.err;
+
+  const auto unblocked = cli({"unblock", kUai, user});
+  EXPECT_EQ(unblocked.status, 0) << unblocked.err;
+  EXPECT_EQ(login(user, "Tournesol42").status, 0);
+  EXPECT_EQ(json_field(cli({"--json", "unblock", kUai, "nobody.here0101"}).out, "code"),
+            "USER_NOT_FOUND");
+  EXPECT_EQ(json_field(login("nobody.here0101", "Mauvais999").out, "code"), "INVALID_CREDENTIALS");
+  EXPECT_FALSE(contains(refusals_, "Tournesol42"));
+  EXPECT_FALSE(contains(refusals_, "Mauvais999"));
+  EXPECT_TRUE(contains(query(database(), "SELECT action, target FROM audit_log"),
+                       "unblock|allan.poe0103|"));
+}
+
+TEST_F(CliAccounts, CredentialsCsvOfAClass) {
+  ASSERT_EQ(cli({"register", code_, "Zoë", "Müller", "28/02/2014"}, "Tournesol42\n").status, 0);
+  const auto run = cli({"credentials", kUai, "5A"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  const auto& csv = run.out;
+  ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBF" "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n"));
+  EXPECT_TRUE(contains(csv, "5A;MÜLLER;Zoë;zoe.muller2802;"));
+  EXPECT_TRUE(contains(csv, "5A;CŒURDACIER;Œnone;oenone.coeurdacier1407;"));
+  EXPECT_TRUE(contains(csv, "5A;SAINT-EXUPÉRY;Noé;noe.saintexupery2702;"));
+
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::vector<std::pair<std::string, std::string>> accounts;
+  while (std::getline(lines, line)) {
+    ASSERT_TRUE(line.ends_with("\r"));
+    line.pop_back();
+    const auto password_at = line.rfind(';');
+    const auto username_at = line.rfind(';', password_at - 1);
+    accounts.emplace_back(line.substr(username_at + 1, password_at - username_at - 1),
+                          line.substr(password_at + 1));
+  }
+  ASSERT_EQ(accounts.size(), 17u);
+  EXPECT_EQ(login("zoe.muller2802", "Tournesol42").status, 1);  // replaced by a temporary one
+  int index = 10;
+  for (const auto& [username, temporary] : accounts) {
+    const auto first = login(username, temporary);
+    ASSERT_EQ(json_field(first.out, "code"), "PASSWORD_CHANGE_REQUIRED") << username;
+    const auto token = json_field(first.out, "change_token");
+    const auto password = "Girouette" + std::to_string(index++);
+    ASSERT_EQ(cli({"password", "change", "--token"}, token + "\n" + password + "\n").status, 0)
+        << username;
+    EXPECT_EQ(json_field(login(username, temporary).out, "code"), "INVALID_CREDENTIALS");
+    EXPECT_EQ(login(username, password).status, 0) << username;
+  }
+  for (const auto& [username, temporary] : accounts) {
+    EXPECT_FALSE(contains(refusals_, temporary));
+  }
+  const auto audit = query(database(), "SELECT * FROM audit_log");
+  EXPECT_TRUE(contains(audit, "generate_credentials|0751234A 5A|17 account(s)|")) << audit;
+  for (const auto& [username, temporary] : accounts) EXPECT_FALSE(contains(audit, temporary));
+
+  // A missing argument is a usage error (2); an unknown class is refused (1).
+  EXPECT_EQ(cli({"credentials", kUai}).status, 2);
+  EXPECT_EQ(json_field(cli({"--json", "credentials", kUai, "9Z"}).out, "code"),
+            "LEARNER_NOT_FOUND");
+}
+
+TEST_F(CliAccounts, ImportedBcryptAccountLogsInAndIsUpgraded) {
+  const auto hash = bcrypt("Ancien1234");
+  const auto imported =
+      cli({"--json", "account", "import", kUai, "552340183SS", "Allan.Poe2010"}, hash + "\n");
+  ASSERT_EQ(imported.status, 0) << imported.out << imported.err;
+  EXPECT_EQ(json_field(imported.out, "username"), "allan.poe2010");
+  EXPECT_EQ(query(database(), "SELECT password_hash FROM users"), hash + "|\n");
+  EXPECT_EQ(login("allan.poe2010", "Ancien1234").status, 0);
+  EXPECT_TRUE(query(database(), "SELECT password_hash FROM users").starts_with("$argon2id$"));
+  EXPECT_EQ(login("allan.poe2010", "Ancien1234").status, 0);
+
+  const auto taken = cli({"--json", "account", "import", kUai, "960523400XC", "allan.poe2010"},
+                         hash + "\n");
+  EXPECT_EQ(json_field(taken.out, "code"), "USERNAME_TAKEN");
+  const auto garbled = cli({"--json", "account", "import", kUai, "960523400XC", "ewen.andre1509"},
+                           "Ancien1234\n");
+  EXPECT_EQ(json_field(garbled.out, "code"), "INVALID_ARGUMENT");
+  EXPECT_EQ(cli({"account", "import", kUai, "960523400XC"}).status, 2);
+  EXPECT_EQ(cli({"account", "import", kUai, "960523400XC", "ewen.andre1509"}).status, 2);  // no stdin
+  EXPECT_FALSE(contains(refusals_, "Ancien1234"));
+  EXPECT_FALSE(contains(refusals_, hash.substr(7)));
+  EXPECT_FALSE(contains(query(database(), "SELECT * FROM audit_log"), hash.substr(7)));
+}
+
+TEST_F(CliAccounts, ExportThenAnonymise) {
+  ASSERT_EQ(cli({"register", code_, "Allan", "POE", "01/03/2014"}, "Tournesol42\n").status, 0);
+  const auto exported = cli({"--json", "export-learner", kUai, "552340183SS"});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  EXPECT_TRUE(contains(exported.out, "\"username\": \"allan.poe0103\"")) << exported.out;
+  EXPECT_TRUE(contains(exported.out, "\"first_name\": \"Allan\""));
+  const auto text = cli({"export-learner", kUai, "552340183SS"});
+  EXPECT_TRUE(text.out.starts_with("{\"school\": ")) << text.out;
+
+  EXPECT_EQ(cli({"anonymize", kUai, "552340183SS"}).status, 0);
+  EXPECT_EQ(json_field(cli({"--json", "export-learner", kUai, "552340183SS"}).out, "code"),
+            "LEARNER_NOT_FOUND");
+  EXPECT_EQ(json_field(login("allan.poe0103", "Tournesol42").out, "code"), "INVALID_CREDENTIALS");
+  const auto audit = query(database(), "SELECT actor, action FROM audit_log ORDER BY id");
+  EXPECT_EQ(audit, "admin|export_learner|\nadmin|export_learner|\nadmin|anonymize_learner|\n");
+  EXPECT_EQ(cli({"anonymize", kUai}).status, 2);
+}
+
+}  // namespace
