@@ -205,13 +205,14 @@ LoginResult Service::login(std::string_view username, std::string_view password)
     auto user = *tx.user(found.id);
     const auto now = state_->now();
     refuse_if_blocked(user, now);
+    // The password was reset or changed since it was verified: the old one is no longer good.
+    if (user.password_hash != found.password_hash) {
+      throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
+    }
     if (user.disabled) throw LoginError(ErrorCode::ACCOUNT_DISABLED, std::nullopt, 0);
     user.failed_attempts = 0;
     user.blocked_until = 0;
-    // Only if the hash was not changed meanwhile (a reset, a password change).
-    if (!rehashed.empty() && user.password_hash == found.password_hash) {
-      user.password_hash = rehashed;
-    }
+    if (!rehashed.empty()) user.password_hash = rehashed;
     tx.save_user(user);
     const auto token = random_token();
     result.username = user.username;
@@ -238,6 +239,9 @@ void Service::change_password(std::string_view username, std::string_view old_pa
   const auto hash = hash_password(new_password, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
     auto user = *tx.user(found.id);
+    if (user.password_hash != found.password_hash) {  // reset or changed meanwhile
+      throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
+    }
     user.password_hash = hash;
     user.must_change_password = false;
     user.failed_attempts = 0;

@@ -2,6 +2,8 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "inscrire/error.hpp"
 #include "inscrire/store.hpp"
@@ -202,12 +204,38 @@ class SqliteTransaction final : public StoreTransaction {
     return read_learners(query);
   }
 
+  // One pass over the school's rows loaded in memory (the rows themselves, nothing more):
+  // unchanged rows cost no statement, new rows one INSERT, and only INEs that have an account
+  // in another school are looked at for an automatic link.
   UpsertCounts replace_roster(Id organization_id,
                               const std::vector<RosterEntry>& entries) override {
     UpsertCounts counts;
-    counts.disabled = disable_absent(organization_id, entries);
+    auto existing = school_rows(organization_id);
+    const auto linked_elsewhere = ines_linked_elsewhere(organization_id);
     const auto now = unix_now();
-    for (const auto& entry : entries) upsert(organization_id, entry, now, counts);
+    for (const auto& entry : entries) {
+      const auto found = existing.find(entry.ine);
+      if (found == existing.end()) {
+        insert_learner(organization_id, entry, now);
+        ++counts.created;
+        if (linked_elsewhere.contains(entry.ine) &&
+            auto_link(db_.last_insert_id(), organization_id, entry)) {
+          ++counts.linked;
+        }
+        continue;
+      }
+      auto& row = found->second;
+      row.seen = true;
+      if (row.disabled || row.fingerprint != fingerprint(entry)) {
+        update_learner(row.id, entry, now);
+        ++(row.disabled ? counts.reenabled : counts.updated);
+      }
+      if (!row.linked && linked_elsewhere.contains(entry.ine) &&
+          auto_link(row.id, organization_id, entry)) {
+        ++counts.linked;
+      }
+    }
+    counts.disabled = disable_unseen(existing, now);
     return counts;
   }
 
@@ -506,23 +534,65 @@ class SqliteTransaction final : public StoreTransaction {
         .run();
   }
 
-  // Step 1 of re-import: rows of the school whose INE is not in the file are disabled.
-  int disable_absent(Id organization_id, const std::vector<RosterEntry>& entries) {
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS import_ines (ine TEXT PRIMARY KEY) WITHOUT ROWID;"
-             "DELETE FROM temp.import_ines;");
-    for (const auto& entry : entries) {
-      db_.prepare("INSERT OR IGNORE INTO temp.import_ines(ine) VALUES (?1)")
-          .bind(1, entry.ine)
-          .run();
+  struct SchoolRow {
+    Id id = 0;
+    bool disabled = false;
+    bool linked = false;
+    bool seen = false;
+    std::string fingerprint;
+  };
+
+  // The imported fields of a row, joined: equal fingerprints mean nothing to update.
+  static std::string fingerprint(const RosterEntry& e) {
+    const auto birthdate = e.birthdate.iso();  // outlives the loop below
+    std::string joined;
+    for (const std::string_view field :
+         {std::string_view(e.first_name), std::string_view(e.second_name),
+          std::string_view(e.third_name), std::string_view(e.last_name),
+          std::string_view(e.usage_name), std::string_view(birthdate),
+          std::string_view(e.sex == Sex::Female ? "F" : "M"), std::string_view(e.division),
+          std::string_view(e.birth_country_code), std::string_view(e.birth_department_code),
+          std::string_view(e.birth_city_code), std::string_view(e.birth_city_name),
+          std::string_view(e.mef_code), std::string_view(e.status)}) {
+      joined.append(field).push_back('\x1f');
     }
-    db_.prepare(
-           "UPDATE learners SET disabled = 1, updated_at = ?2 WHERE organization_id = ?1 "
-           "AND disabled = 0 AND ine NOT IN (SELECT ine FROM temp.import_ines)")
-        .bind(1, organization_id)
-        .bind(2, unix_now())
-        .run();
-    const int disabled = db_.changes();
-    db_.exec("DELETE FROM temp.import_ines;");
+    return joined;
+  }
+
+  std::unordered_map<std::string, SchoolRow> school_rows(Id organization_id) {
+    auto query = db_.prepare(LEARNER_SELECT "WHERE organization_id = ?1");
+    query.bind(1, organization_id);
+    std::unordered_map<std::string, SchoolRow> rows;
+    while (query.step()) {
+      const auto learner = read_learner(query);
+      rows.emplace(learner.entry.ine, SchoolRow{learner.id, learner.disabled,
+                                                learner.user_id.has_value(), false,
+                                                fingerprint(learner.entry)});
+    }
+    return rows;
+  }
+
+  std::unordered_set<std::string> ines_linked_elsewhere(Id organization_id) {
+    auto query = db_.prepare(
+        "SELECT DISTINCT ine FROM learners WHERE organization_id <> ?1 AND user_id IS NOT NULL");
+    query.bind(1, organization_id);
+    std::unordered_set<std::string> ines;
+    while (query.step()) ines.insert(query.text(0));
+    return ines;
+  }
+
+  // Step 1 of re-import: rows of the school whose INE is not in the file are disabled (row,
+  // link and participations kept).
+  int disable_unseen(const std::unordered_map<std::string, SchoolRow>& rows, std::int64_t now) {
+    int disabled = 0;
+    for (const auto& [ine, row] : rows) {
+      if (row.seen || row.disabled) continue;
+      db_.prepare("UPDATE learners SET disabled = 1, updated_at = ?2 WHERE id = ?1")
+          .bind(1, row.id)
+          .bind(2, now)
+          .run();
+      ++disabled;
+    }
     return disabled;
   }
 
@@ -539,40 +609,18 @@ class SqliteTransaction final : public StoreTransaction {
     statement.bind(20, keys.last_name).bind(21, keys.usage_name);
   }
 
-  // Step 2: upsert on (school, INE), keeping the row id; step 3: automatic link.
-  void upsert(Id organization_id, const RosterEntry& entry, std::int64_t now,
-              UpsertCounts& counts) {
-    auto existing = db_.prepare(
-        "SELECT id, disabled, user_id FROM learners WHERE organization_id = ?1 AND ine = ?2");
-    existing.bind(1, organization_id).bind(2, entry.ine);
-    if (!existing.step()) {
-      insert_learner(organization_id, entry, now);
-      ++counts.created;
-      if (auto_link(db_.last_insert_id(), organization_id, entry)) ++counts.linked;
-      return;
-    }
-    const Id id = existing.integer(0);
-    const bool was_disabled = existing.integer(1) != 0;
-    const bool linked = !existing.is_null(2);
+  // Step 2 for an existing row: every imported field overwritten, re-enabled, id kept.
+  void update_learner(Id id, const RosterEntry& entry, std::int64_t now) {
     auto update = db_.prepare(
         "UPDATE learners SET first_name = ?3, second_name = ?4, third_name = ?5, "
         "last_name = ?6, usage_name = ?7, birthdate = ?8, sex = ?9, division = ?10, "
         "birth_country_code = ?11, birth_department_code = ?12, birth_city_code = ?13, "
         "birth_city_name = ?14, mef_code = ?15, status = ?16, first_key = ?17, "
         "second_key = ?18, third_key = ?19, last_key = ?20, usage_key = ?21, disabled = 0, "
-        "updated_at = ?2 WHERE id = ?1 AND (disabled, first_name, second_name, third_name, "
-        "last_name, usage_name, birthdate, sex, division, birth_country_code, "
-        "birth_department_code, birth_city_code, birth_city_name, mef_code, status) IS NOT "
-        "(0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+        "updated_at = ?2 WHERE id = ?1");
     update.bind(1, id).bind(2, now);
     bind_fields(update, entry);
     update.run();
-    if (was_disabled) {
-      ++counts.reenabled;
-    } else if (db_.changes() > 0) {
-      ++counts.updated;
-    }
-    if (!linked && auto_link(id, organization_id, entry)) ++counts.linked;
   }
 
   void insert_learner(Id organization_id, const RosterEntry& entry, std::int64_t now) {

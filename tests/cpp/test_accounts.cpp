@@ -771,6 +771,31 @@ TEST_F(Throttling, LimitsAreConfigurable) {
   now_ += 61;
   EXPECT_EQ(error_of([&] { service.find_campaign("AAAAAA222", "k"); }),
             ErrorCode::CAMPAIGN_NOT_FOUND);
+
+  // Refused registrations count too; refusals that are not guesses (a weak password) do not.
+  service.import_roster(kSampleUai, sample_roster());
+  const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
+  now_ += 61;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    EXPECT_EQ(error_of([&] {
+                service.register_pupil(code, "Allan", "POE", "01/03/2014", "faible", "r");
+              }),
+              ErrorCode::PASSWORD_TOO_WEAK);
+  }
+  EXPECT_EQ(error_of([&] {
+              service.register_pupil(code, "Zzzzzz", "POE", "01/03/2014", kGoodPassword, "r");
+            }),
+            ErrorCode::NO_NAME_MATCH);
+  EXPECT_EQ(error_of([&] {
+              service.register_pupil(code, "Allan", "POE", "31/12/2000", kGoodPassword, "r");
+            }),
+            ErrorCode::NO_LEARNER_FOR_BIRTHDATE);
+  EXPECT_EQ(error_of([&] { service.find_campaign("AAAAAA222", "r"); }),
+            ErrorCode::CAMPAIGN_NOT_FOUND);
+  EXPECT_EQ(error_of([&] {
+              service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword, "r");
+            }),
+            ErrorCode::TOO_MANY_ATTEMPTS);
 }
 
 // --- RGPD: anonymise and export --------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <set>
+#include <vector>
 
 #include "inscrire/username.hpp"
 #include "service_fixture.hpp"
@@ -190,7 +191,55 @@ TEST_F(Flow, ChangePasswordWithTheOldOne) {
 
 // --- Re-import ------------------------------------------------------------------------------
 
-class Reimport : public ServiceTest {};
+class Reimport : public ServiceTest {
+ protected:
+  // Every row of every table, as text: equal dumps mean equal content.
+  std::string content() const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    std::vector<std::string> tables;
+    sqlite3_exec(
+        db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        [](void* out, int, char** values, char**) {
+          static_cast<std::vector<std::string>*>(out)->push_back(values[0]);
+          return 0;
+        },
+        &tables, nullptr);
+    std::string dump;
+    for (const auto& table : tables) {
+      dump += "# " + table + "\n";
+      sqlite3_exec(
+          db, ("SELECT * FROM \"" + table + "\"").c_str(),
+          [](void* out, int count, char** values, char**) {
+            auto& text = *static_cast<std::string*>(out);
+            for (int i = 0; i < count; ++i) text += (values[i] ? values[i] : "NULL") + std::string("|");
+            text += "\n";
+            return 0;
+          },
+          &dump, nullptr);
+    }
+    sqlite3_close(db);
+    return dump;
+  }
+};
+
+TEST_F(Reimport, RefusedFilesLeaveEveryTableUnchanged) {
+  auto service = open_sample();
+  const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
+  service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword);
+  const auto before = content();
+  ASSERT_NE(before.find("allan.poe0103"), std::string::npos);
+  // One good pupil, one broken: nothing of the good one may be written either.
+  const auto broken = write_file(
+      "broken.xml", siecle_xml(kSampleUai, {Pupil{"999999999ZZ", "Ana", "Lopez", "02/02/2014"},
+                                           Pupil{"111111111AA", "Bob", "Lopez", "31/02/2014"}}));
+  EXPECT_THROW(service.import_roster(kSampleUai, broken), ImportRefused);
+  EXPECT_THROW(service.import_roster(kSampleUai, std::filesystem::path(INSCRIRE_DATA_DIR) /
+                                                     "hostile-xxe.xml"),
+               ImportRefused);
+  EXPECT_THROW(service.import_roster(kSampleUai, write_file("empty.xml", "")), ImportRefused);
+  EXPECT_EQ(content(), before);
+}
 
 TEST_F(Reimport, TheSameFileChangesNoAccount) {
   auto service = open_sample();

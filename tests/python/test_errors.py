@@ -34,6 +34,7 @@ def test_the_documentation_table_lists_every_code_with_its_class():
     for line in DOC.read_text(encoding="utf-8").splitlines():
         found = re.match(r"^\|\s*`([A-Z0-9_]+)`\s*\|\s*`(\w+)`", line)
         if found:
+            assert found.group(1) not in table, f"{found.group(1)} listed twice"
             table[found.group(1)] = found.group(2)
     assert set(table) == set(inscrire.error_codes())
     for code, name in table.items():

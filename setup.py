@@ -1,0 +1,81 @@
+"""pip install . for the Python package: build_ext drives the project's CMake build.
+
+Offline on Debian 12, with Debian's setuptools (docs/python.md, "Install"):
+
+    /usr/bin/python3 -m pip install --no-build-isolation --no-deps --target DIR .
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = pathlib.Path(__file__).resolve().parent
+
+
+def project_version() -> str:
+    text = (ROOT / "CMakeLists.txt").read_text(encoding="utf-8")
+    found = re.search(r"project\(inscrire\s+VERSION\s+([0-9.]+)", text)
+    if not found:
+        raise RuntimeError("no project(inscrire VERSION ...) in CMakeLists.txt")
+    return found.group(1)
+
+
+class CMakeExtension(Extension):
+    """An extension built by CMake (target inscrire_python) rather than by setuptools."""
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name, sources=[])
+        self.target = target
+
+
+class CMakeBuild(build_ext):
+    """Configures the project with tests and benchmarks off and builds the module only."""
+
+    def build_extension(self, ext: Extension) -> None:
+        if not isinstance(ext, CMakeExtension):
+            super().build_extension(ext)
+            return
+        build_dir = pathlib.Path(self.build_temp).resolve() / "cmake"
+        configure = [
+            "cmake", "-S", str(ROOT), "-B", str(build_dir),
+            "-DCMAKE_BUILD_TYPE=Release",
+            "-DINSCRIRE_BUILD_TESTS=OFF",
+            "-DINSCRIRE_BUILD_BENCHMARKS=OFF",
+            "-DINSCRIRE_BUILD_PYTHON=ON",
+            "-DINSCRIRE_WERROR=OFF",
+            f"-DPython3_EXECUTABLE={sys.executable}",
+        ]
+        if shutil.which("ninja") and not (build_dir / "CMakeCache.txt").exists():
+            configure += ["-G", "Ninja"]
+        jobs = os.environ.get("INSCRIRE_BUILD_JOBS", "2")
+        subprocess.run(configure, check=True)
+        subprocess.run(["cmake", "--build", str(build_dir), "--target", ext.target, "-j", jobs],
+                       check=True)
+        built = sorted((build_dir / "bindings" / "python" / "inscrire").glob("_native*.so"))
+        if not built:
+            raise RuntimeError("CMake did not produce inscrire/_native*.so")
+        destination = pathlib.Path(self.get_ext_fullpath(ext.name))
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built[0], destination)
+
+
+setup(
+    name="inscrire",
+    version=project_version(),
+    description="Pupil accounts from a school roster, without an ENT",
+    long_description=(ROOT / "docs" / "python.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.9",
+    packages=["inscrire"],
+    package_dir={"inscrire": "bindings/python/inscrire"},
+    package_data={"inscrire": ["py.typed", "__init__.pyi"]},
+    ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
+    cmdclass={"build_ext": CMakeBuild},
+    zip_safe=False,
+)
