@@ -25,6 +25,7 @@ std::string first_error_detail(const ImportReport& report) {
   if (!first.ine.empty()) detail += ", first for INE " + first.ine;
   if (first.line > 0) detail += ", first at line " + std::to_string(first.line);
   if (!first.field.empty()) detail += ", field " + first.field;
+  if (!first.detail.empty()) detail += ": " + first.detail;
   return detail + ")";
 }
 

@@ -197,6 +197,11 @@ INSCRIRE_API int inscrire_options_set_hash_iterations(inscrire_options *options,
 INSCRIRE_API int inscrire_options_set_busy_timeout(inscrire_options *options, int ms);
 /* The language of the error messages of this handle's calls (inscrire_language). */
 INSCRIRE_API int inscrire_options_set_language(inscrire_options *options, int language);
+/* Throttling of pupils' guesses: a client key (inscrire_find_campaign, inscrire_match,
+ * inscrire_register) is refused with TOO_MANY_ATTEMPTS after max_failures failed look-ups or
+ * matches within window_seconds (defaults: the C++ ThrottleOptions). Both at least 1. */
+INSCRIRE_API int inscrire_options_set_throttle(inscrire_options *options, int max_failures,
+                                               int window_seconds);
 /* Nonzero (default): refuse passwords holding the pupil's names or common ones. */
 INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options,
                                                             int refuse);

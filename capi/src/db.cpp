@@ -71,6 +71,16 @@ int inscrire_options_set_language(inscrire_options* options, int language) {
   });
 }
 
+int inscrire_options_set_throttle(inscrire_options* options, int max_failures,
+                                  int window_seconds) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(max_failures >= 1, "throttle max_failures below 1");
+    expect(window_seconds >= 1, "throttle window below 1 s");
+    options->service.throttle = ThrottleOptions{max_failures, window_seconds};
+  });
+}
+
 int inscrire_options_set_refuse_weak_passwords(inscrire_options* options, int refuse) {
   return guard_in(language_for(options), [&] {
     require(options, "options");

@@ -120,7 +120,7 @@ int run(Arguments args) {
                        .dump()
                 << "\n";
     } else {
-      std::cout << refusal.text();
+      std::cout << refusal.text() << std::flush;
       std::cerr << code_name(refusal.code()) << ": " << refusal.message(context.language) << "\n";
     }
     return 1;

@@ -41,6 +41,7 @@ Json report_json(const ImportReport& report) {
     if (!error.ine.empty()) entry.set("ine", error.ine);
     if (!error.pupil_id.empty()) entry.set("pupil_id", error.pupil_id);
     if (!error.field.empty()) entry.set("field", error.field);
+    if (!error.detail.empty()) entry.set("detail", error.detail);
     errors.push(entry);
   }
   return Json::object()
@@ -64,6 +65,7 @@ std::string report_text(const ImportReport& report) {
       if (!error.ine.empty()) text += " INE " + error.ine;
       if (!error.pupil_id.empty()) text += " ELEVE_ID " + error.pupil_id;
       if (!error.field.empty()) text += " field " + error.field;
+      if (!error.detail.empty()) text += ": " + error.detail;
       text += "\n";
     }
     return text;
