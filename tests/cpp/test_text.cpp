@@ -19,6 +19,9 @@ struct NameCase {
   std::string_view username_part;  // username_part: [a-z]*
 };
 
+// Shown by GoogleTest (and in ctest's test names) instead of the struct's raw bytes.
+void PrintTo(const NameCase& c, std::ostream* out) { *out << '"' << c.key << '"'; }
+
 // Every expected value was checked by hand against the spec: accents removed, ligatures and
 // special letters spelled out, every script romanised, separators and symbols dropped, digits
 // kept only in the key.
