@@ -85,8 +85,8 @@ LoginError record_login_failure(Service::State& state, Id user_id) {
       refusal.emplace(ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED, std::nullopt,
                       user.blocked_until - now);
     } else {
-      refusal.emplace(ErrorCode::INVALID_CREDENTIALS,
-                      remaining_attempts(user, state.options.login), 0);
+      refusal.emplace(ErrorCode::INVALID_CREDENTIALS, remaining_attempts(user, state.options.login),
+                      0);
     }
   });
   return *refusal;
@@ -113,9 +113,8 @@ User authenticate(Service::State& state, std::string_view username, std::string_
 
 // Argon2id limits of password.cpp's verify_password: a hash outside them could never match.
 bool reasonable_argon2(const HashParameters& p) {
-  return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 &&
-         p.parallelism <= 64 && p.memory_kib >= 8 * p.parallelism &&
-         p.memory_kib <= 4U * 1024 * 1024;
+  return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 && p.parallelism <= 64 &&
+         p.memory_kib >= 8 * p.parallelism && p.memory_kib <= 4U * 1024 * 1024;
 }
 
 // A hash import_account accepts: an Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ with a cost
@@ -301,9 +300,9 @@ std::string Service::reset_password(std::string_view uai, std::string_view usern
     user.blocked = false;
     tx.save_user(user);
     tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
-    tx.audit({std::string(actor), "reset_password", user.username,
-              learner_ref(organization, learner)},
-             state_->now());
+    tx.audit(
+        {std::string(actor), "reset_password", user.username, learner_ref(organization, learner)},
+        state_->now());
   });
   return temporary;
 }
@@ -352,7 +351,8 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
                                           std::string_view actor) {
   const std::string wanted(trim(division));
-  if (wanted.empty() || !is_valid_utf8(wanted)) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
+  if (wanted.empty() || !is_valid_utf8(wanted))
+    throw Error(ErrorCode::INVALID_ARGUMENT, "division");
   std::vector<Learner> learners;
   state_->read([&](StoreTransaction& tx) {
     learners = tx.learners(require_organization(tx, uai).id, &wanted, false);
@@ -398,7 +398,9 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
 }
 
 std::string Credentials::csv() const {
-  std::string out = "\xEF\xBB\xBF" "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n";
+  std::string out =
+      "\xEF\xBB\xBF"
+      "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n";
   for (const auto& row : rows) {
     out += csv_field(row.division) + ";" + csv_field(row.last_name) + ";" +
            csv_field(row.first_name) + ";" + csv_field(row.username) + ";" +
@@ -433,7 +435,8 @@ std::string Service::export_learner(std::string_view uai, std::string_view ine,
     const auto organization = require_organization(tx, uai);
     const auto learner = tx.learner_by_ine(organization.id, trim(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    document.set("school", Json::object().set("uai", organization.uai).set("name", organization.name));
+    document.set("school",
+                 Json::object().set("uai", organization.uai).set("name", organization.name));
     document.set("learner", learner_json(*learner));
     if (learner->user_id) {
       const auto user = *tx.user(*learner->user_id);

@@ -38,7 +38,7 @@ std::vector<std::vector<std::string>> rows_of(const std::filesystem::path& file,
   EXPECT_EQ(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &raw_statement, nullptr), SQLITE_OK)
       << sqlite3_errmsg(db.get());
   const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> statement(raw_statement,
-                                                                            sqlite3_finalize);
+                                                                             sqlite3_finalize);
   std::vector<std::vector<std::string>> rows;
   while (sqlite3_step(statement.get()) == SQLITE_ROW) {
     std::vector<std::string> row;
@@ -161,8 +161,7 @@ TEST_F(Accounts, ResetRefusesWithDistinctCodes) {
   service_->create_organization("0331234B", "Lycée");
   EXPECT_EQ(error_of([&] { service_->reset_password("0331234B", kAllan); }),
             ErrorCode::LEARNER_NOT_FOUND);
-  EXPECT_EQ(error_of([&] { service_->unblock("0331234B", kAllan); }),
-            ErrorCode::LEARNER_NOT_FOUND);
+  EXPECT_EQ(error_of([&] { service_->unblock("0331234B", kAllan); }), ErrorCode::LEARNER_NOT_FOUND);
   EXPECT_EQ(error_of([&] { service_->unblock(kSampleUai, "nobody.here0101"); }),
             ErrorCode::USER_NOT_FOUND);
   EXPECT_EQ(error_of([&] { service_->unblock("0999999Z", kAllan); }),
@@ -411,8 +410,9 @@ TEST_F(Accounts, AnUnknownUsernameCostsAVerification) {
             ErrorCode::INVALID_CREDENTIALS);
   EXPECT_GE(detail::peak_concurrent_hashes(), 1u);
   detail::reset_peak_concurrent_hashes();
-  EXPECT_EQ(error_of([&] { service_->change_password("nobody.here0101", "Mauvais9", kNewPassword); }),
-            ErrorCode::INVALID_CREDENTIALS);
+  EXPECT_EQ(
+      error_of([&] { service_->change_password("nobody.here0101", "Mauvais9", kNewPassword); }),
+      ErrorCode::INVALID_CREDENTIALS);
   EXPECT_GE(detail::peak_concurrent_hashes(), 1u);
 }
 
@@ -531,10 +531,9 @@ TEST_F(Accounts, ImportRefusesWithDistinctCodes) {
     EXPECT_EQ(import(kAllanIne, "allan.poe2010", bad), ErrorCode::INVALID_ARGUMENT) << bad;
   }
   EXPECT_EQ(import("000000000XX", "allan.poe2010", good), ErrorCode::LEARNER_NOT_FOUND);
-  EXPECT_EQ(error_of([&] {
-              service_->import_account("0999999Z", kAllanIne, "allan.poe2010", good);
-            }),
-            ErrorCode::ORGANIZATION_NOT_FOUND);
+  EXPECT_EQ(
+      error_of([&] { service_->import_account("0999999Z", kAllanIne, "allan.poe2010", good); }),
+      ErrorCode::ORGANIZATION_NOT_FOUND);
 
   const auto existing = enrol("Ewen", "ANDRÉ", "15/09/2014");
   EXPECT_EQ(import(kAllanIne, existing, good), ErrorCode::USERNAME_TAKEN);
@@ -560,15 +559,13 @@ TEST_F(Accounts, ImportRefusesALearnerWhoLeftOrHasAnAccountElsewhere) {
   service_->import_roster("0441234C", write_file("c.xml", siecle_xml("0441234C", {ana_elsewhere})));
   const auto hash = bcrypt("Ancien1234");
   service_->import_account("0331234B", "111111111AA", "ana.lopez0202", hash);
-  EXPECT_EQ(error_of([&] {
-              service_->import_account("0441234C", "111111111AA", "ana.lopez0505", hash);
-            }),
-            ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
+  EXPECT_EQ(
+      error_of([&] { service_->import_account("0441234C", "111111111AA", "ana.lopez0505", hash); }),
+      ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
   service_->import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {ana})));
-  EXPECT_EQ(error_of([&] {
-              service_->import_account("0331234B", "222222222BB", "ben.morel0303", hash);
-            }),
-            ErrorCode::LEARNER_DISABLED);
+  EXPECT_EQ(
+      error_of([&] { service_->import_account("0331234B", "222222222BB", "ben.morel0303", hash); }),
+      ErrorCode::LEARNER_DISABLED);
 }
 
 // --- Bulk credentials ------------------------------------------------------------------------
@@ -650,7 +647,8 @@ TEST(CredentialsCsv, QuotesFieldsThatNeedIt) {
   Credentials credentials;
   credentials.rows.push_back({"5A", "Dupont;Durand", "Jean \"Jo\"", "jean.dupont0101", "abcdef23"});
   EXPECT_EQ(credentials.csv(),
-            "\xEF\xBB\xBF" "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n"
+            "\xEF\xBB\xBF"
+            "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n"
             "5A;\"Dupont;Durand\";\"Jean \"\"Jo\"\"\";jean.dupont0101;abcdef23\r\n");
 }
 
@@ -668,11 +666,11 @@ class Throttling : public ServiceTest {
 TEST_F(Throttling, AClassOf35BehindOneAddressIsNeverThrottled) {
   auto service = open_clocked();  // default throttle limits
   service.create_organization(kSampleUai, "Collège");
-  const char* names[] = {"Adam",  "Basile", "Camille", "Diane", "Elias",  "Fanny", "Gaspard",
-                         "Hugo",  "Iris",   "Jade",    "Kylian", "Lina",  "Malo",  "Nina",
-                         "Oscar", "Paul",   "Quentin", "Rose",  "Sacha",  "Timeo", "Ugo",
-                         "Victor", "Wanda", "Xavier",  "Yanis", "Zelie",  "Anael", "Blanche",
-                         "Cyril", "Dorian", "Elsa",    "Flore", "Gabin",  "Hector", "Ilan"};
+  const char* names[] = {"Adam",   "Basile", "Camille", "Diane",  "Elias", "Fanny",  "Gaspard",
+                         "Hugo",   "Iris",   "Jade",    "Kylian", "Lina",  "Malo",   "Nina",
+                         "Oscar",  "Paul",   "Quentin", "Rose",   "Sacha", "Timeo",  "Ugo",
+                         "Victor", "Wanda",  "Xavier",  "Yanis",  "Zelie", "Anael",  "Blanche",
+                         "Cyril",  "Dorian", "Elsa",    "Flore",  "Gabin", "Hector", "Ilan"};
   std::vector<Pupil> pupils;
   for (int i = 0; i < 35; ++i) {
     char birthdate[11];
@@ -690,12 +688,11 @@ TEST_F(Throttling, AClassOf35BehindOneAddressIsNeverThrottled) {
     EXPECT_EQ(error_of([&] { service.find_campaign(code + "X", school_address); }),
               ErrorCode::CAMPAIGN_NOT_FOUND);
     EXPECT_EQ(service.find_campaign(code, school_address).code, code);
-    EXPECT_EQ(service.match(code, "Zzzzzzzz", pupil.last_name, pupil.birthdate, school_address)
-                  .status,
-              MatchStatus::NoNameMatch);
-    EXPECT_NO_THROW(service.register_pupil(code, pupil.first_name, pupil.last_name,
-                                           pupil.birthdate, "Tournesol" + pupil.ine.substr(7, 2),
-                                           school_address))
+    EXPECT_EQ(
+        service.match(code, "Zzzzzzzz", pupil.last_name, pupil.birthdate, school_address).status,
+        MatchStatus::NoNameMatch);
+    EXPECT_NO_THROW(service.register_pupil(code, pupil.first_name, pupil.last_name, pupil.birthdate,
+                                           "Tournesol" + pupil.ine.substr(7, 2), school_address))
         << pupil.first_name;
   }
   EXPECT_TRUE(service.not_joined(code).empty());
@@ -732,8 +729,7 @@ TEST_F(Throttling, AnAttackerKeyIsThrottledThenRecoversAfterTheWindow) {
   EXPECT_EQ(error_of([&] { service.match(code, "Allan", "POE", "01/03/2014", "attacker"); }),
             ErrorCode::TOO_MANY_ATTEMPTS);
   EXPECT_EQ(error_of([&] {
-              service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword,
-                                     "attacker");
+              service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword, "attacker");
             }),
             ErrorCode::TOO_MANY_ATTEMPTS);
   // Other keys, and callers that pass none, are not affected.
@@ -806,8 +802,8 @@ TEST_F(Accounts, ExportHoldsEverythingOnTheLearnerButNoSecret) {
   for (const char* expected :
        {"\"uai\": \"0751234A\"", "\"name\": \"Collège Victor Hugo\"", "\"ine\": \"552340183SS\"",
         "\"first_name\": \"Allan\"", "\"last_name\": \"POE\"", "\"birthdate\": \"2014-03-01\"",
-        "\"division\": \"5A\"", "\"username\": \"allan.poe0103\"", "\"must_change_password\": false",
-        "\"status\": \"STARTED\"", "\"name\": \"Pix 5A\""}) {
+        "\"division\": \"5A\"", "\"username\": \"allan.poe0103\"",
+        "\"must_change_password\": false", "\"status\": \"STARTED\"", "\"name\": \"Pix 5A\""}) {
     EXPECT_TRUE(contains(document, expected)) << expected << "\n" << document;
   }
   EXPECT_TRUE(contains(document, "\"code\": \"" + code_ + "\"")) << document;
@@ -854,9 +850,10 @@ TEST_F(Accounts, AnonymiseKeepsParticipationsWithoutIdentity) {
             ErrorCode::INVALID_CREDENTIALS);
 
   // The participation is still there, attached to the anonymous rows.
-  const auto participations = rows_of(
-      database(), "SELECT p.status, l.first_name, u.username FROM participations p JOIN "
-                  "learners l ON l.id = p.learner_id JOIN users u ON u.id = p.user_id");
+  const auto participations =
+      rows_of(database(),
+              "SELECT p.status, l.first_name, u.username FROM participations p JOIN "
+              "learners l ON l.id = p.learner_id JOIN users u ON u.id = p.user_id");
   ASSERT_EQ(participations.size(), 1u);
   EXPECT_EQ(participations[0][0], "STARTED");
   EXPECT_EQ(participations[0][1], "Anonyme");
@@ -897,9 +894,9 @@ TEST_F(Accounts, AnonymiseLeavesAnAccountAnotherSchoolStillUses) {
   const auto username =
       service_->register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword).username;
   // Same INE and birth date in another school: linked automatically at import.
-  EXPECT_EQ(
-      service_->import_roster("0441234C", write_file("c.xml", siecle_xml("0441234C", {ana}))).linked,
-      1);
+  EXPECT_EQ(service_->import_roster("0441234C", write_file("c.xml", siecle_xml("0441234C", {ana})))
+                .linked,
+            1);
   service_->anonymize_learner("0331234B", "111111111AA");
   EXPECT_EQ(service_->login(username, kGoodPassword).status, LoginStatus::Success);
   EXPECT_EQ(service_->learners("0441234C")[0].username, username);
@@ -924,14 +921,15 @@ TEST_F(Accounts, AdminActionsAreAuditedWithoutSecrets) {
   service_->export_learner(kSampleUai, kAllanIne, "dpo");
   service_->anonymize_learner(kSampleUai, "960523400XC", "dpo");
 
-  const auto audit = rows_of(database(), "SELECT at, actor, action, target, detail FROM audit_log "
-                                         "ORDER BY id");
+  const auto audit = rows_of(database(),
+                             "SELECT at, actor, action, target, detail FROM audit_log "
+                             "ORDER BY id");
   std::vector<std::string> actions;
   for (const auto& row : audit) actions.push_back(row[1] + " " + row[2]);
-  EXPECT_EQ(actions, (std::vector<std::string>{
-                         "mme.dupont reset_password", "mme.dupont unblock",
-                         "m.martin generate_credentials", "m.martin import_account",
-                         "dpo export_learner", "dpo anonymize_learner"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"mme.dupont reset_password", "mme.dupont unblock",
+                                      "m.martin generate_credentials", "m.martin import_account",
+                                      "dpo export_learner", "dpo anonymize_learner"}));
   EXPECT_EQ(audit[0][0], std::to_string(kStart));
   EXPECT_EQ(audit[1][0], std::to_string(kStart + 5));
   EXPECT_EQ(audit[0][3], kAllan);  // on whom
@@ -1006,7 +1004,8 @@ TEST_F(Accounts, NoSecretInAnyErrorMessageAuditRowOrDatabaseByte) {
       EXPECT_FALSE(contains(text, secret)) << text;
     }
   }
-  for (const auto& row : rows_of(database(), "SELECT actor, action, target, detail FROM audit_log")) {
+  for (const auto& row :
+       rows_of(database(), "SELECT actor, action, target, detail FROM audit_log")) {
     for (const auto& field : row) {
       for (const auto& secret : secrets) EXPECT_FALSE(contains(field, secret)) << field;
     }

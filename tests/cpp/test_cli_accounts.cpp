@@ -95,8 +95,7 @@ class CliAccounts : public ::testing::Test {
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
     ASSERT_EQ(cli({"org", "add", kUai, "Collège Victor Hugo"}).status, 0);
-    ASSERT_EQ(cli({"import", kUai, std::string(INSCRIRE_DATA_DIR) + "/siecle-0751234A.xml"})
-                  .status,
+    ASSERT_EQ(cli({"import", kUai, std::string(INSCRIRE_DATA_DIR) + "/siecle-0751234A.xml"}).status,
               0);
     const auto campaign = cli({"--json", "campaign", "create", kUai, "Pix 5A", "--division", "5A"});
     ASSERT_EQ(campaign.status, 0) << campaign.err;
@@ -261,7 +260,9 @@ TEST_F(CliAccounts, CredentialsCsvOfAClass) {
   const auto run = cli({"credentials", kUai, "5A"});
   ASSERT_EQ(run.status, 0) << run.err;
   const auto& csv = run.out;
-  ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBF" "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n"));
+  ASSERT_TRUE(
+      csv.starts_with("\xEF\xBB\xBF"
+                      "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n"));
   EXPECT_TRUE(contains(csv, "5A;MÜLLER;Zoë;zoe.muller2802;"));
   EXPECT_TRUE(contains(csv, "5A;CŒURDACIER;Œnone;oenone.coeurdacier1407;"));
   EXPECT_TRUE(contains(csv, "5A;SAINT-EXUPÉRY;Noé;noe.saintexupery2702;"));
@@ -315,14 +316,15 @@ TEST_F(CliAccounts, ImportedBcryptAccountLogsInAndIsUpgraded) {
   EXPECT_TRUE(query(database(), "SELECT password_hash FROM users").starts_with("$argon2id$"));
   EXPECT_EQ(login("allan.poe2010", "Ancien1234").status, 0);
 
-  const auto taken = cli({"--json", "account", "import", kUai, "960523400XC", "allan.poe2010"},
-                         hash + "\n");
+  const auto taken =
+      cli({"--json", "account", "import", kUai, "960523400XC", "allan.poe2010"}, hash + "\n");
   EXPECT_EQ(json_field(taken.out, "code"), "USERNAME_TAKEN");
-  const auto garbled = cli({"--json", "account", "import", kUai, "960523400XC", "ewen.andre1509"},
-                           "Ancien1234\n");
+  const auto garbled =
+      cli({"--json", "account", "import", kUai, "960523400XC", "ewen.andre1509"}, "Ancien1234\n");
   EXPECT_EQ(json_field(garbled.out, "code"), "INVALID_ARGUMENT");
   EXPECT_EQ(cli({"account", "import", kUai, "960523400XC"}).status, 2);
-  EXPECT_EQ(cli({"account", "import", kUai, "960523400XC", "ewen.andre1509"}).status, 2);  // no stdin
+  EXPECT_EQ(cli({"account", "import", kUai, "960523400XC", "ewen.andre1509"}).status,
+            2);  // no stdin
   EXPECT_FALSE(contains(refusals_, "Ancien1234"));
   EXPECT_FALSE(contains(refusals_, hash.substr(7)));
   EXPECT_FALSE(contains(query(database(), "SELECT * FROM audit_log"), hash.substr(7)));
