@@ -77,5 +77,7 @@ setup(
     package_data={"inscrire": ["py.typed", "__init__.pyi"]},
     ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
     cmdclass={"build_ext": CMakeBuild},
+    # Out of the CMake presets' build/ directory (still matched by .gitignore's /build*/).
+    options={"build": {"build_base": "build-pip"}},
     zip_safe=False,
 )
