@@ -334,7 +334,7 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
     if (learner->disabled) throw Error(ErrorCode::LEARNER_DISABLED);
     if (learner->user_id) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
-    if (!tx.linked_learners_with_ine(learner->entry.ine, organization.id).empty()) {
+    if (tx.username_linked_elsewhere(learner->entry.ine, organization.id)) {
       throw Error(ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
     }
     const auto user = tx.insert_user(name, password_hash, false);

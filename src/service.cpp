@@ -86,10 +86,10 @@ MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
     report.masked_username = mask_username(*found->username);
     return report;
   }
-  const auto elsewhere = tx.linked_learners_with_ine(found->entry.ine, campaign.organization_id);
-  if (!elsewhere.empty() && elsewhere.front().username) {
+  if (const auto elsewhere =
+          tx.username_linked_elsewhere(found->entry.ine, campaign.organization_id)) {
     report.status = MatchStatus::LearnerHasAccountElsewhere;
-    report.masked_username = mask_username(*elsewhere.front().username);
+    report.masked_username = mask_username(*elsewhere);
   }
   return report;
 }

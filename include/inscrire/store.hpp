@@ -105,9 +105,9 @@ class StoreTransaction : public UsernameRegistry {
   // Links a learner to an account only if it has none; false if it already had one.
   virtual bool link_learner(Id learner_id, Id user_id) = 0;
   virtual void unlink_learner(Id learner_id) = 0;
-  // Learners holding `ine` in other schools that are linked to an account.
-  virtual std::vector<Learner> linked_learners_with_ine(std::string_view ine,
-                                                        Id excluded_organization_id) = 0;
+  // The username of an account linked to a learner holding `ine` in another school, if any.
+  virtual std::optional<std::string> username_linked_elsewhere(std::string_view ine,
+                                                               Id excluded_organization_id) = 0;
   virtual void anonymize_learner(Id learner_id) = 0;
 
   // Users

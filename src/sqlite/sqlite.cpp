@@ -102,7 +102,9 @@ void Connection::exec(const char* sql) {
 }
 
 void Connection::reset_statements() noexcept {
-  for (auto& [sql, statement] : cache_) sqlite3_reset(statement.get());
+  for (auto& [sql, statement] : cache_) {
+    if (sqlite3_stmt_busy(statement.get()) != 0) sqlite3_reset(statement.get());
+  }
 }
 
 Statement Connection::prepare(const char* sql) {

@@ -250,12 +250,14 @@ class SqliteTransaction final : public StoreTransaction {
     db_.prepare("UPDATE learners SET user_id = NULL WHERE id = ?1").bind(1, learner_id).run();
   }
 
-  std::vector<Learner> linked_learners_with_ine(std::string_view ine,
-                                                Id excluded_organization_id) override {
-    auto query = db_.prepare(LEARNER_SELECT
-                             "WHERE ine = ?1 AND organization_id <> ?2 AND user_id IS NOT NULL");
+  std::optional<std::string> username_linked_elsewhere(std::string_view ine,
+                                                       Id excluded_organization_id) override {
+    auto query = db_.prepare(
+        "SELECT u.username FROM learners l JOIN users u ON u.id = l.user_id "
+        "WHERE l.ine = ?1 AND l.organization_id <> ?2 ORDER BY l.id LIMIT 1");
     query.bind(1, ine).bind(2, excluded_organization_id);
-    return read_learners(query);
+    if (!query.step()) return std::nullopt;
+    return query.text(0);
   }
 
   std::vector<Learner> learners_of_user(Id user_id) override {
@@ -667,6 +669,10 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA foreign_keys = ON;");
     db_.exec("PRAGMA journal_mode = WAL;");
     db_.exec("PRAGMA synchronous = NORMAL;");
+    // A national platform's learners table outgrows SQLite's 2 MiB default cache: page misses
+    // then cost a pread each. 64 MiB of cache and memory-mapped reads keep lookups in memory.
+    db_.exec("PRAGMA cache_size = -65536;");
+    db_.exec("PRAGMA mmap_size = 1073741824;");
     migrate();
   }
 
