@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <string>
 #include <string_view>
 
 #include "inscrire/text.hpp"
@@ -62,6 +63,36 @@ void BM_ValidateName_Accented(benchmark::State& state) {
   });
 }
 
+// Both values a roster row needs (what import and registration compute), as the targets state
+// them: key + username part per second.
+void BM_KeyAndUsernamePart_Ascii(benchmark::State& state) {
+  run(state, kAscii, [](std::string_view name) {
+    return inscrire::comparison_key(name).size() + inscrire::username_part(name).size();
+  });
+}
+void BM_KeyAndUsernamePart_AccentedLatin(benchmark::State& state) {
+  run(state, kAccented, [](std::string_view name) {
+    return inscrire::comparison_key(name).size() + inscrire::username_part(name).size();
+  });
+}
+
+// Names never seen before: the per-thread cache of recent names misses every time, so this is
+// the cost of ICU itself (a roster of rare names, the first occurrence of a name).
+template <std::size_t N>
+void run_cold(benchmark::State& state, const std::array<std::string_view, N>& names) {
+  std::size_t i = 0;
+  std::string name;
+  for (auto _ : state) {
+    name.assign(names[i % N]);
+    for (std::size_t n = i; n > 0; n /= 26) name.push_back(static_cast<char>('a' + n % 26));
+    benchmark::DoNotOptimize(inscrire::comparison_key(name));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_ComparisonKey_AccentedLatin_Cold(benchmark::State& state) { run_cold(state, kAccented); }
+void BM_ComparisonKey_NonLatin_Cold(benchmark::State& state) { run_cold(state, kNonLatin); }
+
 // Same work spread over two threads: each thread has its own transliterator, so throughput
 // should scale with cores (this machine has two, shared).
 void BM_ComparisonKey_AccentedLatin_Threads(benchmark::State& state) {
@@ -75,6 +106,10 @@ BENCHMARK(BM_UsernamePart_Ascii)->MinTime(0.2);
 BENCHMARK(BM_UsernamePart_AccentedLatin)->MinTime(0.2);
 BENCHMARK(BM_UsernamePart_NonLatin)->MinTime(0.2);
 BENCHMARK(BM_ValidateName_Accented)->MinTime(0.2);
+BENCHMARK(BM_KeyAndUsernamePart_Ascii)->MinTime(0.2);
+BENCHMARK(BM_KeyAndUsernamePart_AccentedLatin)->MinTime(0.2);
+BENCHMARK(BM_ComparisonKey_AccentedLatin_Cold)->MinTime(0.2);
+BENCHMARK(BM_ComparisonKey_NonLatin_Cold)->MinTime(0.2);
 BENCHMARK(BM_ComparisonKey_AccentedLatin_Threads)
     ->MinTime(0.2)
     ->Threads(1)

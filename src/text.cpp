@@ -5,11 +5,14 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <unordered_map>
 
 #include "inscrire/error.hpp"
+#include "text_internal.hpp"
 
 namespace inscrire {
 namespace {
@@ -87,9 +90,61 @@ const std::string& cached_transliteration(std::string_view name) {
   return cache.emplace(std::string(name), transliterate(name)).first->second;
 }
 
+// Latin-1 Supplement and Latin Extended-A and -B hold nearly every letter of a European roster.
+// Each of their code points is folded once, through ICU itself, to its [a-z0-9] spelling; a
+// name made only of these, ASCII and combining accents (U+0300..U+036F, which the pipeline
+// strips) is then folded by table lookups, with the result ICU would give, at ASCII speed.
+constexpr UChar32 kTableEnd = 0x250;
+
+bool is_combining_accent(UChar32 c) noexcept { return c >= 0x300 && c <= 0x36F; }
+
+const std::array<std::string, kTableEnd>& latin_table() {
+  static const auto table = [] {
+    std::array<std::string, kTableEnd> spellings;
+    for (UChar32 c = 0x80; c < kTableEnd; ++c) {
+      std::string utf8;
+      icu::UnicodeString(c).toUTF8String(utf8);
+      spellings[static_cast<std::size_t>(c)] = keep_ascii_letters(transliterate(utf8), true);
+    }
+    return spellings;
+  }();
+  return table;
+}
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// Folds valid UTF-8 by table; nullopt when a code point needs ICU.
+std::optional<std::string> fold_by_table(std::string_view name, bool keep_digits) {
+  const auto& table = latin_table();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(name.data());
+  const auto length = static_cast<int32_t>(name.size());
+  std::string out;
+  out.reserve(name.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0x80) {
+      const auto ascii = static_cast<char>(c);
+      if (ascii >= 'A' && ascii <= 'Z') {
+        out.push_back(static_cast<char>(ascii - 'A' + 'a'));
+      } else if ((ascii >= 'a' && ascii <= 'z') || (keep_digits && is_digit(ascii))) {
+        out.push_back(ascii);
+      }
+    } else if (c < kTableEnd) {
+      for (const char ascii : table[static_cast<std::size_t>(c)]) {
+        if (keep_digits || !is_digit(ascii)) out.push_back(ascii);
+      }
+    } else if (!is_combining_accent(c)) {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 std::string fold(std::string_view name, bool keep_digits) {
   if (is_ascii(name)) return keep_ascii_letters(name, keep_digits);
   if (!is_valid_utf8(name)) throw Error(ErrorCode::INVALID_UTF8);
+  if (auto folded = fold_by_table(name, keep_digits)) return *std::move(folded);
   return keep_ascii_letters(cached_transliteration(name), keep_digits);
 }
 
@@ -98,6 +153,15 @@ bool is_forbidden_code_point(UChar32 c) noexcept {
 }
 
 }  // namespace
+
+namespace detail {
+
+std::string fold_with_icu(std::string_view name, bool keep_digits) {
+  if (!is_valid_utf8(name)) throw Error(ErrorCode::INVALID_UTF8);
+  return keep_ascii_letters(transliterate(name), keep_digits);
+}
+
+}  // namespace detail
 
 std::string comparison_key(std::string_view name) { return fold(name, true); }
 

@@ -9,6 +9,11 @@
 
 #include "inscrire/error.hpp"
 #include "inscrire/text.hpp"
+#include "text_internal.hpp"
+
+#include <unicode/unistr.h>
+
+#include <random>
 
 namespace inscrire {
 namespace {
@@ -313,3 +318,42 @@ TEST(ThreadSafety, EightThreadsAgreeWithTheTable) {
 
 }  // namespace
 }  // namespace inscrire
+
+// --- The table shortcut for Latin letters must give exactly what ICU gives ----------------------
+
+namespace {
+
+std::string utf8_of(UChar32 c) {
+  std::string out;
+  icu::UnicodeString(c).toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+TEST(LatinTable, EveryCodePointFoldsAsIcuDoes) {
+  for (UChar32 c = 0x80; c < 0x370; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const auto text = "A" + utf8_of(c) + "b";
+    EXPECT_EQ(inscrire::comparison_key(text), inscrire::detail::fold_with_icu(text, true))
+        << "U+" << std::hex << c;
+    EXPECT_EQ(inscrire::username_part(text), inscrire::detail::fold_with_icu(text, false))
+        << "U+" << std::hex << c;
+  }
+}
+
+TEST(LatinTable, RandomLatinNamesWithCombiningAccentsFoldAsIcuDoes) {
+  std::mt19937 random(20261128);
+  std::uniform_int_distribution<int> length(1, 12);
+  std::uniform_int_distribution<int> kind(0, 9);
+  std::uniform_int_distribution<UChar32> ascii(0x20, 0x7E), latin(0xA0, 0x24F), accent(0x300, 0x36F);
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    for (int i = length(random); i > 0; --i) {
+      const int k = kind(random);
+      text += utf8_of(k < 4 ? ascii(random) : k < 8 ? latin(random) : accent(random));
+    }
+    ASSERT_EQ(inscrire::comparison_key(text), inscrire::detail::fold_with_icu(text, true)) << text;
+    ASSERT_EQ(inscrire::username_part(text), inscrire::detail::fold_with_icu(text, false)) << text;
+  }
+}
