@@ -14,10 +14,18 @@ namespace {
 // as two bit vectors of vertical deltas (+1 / -1), so one text character costs a handful of
 // word operations instead of |pattern| cell updates. Requires 1 <= pattern.size() <= 64.
 std::size_t levenshtein_bit_parallel(std::string_view pattern, std::string_view text) {
-  std::array<std::uint64_t, 256> match_mask{};
+  // Zeroing 2 KiB per call would cost more than the algorithm on names: the table is kept per
+  // thread and only the pattern's entries are cleared afterwards.
+  thread_local std::array<std::uint64_t, 256> match_mask{};
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     match_mask[static_cast<unsigned char>(pattern[i])] |= std::uint64_t{1} << i;
   }
+  struct Clear {
+    std::string_view pattern;
+    ~Clear() {
+      for (const char c : pattern) match_mask[static_cast<unsigned char>(c)] = 0;
+    }
+  } clear{pattern};
   const std::uint64_t last_row = std::uint64_t{1} << (pattern.size() - 1);
   std::uint64_t vertical_plus = ~std::uint64_t{0};  // column 0 is 0, 1, 2...: all +1
   std::uint64_t vertical_minus = 0;
