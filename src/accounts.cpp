@@ -147,6 +147,25 @@ std::string lower_ascii(std::string_view text) {
 
 // How the audit trail names a learner: by row id, never by INE or name (an anonymised learner
 // must not stay identifiable through the audit rows).
+// A password the pupil chose: the must-change flag, the failure count and a temporary block
+// are cleared (a permanent block stays until an admin lifts it).
+void set_chosen_password(User& user, const std::string& hash) {
+  user.password_hash = hash;
+  user.must_change_password = false;
+  user.failed_attempts = 0;
+  user.blocked_until = 0;
+}
+
+// A temporary password given by an admin, who has checked who the pupil is: to change at the
+// next login, and every block lifted.
+void set_temporary_password(User& user, const std::string& hash) {
+  user.password_hash = hash;
+  user.must_change_password = true;
+  user.failed_attempts = 0;
+  user.blocked_until = 0;
+  user.blocked = false;
+}
+
 std::string learner_ref(const Organization& organization, const Learner& learner) {
   return organization.uai + " learner #" + std::to_string(learner.id);
 }
@@ -241,10 +260,7 @@ void Service::change_password(std::string_view username, std::string_view old_pa
     if (user.password_hash != found.password_hash) {  // reset or changed meanwhile
       throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
     }
-    user.password_hash = hash;
-    user.must_change_password = false;
-    user.failed_attempts = 0;
-    user.blocked_until = 0;
+    set_chosen_password(user, hash);
     tx.save_user(user);
     tx.revoke_tokens(user.id, kChangePurpose);
   });
@@ -268,10 +284,7 @@ void Service::change_password_with_token(std::string_view change_token,
     const auto user_id = tx.consume_token(digest, kChangePurpose, state_->now());
     if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
     auto user = *tx.user(*user_id);
-    user.password_hash = hash;
-    user.must_change_password = false;
-    user.failed_attempts = 0;
-    user.blocked_until = 0;
+    set_chosen_password(user, hash);
     tx.save_user(user);
     tx.revoke_tokens(user.id, kChangePurpose);  // other tokens of earlier logins die too
   });
@@ -293,11 +306,7 @@ std::string Service::reset_password(std::string_view uai, std::string_view usern
   const auto hash = hash_password(temporary, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
     auto [organization, user, learner] = check(tx);
-    user.password_hash = hash;
-    user.must_change_password = true;
-    user.failed_attempts = 0;
-    user.blocked_until = 0;
-    user.blocked = false;
+    set_temporary_password(user, hash);
     tx.save_user(user);
     tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
     tx.audit(
@@ -376,11 +385,7 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
       User user;
       if (learner.user_id) {
         user = *tx.user(*learner.user_id);
-        user.password_hash = hash;
-        user.must_change_password = true;
-        user.failed_attempts = 0;
-        user.blocked_until = 0;
-        user.blocked = false;
+        set_temporary_password(user, hash);
         tx.save_user(user);
         tx.revoke_tokens(user.id, {});
       } else {

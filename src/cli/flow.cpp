@@ -35,6 +35,34 @@ std::function<void(std::uint64_t, std::uint64_t)> progress_bar(const Context& co
   };
 }
 
+// What a pupil types, as `[--client-key K] CODE FIRST LAST DD/MM/YYYY`.
+struct TypedPupil {
+  std::string client_key;
+  std::string code;
+  std::string first;
+  std::string last;
+  std::string birthdate;
+};
+
+TypedPupil take_typed_pupil(Arguments& args) {
+  TypedPupil typed;
+  typed.client_key = take_option(args, "--client-key").value_or("");
+  typed.code = take(args, "CODE");
+  typed.first = take(args, "FIRST");
+  typed.last = take(args, "LAST");
+  typed.birthdate = take(args, "DD/MM/YYYY");
+  expect_no_more(args);
+  return typed;
+}
+
+Json registration_json(const Registration& registration) {
+  return Json::object()
+      .set("username", registration.username)
+      .set("code", registration.campaign.code)
+      .set("learner", learner_json(registration.learner))
+      .set("participation", registration.participation_status);
+}
+
 Reply organization_add(Context& context, Arguments args) {
   const auto uai = take(args, "UAI");
   const auto name = take(args, "NAME");
@@ -135,13 +163,9 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
 
 Reply command_match(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto client_key = take_option(args, "--client-key").value_or("");
-  const auto code = take(args, "CODE");
-  const auto first = take(args, "FIRST");
-  const auto last = take(args, "LAST");
-  const auto birthdate = take(args, "DD/MM/YYYY");
-  expect_no_more(args);
-  const auto report = open_service(context).match(code, first, last, birthdate, client_key);
+  const auto typed = take_typed_pupil(args);
+  const auto report = open_service(context).match(typed.code, typed.first, typed.last,
+                                                  typed.birthdate, typed.client_key);
   Reply reply;
   if (report.learner) reply.fields.set("learner", learner_json(*report.learner));
   if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
@@ -159,17 +183,12 @@ Reply command_match(Context& context, const Arguments& arguments) {
 
 Reply command_register(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto client_key = take_option(args, "--client-key").value_or("");
-  const auto code = take(args, "CODE");
-  const auto first = take(args, "FIRST");
-  const auto last = take(args, "LAST");
-  const auto birthdate = take(args, "DD/MM/YYYY");
-  expect_no_more(args);
+  const auto typed = take_typed_pupil(args);
   const auto password = read_secret(context, "the password");
   const auto registration = [&] {
     try {
-      return open_service(context).register_pupil(code, first, last, birthdate, password,
-                                                  client_key);
+      return open_service(context).register_pupil(typed.code, typed.first, typed.last,
+                                                  typed.birthdate, password, typed.client_key);
     } catch (const MatchRefused& refused) {
       auto fields = Json::object();
       if (!refused.masked_username().empty()) {
@@ -179,10 +198,7 @@ Reply command_register(Context& context, const Arguments& arguments) {
     }
   }();
   Reply reply;
-  reply.fields.set("username", registration.username)
-      .set("code", registration.campaign.code)
-      .set("learner", learner_json(registration.learner))
-      .set("participation", registration.participation_status);
+  reply.fields = registration_json(registration);
   reply.text = "account created: " + registration.username + " (campaign " +
                registration.campaign.code + " started)\n";
   return reply;
@@ -229,10 +245,7 @@ Reply command_join(Context& context, const Arguments& arguments) {
   }
   const auto registration = service.join_campaign(session.session_token, code);
   Reply reply;
-  reply.fields.set("username", registration.username)
-      .set("code", registration.campaign.code)
-      .set("learner", learner_json(registration.learner))
-      .set("participation", registration.participation_status);
+  reply.fields = registration_json(registration);
   reply.text = registration.username + " joined campaign " + registration.campaign.code + "\n";
   return reply;
 }
