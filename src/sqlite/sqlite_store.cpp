@@ -81,21 +81,6 @@ User read_user(const Statement& row) {
   "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
   "blocked, disabled FROM users "
 
-CampaignStatus status_from_text(const std::string& text) {
-  if (text == "archived") return CampaignStatus::Archived;
-  if (text == "deleted") return CampaignStatus::Deleted;
-  return CampaignStatus::Active;
-}
-
-const char* status_text(CampaignStatus status) {
-  switch (status) {
-    case CampaignStatus::Archived: return "archived";
-    case CampaignStatus::Deleted: return "deleted";
-    case CampaignStatus::Active: break;
-  }
-  return "active";
-}
-
 #define CAMPAIGN_SELECT                                                                   \
   "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
   "c.organization_id FROM campaigns c JOIN organizations o ON o.id = c.organization_id "
@@ -108,7 +93,8 @@ Campaign read_campaign(const Statement& row) {
   campaign.uai = row.text(3);
   campaign.division = row.text(4);
   campaign.target_profile = row.text(5);
-  campaign.status = status_from_text(row.text(6));
+  // The CHECK constraint of the schema admits only the three names.
+  campaign.status = campaign_status_from_name(row.text(6)).value_or(CampaignStatus::Active);
   campaign.created_at = std::to_string(row.integer(7));
   campaign.organization_id = row.integer(8);
   return campaign;
@@ -387,7 +373,7 @@ class SqliteTransaction final : public StoreTransaction {
         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(code) DO NOTHING");
     insert.bind(1, organization_id).bind(2, campaign.code).bind(3, campaign.name);
     insert.bind(4, campaign.division).bind(5, campaign.target_profile);
-    insert.bind(6, status_text(campaign.status)).bind(7, unix_now()).run();
+    insert.bind(6, campaign_status_name(campaign.status)).bind(7, unix_now()).run();
     if (db_.changes() == 0) return std::nullopt;
     return this->campaign(campaign.code);
   }
@@ -395,7 +381,7 @@ class SqliteTransaction final : public StoreTransaction {
   void set_campaign_status(Id campaign_id, CampaignStatus status) override {
     db_.prepare("UPDATE campaigns SET status = ?2 WHERE id = ?1")
         .bind(1, campaign_id)
-        .bind(2, status_text(status))
+        .bind(2, campaign_status_name(status))
         .run();
   }
 
