@@ -4,12 +4,8 @@
 // restores; the credentials CSV of a class has its accents and every password works once;
 // imported bcrypt accounts; anonymise and export. No secret in any error output or audit row.
 #include <crypt.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -19,24 +15,14 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "cli_runner.hpp"
 
 namespace {
 
+using inscrire::testing::CliRun;
+using inscrire::testing::run_cli;
+
 constexpr const char* kUai = "0751234A";
-
-struct CliRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -112,42 +98,13 @@ class CliAccounts : public ::testing::Test {
   // Runs `inscrire --db demo.db ARGS` with `input` on standard input. Every refused run's
   // output is kept to be checked for secrets.
   CliRun cli(std::vector<std::string> args, const std::string& input = {}) {
-    const auto base = directory_ / ("run-" + std::to_string(runs_++));
-    const auto in_path = base.string() + ".in";
-    const auto out_path = base.string() + ".out";
-    const auto err_path = base.string() + ".err";
-    std::ofstream(in_path, std::ios::binary) << input;
-
-    std::vector<std::string> storage{INSCRIRE_CLI, "--db", database().string()};
+    std::vector<std::string> full{"--db", database().string()};
     if (!args.empty() && args.front() == "--json") {
-      storage.insert(storage.begin() + 1, "--json");
+      full.insert(full.begin(), "--json");
       args.erase(args.begin());
     }
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : storage) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    CliRun run;
-    if (spawned != 0) {
-      ADD_FAILURE() << "cannot run " << INSCRIRE_CLI;
-      return run;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out_path);
-    run.err = slurp(err_path);
+    full.insert(full.end(), args.begin(), args.end());
+    auto run = run_cli(full, input);
     if (run.status != 0) refusals_ += run.out + "\n" + run.err + "\n";
     return run;
   }
@@ -165,7 +122,6 @@ class CliAccounts : public ::testing::Test {
   std::filesystem::path directory_;
   std::string code_;
   std::string refusals_;  // stdout and stderr of every refused run
-  int runs_ = 0;
 };
 
 TEST_F(CliAccounts, ResetLoginChangeLogin) {

@@ -1,75 +1,13 @@
 // The `username` and `normalize` commands of the real CLI binary (INSCRIRE_CLI): outputs, stable
 // error codes and exit statuses (0 success, 1 refused, 2 usage error).
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "cli_runner.hpp"
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs the CLI with `args` passed as-is (no shell: any byte, including invalid UTF-8, reaches
-// argv unchanged) and captures its exit status, stdout and stderr.
-Run run_cli(const std::vector<std::string>& args) {
-  static std::atomic<int> counter{0};
-  const auto base =
-      std::filesystem::temp_directory_path() /
-      ("inscrire-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  const auto out_path = base.string() + ".out";
-  const auto err_path = base.string() + ".err";
-
-  std::vector<std::string> storage{INSCRIRE_CLI};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  Run run;
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot run " << INSCRIRE_CLI;
-    return run;
-  }
-  int wait_status = 0;
-  ::waitpid(pid, &wait_status, 0);
-  run.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-  run.out = slurp(out_path);
-  run.err = slurp(err_path);
-  std::filesystem::remove(out_path);
-  std::filesystem::remove(err_path);
-  return run;
-}
+using inscrire::testing::run_cli;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -193,6 +193,17 @@ TEST_F(Flow, ChangePasswordWithTheOldOne) {
 
 class Reimport : public ServiceTest {
  protected:
+  // Two schools, a collège 0751234A and a lycée 0331234B; Ana registered at the collège.
+  Pupil register_ana_in_a_college(Service& service) {
+    service.create_organization("0751234A", "Collège");
+    service.create_organization("0331234B", "Lycée");
+    const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+    service.import_roster("0751234A", write_file("a.xml", siecle_xml("0751234A", {ana})));
+    const auto code = service.create_campaign("0751234A", "all").code;
+    service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+    return ana;
+  }
+
   // Every row of every table, as text: equal dumps mean equal content.
   std::string content() const {
     sqlite3* db = nullptr;
@@ -302,12 +313,7 @@ TEST_F(Reimport, ChangedFieldsAreUpdatedInPlace) {
 
 TEST_F(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
   auto service = open();
-  service.create_organization("0751234A", "Collège");
-  service.create_organization("0331234B", "Lycée");
-  const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
-  service.import_roster("0751234A", write_file("a.xml", siecle_xml("0751234A", {ana})));
-  const auto code = service.create_campaign("0751234A", "all").code;
-  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+  const auto ana = register_ana_in_a_college(service);
 
   auto moved = ana;
   moved.division = "2NDE1";
@@ -319,12 +325,7 @@ TEST_F(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
 
 TEST_F(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
   auto service = open();
-  service.create_organization("0751234A", "Collège");
-  service.create_organization("0331234B", "Lycée");
-  const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
-  service.import_roster("0751234A", write_file("a.xml", siecle_xml("0751234A", {ana})));
-  const auto code = service.create_campaign("0751234A", "all").code;
-  service.register_pupil(code, "Ana", "Lopez", "02/02/2014", kGoodPassword);
+  const auto ana = register_ana_in_a_college(service);
 
   auto other = ana;
   other.birthdate = "03/02/2014";
