@@ -428,19 +428,65 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
   return registration;
 }
 
+namespace {
+
+// The account a session token belongs to; INVALID_TOKEN when unknown or expired.
+User session_user(StoreTransaction& tx, std::string_view session_token, std::int64_t now) {
+  const auto user_id = tx.token_user(token_digest(session_token), "session", now);
+  if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
+  return *tx.user(*user_id);
+}
+
+Registration start_participation(StoreTransaction& tx, const Campaign& campaign,
+                                 const User& user, Learner learner) {
+  if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+  const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
+  learner.username = user.username;
+  return {user.username, view_of(learner), campaign, participation.status};
+}
+
+}  // namespace
+
 Registration Service::join_campaign(std::string_view session_token, std::string_view code) {
-  const auto digest = token_digest(session_token);
   Registration registration;
   state_->write([&](StoreTransaction& tx) {
-    const auto user_id = tx.token_user(digest, "session", state_->now());
-    if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
+    const auto user = session_user(tx, session_token, state_->now());
     const auto campaign = require_active_campaign(tx, code);
-    const auto organization = *tx.organization(campaign.uai);
-    const auto user = *tx.user(*user_id);
-    const auto learner = require_linked_learner(tx, organization, user);
-    if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-    const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
-    registration = {user.username, view_of(learner), campaign, participation.status};
+    const auto organization = *tx.organization_by_id(campaign.organization_id);
+    registration = start_participation(tx, campaign, user,
+                                       require_linked_learner(tx, organization, user));
+  });
+  return registration;
+}
+
+Registration Service::join_campaign(std::string_view session_token, std::string_view code,
+                                    std::string_view first_name, std::string_view last_name,
+                                    std::string_view birthdate, std::string_view client_key) {
+  const auto identity = read_identity(first_name, last_name, birthdate);
+  Registration registration;
+  throttled(*state_, client_key, [&] {
+    state_->durable([&](StoreTransaction& tx) {
+      const auto user = session_user(tx, session_token, state_->now());
+      const auto campaign = require_active_campaign(tx, code);
+      std::optional<Learner> learner;
+      const auto report = find_learner(tx, campaign, identity, learner);
+      const auto linked_here = tx.learner_by_user(campaign.organization_id, user.id);
+      // This very account: already linked here, or the account the INE has elsewhere.
+      const bool same_person =
+          learner && ((report.status == MatchStatus::LearnerAlreadyLinked &&
+                       learner->user_id == user.id) ||
+                      (report.status == MatchStatus::LearnerHasAccountElsewhere &&
+                       tx.username_linked_elsewhere(learner->entry.ine,
+                                                    campaign.organization_id) == user.username));
+      if (!same_person) throw_if_refused(report);
+      if (linked_here && linked_here->id != learner->id) {
+        throw Error(ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);
+      }
+      if (!learner->user_id && !tx.link_learner(learner->id, user.id)) {
+        throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
+      }
+      registration = start_participation(tx, campaign, user, *learner);
+    });
   });
   return registration;
 }

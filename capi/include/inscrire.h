@@ -391,6 +391,15 @@ INSCRIRE_API int inscrire_register(inscrire_db *db, const char *code, const char
  * campaign. *out (may be NULL): free with inscrire_registration_free. */
 INSCRIRE_API int inscrire_join_campaign(inscrire_db *db, const char *session_token,
                                         const char *code, inscrire_registration **out);
+/* The same for a school where the account is not linked yet (a pupil who changed school): the
+ * typed identity is matched as for inscrire_register and the learner found is linked to this
+ * account. INSCRIRE_E_USER_ALREADY_LINKED_IN_ORGANIZATION if the account already has another
+ * learner in that school. client_key may be NULL.
+ * *out (may be NULL): free with inscrire_registration_free. */
+INSCRIRE_API int inscrire_join_campaign_as(inscrire_db *db, const char *session_token,
+                                           const char *code, const char *first_name,
+                                           const char *last_name, const char *birthdate,
+                                           const char *client_key, inscrire_registration **out);
 INSCRIRE_API const char *inscrire_registration_username(const inscrire_registration *reg);
 /* Borrowed: valid until the registration is freed. */
 INSCRIRE_API const inscrire_learner *inscrire_registration_learner(

@@ -73,6 +73,21 @@ int inscrire_join_campaign(inscrire_db* db, const char* session_token, const cha
   });
 }
 
+int inscrire_join_campaign_as(inscrire_db* db, const char* session_token, const char* code,
+                              const char* first_name, const char* last_name,
+                              const char* birthdate, const char* client_key,
+                              inscrire_registration** out) {
+  return guard(db, [&] {
+    if (out != nullptr) *out = nullptr;
+    require(db, "db");
+    give_registration(out, db->service.join_campaign(
+                               text(session_token, "session_token"), text(code, "code"),
+                               text(first_name, "first_name"), text(last_name, "last_name"),
+                               text(birthdate, "birthdate"),
+                               text_or(client_key, "client_key", {})));
+  });
+}
+
 const char* inscrire_registration_username(const inscrire_registration* reg) {
   return reg == nullptr ? nullptr : reg->username.c_str();
 }

@@ -234,8 +234,17 @@ class Service {
   void change_password(std::string_view username, std::string_view old_password,
                        std::string_view new_password);
   void change_password_with_token(std::string_view change_token, std::string_view new_password);
-  // An existing account (identified by a session token from login) joins another campaign.
+  // An existing account (identified by a session token from login) joins another campaign of
+  // a school where it is linked: no matching. LEARNER_NOT_FOUND if it is linked there to no
+  // learner (use the overload below).
   Registration join_campaign(std::string_view session_token, std::string_view code);
+  // The same for a school where the account is not linked yet (a pupil who changed school):
+  // the typed identity is matched as for a registration and the learner found is linked to
+  // this account, never to a new one. Refused with USER_ALREADY_LINKED_IN_ORGANIZATION when the
+  // account is linked to another learner of that school, and with the matching codes.
+  Registration join_campaign(std::string_view session_token, std::string_view code,
+                             std::string_view first_name, std::string_view last_name,
+                             std::string_view birthdate, std::string_view client_key = {});
 
   // Enabled learners of the campaign's division (or school) with no participation in it.
   std::vector<LearnerView> not_joined(std::string_view code);

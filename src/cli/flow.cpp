@@ -1,6 +1,7 @@
 // The database commands: schools, rosters, campaigns, the pupil flow and account admin.
 #include <unistd.h>
 
+#include <array>
 #include <iostream>
 #include <sstream>
 
@@ -236,6 +237,11 @@ Reply command_join(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto code = take(args, "CODE");
   const auto username = take(args, "USERNAME");
+  // Optional identity, for a school where the account is not linked yet.
+  std::optional<std::array<std::string, 3>> identity;
+  if (!args.empty()) {
+    identity = {take(args, "FIRST"), take(args, "LAST"), take(args, "DD/MM/YYYY")};
+  }
   expect_no_more(args);
   const auto password = read_secret(context, "the password");
   auto service = open_service(context);
@@ -243,7 +249,10 @@ Reply command_join(Context& context, const Arguments& arguments) {
   if (session.status == LoginStatus::PasswordChangeRequired) {
     throw Error(ErrorCode::PASSWORD_CHANGE_REQUIRED);
   }
-  const auto registration = service.join_campaign(session.session_token, code);
+  const auto registration =
+      identity ? service.join_campaign(session.session_token, code, (*identity)[0],
+                                       (*identity)[1], (*identity)[2])
+               : service.join_campaign(session.session_token, code);
   Reply reply;
   reply.fields = registration_json(registration);
   reply.text = registration.username + " joined campaign " + registration.campaign.code + "\n";

@@ -18,7 +18,9 @@ constexpr const char* kUsage = R"(usage: inscrire [--db FILE] [--lang fr|en] [--
   match [--client-key K] CODE FIRST LAST DD/MM/YYYY
   register [--client-key K] CODE FIRST LAST DD/MM/YYYY   password on standard input
   login USERNAME                       password on standard input
-  join CODE USERNAME                   an existing account joins a campaign; password on stdin
+  join CODE USERNAME [FIRST LAST DD/MM/YYYY]
+                                       an existing account joins a campaign (the identity for
+                                       a school where it is not linked yet); password on stdin
   password change USERNAME             old then new password on standard input, one per line
   password change --token              change token then new password on standard input
   password reset UAI USERNAME | unblock UAI USERNAME

@@ -571,6 +571,22 @@ static void test_login(inscrire_db *db, const char *username, const char *school
   CHECK_STR(inscrire_campaign_code(inscrire_registration_campaign(reg)), school_code);
   inscrire_registration_free(reg);
   CHECK_OK(inscrire_join_campaign(db, token, school_code, NULL));
+  /* With an identity: this account's own learner is accepted, another one of the school is
+   * refused, and NULL or invalid arguments are caught. */
+  CHECK_OK(inscrire_join_campaign_as(db, token, school_code, "Léa", "Martin", "12/05/2013", NULL,
+                                     &reg));
+  CHECK_STR(inscrire_registration_username(reg), username);
+  inscrire_registration_free(reg);
+  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, "Allan", "POE", "01/03/2014", NULL,
+                                     &reg),
+           INSCRIRE_E_USER_ALREADY_LINKED_IN_ORGANIZATION);
+  CHECK(reg == NULL);
+  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, NULL, "POE", "01/03/2014", NULL,
+                                     &reg),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, "Al\xff", "POE", "01/03/2014",
+                                     NULL, &reg),
+           INSCRIRE_E_INVALID_UTF8);
   CHECK_OK(inscrire_not_joined(db, school_code, &list));
   CHECK(find_learner(list, "Léa", "2013-05-12") == NULL);
   inscrire_learner_list_free(list);

@@ -340,6 +340,40 @@ TEST_F(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
   EXPECT_EQ(match.masked_username, "a***.l***2");
 }
 
+TEST_F(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
+  auto service = open();
+  auto ana = register_ana_in_a_college(service);
+  ana.birthdate = "03/02/2014";  // the lycée's roster differs: no automatic link
+  service.import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {ana})));
+  const auto lycee = service.create_campaign("0331234B", "all").code;
+  const auto session = service.login("ana.lopez0202", kGoodPassword).session_token;
+  EXPECT_EQ(error_of([&] { service.join_campaign(session, lycee); }),
+            ErrorCode::LEARNER_NOT_FOUND);
+  const auto joined = service.join_campaign(session, lycee, "Ana", "Lopez", "03/02/2014");
+  EXPECT_EQ(joined.username, "ana.lopez0202");
+  EXPECT_EQ(service.learners("0331234B")[0].username, "ana.lopez0202");
+  EXPECT_TRUE(service.not_joined(lycee).empty());
+  // Linked now: the plain join works, and a second identity in the same school is refused.
+  EXPECT_EQ(service.join_campaign(session, lycee).username, "ana.lopez0202");
+}
+
+TEST_F(Reimport, AnAccountLinkedInASchoolCannotTakeASecondLearnerThere) {
+  auto service = open();
+  register_ana_in_a_college(service);
+  const auto ben = Pupil{"222222222BB", "Ben", "Morel", "03/03/2014"};
+  const auto ana = Pupil{"111111111AA", "Ana", "Lopez", "02/02/2014"};
+  service.import_roster("0751234A", write_file("c.xml", siecle_xml("0751234A", {ana, ben})));
+  const auto code = service.create_campaign("0751234A", "again").code;
+  const auto session = service.login("ana.lopez0202", kGoodPassword).session_token;
+  EXPECT_EQ(error_of([&] { service.join_campaign(session, code, "Ben", "Morel", "03/03/2014"); }),
+            ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);
+  service.register_pupil(code, "Ben", "Morel", "03/03/2014", kGoodPassword);
+  EXPECT_EQ(error_of([&] { service.join_campaign(session, code, "Ben", "Morel", "03/03/2014"); }),
+            ErrorCode::LEARNER_ALREADY_LINKED);
+  EXPECT_EQ(service.join_campaign(session, code, "Ana", "Lopez", "02/02/2014").username,
+            "ana.lopez0202");
+}
+
 TEST_F(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
   auto service = open_sample();
   const auto before = service.learners(kSampleUai, std::nullopt, true).size();

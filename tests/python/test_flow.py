@@ -134,6 +134,33 @@ def test_register_login_join_and_passwords(school, campaign):
     assert token.value.code == "INVALID_TOKEN"
 
 
+def test_join_a_new_school_with_the_same_account(school, campaign, tmp_path):
+    allan = school.register(campaign.code, "Allan", "POE", "01/03/2014", PASSWORD)
+    lycee = tmp_path / "lycee.xml"
+    lycee.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><BEE_ELEVES><PARAMETRES><UAJ>0331234B</UAJ>'
+        "</PARAMETRES><DONNEES><ELEVES><ELEVE ELEVE_ID=\"1\"><ID_NATIONAL>"
+        + allan.learner.ine
+        + "</ID_NATIONAL><NOM_DE_FAMILLE>POE</NOM_DE_FAMILLE><PRENOM>Allan</PRENOM>"
+        "<CODE_SEXE>1</CODE_SEXE><DATE_NAISS>02/03/2014</DATE_NAISS><CODE_PAYS>100</CODE_PAYS>"
+        "<CODE_COMMUNE_INSEE_NAISS>75056</CODE_COMMUNE_INSEE_NAISS></ELEVE></ELEVES><STRUCTURES>"
+        '<STRUCTURES_ELEVE ELEVE_ID="1"><STRUCTURE><CODE_STRUCTURE>2NDE1</CODE_STRUCTURE>'
+        "<TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE></STRUCTURES>"
+        "</DONNEES></BEE_ELEVES>",
+        encoding="utf-8")
+    school.create_organization("0331234B", "Lycée")
+    assert school.import_roster("0331234B", lycee).linked == 0  # another birth date
+    code = school.create_campaign("0331234B", "Seconde").code
+    session = school.login(allan.username, PASSWORD).session_token
+    with pytest.raises(inscrire.NotFound):
+        school.join_campaign(session, code)
+    with pytest.raises(TypeError):
+        school.join_campaign(session, code, "Allan")
+    joined = school.join_campaign(session, code, "Allan", "Poe", datetime.date(2014, 3, 2))
+    assert joined.username == allan.username
+    assert school.not_joined(code) == []
+
+
 def test_not_joined_credentials_export_anonymize(school, campaign):
     fifth = school.learners(UAI, "5A")
     assert len(school.not_joined(campaign.code)) == len(fifth)

@@ -688,9 +688,24 @@ class Database:
         """Sets the password with the one-time token of a PASSWORD_CHANGE_REQUIRED login."""
         self._native.change_password_with_token(token, new_password)
 
-    def join_campaign(self, session_token: str, code: str) -> Registration:
-        """An existing account (its session token from :meth:`login`) joins another campaign."""
-        return Registration._from_native(self._native.join_campaign(session_token, code))
+    def join_campaign(self, session_token: str, code: str, first_name: Optional[str] = None,
+                      last_name: Optional[str] = None,
+                      birthdate: Optional[BirthDateLike] = None,
+                      client_key: Optional[str] = None) -> Registration:
+        """An existing account (its session token from :meth:`login`) joins another campaign.
+
+        Without an identity, the account must already be linked in the campaign's school. With
+        ``first_name``, ``last_name`` and ``birthdate`` (a pupil who changed school), the
+        identity is matched as for a registration and the learner found is linked to this
+        account; raises Conflict (USER_ALREADY_LINKED_IN_ORGANIZATION) if the account already
+        has another learner there, and the MatchRefused subclasses."""
+        if first_name is None and last_name is None and birthdate is None:
+            return Registration._from_native(self._native.join_campaign(session_token, code))
+        if first_name is None or last_name is None or birthdate is None:
+            raise TypeError("join_campaign needs first_name, last_name and birthdate together")
+        return Registration._from_native(self._native.join_campaign_as(
+            session_token, code, first_name, last_name, _birthdate_text(birthdate),
+            client_key or ""))
 
     def not_joined(self, code: str) -> List[Learner]:
         """Enabled learners of the campaign's class (or school) not yet in the campaign."""

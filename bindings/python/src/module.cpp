@@ -566,6 +566,14 @@ PYBIND11_MODULE(_native, m) {
              return registration_dict(
                  db.call([&](Service& s) { return s.join_campaign(session_token, code); }));
            })
+      .def("join_campaign_as",
+           [](Db& db, const std::string& session_token, const std::string& code,
+              const std::string& first, const std::string& last, const std::string& birthdate,
+              const std::string& client_key) {
+             return registration_dict(db.call([&](Service& s) {
+               return s.join_campaign(session_token, code, first, last, birthdate, client_key);
+             }));
+           })
       .def("not_joined",
            [](Db& db, const std::string& code) {
              return learners_list(db.call([&](Service& s) { return s.not_joined(code); }));
