@@ -15,7 +15,9 @@
 namespace inscrire {
 
 // X(NAME, french message, english message). The position in this list is the pinned C ABI
-// number (negated, offset by one): append only.
+// number (negated, offset by one): append only. IMPORT_REFUSED and LEARNER_HAS_NO_ACCOUNT are
+// reserved: this version never produces them (a refused import carries the code of its first
+// error; admin operations address accounts by username).
 #define INSCRIRE_ERROR_CODES(X)                                                                  \
   X(INTERNAL_ERROR, "Erreur interne.", "Internal error.")                                        \
   X(INVALID_ARGUMENT, "Argument invalide.", "Invalid argument.")                                 \
