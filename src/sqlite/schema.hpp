@@ -62,13 +62,13 @@ CREATE TABLE learners (
   disabled INTEGER NOT NULL DEFAULT 0,
   user_id INTEGER REFERENCES users(id),
   updated_at INTEGER NOT NULL,
-  UNIQUE (organization_id, ine)
+  -- INE first: the same index serves look-ups by INE across schools (automatic links).
+  UNIQUE (ine, organization_id)
 );
 -- Covers the matching query: the candidates' keys are read from the index alone.
 CREATE INDEX learners_by_birthdate ON learners(organization_id, birthdate, disabled, first_key,
                                                second_key, third_key, last_key, usage_key);
 CREATE INDEX learners_by_division ON learners(organization_id, division);
-CREATE INDEX learners_by_ine ON learners(ine);
 CREATE INDEX learners_by_user ON learners(user_id);
 
 CREATE TABLE campaigns (
