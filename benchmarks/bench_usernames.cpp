@@ -171,7 +171,7 @@ BENCHMARK(BM_Ours_Sequential)->Apply(occupancies);
 
 // --- 1 000 000 pupils ---------------------------------------------------------------------------
 
-// Common French given names and surnames (the lists of /work/shared/tools/make-roster, trimmed),
+// Common French given names and surnames (the lists of tools/make-roster, trimmed),
 // drawn with Zipf-like weights 1 / rank^0.6 (flatter than 0.9, or the 23 000 possible stems
 // could not hold a million pupils: "Emma Martin" alone would exceed 10 000).
 constexpr std::string_view kGiven[] = {

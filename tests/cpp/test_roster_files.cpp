@@ -636,10 +636,10 @@ TEST_F(RosterFiles, CsvValuesAreTrimmedAndNormalised) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generated rosters (shared/tools/make-roster)
+// Generated rosters (tools/make-roster, a copy of the shared generator)
 
 TEST_F(RosterFiles, GeneratedRostersWithEdgeCases) {
-  const fs::path tool = "/work/shared/tools/make-roster";
+  const fs::path tool = INSCRIRE_MAKE_ROSTER;
   if (!fs::exists(tool) || !fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no make-roster";
   const auto run = [&](const std::string& arguments, const std::string& out) {
     const std::string command = "/usr/bin/python3 " + tool.string() + " " + arguments +
