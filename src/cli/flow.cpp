@@ -1,6 +1,7 @@
 // The database commands: schools, rosters, campaigns, the pupil flow and account admin.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <sstream>
@@ -25,14 +26,22 @@ std::string read_secret(Context& context, const char* what) {
   return line;
 }
 
-// Draws a progress bar on a terminal's stderr for files worth waiting for.
+// Progress of a large import (4 MiB and more) on stderr: a bar redrawn in place on a terminal,
+// a line every tenth otherwise (logs, pipes); stdout keeps only the report.
 std::function<void(std::uint64_t, std::uint64_t)> progress_bar(const Context& context) {
-  if (context.json || !isatty(STDERR_FILENO)) return {};
-  return [stream = context.error_stream](std::uint64_t done, std::uint64_t total) {
-    if (total < (4u << 20)) return;
-    const auto percent = total == 0 ? 100 : done * 100 / total;
-    *stream << "\rimport: [" << std::string(percent / 5, '#') << std::string(20 - percent / 5, ' ')
-            << "] " << percent << "%" << (done >= total ? "\n" : "") << std::flush;
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  return [stream = context.error_stream, terminal, shown = std::uint64_t{0}](
+             std::uint64_t done, std::uint64_t total) mutable {
+    if (total < (4u << 20) || shown > 100) return;
+    const auto percent = std::min<std::uint64_t>(100, done * 100 / total);
+    if (terminal) {
+      *stream << "\rimport: [" << std::string(percent / 5, '#')
+              << std::string(20 - percent / 5, ' ') << "] " << percent << "%"
+              << (percent == 100 ? "\n" : "") << std::flush;
+    } else if (percent >= shown) {
+      *stream << "import: " << percent << "%\n" << std::flush;
+    }
+    shown = percent == 100 ? 101 : std::max(shown, percent / 10 * 10 + 10);
   };
 }
 
