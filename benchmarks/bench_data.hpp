@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "temporary_directory.hpp"
+
 namespace inscrire::bench {
 
 // A SIECLE XML roster of `pupils` pupils for `uai`, generated once and kept under the build tree.
@@ -27,24 +29,12 @@ inline std::filesystem::path roster_file(int pupils, const std::string& uai = "0
   return file;
 }
 
-class ScratchDirectory {
+// A fresh directory for a benchmark's database, removed afterwards.
+class ScratchDirectory : public TemporaryDirectory {
  public:
   explicit ScratchDirectory(const std::filesystem::path& parent =
-                                std::filesystem::temp_directory_path()) {
-    std::string pattern = (parent / "inscrire-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+                                std::filesystem::temp_directory_path())
+      : TemporaryDirectory("inscrire-bench", parent) {}
 };
 
 }  // namespace inscrire::bench

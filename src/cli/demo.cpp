@@ -1,11 +1,11 @@
 // `inscrire demo`: the whole pupil flow on the bundled sample roster, in a temporary directory.
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "command.hpp"
 #include "inscrire/service.hpp"
 #include "render.hpp"
+#include "temporary_directory.hpp"
 
 extern const std::string_view kSampleRoster;  // data/siecle-0751234A.xml, embedded at build
 
@@ -15,29 +15,6 @@ namespace {
 constexpr const char* kUai = "0751234A";
 constexpr const char* kDivision = "5A";
 constexpr const char* kDemoPassword = "Tournesol42";
-
-// A temporary directory removed when the demo ends (unless asked to keep it).
-class TemporaryDirectory {
- public:
-  explicit TemporaryDirectory(bool keep) : keep_(keep) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "inscrire-demo-XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw Error(ErrorCode::INTERNAL_ERROR, "cannot create a temporary directory");
-    }
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    if (!keep_) std::filesystem::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-  bool keep_;
-};
 
 struct Pupil {
   const char* first;
@@ -70,7 +47,8 @@ Reply command_demo(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const bool keep = take_flag(args, "--keep");
   expect_no_more(args);
-  TemporaryDirectory directory(keep);
+  const TemporaryDirectory directory("inscrire-demo", std::filesystem::temp_directory_path(),
+                                     keep);
   const auto roster_file = directory.path() / "ElevesSansAdresses.xml";
   std::ofstream(roster_file, std::ios::binary)
       .write(kSampleRoster.data(), static_cast<std::streamsize>(kSampleRoster.size()));
