@@ -98,6 +98,12 @@ void throw_if_refused(const MatchReport& report) {
   if (const auto code = report.error()) throw MatchRefused(*code, report.masked_username);
 }
 
+// A label an admin typed (a school or campaign name): valid UTF-8, trimmed, not empty.
+std::string required_label(std::string_view text, const char* what) {
+  if (!is_valid_utf8(text) || trim(text).empty()) throw Error(ErrorCode::INVALID_ARGUMENT, what);
+  return std::string(trim(text));
+}
+
 bool counts_as_failure(ErrorCode code) {
   switch (code) {
     case ErrorCode::CAMPAIGN_NOT_FOUND:
@@ -250,13 +256,9 @@ Service::~Service() = default;
 
 Organization Service::create_organization(std::string_view uai, std::string_view name) {
   const auto canonical = canonical_uai(uai);
-  if (!is_valid_utf8(name) || trim(name).empty()) {
-    throw Error(ErrorCode::INVALID_ARGUMENT, "school name");
-  }
+  const auto label = required_label(name, "school name");
   Organization created;
-  state_->write([&](StoreTransaction& tx) {
-    created = tx.insert_organization(canonical, trim(name));
-  });
+  state_->write([&](StoreTransaction& tx) { created = tx.insert_organization(canonical, label); });
   return created;
 }
 
@@ -312,11 +314,8 @@ std::vector<LearnerView> Service::learners(std::string_view uai,
 Campaign Service::create_campaign(std::string_view uai, std::string_view name,
                                   const std::optional<std::string>& division,
                                   const std::optional<std::string>& target_profile) {
-  if (!is_valid_utf8(name) || trim(name).empty()) {
-    throw Error(ErrorCode::INVALID_ARGUMENT, "campaign name");
-  }
   Campaign campaign;
-  campaign.name = trim(name);
+  campaign.name = required_label(name, "campaign name");
   if (division) campaign.division = trim(*division);
   if (target_profile) campaign.target_profile = trim(*target_profile);
   if (!is_valid_utf8(campaign.division) || !is_valid_utf8(campaign.target_profile)) {
