@@ -17,13 +17,12 @@ inline std::filesystem::path roster_file(int pupils, const std::string& uai = "0
                                          const std::string& extension = "xml") {
   const auto directory = std::filesystem::path(INSCRIRE_BENCH_DATA_DIR);
   std::filesystem::create_directories(directory);
-  const auto file =
-      directory / ("roster-" + uai + "-" + std::to_string(pupils) + "." + extension);
+  const auto file = directory / ("roster-" + uai + "-" + std::to_string(pupils) + "." + extension);
   if (!std::filesystem::exists(file)) {
     const auto command = std::string("/usr/bin/python3 ") + INSCRIRE_MAKE_ROSTER + " --uai " + uai +
                          " --pupils " + std::to_string(pupils) + " --seed 7 --out " +
-                         file.string() + ".tmp." + extension + " && mv " + file.string() +
-                         ".tmp." + extension + " " + file.string();
+                         file.string() + ".tmp." + extension + " && mv " + file.string() + ".tmp." +
+                         extension + " " + file.string();
     if (std::system(command.c_str()) != 0) throw std::runtime_error("make-roster failed");
   }
   return file;
@@ -32,8 +31,8 @@ inline std::filesystem::path roster_file(int pupils, const std::string& uai = "0
 // A fresh directory for a benchmark's database, removed afterwards.
 class ScratchDirectory : public TemporaryDirectory {
  public:
-  explicit ScratchDirectory(const std::filesystem::path& parent =
-                                std::filesystem::temp_directory_path())
+  explicit ScratchDirectory(
+      const std::filesystem::path& parent = std::filesystem::temp_directory_path())
       : TemporaryDirectory("inscrire-bench", parent) {}
 };
 

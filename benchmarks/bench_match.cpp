@@ -50,9 +50,9 @@ void BM_ServiceMatch(benchmark::State& state) {
   int matched = 0;
   for (auto _ : state) {
     const auto& learner = s.learners[i++ % s.learners.size()];
-    const auto report = s.service->match(
-        s.code, learner.first_name, typo ? with_typo(learner.last_name) : learner.last_name,
-        learner.birthdate.french());
+    const auto report = s.service->match(s.code, learner.first_name,
+                                         typo ? with_typo(learner.last_name) : learner.last_name,
+                                         learner.birthdate.french());
     matched += report.status == MatchStatus::Matched;
     benchmark::DoNotOptimize(report);
   }
@@ -69,8 +69,11 @@ BENCHMARK(BM_ServiceMatch)
 // The two passes alone, over the candidates of one birth date (keys precomputed, as stored).
 void BM_MatchLearnerInMemory(benchmark::State& state) {
   std::vector<MatchCandidate> candidates;
-  const char* names[][2] = {{"Lucas", "Martin"}, {"Léa", "Bernard"}, {"Hugo", "Petit"},
-                            {"Emma", "Durand"},  {"Noah", "Martin"}};
+  const char* names[][2] = {{"Lucas", "Martin"},
+                            {"Léa", "Bernard"},
+                            {"Hugo", "Petit"},
+                            {"Emma", "Durand"},
+                            {"Noah", "Martin"}};
   std::int64_t id = 1;
   for (const auto& [first, last] : names) {
     candidates.push_back({id++, comparison_key(first), "", "", comparison_key(last), ""});

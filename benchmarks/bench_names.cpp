@@ -47,9 +47,7 @@ void BM_ComparisonKey_AccentedLatin(benchmark::State& state) {
 void BM_ComparisonKey_NonLatin(benchmark::State& state) {
   run(state, kNonLatin, inscrire::comparison_key);
 }
-void BM_UsernamePart_Ascii(benchmark::State& state) {
-  run(state, kAscii, inscrire::username_part);
-}
+void BM_UsernamePart_Ascii(benchmark::State& state) { run(state, kAscii, inscrire::username_part); }
 void BM_UsernamePart_AccentedLatin(benchmark::State& state) {
   run(state, kAccented, inscrire::username_part);
 }

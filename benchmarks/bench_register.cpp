@@ -49,9 +49,9 @@ void register_all(benchmark::State& state, const std::filesystem::path& parent) 
     }
     const auto& learner = r.learners[r.next++];
     try {
-      benchmark::DoNotOptimize(r.service->register_pupil(
-          r.code, learner.first_name, learner.last_name, learner.birthdate.french(),
-          "Tournesol42"));
+      benchmark::DoNotOptimize(
+          r.service->register_pupil(r.code, learner.first_name, learner.last_name,
+                                    learner.birthdate.french(), "Tournesol42"));
     } catch (const Error&) {
       ++refused;  // homonyms born the same day: AMBIGUOUS_MATCH, as the spec wants
     }
@@ -65,9 +65,7 @@ void BM_RegisterOnDisk(benchmark::State& state) {
 }
 BENCHMARK(BM_RegisterOnDisk)->Unit(benchmark::kMicrosecond)->Iterations(3000);
 
-void BM_RegisterInMemoryFilesystem(benchmark::State& state) {
-  register_all(state, "/dev/shm");
-}
+void BM_RegisterInMemoryFilesystem(benchmark::State& state) { register_all(state, "/dev/shm"); }
 BENCHMARK(BM_RegisterInMemoryFilesystem)->Unit(benchmark::kMicrosecond)->Iterations(10000);
 
 void BM_KdfDefault(benchmark::State& state) {

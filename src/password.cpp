@@ -144,14 +144,9 @@ CharacterCensus census(std::string_view text) {
       case U_TITLECASE_LETTER:  // "ǅ" begins a word in upper case
         result.upper = true;
         break;
-      case U_LOWERCASE_LETTER:
-        result.lower = true;
-        break;
-      case U_DECIMAL_DIGIT_NUMBER:
-        result.digit = true;
-        break;
-      default:
-        break;
+      case U_LOWERCASE_LETTER: result.lower = true; break;
+      case U_DECIMAL_DIGIT_NUMBER: result.digit = true; break;
+      default: break;
     }
   }
   return result;
@@ -270,9 +265,7 @@ bool contains_any(std::string_view haystack, const std::vector<std::string>& nee
 // ---------------------------------------------------------------------------------------------
 // Concurrency bound
 
-unsigned default_hash_limit() noexcept {
-  return std::max(1U, std::thread::hardware_concurrency());
-}
+unsigned default_hash_limit() noexcept { return std::max(1U, std::thread::hardware_concurrency()); }
 
 // A counting semaphore whose count can change at run time (std::counting_semaphore cannot).
 class HashGate {
@@ -518,15 +511,9 @@ std::string dummy_hash(const HashParameters& params) {
 
 namespace detail {
 
-unsigned peak_concurrent_hashes() noexcept {
-  return hash_gate().peak();
-}
-void reset_peak_concurrent_hashes() noexcept {
-  hash_gate().reset_peak();
-}
-std::span<const std::string_view> common_passwords() noexcept {
-  return kCommonPasswords;
-}
+unsigned peak_concurrent_hashes() noexcept { return hash_gate().peak(); }
+void reset_peak_concurrent_hashes() noexcept { hash_gate().reset_peak(); }
+std::span<const std::string_view> common_passwords() noexcept { return kCommonPasswords; }
 
 }  // namespace detail
 
@@ -635,13 +622,9 @@ std::string token_digest(std::string_view token) {
   return hex;
 }
 
-void set_max_concurrent_hashes(unsigned n) {
-  hash_gate().set_limit(n);
-}
+void set_max_concurrent_hashes(unsigned n) { hash_gate().set_limit(n); }
 
-unsigned max_concurrent_hashes() noexcept {
-  return hash_gate().limit();
-}
+unsigned max_concurrent_hashes() noexcept { return hash_gate().limit(); }
 
 void burn_verification_time(std::string_view password, const HashParameters& params) {
   // The result is meaningless (the dummy's password is random); only the time spent counts.

@@ -145,12 +145,8 @@ MatchResult run_pass(const TypedKeys& typed, std::span<const MatchCandidate> can
 
 // ---- Masking --------------------------------------------------------------------------------
 
-bool is_continuation(char c) {
-  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-bool is_lead(char c) {
-  return static_cast<unsigned char>(c) >= 0xC0;
-}
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_lead(char c) { return static_cast<unsigned char>(c) >= 0xC0; }
 
 // The first character of a non-empty string: a lead byte and its continuation bytes; any other
 // byte (ASCII, or a stray continuation byte of invalid input) is a character by itself.

@@ -207,9 +207,7 @@ constexpr std::array<std::string_view, kColumnCount> kTitles = {"Identifiant uni
 constexpr std::string_view kEncodingMarker = "Premier prénom*";
 constexpr std::size_t kMaxFieldLength = 255;  // characters (code points)
 
-std::string_view title(Column column) {
-  return kTitles[static_cast<std::size_t>(column)];
-}
+std::string_view title(Column column) { return kTitles[static_cast<std::size_t>(column)]; }
 
 bool is_required_in_header(std::string_view column_title) {
   return !column_title.empty() && column_title.back() == '*';

@@ -109,10 +109,8 @@ bool counts_as_failure(ErrorCode code) {
     case ErrorCode::CAMPAIGN_NOT_FOUND:
     case ErrorCode::NO_LEARNER_FOR_BIRTHDATE:
     case ErrorCode::NO_NAME_MATCH:
-    case ErrorCode::AMBIGUOUS_MATCH:
-      return true;
-    default:
-      return false;
+    case ErrorCode::AMBIGUOUS_MATCH: return true;
+    default: return false;
   }
 }
 
@@ -135,7 +133,8 @@ auto throttled(Service::State& state, std::string_view client_key, Work&& work) 
     int failures = 0;
     state.read([&](StoreTransaction& tx) {
       failures = tx.count_events(client_key, kFailureEvent, since);
-      if (failures >= limits.max_failures) oldest = tx.oldest_event(client_key, kFailureEvent, since);
+      if (failures >= limits.max_failures)
+        oldest = tx.oldest_event(client_key, kFailureEvent, since);
     });
     if (failures >= limits.max_failures) {
       // The oldest failure still counts at `since` (at >= since) and leaves one second later.
@@ -189,9 +188,8 @@ Learner require_linked_learner(StoreTransaction& tx, const Organization& organiz
 
 LearnerView view_of(const Learner& learner) {
   const auto& e = learner.entry;
-  return LearnerView{e.ine,        e.first_name, e.second_name, e.third_name,
-                     e.last_name,  e.usage_name, e.birthdate,   e.division,
-                     learner.disabled, learner.username};
+  return LearnerView{e.ine,        e.first_name, e.second_name, e.third_name,     e.last_name,
+                     e.usage_name, e.birthdate,  e.division,    learner.disabled, learner.username};
 }
 
 UsernameSource username_source(const RosterEntry& entry) {
@@ -207,8 +205,7 @@ User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_
   // Inside a write transaction nobody else can take the name, so one attempt suffices with
   // SQLite; the loop keeps other engines, where the UNIQUE constraint is the arbiter, correct.
   for (int attempt = 0; attempt < 8; ++attempt) {
-    const auto username =
-        generate_username(tx, username_source(entry), entry.birthdate, policy);
+    const auto username = generate_username(tx, username_source(entry), entry.birthdate, policy);
     if (auto user = tx.insert_user(username, hash, must_change_password)) return *user;
   }
   throw Error(ErrorCode::DATABASE_BUSY, "username allocation kept colliding");
@@ -347,9 +344,8 @@ Campaign Service::find_campaign(std::string_view code, std::string_view client_k
 
 std::vector<Campaign> Service::campaigns(std::string_view uai) {
   std::vector<Campaign> found;
-  state_->read([&](StoreTransaction& tx) {
-    found = tx.campaigns(require_organization(tx, uai).id);
-  });
+  state_->read(
+      [&](StoreTransaction& tx) { found = tx.campaigns(require_organization(tx, uai).id); });
   return found;
 }
 
@@ -377,9 +373,9 @@ MatchReport Service::match(std::string_view code, std::string_view first_name,
       std::optional<Learner> learner;
       found = find_learner(tx, campaign, identity, learner);
       if (found.status == MatchStatus::Matched) {
-        found.username = generate_username(tx, username_source(learner->entry),
-                                           learner->entry.birthdate,
-                                           state_->options.username_policy);
+        found.username =
+            generate_username(tx, username_source(learner->entry), learner->entry.birthdate,
+                              state_->options.username_policy);
       }
     });
     return found;
@@ -411,8 +407,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     const auto campaign = require_active_campaign(tx, code);
     std::optional<Learner> current;
     throw_if_refused(find_learner(tx, campaign, identity, current));
-    const auto user = create_account(tx, current->entry, hash, false,
-                                     state_->options.username_policy);
+    const auto user =
+        create_account(tx, current->entry, hash, false, state_->options.username_policy);
     if (state_->options.refuse_weak_passwords) {
       check_password_policy(password,
                             {current->entry.first_name, current->entry.last_name, user.username});
@@ -436,8 +432,8 @@ User session_user(StoreTransaction& tx, std::string_view session_token, std::int
   return *tx.user(*user_id);
 }
 
-Registration start_participation(StoreTransaction& tx, const Campaign& campaign,
-                                 const User& user, Learner learner) {
+Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
+                                 Learner learner) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
   const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
   learner.username = user.username;
@@ -452,8 +448,8 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
     const auto user = session_user(tx, session_token, state_->now());
     const auto campaign = require_active_campaign(tx, code);
     const auto organization = *tx.organization_by_id(campaign.organization_id);
-    registration = start_participation(tx, campaign, user,
-                                       require_linked_learner(tx, organization, user));
+    registration =
+        start_participation(tx, campaign, user, require_linked_learner(tx, organization, user));
   });
   return registration;
 }
@@ -472,11 +468,11 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
       const auto linked_here = tx.learner_by_user(campaign.organization_id, user.id);
       // This very account: already linked here, or the account the INE has elsewhere.
       const bool same_person =
-          learner && ((report.status == MatchStatus::LearnerAlreadyLinked &&
-                       learner->user_id == user.id) ||
-                      (report.status == MatchStatus::LearnerHasAccountElsewhere &&
-                       tx.username_linked_elsewhere(learner->entry.ine,
-                                                    campaign.organization_id) == user.username));
+          learner &&
+          ((report.status == MatchStatus::LearnerAlreadyLinked && learner->user_id == user.id) ||
+           (report.status == MatchStatus::LearnerHasAccountElsewhere &&
+            tx.username_linked_elsewhere(learner->entry.ine, campaign.organization_id) ==
+                user.username));
       if (!same_person) throw_if_refused(report);
       if (linked_here && linked_here->id != learner->id) {
         throw Error(ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);

@@ -46,7 +46,8 @@ std::string Service::class_sheet(std::string_view typed_code) {
 <html lang="fr">
 <head>
 <meta charset="utf-8">
-<title>Fiche élève &mdash; )" + title + R"(</title>
+<title>Fiche élève &mdash; )" +
+         title + R"(</title>
 <style>
   body { font-family: sans-serif; max-width: 42em; margin: 2em auto; line-height: 1.5; }
   .code { font-size: 2.4em; font-weight: bold; letter-spacing: .15em; text-align: center;
@@ -58,9 +59,11 @@ std::string Service::class_sheet(std::string_view typed_code) {
 </head>
 <body>
 <h1>Créer mon compte élève</h1>
-<p>)" + school + division + R"(<br>Campagne : )" + title + R"(</p>
+<p>)" + school +
+         division + R"(<br>Campagne : )" + title + R"(</p>
 <p>Code de la campagne de ta classe :</p>
-<div class="code">)" + code + R"(</div>
+<div class="code">)" +
+         code + R"(</div>
 <ol>
   <li>Saisis le code de la campagne ci-dessus (majuscules, espaces et tirets n'ont pas d'importance).</li>
   <li>Renseigne ton prénom, ton nom et ta date de naissance (JJ/MM/AAAA), puis valide avec

@@ -108,10 +108,8 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required) {
     switch (error.code()) {
       case ErrorCode::NAME_REQUIRED:  // only blank Unicode spaces (U+00A0...)
         return required ? ErrorCode::NAME_REQUIRED : ErrorCode::INVALID_NAME_CHARACTERS;
-      case ErrorCode::NAME_TOO_LONG:
-        return ErrorCode::NAME_TOO_LONG;
-      default:
-        return ErrorCode::INVALID_NAME_CHARACTERS;
+      case ErrorCode::NAME_TOO_LONG: return ErrorCode::NAME_TOO_LONG;
+      default: return ErrorCode::INVALID_NAME_CHARACTERS;
     }
   }
   if (looks_mis_encoded(name)) return ErrorCode::INVALID_NAME_CHARACTERS;
@@ -169,9 +167,7 @@ bool is_cp1252_symbol(UChar32 c) {
 
 // What a UTF-8 continuation byte (0x80-0xBF) looks like once decoded as Latin-1: C1 controls
 // and the symbols ¡..¿ (the no-break space, which also separates real names, is left out).
-bool is_latin1_continuation(UChar32 c) {
-  return c >= 0x80 && c <= 0xBF && c != 0xA0;
-}
+bool is_latin1_continuation(UChar32 c) { return c >= 0x80 && c <= 0xBF && c != 0xA0; }
 
 // A UTF-8 lead byte decoded as Latin-1 (Â..ß for two-byte sequences, à..ï for three-byte ones)
 // followed by what a continuation byte decodes to is the signature of UTF-8 read as Latin-1 or
@@ -327,9 +323,7 @@ int io_read(void* context, char* buffer, int size) {
   return -1;
 }
 
-int io_close(void* /*context*/) {
-  return 0;
-}
+int io_close(void* /*context*/) { return 0; }
 
 std::string_view view(const xmlChar* text) {
   return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
@@ -404,9 +398,7 @@ bool is_french_date_shape(std::string_view text) {
   return true;
 }
 
-bool is_france(std::string_view country) {
-  return country == "100" || country == "99100";
-}
+bool is_france(std::string_view country) { return country == "100" || country == "99100"; }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return upper_ascii(a) == upper_ascii(b);
@@ -774,16 +766,12 @@ Shape detect_shape(std::string_view head) {
 ParsedRoster parse_detected(Input& input, std::string_view expected_uai,
                             const std::function<ParsedRoster()>& open_zip) try {
   switch (detect_shape(input.peek(kDetectBytes))) {
-    case Shape::Empty:
-      return refused(file_error(ErrorCode::EMPTY, "the file is empty"));
-    case Shape::Zip:
-      return open_zip();
+    case Shape::Empty: return refused(file_error(ErrorCode::EMPTY, "the file is empty"));
+    case Shape::Zip: return open_zip();
     case Shape::Utf16:
       return refused(file_error(ErrorCode::ENCODING_NOT_SUPPORTED, "UTF-16 is not supported"));
-    case Shape::Xml:
-      return detail::parse_siecle_xml(input, expected_uai);
-    case Shape::Csv:
-      return detail::parse_roster_csv(input);
+    case Shape::Xml: return detail::parse_siecle_xml(input, expected_uai);
+    case Shape::Csv: return detail::parse_roster_csv(input);
   }
   return refused(file_error(ErrorCode::INVALID_FILE, "unknown shape"));
 } catch (const Error& error) {  // a read error of the file itself

@@ -13,10 +13,10 @@ namespace inscrire {
 
 class TemporaryDirectory {
  public:
-  explicit TemporaryDirectory(std::string_view prefix = "inscrire",
-                              const std::filesystem::path& parent =
-                                  std::filesystem::temp_directory_path(),
-                              bool keep = false)
+  explicit TemporaryDirectory(
+      std::string_view prefix = "inscrire",
+      const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
+      bool keep = false)
       : keep_(keep) {
     std::string pattern = (parent / (std::string(prefix) + "-XXXXXX")).string();
     if (mkdtemp(pattern.data()) == nullptr) {

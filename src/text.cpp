@@ -7,8 +7,8 @@
 
 #include <array>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "inscrire/error.hpp"

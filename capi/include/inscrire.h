@@ -203,8 +203,7 @@ INSCRIRE_API int inscrire_options_set_language(inscrire_options *options, int la
 INSCRIRE_API int inscrire_options_set_throttle(inscrire_options *options, int max_failures,
                                                int window_seconds);
 /* Nonzero (default): refuse passwords holding the pupil's names or common ones. */
-INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options,
-                                                            int refuse);
+INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options, int refuse);
 
 /* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
  * and may be freed once the call returns. *out: free with inscrire_db_free. */
@@ -220,8 +219,7 @@ INSCRIRE_API void inscrire_db_free(inscrire_db *db);
 typedef struct inscrire_organization_list inscrire_organization_list;
 
 /* Registers a school. uai: 7 digits and a letter (case ignored). */
-INSCRIRE_API int inscrire_create_organization(inscrire_db *db, const char *uai,
-                                              const char *name);
+INSCRIRE_API int inscrire_create_organization(inscrire_db *db, const char *uai, const char *name);
 /* Every school. *out: free with inscrire_organization_list_free. */
 INSCRIRE_API int inscrire_organizations(inscrire_db *db, inscrire_organization_list **out);
 INSCRIRE_API size_t inscrire_organization_list_count(const inscrire_organization_list *list);
@@ -259,8 +257,7 @@ INSCRIRE_API int inscrire_import_report_reenabled(const inscrire_import_report *
 /* Rows given an existing account automatically. */
 INSCRIRE_API int inscrire_import_report_linked(const inscrire_import_report *report);
 /* Pupils skipped for one inscrire_skip_reason; -1 for an unknown reason. */
-INSCRIRE_API int inscrire_import_report_skipped(const inscrire_import_report *report,
-                                                int reason);
+INSCRIRE_API int inscrire_import_report_skipped(const inscrire_import_report *report, int reason);
 INSCRIRE_API int inscrire_import_report_dry_run(const inscrire_import_report *report);
 /* The errors of a refused file, in file order. */
 INSCRIRE_API size_t inscrire_import_report_error_count(const inscrire_import_report *report);
@@ -274,12 +271,12 @@ INSCRIRE_API int inscrire_import_report_error_line(const inscrire_import_report 
  * column, and an English detail; "" when not applicable. */
 INSCRIRE_API const char *inscrire_import_report_error_ine(const inscrire_import_report *report,
                                                           size_t index);
-INSCRIRE_API const char *inscrire_import_report_error_pupil_id(
-    const inscrire_import_report *report, size_t index);
+INSCRIRE_API const char *inscrire_import_report_error_pupil_id(const inscrire_import_report *report,
+                                                               size_t index);
 INSCRIRE_API const char *inscrire_import_report_error_field(const inscrire_import_report *report,
                                                             size_t index);
-INSCRIRE_API const char *inscrire_import_report_error_detail(
-    const inscrire_import_report *report, size_t index);
+INSCRIRE_API const char *inscrire_import_report_error_detail(const inscrire_import_report *report,
+                                                             size_t index);
 INSCRIRE_API void inscrire_import_report_free(inscrire_import_report *report);
 
 /* ---- Learners (roster rows) ------------------------------------------------------------- */
@@ -329,12 +326,11 @@ INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const
 INSCRIRE_API int inscrire_archive_campaign(inscrire_db *db, const char *code,
                                            inscrire_campaign **out);
 /* Every campaign of a school. *out: free with inscrire_campaign_list_free. */
-INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai,
-                                    inscrire_campaign_list **out);
+INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai, inscrire_campaign_list **out);
 INSCRIRE_API size_t inscrire_campaign_list_count(const inscrire_campaign_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
-INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(
-    const inscrire_campaign_list *list, size_t index);
+INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(const inscrire_campaign_list *list,
+                                                                 size_t index);
 INSCRIRE_API void inscrire_campaign_list_free(inscrire_campaign_list *list);
 
 INSCRIRE_API const char *inscrire_campaign_code(const inscrire_campaign *campaign);
@@ -375,8 +371,7 @@ INSCRIRE_API const inscrire_learner *inscrire_match_report_learner(
 /* The username registration would give (matched); NULL otherwise. */
 INSCRIRE_API const char *inscrire_match_report_username(const inscrire_match_report *report);
 /* "j***.h***2" for the two "already has an account" outcomes; NULL otherwise. */
-INSCRIRE_API const char *inscrire_match_report_masked_username(
-    const inscrire_match_report *report);
+INSCRIRE_API const char *inscrire_match_report_masked_username(const inscrire_match_report *report);
 INSCRIRE_API void inscrire_match_report_free(inscrire_match_report *report);
 
 /* Creates the pupil's account, links it to the roster row and starts the participation,
@@ -426,8 +421,7 @@ INSCRIRE_API int inscrire_login(inscrire_db *db, const char *username, const cha
 INSCRIRE_API int inscrire_login_result_status(const inscrire_login_result *result);
 INSCRIRE_API const char *inscrire_login_result_username(const inscrire_login_result *result);
 /* Status INSCRIRE_OK: the session token, for inscrire_join_campaign; NULL otherwise. */
-INSCRIRE_API const char *inscrire_login_result_session_token(
-    const inscrire_login_result *result);
+INSCRIRE_API const char *inscrire_login_result_session_token(const inscrire_login_result *result);
 /* Status PASSWORD_CHANGE_REQUIRED: the one-time token, valid one hour; NULL otherwise. */
 INSCRIRE_API const char *inscrire_login_result_change_token(const inscrire_login_result *result);
 INSCRIRE_API void inscrire_login_result_free(inscrire_login_result *result);

@@ -71,9 +71,8 @@ int inscrire_reset_password(inscrire_db* db, const char* uai, const char* userna
   return guard(db, [&] {
     out_param(temporary_password, "temporary_password");
     require(db, "db");
-    const auto password =
-        db->service.reset_password(text(uai, "uai"), text(username, "username"),
-                                   text_or(actor, "actor", kDefaultActor));
+    const auto password = db->service.reset_password(text(uai, "uai"), text(username, "username"),
+                                                     text_or(actor, "actor", kDefaultActor));
     *temporary_password = library_string(password);
   });
 }

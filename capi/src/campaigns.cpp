@@ -37,8 +37,8 @@ int inscrire_find_campaign(inscrire_db* db, const char* code, const char* client
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
-    give_campaign(out, db->service.find_campaign(text(code, "code"),
-                                                 text_or(client_key, "client_key", {})));
+    give_campaign(
+        out, db->service.find_campaign(text(code, "code"), text_or(client_key, "client_key", {})));
   });
 }
 

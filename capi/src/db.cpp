@@ -71,8 +71,7 @@ int inscrire_options_set_language(inscrire_options* options, int language) {
   });
 }
 
-int inscrire_options_set_throttle(inscrire_options* options, int max_failures,
-                                  int window_seconds) {
+int inscrire_options_set_throttle(inscrire_options* options, int max_failures, int window_seconds) {
   return guard_in(language_for(options), [&] {
     require(options, "options");
     expect(max_failures >= 1, "throttle max_failures below 1");

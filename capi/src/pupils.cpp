@@ -19,9 +19,8 @@ const char* nonempty(const std::string& value) noexcept {
 
 extern "C" {
 
-int inscrire_match(inscrire_db* db, const char* code, const char* first_name,
-                   const char* last_name, const char* birthdate, const char* client_key,
-                   inscrire_match_report** out) {
+int inscrire_match(inscrire_db* db, const char* code, const char* first_name, const char* last_name,
+                   const char* birthdate, const char* client_key, inscrire_match_report** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
@@ -68,23 +67,22 @@ int inscrire_join_campaign(inscrire_db* db, const char* session_token, const cha
   return guard(db, [&] {
     if (out != nullptr) *out = nullptr;
     require(db, "db");
-    give_registration(out, db->service.join_campaign(text(session_token, "session_token"),
-                                                     text(code, "code")));
+    give_registration(
+        out, db->service.join_campaign(text(session_token, "session_token"), text(code, "code")));
   });
 }
 
 int inscrire_join_campaign_as(inscrire_db* db, const char* session_token, const char* code,
-                              const char* first_name, const char* last_name,
-                              const char* birthdate, const char* client_key,
-                              inscrire_registration** out) {
+                              const char* first_name, const char* last_name, const char* birthdate,
+                              const char* client_key, inscrire_registration** out) {
   return guard(db, [&] {
     if (out != nullptr) *out = nullptr;
     require(db, "db");
-    give_registration(out, db->service.join_campaign(
-                               text(session_token, "session_token"), text(code, "code"),
-                               text(first_name, "first_name"), text(last_name, "last_name"),
-                               text(birthdate, "birthdate"),
-                               text_or(client_key, "client_key", {})));
+    give_registration(
+        out, db->service.join_campaign(text(session_token, "session_token"), text(code, "code"),
+                                       text(first_name, "first_name"), text(last_name, "last_name"),
+                                       text(birthdate, "birthdate"),
+                                       text_or(client_key, "client_key", {})));
   });
 }
 

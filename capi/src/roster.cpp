@@ -109,8 +109,8 @@ const char* inscrire_import_report_error_detail(const inscrire_import_report* r,
 }
 void inscrire_import_report_free(inscrire_import_report* report) { delete report; }
 
-int inscrire_learners(inscrire_db* db, const char* uai, const char* division,
-                      int include_disabled, inscrire_learner_list** out) {
+int inscrire_learners(inscrire_db* db, const char* uai, const char* division, int include_disabled,
+                      inscrire_learner_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
@@ -123,8 +123,7 @@ int inscrire_learners(inscrire_db* db, const char* uai, const char* division,
 size_t inscrire_learner_list_count(const inscrire_learner_list* list) {
   return list == nullptr ? 0 : list->learners.size();
 }
-const inscrire_learner* inscrire_learner_list_get(const inscrire_learner_list* list,
-                                                  size_t index) {
+const inscrire_learner* inscrire_learner_list_get(const inscrire_learner_list* list, size_t index) {
   if (list == nullptr || index >= list->learners.size()) return nullptr;
   return &list->learners[index];
 }

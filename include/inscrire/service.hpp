@@ -40,15 +40,15 @@ std::string_view version() noexcept;
 // until its oldest failure leaves the window. The defaults leave room for a class of 35
 // sharing one address with two or three typos each; see docs/security.md.
 struct ThrottleOptions {
-  int max_failures = 100;      // failed code look-ups or matches per client key...
-  int window_seconds = 600;    // ...within this sliding window (10 minutes)
+  int max_failures = 100;    // failed code look-ups or matches per client key...
+  int window_seconds = 600;  // ...within this sliding window (10 minutes)
 };
 
 struct LoginPolicy {
-  int failures_per_block = 10;          // every 10th consecutive failure blocks...
-  int first_block_seconds = 120;        // ...for 2 minutes, doubled at each further threshold
-  int permanent_block_failures = 30;    // until an admin unblocks
-  int change_token_seconds = 3600;      // PASSWORD_CHANGE_REQUIRED token lifetime
+  int failures_per_block = 10;        // every 10th consecutive failure blocks...
+  int first_block_seconds = 120;      // ...for 2 minutes, doubled at each further threshold
+  int permanent_block_failures = 30;  // until an admin unblocks
+  int change_token_seconds = 3600;    // PASSWORD_CHANGE_REQUIRED token lifetime
   int session_seconds = 8 * 3600;
 };
 
@@ -221,9 +221,8 @@ class Service {
 
   // The pupil's step 4 as a dry run: who they are on the roster and the username they would
   // get. Writes nothing but the throttling counters of `client_key`.
-  MatchReport match(std::string_view code, std::string_view first_name,
-                    std::string_view last_name, std::string_view birthdate,
-                    std::string_view client_key = {});
+  MatchReport match(std::string_view code, std::string_view first_name, std::string_view last_name,
+                    std::string_view birthdate, std::string_view client_key = {});
   // Creates the account, links it and starts the participation, atomically. (`register` is a
   // C++ keyword, hence the name.)
   Registration register_pupil(std::string_view code, std::string_view first_name,
@@ -263,9 +262,8 @@ class Service {
   // replaces the hash with Argon2id. Returns the username as stored. Throws INVALID_ARGUMENT
   // (username or hash malformed), USERNAME_TAKEN, LEARNER_NOT_FOUND, LEARNER_DISABLED,
   // LEARNER_ALREADY_LINKED, LEARNER_HAS_ACCOUNT_ELSEWHERE.
-  std::string import_account(std::string_view uai, std::string_view ine,
-                             std::string_view username, std::string_view password_hash,
-                             std::string_view actor = "admin");
+  std::string import_account(std::string_view uai, std::string_view ine, std::string_view username,
+                             std::string_view password_hash, std::string_view actor = "admin");
   Credentials generate_credentials(std::string_view uai, std::string_view division,
                                    std::string_view actor = "admin");
   // RGPD erasure of one learner of the school: names replaced by "Anonyme", birth date reduced

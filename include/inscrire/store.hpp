@@ -115,8 +115,7 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::optional<User> user_by_username(std::string_view username) = 0;
   // Inserts an account; throws Error(DATABASE_ERROR) on failure, returns nullopt when the
   // username was taken meanwhile (UNIQUE constraint).
-  virtual std::optional<User> insert_user(std::string_view username,
-                                          std::string_view password_hash,
+  virtual std::optional<User> insert_user(std::string_view username, std::string_view password_hash,
                                           bool must_change_password) = 0;
   virtual void save_user(const User& user) = 0;
   // RGPD: the account loses everything that names its owner. Its username becomes

@@ -2,8 +2,8 @@
 // username part built from a roster name (product.md §2).
 //
 // Both run the same pipeline: any script transliterated to Latin then ASCII with ICU
-// ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" -> "wangfang"), lower-cased,
-// then every character outside [a-z0-9] (key) or [a-z] (username part) dropped.
+// ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" -> "wangfang"),
+// lower-cased, then every character outside [a-z0-9] (key) or [a-z] (username part) dropped.
 //
 // Thread safety: every function here may be called from any number of threads at once. Plain
 // ASCII input never reaches ICU; other input uses a transliterator private to the calling

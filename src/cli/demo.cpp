@@ -47,8 +47,7 @@ Reply command_demo(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const bool keep = take_flag(args, "--keep");
   expect_no_more(args);
-  const TemporaryDirectory directory("inscrire-demo", std::filesystem::temp_directory_path(),
-                                     keep);
+  const TemporaryDirectory directory("inscrire-demo", std::filesystem::temp_directory_path(), keep);
   const auto roster_file = directory.path() / "ElevesSansAdresses.xml";
   std::ofstream(roster_file, std::ios::binary)
       .write(kSampleRoster.data(), static_cast<std::streamsize>(kSampleRoster.size()));
@@ -56,8 +55,8 @@ Reply command_demo(Context& context, const Arguments& arguments) {
   std::ostringstream out;
   auto json = Json::object();
   out << "inscrire demo: the pupil flow on the bundled sample roster (UAI " << kUai << ")\n"
-      << "working in " << directory.path().string()
-      << (keep ? " (kept)" : " (removed at the end)") << "\n\n";
+      << "working in " << directory.path().string() << (keep ? " (kept)" : " (removed at the end)")
+      << "\n\n";
 
   auto service = Service::open(directory.path() / "inscrire.db");
   service.create_organization(kUai, "Collège Victor Hugo");
@@ -99,8 +98,8 @@ Reply command_demo(Context& context, const Arguments& arguments) {
       << ".\n";
 
   const auto missing = service.not_joined(campaign.code);
-  out << "6. The teacher checks who has not joined yet: " << missing.size() << " of "
-      << class_size << " pupils of " << kDivision << ".\n";
+  out << "6. The teacher checks who has not joined yet: " << missing.size() << " of " << class_size
+      << " pupils of " << kDivision << ".\n";
   json.set("not_joined", static_cast<int>(missing.size()));
 
   out << "\nNext: `inscrire --help`, docs/cli.md, and `inscrire sheet CODE` for the class sheet.\n";

@@ -180,10 +180,10 @@ Reply command_match(Context& context, const Arguments& arguments) {
   if (report.learner) reply.fields.set("learner", learner_json(*report.learner));
   if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
   if (const auto code_refused = report.error()) {
-    throw Refusal(Error(*code_refused, report.masked_username.empty()
-                                           ? std::string()
-                                           : "(" + report.masked_username + ")"),
-                  reply.fields, "");
+    throw Refusal(
+        Error(*code_refused,
+              report.masked_username.empty() ? std::string() : "(" + report.masked_username + ")"),
+        reply.fields, "");
   }
   reply.fields.set("username", report.username);
   reply.text = "match: " + report.learner->first_name + " " + report.learner->last_name + " (" +
@@ -224,17 +224,18 @@ Reply command_login(Context& context, const Arguments& arguments) {
     Reply reply;
     reply.fields.set("username", result.username);
     if (result.status == LoginStatus::PasswordChangeRequired) {
-      throw Refusal(Error(ErrorCode::PASSWORD_CHANGE_REQUIRED),
-                    Json::object().set("username", result.username)
-                        .set("change_token", result.change_token),
-                    "change token: " + result.change_token + "\n");
+      throw Refusal(
+          Error(ErrorCode::PASSWORD_CHANGE_REQUIRED),
+          Json::object().set("username", result.username).set("change_token", result.change_token),
+          "change token: " + result.change_token + "\n");
     }
     reply.fields.set("session_token", result.session_token);
     reply.text = "logged in as " + result.username + "\n";
     return reply;
   } catch (const LoginError& refused) {
     auto fields = Json::object();
-    if (refused.remaining_attempts()) fields.set("remaining_attempts", *refused.remaining_attempts());
+    if (refused.remaining_attempts())
+      fields.set("remaining_attempts", *refused.remaining_attempts());
     if (refused.retry_after_seconds() > 0) {
       fields.set("retry_after_seconds", refused.retry_after_seconds());
     }
@@ -258,10 +259,10 @@ Reply command_join(Context& context, const Arguments& arguments) {
   if (session.status == LoginStatus::PasswordChangeRequired) {
     throw Error(ErrorCode::PASSWORD_CHANGE_REQUIRED);
   }
-  const auto registration =
-      identity ? service.join_campaign(session.session_token, code, (*identity)[0],
-                                       (*identity)[1], (*identity)[2])
-               : service.join_campaign(session.session_token, code);
+  const auto registration = identity
+                                ? service.join_campaign(session.session_token, code, (*identity)[0],
+                                                        (*identity)[1], (*identity)[2])
+                                : service.join_campaign(session.session_token, code);
   Reply reply;
   reply.fields = registration_json(registration);
   reply.text = registration.username + " joined campaign " + registration.campaign.code + "\n";

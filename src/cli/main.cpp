@@ -64,8 +64,9 @@ const std::map<std::string, CommandHandler>& commands() {
 }
 
 Json error_json(ErrorCode code, const std::string& message) {
-  return Json::object().set("ok", false).set(
-      "error", Json::object().set("code", code_name(code)).set("message", message));
+  return Json::object()
+      .set("ok", false)
+      .set("error", Json::object().set("code", code_name(code)).set("message", message));
 }
 
 // Reads the options that come before the command name.

@@ -91,8 +91,7 @@ Reply learners_reply(const std::vector<LearnerView>& learners) {
     list.push(learner_json(learner));
     reply.text += learner.division + "  " + learner.last_name + " " + learner.first_name + "  " +
                   learner.birthdate.french() + "  " + learner.ine + "  " +
-                  learner.username.value_or("-") + (learner.disabled ? "  (disabled)" : "") +
-                  "\n";
+                  learner.username.value_or("-") + (learner.disabled ? "  (disabled)" : "") + "\n";
   }
   reply.fields.set("learners", list).set("count", static_cast<int>(learners.size()));
   reply.text += std::to_string(learners.size()) + " learner(s)\n";

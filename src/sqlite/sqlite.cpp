@@ -111,8 +111,8 @@ Statement Connection::prepare(const char* sql) {
   auto& cached = cache_[sql];
   if (!cached) {
     sqlite3_stmt* statement = nullptr;
-    const int result = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                          &statement, nullptr);
+    const int result =
+        sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (result != SQLITE_OK) fail(db_.get(), result, "prepare");
     cached.reset(statement);
   } else {

@@ -23,11 +23,11 @@ std::int64_t unix_now() {
       .count();
 }
 
-#define LEARNER_SELECT                                                                          \
-  "SELECT id, organization_id, ine, first_name, second_name, third_name, last_name, "           \
-  "usage_name, birthdate, sex, division, birth_country_code, birth_department_code, "          \
-  "birth_city_code, birth_city_name, mef_code, status, first_key, second_key, third_key, "     \
-  "last_key, usage_key, disabled, user_id, "                                                    \
+#define LEARNER_SELECT                                                                     \
+  "SELECT id, organization_id, ine, first_name, second_name, third_name, last_name, "      \
+  "usage_name, birthdate, sex, division, birth_country_code, birth_department_code, "      \
+  "birth_city_code, birth_city_name, mef_code, status, first_key, second_key, third_key, " \
+  "last_key, usage_key, disabled, user_id, "                                               \
   "(SELECT u.username FROM users u WHERE u.id = learners.user_id) FROM learners "
 
 Learner read_learner(const Statement& row) {
@@ -50,7 +50,7 @@ Learner read_learner(const Statement& row) {
   entry.birth_city_name = row.text(14);
   entry.mef_code = row.text(15);
   entry.status = row.text(16);
-  learner.keys = MatchCandidate{learner.id,  row.text(17), row.text(18),
+  learner.keys = MatchCandidate{learner.id,   row.text(17), row.text(18),
                                 row.text(19), row.text(20), row.text(21)};
   learner.disabled = row.integer(22) != 0;
   learner.user_id = row.optional_integer(23);
@@ -77,11 +77,11 @@ User read_user(const Statement& row) {
   return user;
 }
 
-#define USER_SELECT                                                                         \
+#define USER_SELECT                                                                            \
   "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
   "blocked, disabled FROM users "
 
-#define CAMPAIGN_SELECT                                                                   \
+#define CAMPAIGN_SELECT                                                                        \
   "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
   "c.organization_id FROM campaigns c JOIN organizations o ON o.id = c.organization_id "
 
@@ -226,8 +226,7 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   bool link_learner(Id learner_id, Id user_id) override {
-    auto update =
-        db_.prepare("UPDATE learners SET user_id = ?2 WHERE id = ?1 AND user_id IS NULL");
+    auto update = db_.prepare("UPDATE learners SET user_id = ?2 WHERE id = ?1 AND user_id IS NULL");
     update.bind(1, learner_id).bind(2, user_id).run();
     return db_.changes() == 1;
   }
@@ -273,8 +272,8 @@ class SqliteTransaction final : public StoreTransaction {
     query.bind(1, learner_id);
     std::vector<Participation> found;
     while (query.step()) {
-      found.push_back({query.integer(0), query.integer(1), query.integer(2), query.integer(3),
-                       query.text(4)});
+      found.push_back(
+          {query.integer(0), query.integer(1), query.integer(2), query.integer(3), query.text(4)});
     }
     return found;
   }
@@ -553,9 +552,9 @@ class SqliteTransaction final : public StoreTransaction {
     std::unordered_map<std::string, SchoolRow> rows;
     while (query.step()) {
       const auto learner = read_learner(query);
-      rows.emplace(learner.entry.ine, SchoolRow{learner.id, learner.disabled,
-                                                learner.user_id.has_value(), false,
-                                                fingerprint(learner.entry)});
+      rows.emplace(learner.entry.ine,
+                   SchoolRow{learner.id, learner.disabled, learner.user_id.has_value(), false,
+                             fingerprint(learner.entry)});
     }
     return rows;
   }
@@ -662,8 +661,7 @@ class SqliteStore final : public Store {
     migrate();
   }
 
-  void transact(TransactionKind kind,
-                const std::function<void(StoreTransaction&)>& work) override {
+  void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
     std::lock_guard lock(mutex_);
     set_durability(kind == TransactionKind::Durable);
     begin(kind);

@@ -22,35 +22,35 @@ static void check_report(const char *file, int line, const char *what) {
   ++check_failures;
 }
 
-#define CHECK(condition)                                      \
-  do {                                                        \
+#define CHECK(condition)                                            \
+  do {                                                              \
     if (!(condition)) check_report(__FILE__, __LINE__, #condition); \
   } while (0)
 
 /* A call that must return `expected` (an INSCRIRE_* code). */
-#define CHECK_RC(call, expected)                                                       \
-  do {                                                                                 \
-    int check_rc_ = (call);                                                            \
-    if (check_rc_ != (expected)) {                                                     \
-      fprintf(stderr, "    returned %d (%s), expected %s\n", check_rc_,              \
-              inscrire_error_code_name(check_rc_), #expected);                        \
-      check_report(__FILE__, __LINE__, #call);                                         \
-    }                                                                                  \
+#define CHECK_RC(call, expected)                                        \
+  do {                                                                  \
+    int check_rc_ = (call);                                             \
+    if (check_rc_ != (expected)) {                                      \
+      fprintf(stderr, "    returned %d (%s), expected %s\n", check_rc_, \
+              inscrire_error_code_name(check_rc_), #expected);          \
+      check_report(__FILE__, __LINE__, #call);                          \
+    }                                                                   \
   } while (0)
 
 #define CHECK_OK(call) CHECK_RC(call, INSCRIRE_OK)
 
 /* Two C strings that must be equal (NULL equals only NULL). */
-#define CHECK_STR(actual, expected)                                                  \
-  do {                                                                               \
-    const char *check_a_ = (actual);                                                 \
-    const char *check_e_ = (expected);                                               \
-    if (check_a_ == NULL || check_e_ == NULL ? check_a_ != check_e_                  \
-                                             : strcmp(check_a_, check_e_) != 0) {    \
+#define CHECK_STR(actual, expected)                                                        \
+  do {                                                                                     \
+    const char *check_a_ = (actual);                                                       \
+    const char *check_e_ = (expected);                                                     \
+    if (check_a_ == NULL || check_e_ == NULL ? check_a_ != check_e_                        \
+                                             : strcmp(check_a_, check_e_) != 0) {          \
       fprintf(stderr, "    got \"%s\", expected \"%s\"\n", check_a_ ? check_a_ : "(null)", \
-              check_e_ ? check_e_ : "(null)");                                       \
-      check_report(__FILE__, __LINE__, #actual " == " #expected);                    \
-    }                                                                                \
+              check_e_ ? check_e_ : "(null)");                                             \
+      check_report(__FILE__, __LINE__, #actual " == " #expected);                          \
+    }                                                                                      \
   } while (0)
 
 /* A fresh directory under /tmp for the test's databases: `buffer` receives its path. */

@@ -51,8 +51,8 @@ int main(int argc, char **argv) {
   printf("campaign code: %s\n", inscrire_campaign_code(campaign));
 
   /* What the pupil types: the code, their names as they write them, their birth date. */
-  if (inscrire_register(db, inscrire_campaign_code(campaign), "Noe", "Saint Exupery",
-                        "27/02/2014", "Secret123x", NULL, &registration) != INSCRIRE_OK) {
+  if (inscrire_register(db, inscrire_campaign_code(campaign), "Noe", "Saint Exupery", "27/02/2014",
+                        "Secret123x", NULL, &registration) != INSCRIRE_OK) {
     status = fail("register");
     goto done;
   }

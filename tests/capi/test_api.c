@@ -43,8 +43,8 @@ static int last_message_has(const char *part) {
 static void test_version(void) {
   CHECK(inscrire_version_number() == INSCRIRE_VERSION_NUMBER);
   CHECK_STR(inscrire_version_string(), INSCRIRE_VERSION_STRING);
-  CHECK(INSCRIRE_VERSION_NUMBER == INSCRIRE_VERSION_MAJOR * 10000 +
-                                       INSCRIRE_VERSION_MINOR * 100 + INSCRIRE_VERSION_PATCH);
+  CHECK(INSCRIRE_VERSION_NUMBER ==
+        INSCRIRE_VERSION_MAJOR * 10000 + INSCRIRE_VERSION_MINOR * 100 + INSCRIRE_VERSION_PATCH);
 }
 
 static void test_error_model(void) {
@@ -123,8 +123,7 @@ static void test_names(void) {
   CHECK_RC(inscrire_username("Léa", "Martin", "2013/05/12x", &out),
            INSCRIRE_E_INVALID_BIRTHDATE_FORMAT);
   CHECK_RC(inscrire_username("Léa", "Martin", "31/02/2014", &out), INSCRIRE_E_INVALID_BIRTHDATE);
-  CHECK_RC(inscrire_username("Léa", "Martin", "01/01/2999", &out),
-           INSCRIRE_E_BIRTHDATE_IN_FUTURE);
+  CHECK_RC(inscrire_username("Léa", "Martin", "01/01/2999", &out), INSCRIRE_E_BIRTHDATE_IN_FUTURE);
   CHECK_RC(inscrire_username("Léa", "Martin", "01/01/1850", &out), INSCRIRE_E_BIRTHDATE_TOO_OLD);
   CHECK(out == NULL);
   inscrire_string_free(NULL);
@@ -184,8 +183,7 @@ static void test_null_handles(void) {
            INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_learners(NULL, UAI, NULL, 0, (inscrire_learner_list **)&any),
            INSCRIRE_E_INVALID_ARGUMENT);
-  CHECK_RC(inscrire_create_campaign(NULL, UAI, "n", NULL, NULL, NULL),
-           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_create_campaign(NULL, UAI, "n", NULL, NULL, NULL), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_find_campaign(NULL, "c", NULL, (inscrire_campaign **)&any),
            INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_archive_campaign(NULL, "c", NULL), INSCRIRE_E_INVALID_ARGUMENT);
@@ -327,9 +325,9 @@ static void test_import(inscrire_db *db) {
   CHECK(inscrire_import_report_error_detail(report, 99) == NULL);
   CHECK(inscrire_import_report_created(report) == 0);
   inscrire_import_report_free(report);
-  CHECK_RC(inscrire_import_roster(db, UAI, path_in(path, sizeof path, temp_dir, "none.xml"), 0,
-                                  &report),
-           INSCRIRE_E_INVALID_FILE);
+  CHECK_RC(
+      inscrire_import_roster(db, UAI, path_in(path, sizeof path, temp_dir, "none.xml"), 0, &report),
+      INSCRIRE_E_INVALID_FILE);
   CHECK(inscrire_import_report_error_count(report) == 1);
   inscrire_import_report_free(report);
   roster_path(path, sizeof path);
@@ -439,8 +437,7 @@ static void test_campaigns(inscrire_db *db, char *code5a, char *school) {
   CHECK_OK(inscrire_find_campaign(db, code5a, NULL, &campaign));
   inscrire_campaign_free(campaign);
   campaign = (inscrire_campaign *)&campaign;
-  CHECK_RC(inscrire_find_campaign(db, "ZZZZZZ999", NULL, &campaign),
-           INSCRIRE_E_CAMPAIGN_NOT_FOUND);
+  CHECK_RC(inscrire_find_campaign(db, "ZZZZZZ999", NULL, &campaign), INSCRIRE_E_CAMPAIGN_NOT_FOUND);
   CHECK(campaign == NULL);
   CHECK_RC(inscrire_find_campaign(db, code5a, NULL, NULL), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_find_campaign(db, NULL, NULL, &campaign), INSCRIRE_E_INVALID_ARGUMENT);
@@ -507,7 +504,10 @@ static void test_register(inscrire_db *db, const char *code, char *username) {
            INSCRIRE_E_PASSWORD_CONTAINS_PERSONAL_INFO);
   CHECK_RC(inscrire_register(db, code, first, last, born, "Azerty123", NULL, &reg),
            INSCRIRE_E_PASSWORD_TOO_COMMON);
-  CHECK_RC(inscrire_register(db, code, first, last, born, "Secret\xff" "123x", NULL, &reg),
+  CHECK_RC(inscrire_register(db, code, first, last, born,
+                             "Secret\xff"
+                             "123x",
+                             NULL, &reg),
            INSCRIRE_E_INVALID_UTF8);
   CHECK_RC(inscrire_register(db, code, first, last, born, NULL, NULL, &reg),
            INSCRIRE_E_INVALID_ARGUMENT);
@@ -573,20 +573,19 @@ static void test_login(inscrire_db *db, const char *username, const char *school
   CHECK_OK(inscrire_join_campaign(db, token, school_code, NULL));
   /* With an identity: this account's own learner is accepted, another one of the school is
    * refused, and NULL or invalid arguments are caught. */
-  CHECK_OK(inscrire_join_campaign_as(db, token, school_code, "Léa", "Martin", "12/05/2013", NULL,
-                                     &reg));
+  CHECK_OK(
+      inscrire_join_campaign_as(db, token, school_code, "Léa", "Martin", "12/05/2013", NULL, &reg));
   CHECK_STR(inscrire_registration_username(reg), username);
   inscrire_registration_free(reg);
-  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, "Allan", "POE", "01/03/2014", NULL,
-                                     &reg),
-           INSCRIRE_E_USER_ALREADY_LINKED_IN_ORGANIZATION);
+  CHECK_RC(
+      inscrire_join_campaign_as(db, token, school_code, "Allan", "POE", "01/03/2014", NULL, &reg),
+      INSCRIRE_E_USER_ALREADY_LINKED_IN_ORGANIZATION);
   CHECK(reg == NULL);
-  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, NULL, "POE", "01/03/2014", NULL,
-                                     &reg),
+  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, NULL, "POE", "01/03/2014", NULL, &reg),
            INSCRIRE_E_INVALID_ARGUMENT);
-  CHECK_RC(inscrire_join_campaign_as(db, token, school_code, "Al\xff", "POE", "01/03/2014",
-                                     NULL, &reg),
-           INSCRIRE_E_INVALID_UTF8);
+  CHECK_RC(
+      inscrire_join_campaign_as(db, token, school_code, "Al\xff", "POE", "01/03/2014", NULL, &reg),
+      INSCRIRE_E_INVALID_UTF8);
   CHECK_OK(inscrire_not_joined(db, school_code, &list));
   CHECK(find_learner(list, "Léa", "2013-05-12") == NULL);
   inscrire_learner_list_free(list);
@@ -663,7 +662,9 @@ static void test_admin(inscrire_db *db, const char *username) {
   CHECK(strlen(inscrire_credentials_temporary_password(credentials, 0)) == 8);
   CHECK(inscrire_credentials_username(credentials, 5) == NULL);
   CHECK(strncmp(inscrire_credentials_csv(credentials),
-                "\xef\xbb\xbf" "Classe;Nom;Prénom;Identifiant;Mot de passe", 46) == 0);
+                "\xef\xbb\xbf"
+                "Classe;Nom;Prénom;Identifiant;Mot de passe",
+                46) == 0);
   CHECK_OK(inscrire_login(db, inscrire_credentials_username(credentials, 0),
                           inscrire_credentials_temporary_password(credentials, 0), &result));
   CHECK(inscrire_login_result_status(result) == INSCRIRE_E_PASSWORD_CHANGE_REQUIRED);
@@ -706,9 +707,9 @@ static void test_archive_and_throttle(inscrire_db *db, const char *code) {
   CHECK_RC(inscrire_match(db, code, "Noé", "Saint-Exupéry", "27/02/2014", "greedy", &report),
            INSCRIRE_E_TOO_MANY_ATTEMPTS);
   CHECK(report == NULL);
-  CHECK_RC(inscrire_register(db, code, "Noé", "Saint-Exupéry", "27/02/2014", PASSWORD, "greedy",
-                             NULL),
-           INSCRIRE_E_TOO_MANY_ATTEMPTS);
+  CHECK_RC(
+      inscrire_register(db, code, "Noé", "Saint-Exupéry", "27/02/2014", PASSWORD, "greedy", NULL),
+      INSCRIRE_E_TOO_MANY_ATTEMPTS);
   /* Another client is not affected. */
   CHECK_OK(inscrire_find_campaign(db, code, "patient", &campaign));
   inscrire_campaign_free(campaign);

@@ -14,7 +14,7 @@ namespace {
 struct Pair {
   inscrire::ErrorCode cpp;
   int c;
-  const char* name;
+  const char *name;
 };
 
 // Fails to compile if the header lacks an INSCRIRE_E_ constant for a C++ code.
@@ -28,7 +28,7 @@ TEST(CapiErrorCodes, EveryCodeHasItsPinnedNumberAndName) {
   const auto all = inscrire::all_error_codes();
   ASSERT_EQ(all.size(), std::size(kPairs));
   for (std::size_t i = 0; i < all.size(); ++i) {
-    const auto& pair = kPairs[i];
+    const auto &pair = kPairs[i];
     SCOPED_TRACE(pair.name);
     EXPECT_EQ(pair.cpp, all[i]);
     EXPECT_EQ(pair.c, -static_cast<int>(i + 1));

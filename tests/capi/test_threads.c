@@ -14,10 +14,10 @@ struct pupil {
 };
 
 static const struct pupil pupils[THREADS] = {
-    {"Jules", "Legrand", "27/11/2014"},   {"Lucas", "Roux", "28/02/2014"},
-    {"Alice", "Gauthier", "19/12/2014"},  {"Gabriel", "Gaillard", "16/11/2014"},
-    {"Ewen", "André", "15/09/2014"},      {"Emma", "Durand", "18/09/2014"},
-    {"Inès", "Michel", "09/05/2014"},     {"Marie", "Le Gall", "30/09/2014"},
+    {"Jules", "Legrand", "27/11/2014"},  {"Lucas", "Roux", "28/02/2014"},
+    {"Alice", "Gauthier", "19/12/2014"}, {"Gabriel", "Gaillard", "16/11/2014"},
+    {"Ewen", "André", "15/09/2014"},     {"Emma", "Durand", "18/09/2014"},
+    {"Inès", "Michel", "09/05/2014"},    {"Marie", "Le Gall", "30/09/2014"},
 };
 
 struct job {
@@ -87,8 +87,7 @@ int main(int argc, char **argv) {
 
   for (i = 0; i < THREADS; ++i) {
     if (jobs[i].rc != INSCRIRE_OK) {
-      fprintf(stderr, "%s %s: %d %s\n", pupils[i].first, pupils[i].last, jobs[i].rc,
-              jobs[i].error);
+      fprintf(stderr, "%s %s: %d %s\n", pupils[i].first, pupils[i].last, jobs[i].rc, jobs[i].error);
     }
     CHECK(jobs[i].rc == INSCRIRE_OK);
     CHECK(jobs[i].username[0] != '\0');

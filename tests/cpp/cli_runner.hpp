@@ -35,10 +35,10 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 inline CliRun run_cli(const std::vector<std::string>& args, const std::string& input = {}) {
   static std::atomic<int> counter{0};
-  const auto base = (std::filesystem::temp_directory_path() /
-                     ("inscrire-cli-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(counter++)))
-                        .string();
+  const auto base =
+      (std::filesystem::temp_directory_path() /
+       ("inscrire-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+          .string();
   const auto in_path = base + ".in", out_path = base + ".out", err_path = base + ".err";
   std::ofstream(in_path, std::ios::binary) << input;
 

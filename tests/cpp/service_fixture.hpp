@@ -37,8 +37,10 @@ struct Pupil {
 
 // A UTF-8 SIECLE export holding `pupils`, for school `uai`.
 inline std::string siecle_xml(const std::string& uai, const std::vector<Pupil>& pupils) {
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BEE_ELEVES VERSION=\"3.1\">\n"
-                    "<PARAMETRES><UAJ>" + uai + "</UAJ></PARAMETRES>\n<DONNEES><ELEVES>\n";
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BEE_ELEVES VERSION=\"3.1\">\n"
+      "<PARAMETRES><UAJ>" +
+      uai + "</UAJ></PARAMETRES>\n<DONNEES><ELEVES>\n";
   int id = 1;
   for (const auto& p : pupils) {
     xml += "<ELEVE ELEVE_ID=\"" + std::to_string(id++) + "\"><ID_NATIONAL>" + p.ine +

@@ -13,13 +13,9 @@ namespace {
 using namespace std::string_view_literals;
 
 // A fixed "today" so that the tests do not depend on the calendar.
-BirthDate fixed_today() {
-  return BirthDate::from_ymd(2024, 6, 15);
-}
+BirthDate fixed_today() { return BirthDate::from_ymd(2024, 6, 15); }
 
-BirthDate parse(std::string_view text) {
-  return BirthDate::parse(text, fixed_today());
-}
+BirthDate parse(std::string_view text) { return BirthDate::parse(text, fixed_today()); }
 
 void expect_code(std::string_view text, ErrorCode expected) {
   SCOPED_TRACE(testing::PrintToString(std::string(text)));

@@ -76,9 +76,7 @@ TEST(PasswordRule, AcceptsEveryClassInAnyScript) {
   EXPECT_NO_THROW(check_password_rule("  Ab 1   "));      // spaces count as characters
 }
 
-TEST(PasswordRule, EmptyIsRequired) {
-  EXPECT_EQ(rule_code(""), ErrorCode::PASSWORD_REQUIRED);
-}
+TEST(PasswordRule, EmptyIsRequired) { EXPECT_EQ(rule_code(""), ErrorCode::PASSWORD_REQUIRED); }
 
 TEST(PasswordRule, TooShort) {
   EXPECT_EQ(rule_code("Abcdef1"), ErrorCode::PASSWORD_TOO_WEAK);

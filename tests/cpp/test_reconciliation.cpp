@@ -450,9 +450,7 @@ TEST(Levenshtein, MatchesTheReferenceOnCloseStrings) {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = b.empty() ? 0 : rng() % b.size();
       switch (rng() % 3) {
-        case 0:
-          b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), 'q');
-          break;
+        case 0: b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), 'q'); break;
         case 1:
           if (!b.empty()) b.erase(at, 1);
           break;
@@ -467,9 +465,7 @@ TEST(Levenshtein, MatchesTheReferenceOnCloseStrings) {
 
 // ---- mask_username --------------------------------------------------------------------------
 
-TEST(MaskUsername, SpecExample) {
-  EXPECT_EQ(mask_username("john.harry0702"), "j***.h***2");
-}
+TEST(MaskUsername, SpecExample) { EXPECT_EQ(mask_username("john.harry0702"), "j***.h***2"); }
 
 TEST(MaskUsername, OrdinaryUsernames) {
   EXPECT_EQ(mask_username("jeanmarc.dartagnan0103"), "j***.d***3");

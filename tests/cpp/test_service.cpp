@@ -89,8 +89,7 @@ TEST_F(Flow, MatchOutcomes) {
 TEST_F(Flow, UsageNameMatchesToo) {
   // Marie LE GALL, usage name DURAND, 30/09/2014.
   EXPECT_EQ(service_->match(code_, "Marie", "Durand", "30/09/2014").status, MatchStatus::Matched);
-  EXPECT_EQ(service_->match(code_, "Marie", "Le Gall", "30/09/2014").username,
-            "marie.legall3009");
+  EXPECT_EQ(service_->match(code_, "Marie", "Le Gall", "30/09/2014").username, "marie.legall3009");
 }
 
 TEST_F(Flow, RegistrationStartsTheParticipationOnce) {
@@ -119,8 +118,7 @@ TEST_F(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
   std::string typed = code_.substr(0, 3) + "-" + code_.substr(3, 3) + " " + code_.substr(6);
   for (auto& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   EXPECT_EQ(service_->find_campaign(typed).code, code_);
-  EXPECT_EQ(error_of([&] { service_->find_campaign("ZZZZZZ999"); }),
-            ErrorCode::CAMPAIGN_NOT_FOUND);
+  EXPECT_EQ(error_of([&] { service_->find_campaign("ZZZZZZ999"); }), ErrorCode::CAMPAIGN_NOT_FOUND);
   service_->archive_campaign(code_);
   EXPECT_EQ(error_of([&] { service_->find_campaign(code_); }), ErrorCode::CAMPAIGN_ARCHIVED);
   EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "01/03/2014"); }), ErrorCode::CAMPAIGN_ARCHIVED);
@@ -142,13 +140,10 @@ TEST_F(Flow, InvalidInputIsRefusedWithItsCode) {
   EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "31/02/2014"); }), ErrorCode::INVALID_BIRTHDATE);
   EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "2014/03/01"); }),
             ErrorCode::INVALID_BIRTHDATE_FORMAT);
-  EXPECT_EQ(error_of([&] {
-              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "short");
-            }),
-            ErrorCode::PASSWORD_TOO_WEAK);
-  EXPECT_EQ(error_of([&] {
-              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "");
-            }),
+  EXPECT_EQ(
+      error_of([&] { service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "short"); }),
+      ErrorCode::PASSWORD_TOO_WEAK);
+  EXPECT_EQ(error_of([&] { service_->register_pupil(code_, "Allan", "POE", "01/03/2014", ""); }),
             ErrorCode::PASSWORD_REQUIRED);
   EXPECT_EQ(error_of([&] {
               service_->register_pupil(code_, "Allan", "POE", "01/03/2014", std::string(256, 'a'));
@@ -158,10 +153,9 @@ TEST_F(Flow, InvalidInputIsRefusedWithItsCode) {
               service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "Allan2014x");
             }),
             ErrorCode::PASSWORD_CONTAINS_PERSONAL_INFO);
-  EXPECT_EQ(error_of([&] {
-              service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "Azerty123");
-            }),
-            ErrorCode::PASSWORD_TOO_COMMON);
+  EXPECT_EQ(
+      error_of([&] { service_->register_pupil(code_, "Allan", "POE", "01/03/2014", "Azerty123"); }),
+      ErrorCode::PASSWORD_TOO_COMMON);
   EXPECT_EQ(error_of([&] { service_->create_organization("123", "x"); }), ErrorCode::INVALID_UAI);
   EXPECT_EQ(error_of([&] { service_->create_organization(kSampleUai, "x"); }),
             ErrorCode::ORGANIZATION_EXISTS);
@@ -223,7 +217,8 @@ class Reimport : public ServiceTest {
           db, ("SELECT * FROM \"" + table + "\"").c_str(),
           [](void* out, int count, char** values, char**) {
             auto& text = *static_cast<std::string*>(out);
-            for (int i = 0; i < count; ++i) text += (values[i] ? values[i] : "NULL") + std::string("|");
+            for (int i = 0; i < count; ++i)
+              text += (values[i] ? values[i] : "NULL") + std::string("|");
             text += "\n";
             return 0;
           },
@@ -243,10 +238,10 @@ TEST_F(Reimport, RefusedFilesLeaveEveryTableUnchanged) {
   // One good pupil, one broken: nothing of the good one may be written either.
   const auto broken = write_file(
       "broken.xml", siecle_xml(kSampleUai, {Pupil{"999999999ZZ", "Ana", "Lopez", "02/02/2014"},
-                                           Pupil{"111111111AA", "Bob", "Lopez", "31/02/2014"}}));
+                                            Pupil{"111111111AA", "Bob", "Lopez", "31/02/2014"}}));
   EXPECT_THROW(service.import_roster(kSampleUai, broken), ImportRefused);
-  EXPECT_THROW(service.import_roster(kSampleUai, std::filesystem::path(INSCRIRE_DATA_DIR) /
-                                                     "hostile-xxe.xml"),
+  EXPECT_THROW(service.import_roster(kSampleUai,
+                                     std::filesystem::path(INSCRIRE_DATA_DIR) / "hostile-xxe.xml"),
                ImportRefused);
   EXPECT_THROW(service.import_roster(kSampleUai, write_file("empty.xml", "")), ImportRefused);
   EXPECT_EQ(content(), before);
@@ -347,8 +342,7 @@ TEST_F(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
   service.import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {ana})));
   const auto lycee = service.create_campaign("0331234B", "all").code;
   const auto session = service.login("ana.lopez0202", kGoodPassword).session_token;
-  EXPECT_EQ(error_of([&] { service.join_campaign(session, lycee); }),
-            ErrorCode::LEARNER_NOT_FOUND);
+  EXPECT_EQ(error_of([&] { service.join_campaign(session, lycee); }), ErrorCode::LEARNER_NOT_FOUND);
   const auto joined = service.join_campaign(session, lycee, "Ana", "Lopez", "03/02/2014");
   EXPECT_EQ(joined.username, "ana.lopez0202");
   EXPECT_EQ(service.learners("0331234B")[0].username, "ana.lopez0202");
@@ -389,9 +383,7 @@ TEST_F(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
   }
   EXPECT_EQ(service.learners(kSampleUai, std::nullopt, true).size(), before);
   EXPECT_EQ(service.learners(kSampleUai).size(), before);
-  EXPECT_EQ(error_of([&] {
-              service.import_roster("0331234B", sample_roster());
-            }),
+  EXPECT_EQ(error_of([&] { service.import_roster("0331234B", sample_roster()); }),
             ErrorCode::ORGANIZATION_NOT_FOUND);
   service.create_organization("0331234B", "Autre");
   EXPECT_EQ(error_of([&] { service.import_roster("0331234B", sample_roster()); }),

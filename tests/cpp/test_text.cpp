@@ -143,9 +143,7 @@ INSTANTIATE_TEST_SUITE_P(Names, NameTable, ::testing::ValuesIn(kCases),
                            return "case" + std::to_string(param.index);
                          });
 
-TEST(NameTable, HasAtLeastEightyCases) {
-  EXPECT_GE(std::size(kCases), 80U);
-}
+TEST(NameTable, HasAtLeastEightyCases) { EXPECT_GE(std::size(kCases), 80U); }
 
 TEST(NameTable, OutputsStayInTheirAlphabet) {
   for (const auto& c : kCases) {
@@ -346,7 +344,8 @@ TEST(LatinTable, RandomLatinNamesWithCombiningAccentsFoldAsIcuDoes) {
   std::mt19937 random(20261128);
   std::uniform_int_distribution<int> length(1, 12);
   std::uniform_int_distribution<int> kind(0, 9);
-  std::uniform_int_distribution<UChar32> ascii(0x20, 0x7E), latin(0xA0, 0x24F), accent(0x300, 0x36F);
+  std::uniform_int_distribution<UChar32> ascii(0x20, 0x7E), latin(0xA0, 0x24F),
+      accent(0x300, 0x36F);
   for (int n = 0; n < 3000; ++n) {
     std::string text;
     for (int i = length(random); i > 0; --i) {

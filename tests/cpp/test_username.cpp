@@ -29,9 +29,7 @@ BirthDate date(int day, int month, int year = 2010) {
   return BirthDate::from_ymd(year, month, day);
 }
 
-int suffix_of(std::string_view username) {
-  return split_username(username).second;
-}
+int suffix_of(std::string_view username) { return split_username(username).second; }
 
 void expect_exhausted(auto&& call) {
   try {

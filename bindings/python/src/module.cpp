@@ -57,9 +57,9 @@ void raise_core_error(const Error& error, py::dict extra) {
       PyErr_SetString(PyExc_RuntimeError, (code + ": " + error.message()).c_str());
       return;
     }
-    py::object instance = native.attr("_error_factory")(
-        code, error.detail(), error.message(Language::French), error.message(Language::English),
-        std::move(extra));
+    py::object instance =
+        native.attr("_error_factory")(code, error.detail(), error.message(Language::French),
+                                      error.message(Language::English), std::move(extra));
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(instance.ptr())), instance.ptr());
   } catch (py::error_already_set& failure) {
     failure.restore();
@@ -85,8 +85,8 @@ py::dict learner_dict(const LearnerView& learner) {
   d["third_name"] = learner.third_name;
   d["last_name"] = learner.last_name;
   d["usage_name"] = learner.usage_name;
-  d["birthdate"] = py::make_tuple(learner.birthdate.year(), learner.birthdate.month(),
-                                  learner.birthdate.day());
+  d["birthdate"] =
+      py::make_tuple(learner.birthdate.year(), learner.birthdate.month(), learner.birthdate.day());
   d["division"] = learner.division;
   d["disabled"] = learner.disabled;
   d["username"] = optional_string(learner.username);
@@ -129,8 +129,7 @@ py::dict report_dict(const ImportReport& report) {
   d["linked"] = report.linked;
   py::dict skipped;
   for (std::size_t i = 0; i < kSkipReasonCount; ++i) {
-    skipped[py::str(std::string(skip_reason_name(static_cast<SkipReason>(i))))] =
-        report.skipped[i];
+    skipped[py::str(std::string(skip_reason_name(static_cast<SkipReason>(i))))] = report.skipped[i];
   }
   d["skipped"] = skipped;
   py::list errors;
@@ -166,7 +165,8 @@ py::dict match_dict(const MatchReport& report) {
   d["status"] = std::string(match_status_name(report.status));
   const auto error = report.error();
   d["error"] = error ? py::object(py::str(std::string(code_name(*error)))) : py::object(py::none());
-  d["learner"] = report.learner ? py::object(learner_dict(*report.learner)) : py::object(py::none());
+  d["learner"] =
+      report.learner ? py::object(learner_dict(*report.learner)) : py::object(py::none());
   d["username"] = empty_as_none(report.username);
   d["masked_username"] = empty_as_none(report.masked_username);
   return d;
@@ -293,7 +293,8 @@ class Database {
     CallScope scope(nullptr);
     try {
       py::gil_scoped_release release;
-      service_ = std::make_unique<Service>(Service::open(std::filesystem::path(path), std::move(options)));
+      service_ =
+          std::make_unique<Service>(Service::open(std::filesystem::path(path), std::move(options)));
     } catch (const CallbackFailed&) {
       rethrow_parked(scope);
     }
@@ -347,20 +348,15 @@ void set_if(T& field, const std::optional<T>& value) {
   if (value) field = *value;
 }
 
-std::unique_ptr<Database> open_database(const py::bytes& path, const std::string& username_policy,
-                                        std::optional<std::uint32_t> hash_memory_kib,
-                                        std::optional<std::uint32_t> hash_iterations,
-                                        std::optional<std::uint32_t> hash_parallelism,
-                                        std::optional<bool> refuse_weak_passwords,
-                                        std::optional<int> busy_timeout_ms,
-                                        std::optional<int> throttle_max_failures,
-                                        std::optional<int> throttle_window_seconds,
-                                        std::optional<int> login_failures_per_block,
-                                        std::optional<int> login_first_block_seconds,
-                                        std::optional<int> login_permanent_block_failures,
-                                        std::optional<int> change_token_seconds,
-                                        std::optional<int> session_seconds,
-                                        const py::object& clock) {
+std::unique_ptr<Database> open_database(
+    const py::bytes& path, const std::string& username_policy,
+    std::optional<std::uint32_t> hash_memory_kib, std::optional<std::uint32_t> hash_iterations,
+    std::optional<std::uint32_t> hash_parallelism, std::optional<bool> refuse_weak_passwords,
+    std::optional<int> busy_timeout_ms, std::optional<int> throttle_max_failures,
+    std::optional<int> throttle_window_seconds, std::optional<int> login_failures_per_block,
+    std::optional<int> login_first_block_seconds, std::optional<int> login_permanent_block_failures,
+    std::optional<int> change_token_seconds, std::optional<int> session_seconds,
+    const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   set_if(options.hash_parameters.memory_kib, hash_memory_kib);
@@ -430,39 +426,58 @@ PYBIND11_MODULE(_native, m) {
   });
 
   // --- functions without a database --------------------------------------------------------
-  m.def("error_codes", [] {
-    std::vector<std::string> names;
-    for (const auto code : all_error_codes()) names.emplace_back(code_name(code));
-    return names;
-  }, "Every stable error code, in declaration order.");
-  m.def("describe", [](const std::string& code, const std::string& language) {
-    const auto parsed = code_from_name(code);
-    if (!parsed) throw py::value_error("unknown error code '" + code + "'");
-    if (language != "fr" && language != "en") throw py::value_error("language must be 'fr' or 'en'");
-    return std::string(describe(*parsed, language == "en" ? Language::English : Language::French));
-  }, py::arg("code"), py::arg("language") = "fr");
-  m.def("comparison_key", [](const std::string& text) { return comparison_key(text); },
-        py::arg("text"), py::call_guard<py::gil_scoped_release>());
-  m.def("username_part", [](const std::string& text) { return username_part(text); },
-        py::arg("text"), py::call_guard<py::gil_scoped_release>());
-  m.def("validate_name", [](const std::string& text) { validate_name(text); }, py::arg("text"),
-        py::call_guard<py::gil_scoped_release>());
-  m.def("is_valid_username", [](const std::string& text) { return is_valid_username(text); },
-        py::arg("username"), py::call_guard<py::gil_scoped_release>());
-  m.def("parse_birthdate", [](const std::string& text) {
-    const auto date = parse_birthdate(text);
-    return std::make_tuple(date.year(), date.month(), date.day());
-  }, py::arg("text"), py::call_guard<py::gil_scoped_release>());
-  m.def("check_birthdate", [](int year, int month, int day) {
-    const auto date = BirthDate::from_ymd(year, month, day);
-    return std::make_tuple(date.year(), date.month(), date.day());
-  }, py::arg("year"), py::arg("month"), py::arg("day"), py::call_guard<py::gil_scoped_release>());
-  m.def("base_username",
-        [](const std::string& first, const std::string& last, const std::string& birthdate) {
-          return base_username(UsernameSource{first, last}, BirthDate::parse(birthdate));
-        },
-        py::arg("first_name"), py::arg("last_name"), py::arg("birthdate"),
-        py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "error_codes",
+      [] {
+        std::vector<std::string> names;
+        for (const auto code : all_error_codes()) names.emplace_back(code_name(code));
+        return names;
+      },
+      "Every stable error code, in declaration order.");
+  m.def(
+      "describe",
+      [](const std::string& code, const std::string& language) {
+        const auto parsed = code_from_name(code);
+        if (!parsed) throw py::value_error("unknown error code '" + code + "'");
+        if (language != "fr" && language != "en")
+          throw py::value_error("language must be 'fr' or 'en'");
+        return std::string(
+            describe(*parsed, language == "en" ? Language::English : Language::French));
+      },
+      py::arg("code"), py::arg("language") = "fr");
+  m.def(
+      "comparison_key", [](const std::string& text) { return comparison_key(text); },
+      py::arg("text"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "username_part", [](const std::string& text) { return username_part(text); }, py::arg("text"),
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "validate_name", [](const std::string& text) { validate_name(text); }, py::arg("text"),
+      py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "is_valid_username", [](const std::string& text) { return is_valid_username(text); },
+      py::arg("username"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "parse_birthdate",
+      [](const std::string& text) {
+        const auto date = parse_birthdate(text);
+        return std::make_tuple(date.year(), date.month(), date.day());
+      },
+      py::arg("text"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "check_birthdate",
+      [](int year, int month, int day) {
+        const auto date = BirthDate::from_ymd(year, month, day);
+        return std::make_tuple(date.year(), date.month(), date.day());
+      },
+      py::arg("year"), py::arg("month"), py::arg("day"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "base_username",
+      [](const std::string& first, const std::string& last, const std::string& birthdate) {
+        return base_username(UsernameSource{first, last}, BirthDate::parse(birthdate));
+      },
+      py::arg("first_name"), py::arg("last_name"), py::arg("birthdate"),
+      py::call_guard<py::gil_scoped_release>());
 
   // --- the database handle -------------------------------------------------------------------
   py::class_<Db>(m, "Database")
@@ -516,12 +531,14 @@ PYBIND11_MODULE(_native, m) {
            [](Db& db, const std::string& uai, const std::string& name,
               const std::optional<std::string>& division,
               const std::optional<std::string>& target_profile) {
-             return campaign_dict(db.call(
-                 [&](Service& s) { return s.create_campaign(uai, name, division, target_profile); }));
+             return campaign_dict(db.call([&](Service& s) {
+               return s.create_campaign(uai, name, division, target_profile);
+             }));
            })
       .def("find_campaign",
            [](Db& db, const std::string& code, const std::string& client_key) {
-             return campaign_dict(db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
+             return campaign_dict(
+                 db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
            })
       .def("campaigns",
            [](Db& db, const std::string& uai) {
@@ -583,11 +600,13 @@ PYBIND11_MODULE(_native, m) {
              return db.call([&](Service& s) { return s.class_sheet(code); });
            })
       .def("reset_password",
-           [](Db& db, const std::string& uai, const std::string& username, const std::string& actor) {
+           [](Db& db, const std::string& uai, const std::string& username,
+              const std::string& actor) {
              return db.call([&](Service& s) { return s.reset_password(uai, username, actor); });
            })
       .def("unblock",
-           [](Db& db, const std::string& uai, const std::string& username, const std::string& actor) {
+           [](Db& db, const std::string& uai, const std::string& username,
+              const std::string& actor) {
              db.call([&](Service& s) { s.unblock(uai, username, actor); });
            })
       .def("import_account",
@@ -598,7 +617,8 @@ PYBIND11_MODULE(_native, m) {
              });
            })
       .def("generate_credentials",
-           [](Db& db, const std::string& uai, const std::string& division, const std::string& actor) {
+           [](Db& db, const std::string& uai, const std::string& division,
+              const std::string& actor) {
              return credentials_dict(
                  db.call([&](Service& s) { return s.generate_credentials(uai, division, actor); }));
            })
