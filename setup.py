@@ -1,5 +1,9 @@
 """pip install . for the Python package: build_ext drives the project's CMake build.
 
+The package's metadata is in pyproject.toml; this file adds what a static table cannot say:
+the version, read from CMakeLists.txt, the native module, built by CMake, and the package's
+place in the tree.
+
 Offline on Debian 12, with Debian's setuptools (docs/python.md, "Install"):
 
     /usr/bin/python3 -m pip install --no-build-isolation --no-deps --target DIR .
@@ -26,6 +30,22 @@ def project_version() -> str:
     return found.group(1)
 
 
+def configure_command(source_dir: pathlib.Path, build_dir: pathlib.Path) -> list:
+    """The CMake configuration of a pip build: the module only, with the running interpreter.
+    (tests/python/test_packaging.py runs it on an unpacked sdist.)"""
+    command = [
+        "cmake", "-S", str(source_dir), "-B", str(build_dir),
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DINSCRIRE_BUILD_TESTS=OFF",
+        "-DINSCRIRE_BUILD_BENCHMARKS=OFF",
+        "-DINSCRIRE_BUILD_PYTHON=ON",
+        f"-DPython3_EXECUTABLE={sys.executable}",
+    ]
+    if shutil.which("ninja") and not (build_dir / "CMakeCache.txt").exists():
+        command += ["-G", "Ninja"]
+    return command
+
+
 class CMakeExtension(Extension):
     """An extension built by CMake (target inscrire_python) rather than by setuptools."""
 
@@ -42,19 +62,8 @@ class CMakeBuild(build_ext):
             super().build_extension(ext)
             return
         build_dir = pathlib.Path(self.build_temp).resolve() / "cmake"
-        configure = [
-            "cmake", "-S", str(ROOT), "-B", str(build_dir),
-            "-DCMAKE_BUILD_TYPE=Release",
-            "-DINSCRIRE_BUILD_TESTS=OFF",
-            "-DINSCRIRE_BUILD_BENCHMARKS=OFF",
-            "-DINSCRIRE_BUILD_PYTHON=ON",
-            "-DINSCRIRE_WERROR=OFF",
-            f"-DPython3_EXECUTABLE={sys.executable}",
-        ]
-        if shutil.which("ninja") and not (build_dir / "CMakeCache.txt").exists():
-            configure += ["-G", "Ninja"]
         jobs = os.environ.get("INSCRIRE_BUILD_JOBS", "2")
-        subprocess.run(configure, check=True)
+        subprocess.run(configure_command(ROOT, build_dir), check=True)
         subprocess.run(["cmake", "--build", str(build_dir), "--target", ext.target, "-j", jobs],
                        check=True)
         built = sorted((build_dir / "bindings" / "python" / "inscrire").glob("_native*.so"))
@@ -65,19 +74,16 @@ class CMakeBuild(build_ext):
         shutil.copyfile(built[0], destination)
 
 
-setup(
-    name="inscrire",
-    version=project_version(),
-    description="Pupil accounts from a school roster, without an ENT",
-    long_description=(ROOT / "docs" / "python.md").read_text(encoding="utf-8"),
-    long_description_content_type="text/markdown",
-    python_requires=">=3.9",
-    packages=["inscrire"],
-    package_dir={"inscrire": "bindings/python/inscrire"},
-    package_data={"inscrire": ["py.typed", "__init__.pyi"]},
-    ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
-    cmdclass={"build_ext": CMakeBuild},
-    # Out of the CMake presets' build/ directory (still matched by .gitignore's /build*/).
-    options={"build": {"build_base": "build-pip"}},
-    zip_safe=False,
-)
+if __name__ == "__main__":  # also under pip: setuptools.build_meta runs this file as __main__
+    setup(
+        version=project_version(),
+        # Where the package lives (setuptools 66 calls [tool.setuptools] in pyproject.toml beta).
+        packages=["inscrire"],
+        package_dir={"inscrire": "bindings/python/inscrire"},
+        package_data={"inscrire": ["py.typed", "__init__.pyi"]},
+        zip_safe=False,
+        ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
+        cmdclass={"build_ext": CMakeBuild},
+        # Out of the CMake presets' build/ directory (still matched by .gitignore's /build*/).
+        options={"build": {"build_base": "build-pip"}},
+    )

@@ -332,7 +332,9 @@ std::string utf8_of(UChar32 c) {
 TEST(LatinTable, EveryCodePointFoldsAsIcuDoes) {
   for (UChar32 c = 0x80; c < 0x370; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
-    const auto text = "A" + utf8_of(c) + "b";
+    // Built by appending: GCC 12 at -O2/-O3 reports a false -Wrestrict on `"A" + utf8_of(c)`
+    // (GCC bug 105329).
+    const auto text = std::string("A").append(utf8_of(c)).append("b");
     EXPECT_EQ(inscrire::comparison_key(text), inscrire::detail::fold_with_icu(text, true))
         << "U+" << std::hex << c;
     EXPECT_EQ(inscrire::username_part(text), inscrire::detail::fold_with_icu(text, false))
