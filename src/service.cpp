@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "inscrire/reconciliation.hpp"
-#include "inscrire/siecle.hpp"
+#include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
 #include "service_state.hpp"
 
