@@ -111,7 +111,7 @@ User authenticate(Service::State& state, std::string_view username, std::string_
   throw record_login_failure(state, found->id);
 }
 
-// Argon2id limits of password.cpp's verify_password: a hash outside them could never match.
+// Argon2id limits of password_hash.cpp's verify_password: a hash outside them could never match.
 bool reasonable_argon2(const HashParameters& p) {
   return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 && p.parallelism <= 64 &&
          p.memory_kib >= 8 * p.parallelism && p.memory_kib <= 4U * 1024 * 1024;
