@@ -498,4 +498,14 @@ std::vector<LearnerView> Service::not_joined(std::string_view code) {
   return views;
 }
 
+ClassSheet Service::class_sheet(std::string_view code) {
+  ClassSheet sheet;
+  state_->read([&](StoreTransaction& tx) {
+    const auto found = tx.campaign(canonical_campaign_code(code));
+    if (!found) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+    sheet = {tx.organization(found->uai)->name, *found};
+  });
+  return sheet;
+}
+
 }  // namespace inscrire
