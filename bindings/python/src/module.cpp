@@ -482,10 +482,13 @@ PYBIND11_MODULE(_native, m) {
 
   // --- the database handle -------------------------------------------------------------------
   py::class_<Db>(m, "Database")
-      .def(py::init(&open_database), py::arg("path"), py::arg("username_policy") = "random",
-           py::arg("hash_memory_kib") = py::none(), py::arg("hash_iterations") = py::none(),
-           py::arg("hash_parallelism") = py::none(), py::arg("refuse_weak_passwords") = py::none(),
-           py::arg("busy_timeout_ms") = py::none(), py::arg("throttle_max_failures") = py::none(),
+      // Options by keyword only: a positional list of 15 ints and bools would let two swapped
+      // values through unnoticed.
+      .def(py::init(&open_database), py::arg("path"), py::kw_only(),
+           py::arg("username_policy") = "random", py::arg("hash_memory_kib") = py::none(),
+           py::arg("hash_iterations") = py::none(), py::arg("hash_parallelism") = py::none(),
+           py::arg("refuse_weak_passwords") = py::none(), py::arg("busy_timeout_ms") = py::none(),
+           py::arg("throttle_max_failures") = py::none(),
            py::arg("throttle_window_seconds") = py::none(),
            py::arg("login_failures_per_block") = py::none(),
            py::arg("login_first_block_seconds") = py::none(),
