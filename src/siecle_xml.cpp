@@ -432,6 +432,32 @@ void init_libxml2() {
   std::call_once(once, [] { xmlInitParser(); });
 }
 
+// Hands every node to `siecle` until the end (0), a parse error (-1) or a refusal (1, with
+// siecle.refusal() set).
+int read_nodes(xmlTextReader* reader, SiecleReader& siecle) {
+  int status = 0;
+  while ((status = xmlTextReaderRead(reader)) == 1) {
+    const int type = xmlTextReaderNodeType(reader);
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
+        type == XML_READER_TYPE_ENTITY) {
+      siecle.refusal() = file_error(ErrorCode::INVALID_FILE, kNoDtd);
+      break;
+    }
+    if (type == XML_READER_TYPE_ELEMENT) {
+      if (!siecle.on_start(reader, view(xmlTextReaderConstName(reader)),
+                           xmlTextReaderIsEmptyElement(reader) == 1)) {
+        break;
+      }
+    } else if (type == XML_READER_TYPE_END_ELEMENT) {
+      siecle.on_end();
+    } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+               type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+      siecle.on_text(view(xmlTextReaderConstValue(reader)));
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
@@ -459,26 +485,7 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   xmlTextReaderSetStructuredErrorHandler(reader.get(), collect_xml_error, &errors);
 
   SiecleReader siecle(expected_uai);
-  int status = 0;
-  while ((status = xmlTextReaderRead(reader.get())) == 1) {
-    const int type = xmlTextReaderNodeType(reader.get());
-    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
-        type == XML_READER_TYPE_ENTITY) {
-      siecle.refusal() = file_error(ErrorCode::INVALID_FILE, kNoDtd);
-      break;
-    }
-    if (type == XML_READER_TYPE_ELEMENT) {
-      if (!siecle.on_start(reader.get(), view(xmlTextReaderConstName(reader.get())),
-                           xmlTextReaderIsEmptyElement(reader.get()) == 1)) {
-        break;
-      }
-    } else if (type == XML_READER_TYPE_END_ELEMENT) {
-      siecle.on_end();
-    } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-               type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-      siecle.on_text(view(xmlTextReaderConstValue(reader.get())));
-    }
-  }
+  const int status = read_nodes(reader.get(), siecle);
   reader.reset();
   if (io.failure) std::rethrow_exception(io.failure);
   input.finish();
