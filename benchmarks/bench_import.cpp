@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "bench_data.hpp"
+#include "inscrire/roster_file.hpp"
 #include "inscrire/service.hpp"
-#include "inscrire/siecle.hpp"
 
 namespace {
 

@@ -4,7 +4,6 @@
 
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
-#include "json.hpp"
 #include "service_state.hpp"
 
 namespace inscrire {
@@ -60,16 +59,6 @@ void check_new_password(const Service::State& state, StoreTransaction& tx, const
   }
 }
 
-std::string csv_field(std::string_view value) {
-  if (value.find_first_of(";\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 // Counts one failed login of `user_id` and returns the refusal it earns.
 LoginError record_login_failure(Service::State& state, Id user_id) {
   std::optional<LoginError> refusal;
@@ -111,7 +100,7 @@ User authenticate(Service::State& state, std::string_view username, std::string_
   throw record_login_failure(state, found->id);
 }
 
-// Argon2id limits of password.cpp's verify_password: a hash outside them could never match.
+// Argon2id limits of password_hash.cpp's verify_password: a hash outside them could never match.
 bool reasonable_argon2(const HashParameters& p) {
   return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 && p.parallelism <= 64 &&
          p.memory_kib >= 8 * p.parallelism && p.memory_kib <= 4U * 1024 * 1024;
@@ -170,25 +159,25 @@ std::string learner_ref(const Organization& organization, const Learner& learner
   return organization.uai + " learner #" + std::to_string(learner.id);
 }
 
-Json learner_json(const Learner& learner) {
-  const auto& e = learner.entry;
-  return Json::object()
-      .set("ine", e.ine)
-      .set("first_name", e.first_name)
-      .set("second_name", e.second_name)
-      .set("third_name", e.third_name)
-      .set("last_name", e.last_name)
-      .set("usage_name", e.usage_name)
-      .set("birthdate", e.birthdate.iso())
-      .set("sex", e.sex == Sex::Female ? "F" : "M")
-      .set("division", e.division)
-      .set("birth_country_code", e.birth_country_code)
-      .set("birth_department_code", e.birth_department_code)
-      .set("birth_city_code", e.birth_city_code)
-      .set("birth_city_name", e.birth_city_name)
-      .set("mef_code", e.mef_code)
-      .set("status", e.status)
-      .set("disabled", learner.disabled);
+AccountState account_state(const User& user) {
+  return {user.username, user.must_change_password, user.failed_attempts, user.blocked,
+          user.disabled};
+}
+
+// The participations of `learner` with their campaigns among those of the school.
+std::vector<CampaignParticipation> participations_of(StoreTransaction& tx,
+                                                     const Organization& organization,
+                                                     const Learner& learner) {
+  const auto campaigns = tx.campaigns(organization.id);
+  std::vector<CampaignParticipation> participations;
+  for (const auto& participation : tx.participations_of_learner(learner.id)) {
+    const auto campaign = std::find_if(campaigns.begin(), campaigns.end(), [&](const auto& c) {
+      return c.id == participation.campaign_id;
+    });
+    participations.push_back({campaign != campaigns.end() ? std::optional(*campaign) : std::nullopt,
+                              participation.status});
+  }
+  return participations;
 }
 
 }  // namespace
@@ -402,18 +391,6 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
   return credentials;
 }
 
-std::string Credentials::csv() const {
-  std::string out =
-      "\xEF\xBB\xBF"
-      "Classe;Nom;Prénom;Identifiant;Mot de passe\r\n";
-  for (const auto& row : rows) {
-    out += csv_field(row.division) + ";" + csv_field(row.last_name) + ";" +
-           csv_field(row.first_name) + ";" + csv_field(row.username) + ";" +
-           csv_field(row.temporary_password) + "\r\n";
-  }
-  return out;
-}
-
 void Service::anonymize_learner(std::string_view uai, std::string_view ine,
                                 std::string_view actor) {
   state_->write([&](StoreTransaction& tx) {
@@ -433,46 +410,22 @@ void Service::anonymize_learner(std::string_view uai, std::string_view ine,
   });
 }
 
-std::string Service::export_learner(std::string_view uai, std::string_view ine,
-                                    std::string_view actor) {
-  Json document = Json::object();
+LearnerExport Service::export_learner(std::string_view uai, std::string_view ine,
+                                      std::string_view actor) {
+  LearnerExport exported;
   state_->write([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
     const auto learner = tx.learner_by_ine(organization.id, trim(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    document.set("school",
-                 Json::object().set("uai", organization.uai).set("name", organization.name));
-    document.set("learner", learner_json(*learner));
-    if (learner->user_id) {
-      const auto user = *tx.user(*learner->user_id);
-      document.set("account", Json::object()
-                                  .set("username", user.username)
-                                  .set("must_change_password", user.must_change_password)
-                                  .set("failed_attempts", user.failed_attempts)
-                                  .set("blocked", user.blocked)
-                                  .set("disabled", user.disabled));
-    }
-    const auto campaigns = tx.campaigns(organization.id);
-    auto participations = Json::array();
-    for (const auto& participation : tx.participations_of_learner(learner->id)) {
-      auto entry = Json::object();
-      const auto campaign = std::find_if(campaigns.begin(), campaigns.end(), [&](const auto& c) {
-        return c.id == participation.campaign_id;
-      });
-      if (campaign != campaigns.end()) {
-        entry.set("campaign", Json::object()
-                                  .set("code", campaign->code)
-                                  .set("name", campaign->name)
-                                  .set("division", campaign->division));
-      }
-      participations.push(entry.set("status", participation.status));
-    }
-    document.set("participations", participations);
+    std::optional<AccountState> account;
+    if (learner->user_id) account = account_state(*tx.user(*learner->user_id));
+    exported = {organization, *learner, std::move(account),
+                participations_of(tx, organization, *learner)};
     tx.audit({std::string(actor), "export_learner", organization.uai,
               learner_ref(organization, *learner)},
              state_->now());
   });
-  return document.dump();
+  return exported;
 }
 
 }  // namespace inscrire

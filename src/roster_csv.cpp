@@ -1,5 +1,7 @@
 // The CSV roster variant (schools without SIECLE): ';'-separated, a header row of exact column
 // titles, UTF-8, windows-1252 or Mac Roman. Rules: siecle.md, docs/formats.md.
+#include "roster_csv.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -10,7 +12,7 @@
 
 #include "inscrire/birthdate.hpp"
 #include "inscrire/text.hpp"
-#include "roster_input.hpp"
+#include "roster_checks.hpp"
 
 namespace inscrire::detail {
 namespace {
@@ -501,12 +503,6 @@ ParsedRoster CsvReader::finish(std::vector<RosterError> file_errors) {
   return result;
 }
 
-ParsedRoster refuse(RosterError error) {
-  ParsedRoster result;
-  result.errors.push_back(std::move(error));
-  return result;
-}
-
 }  // namespace
 
 ParsedRoster parse_roster_csv(Input& input) {
@@ -514,17 +510,17 @@ ParsedRoster parse_roster_csv(Input& input) {
   Record header;
   bool found = false;
   while (!found && records.next(header)) found = !header.blank();
-  if (input.too_large()) return refuse(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
-  if (!found) return refuse(file_error(ErrorCode::EMPTY, "no header and no pupil"));
+  if (input.too_large()) return refused(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
+  if (!found) return refused(file_error(ErrorCode::EMPTY, "no header and no pupil"));
   std::string& first = header.cells.front();
   const bool bom = first.rfind("\xEF\xBB\xBF", 0) == 0;
   if (bom) first.erase(0, 3);
   const auto encoding =
       bom ? std::optional(Encoding::Utf8) : detect_encoding(join_raw(header.cells));
   if (!encoding) {
-    return refuse(file_error(ErrorCode::ENCODING_NOT_SUPPORTED,
-                             "the header is not UTF-8, windows-1252 or Mac Roman", {},
-                             header.line));
+    return refused(file_error(ErrorCode::ENCODING_NOT_SUPPORTED,
+                              "the header is not UTF-8, windows-1252 or Mac Roman", {},
+                              header.line));
   }
   std::vector<std::string> titles;
   for (const auto& cell : header.cells) titles.push_back(decode(cell, *encoding).value_or(""));
@@ -542,7 +538,7 @@ ParsedRoster parse_roster_csv(Input& input) {
     if (!record.blank()) reader.read_line(record);
   }
   input.finish();
-  if (input.too_large()) return refuse(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
+  if (input.too_large()) return refused(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
   return reader.finish(std::move(file_errors));
 }
 

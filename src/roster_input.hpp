@@ -1,19 +1,22 @@
-// Internal to the roster readers (siecle.cpp, roster_csv.cpp): a pull stream of bytes that
-// enforces the size limit and reports progress, and the checks both formats share.
+// Internal to the roster readers: a pull stream of bytes that enforces the size limit and
+// reports progress, and the sources it reads from (memory, a file; zip entries live in
+// zip_roster.cpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
-#include "inscrire/error.hpp"
-#include "inscrire/roster.hpp"
-#include "inscrire/siecle.hpp"
+#include "inscrire/roster_file.hpp"
 
 namespace inscrire::detail {
+
+// The look-ahead used to detect the shape and the encoding: enough to see past a byte order
+// mark and blank lines, and to hold an XML declaration.
+inline constexpr std::size_t kDetectBytes = 4096;
 
 // Where the bytes come from: memory, a file, a zip entry.
 class ByteSource {
@@ -21,6 +24,26 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Up to `size` bytes into `buffer`; 0 at the end. Throws Error(INVALID_FILE) on a read error.
   virtual std::size_t read(char* buffer, std::size_t size) = 0;
+};
+
+// Bytes the caller keeps alive while they are read.
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+  std::size_t read(char* buffer, std::size_t size) override;
+
+ private:
+  std::string_view bytes_;
+};
+
+// An opened file, read to its end.
+class FileSource final : public ByteSource {
+ public:
+  explicit FileSource(std::ifstream stream) : stream_(std::move(stream)) {}
+  std::size_t read(char* buffer, std::size_t size) override;
+
+ private:
+  std::ifstream stream_;
 };
 
 // A ByteSource with a look-ahead (to detect the shape and the encoding before parsing), the
@@ -50,23 +73,5 @@ class Input {
   std::uint64_t last_report_ = 0;
   bool too_large_ = false;
 };
-
-// The parsers proper; `input` holds one document of the given shape.
-ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai);
-ParsedRoster parse_roster_csv(Input& input);
-
-// Checks one name field (already trimmed, UTF-8). Returns the error code or nothing:
-// NAME_REQUIRED (empty and `required`), NAME_TOO_LONG, INVALID_NAME_CHARACTERS (invalid UTF-8,
-// control characters, U+FFFD, mojibake).
-std::optional<ErrorCode> check_name(std::string_view name, bool required);
-
-// Collapses runs of white space inside `text` into one space (divisions: "5  A" -> "5 A").
-std::string collapse_spaces(std::string_view text);
-
-// An error about the file as a whole (or a line of it, for CSV).
-inline RosterError file_error(ErrorCode code, std::string detail, std::string field = {},
-                              int line = 0) {
-  return RosterError{code, {}, {}, line, std::move(field), std::move(detail)};
-}
 
 }  // namespace inscrire::detail

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "inscrire/reconciliation.hpp"
-#include "inscrire/siecle.hpp"
+#include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
 #include "service_state.hpp"
 
@@ -496,6 +496,16 @@ std::vector<LearnerView> Service::not_joined(std::string_view code) {
     }
   });
   return views;
+}
+
+ClassSheet Service::class_sheet(std::string_view code) {
+  ClassSheet sheet;
+  state_->read([&](StoreTransaction& tx) {
+    const auto found = tx.campaign(canonical_campaign_code(code));
+    if (!found) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+    sheet = {tx.organization(found->uai)->name, *found};
+  });
+  return sheet;
 }
 
 }  // namespace inscrire

@@ -1,4 +1,5 @@
 // Accounts: login, password changes, and the admin operations.
+#include "inscrire/render.hpp"
 #include "internal.hpp"
 
 using namespace inscrire;
@@ -92,7 +93,7 @@ int inscrire_generate_credentials(inscrire_db* db, const char* uai, const char* 
     auto credentials = std::make_unique<inscrire_credentials>();
     credentials->credentials = db->service.generate_credentials(
         text(uai, "uai"), text(division, "division"), text_or(actor, "actor", kDefaultActor));
-    credentials->csv = credentials->credentials.csv();
+    credentials->csv = credentials_csv(credentials->credentials);
     give(out, std::move(credentials));
   });
 }
@@ -133,9 +134,9 @@ int inscrire_export_learner(inscrire_db* db, const char* uai, const char* ine, c
   return guard(db, [&] {
     out_param(json, "json");
     require(db, "db");
-    const auto document = db->service.export_learner(text(uai, "uai"), text(ine, "ine"),
+    const auto exported = db->service.export_learner(text(uai, "uai"), text(ine, "ine"),
                                                      text_or(actor, "actor", kDefaultActor));
-    *json = library_string(document);
+    *json = library_string(learner_export_json(exported));
   });
 }
 

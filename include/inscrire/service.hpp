@@ -185,10 +185,40 @@ struct Credential {
   std::string temporary_password;
 };
 
+// The credentials of a class; credentials_csv (render.hpp) writes them for spreadsheets.
 struct Credentials {
   std::vector<Credential> rows;
-  // "Classe;Nom;Prénom;Identifiant;Mot de passe" in UTF-8 with a BOM (spreadsheets need it).
-  std::string csv() const;
+};
+
+// What the printable class sheet ("fiche élève") shows; class_sheet_html (render.hpp) makes
+// the page.
+struct ClassSheet {
+  std::string school_name;
+  Campaign campaign;
+};
+
+// The state of an account, without its password hash.
+struct AccountState {
+  std::string username;
+  bool must_change_password = false;
+  int failed_attempts = 0;
+  bool blocked = false;
+  bool disabled = false;
+};
+
+// One participation of a learner, with its campaign when the school has it.
+struct CampaignParticipation {
+  std::optional<Campaign> campaign;
+  std::string status;  // "STARTED"
+};
+
+// Everything held on one learner (the RGPD right of access); learner_export_json (render.hpp)
+// writes it as a JSON document.
+struct LearnerExport {
+  Organization school;
+  Learner learner;                      // the roster row as stored
+  std::optional<AccountState> account;  // the linked account, if any
+  std::vector<CampaignParticipation> participations;
 };
 
 class Service {
@@ -247,9 +277,9 @@ class Service {
 
   // Enabled learners of the campaign's division (or school) with no participation in it.
   std::vector<LearnerView> not_joined(std::string_view code);
-  // The printable class sheet ("fiche élève"): an HTML page in French with the school, the
-  // campaign code and the steps a pupil follows.
-  std::string class_sheet(std::string_view code);
+  // What the printable class sheet ("fiche élève") of a campaign shows: its school and the
+  // campaign. Throws CAMPAIGN_NOT_FOUND.
+  ClassSheet class_sheet(std::string_view code);
 
   // Admin operations; `actor` names the admin in the audit trail.
   std::string reset_password(std::string_view uai, std::string_view username,
@@ -273,9 +303,9 @@ class Service {
   // to a learner of another school. Participations are kept, attached to the anonymous rows.
   void anonymize_learner(std::string_view uai, std::string_view ine,
                          std::string_view actor = "admin");
-  // Everything held on one learner, as a JSON document.
-  std::string export_learner(std::string_view uai, std::string_view ine,
-                             std::string_view actor = "admin");
+  // Everything held on one learner; the export is audited.
+  LearnerExport export_learner(std::string_view uai, std::string_view ine,
+                               std::string_view actor = "admin");
 
   struct State;  // implementation detail (src/service_state.hpp)
 

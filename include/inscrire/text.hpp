@@ -1,9 +1,10 @@
-// Names as text: the comparison key used to match a pupil to the roster (product.md §3) and the
-// username part built from a roster name (product.md §2).
+// Names as text: the comparison key used to match a pupil to the roster (product.md §3), the
+// username part built from a roster name (product.md §2), and the checks a name passes.
 //
-// Both run the same pipeline: any script transliterated to Latin then ASCII with ICU
-// ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" -> "wangfang"),
-// lower-cased, then every character outside [a-z0-9] (key) or [a-z] (username part) dropped.
+// The key and the username part run the same pipeline: any script transliterated to Latin then
+// ASCII with ICU ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" ->
+// "wangfang"), lower-cased, then every character outside [a-z0-9] (key) or [a-z] (username
+// part) dropped.
 //
 // Thread safety: every function here may be called from any number of threads at once. Plain
 // ASCII input never reaches ICU; other input uses a transliterator private to the calling
@@ -32,6 +33,12 @@ bool is_valid_utf8(std::string_view text) noexcept;
 // NAME_REQUIRED (empty or blank), NAME_TOO_LONG, or INVALID_NAME_CHARACTERS (control
 // characters, NUL, U+FFFD).
 void validate_name(std::string_view name);
+
+// True for text that shows the marks of a wrong decoding: invalid UTF-8, U+FFFD, C1 control
+// characters, UTF-8 read as Latin-1 / windows-1252 ("CÃ©cile", "MaÃ«llys", "CÅ“ur") or as Mac
+// Roman ("C√©cile"). Never true for real names ("N'golo", "Héloïse", "Læticia", "SÃO"). The
+// roster readers refuse such names (docs/formats.md, "Mis-encoded names").
+bool looks_mis_encoded(std::string_view utf8);
 
 // `text` without leading and trailing ASCII white space.
 std::string_view trim(std::string_view text) noexcept;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "inscrire/error.hpp"
-#include "json.hpp"
+#include "render/json.hpp"
 
 namespace inscrire::cli {
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
 #include "render.hpp"
@@ -346,8 +347,8 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
                   .set("username", row.username)
                   .set("temporary_password", row.temporary_password));
   }
-  reply.fields.set("credentials", rows).set("csv", credentials.csv());
-  reply.text = credentials.csv();
+  reply.text = credentials_csv(credentials);
+  reply.fields.set("credentials", rows).set("csv", reply.text);
   return reply;
 }
 
@@ -363,7 +364,7 @@ Reply command_sheet(Context& context, const Arguments& arguments) {
   const auto code = take(args, "CODE");
   expect_no_more(args);
   Reply reply;
-  reply.text = open_service(context).class_sheet(code);
+  reply.text = class_sheet_html(open_service(context).class_sheet(code));
   reply.fields.set("html", reply.text);
   return reply;
 }
@@ -384,7 +385,7 @@ Reply command_export_learner(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
   expect_no_more(args);
-  const auto document = open_service(context).export_learner(uai, ine);
+  const auto document = learner_export_json(open_service(context).export_learner(uai, ine));
   Reply reply;
   reply.fields.set("export", RawJson{document});
   reply.text = document + "\n";

@@ -15,7 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "inscrire/siecle.hpp"
+#include "inscrire/roster_file.hpp"
+#include "inscrire/text.hpp"
 
 namespace inscrire {
 namespace {

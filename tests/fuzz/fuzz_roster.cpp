@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "inscrire/siecle.hpp"
+#include "inscrire/roster_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const inscrire::ReadOptions options = [] {

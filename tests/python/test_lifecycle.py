@@ -1,4 +1,7 @@
-"""Database handles: context manager, close, callbacks (progress, clock) and their errors."""
+"""Database handles: context manager, close, options, callbacks (progress, clock) and their
+errors."""
+
+import os
 
 import pytest
 
@@ -38,6 +41,23 @@ def test_bad_options(tmp_path):
         inscrire.open(tmp_path / "a.db", clock=42)
     with pytest.raises(TypeError):
         inscrire.open(42)
+
+
+def test_native_options_are_keywords_only(tmp_path):
+    """inscrire._native.Database takes its options by name only: two swapped ints are refused
+    rather than read as each other."""
+    path = os.fsencode(tmp_path / "a.db")
+    with pytest.raises(TypeError):
+        inscrire._native.Database(path, "random", 1024, 1)  # options by position
+    with pytest.raises(TypeError):
+        inscrire._native.Database(path, hash_memory_kb=1024)  # not an option
+    with pytest.raises(TypeError):
+        inscrire.open(tmp_path / "a.db", "random")
+    with pytest.raises(TypeError):
+        inscrire.open(tmp_path / "a.db", hash_memory_kb=1024)
+    native = inscrire._native.Database(path, username_policy="sequential", **FAST)
+    assert native.path == os.fsdecode(path)
+    native.close()
 
 
 def test_sequential_policy(tmp_path, roster):

@@ -772,11 +772,25 @@ def open(  # noqa: A001 - the operation is named open in every surface
     Raises DatabaseError when the file cannot be opened.
     """
     text_path = os.fsdecode(os.fspath(path))
+    # By name: the native constructor takes options as keywords only, so two of them swapped
+    # here cannot go unnoticed.
     native = _native.Database(
-        _path_bytes(path), username_policy, hash_memory_kib, hash_iterations, hash_parallelism,
-        refuse_weak_passwords, busy_timeout_ms, throttle_max_failures, throttle_window_seconds,
-        login_failures_per_block, login_first_block_seconds, login_permanent_block_failures,
-        change_token_seconds, session_seconds, clock)
+        _path_bytes(path),
+        username_policy=username_policy,
+        hash_memory_kib=hash_memory_kib,
+        hash_iterations=hash_iterations,
+        hash_parallelism=hash_parallelism,
+        refuse_weak_passwords=refuse_weak_passwords,
+        busy_timeout_ms=busy_timeout_ms,
+        throttle_max_failures=throttle_max_failures,
+        throttle_window_seconds=throttle_window_seconds,
+        login_failures_per_block=login_failures_per_block,
+        login_first_block_seconds=login_first_block_seconds,
+        login_permanent_block_failures=login_permanent_block_failures,
+        change_token_seconds=change_token_seconds,
+        session_seconds=session_seconds,
+        clock=clock,
+    )
     return Database(native, text_path)
 
 

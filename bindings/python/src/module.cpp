@@ -30,6 +30,7 @@
 
 #include "inscrire/birthdate.hpp"
 #include "inscrire/error.hpp"
+#include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
 #include "inscrire/username.hpp"
@@ -203,7 +204,7 @@ py::dict credentials_dict(const Credentials& credentials) {
   }
   py::dict d;
   d["rows"] = rows;
-  d["csv"] = py::bytes(credentials.csv()).attr("decode")("utf-8");
+  d["csv"] = py::bytes(credentials_csv(credentials)).attr("decode")("utf-8");
   return d;
 }
 
@@ -481,10 +482,13 @@ PYBIND11_MODULE(_native, m) {
 
   // --- the database handle -------------------------------------------------------------------
   py::class_<Db>(m, "Database")
-      .def(py::init(&open_database), py::arg("path"), py::arg("username_policy") = "random",
-           py::arg("hash_memory_kib") = py::none(), py::arg("hash_iterations") = py::none(),
-           py::arg("hash_parallelism") = py::none(), py::arg("refuse_weak_passwords") = py::none(),
-           py::arg("busy_timeout_ms") = py::none(), py::arg("throttle_max_failures") = py::none(),
+      // Options by keyword only: a positional list of 15 ints and bools would let two swapped
+      // values through unnoticed.
+      .def(py::init(&open_database), py::arg("path"), py::kw_only(),
+           py::arg("username_policy") = "random", py::arg("hash_memory_kib") = py::none(),
+           py::arg("hash_iterations") = py::none(), py::arg("hash_parallelism") = py::none(),
+           py::arg("refuse_weak_passwords") = py::none(), py::arg("busy_timeout_ms") = py::none(),
+           py::arg("throttle_max_failures") = py::none(),
            py::arg("throttle_window_seconds") = py::none(),
            py::arg("login_failures_per_block") = py::none(),
            py::arg("login_first_block_seconds") = py::none(),
@@ -597,7 +601,7 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("class_sheet",
            [](Db& db, const std::string& code) {
-             return db.call([&](Service& s) { return s.class_sheet(code); });
+             return db.call([&](Service& s) { return class_sheet_html(s.class_sheet(code)); });
            })
       .def("reset_password",
            [](Db& db, const std::string& uai, const std::string& username,
@@ -628,6 +632,8 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("export_learner",
            [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
-             return db.call([&](Service& s) { return s.export_learner(uai, ine, actor); });
+             return db.call([&](Service& s) {
+               return learner_export_json(s.export_learner(uai, ine, actor));
+             });
            });
 }

@@ -1,210 +1,29 @@
-// Roster files: shape detection, zip archives, the SIECLE XML export, and the name checks both
-// formats share. The CSV variant lives in roster_csv.cpp. Rules: siecle.md, docs/formats.md.
-#include "inscrire/siecle.hpp"
+// The SIECLE XML export (ElevesSansAdresses.xml), read with libxml2's pull reader from a
+// stream, never as a DOM. Rules: siecle.md, docs/formats.md.
+#include "siecle_xml.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlversion.h>
-#include <unicode/utf8.h>
-#include <zip.h>
 
 #include <algorithm>
 #include <array>
 #include <exception>
-#include <fstream>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "inscrire/birthdate.hpp"
+#include "inscrire/error.hpp"
 #include "inscrire/text.hpp"
-#include "roster_input.hpp"
+#include "roster_checks.hpp"
 
-namespace inscrire {
-namespace detail {
-
-// ---------------------------------------------------------------------------------------------
-// Input
-
-namespace {
-constexpr std::uint64_t kProgressStep = 1u << 20;
-}  // namespace
-
-Input::Input(std::unique_ptr<ByteSource> source, std::uint64_t total, const ReadOptions& options)
-    : source_(std::move(source)), total_(total), options_(options) {}
-
-std::size_t Input::pull(char* buffer, std::size_t size) {
-  std::size_t got = 0;
-  // Sources may return short reads; fill as much as asked unless the end is reached.
-  while (got < size) {
-    const std::size_t n = source_->read(buffer + got, size - got);
-    if (n == 0) break;
-    got += n;
-  }
-  return got;
-}
-
-std::string_view Input::peek(std::size_t size) {
-  if (head_.size() < size) {
-    const std::size_t old = head_.size();
-    head_.resize(size);
-    head_.resize(old + pull(head_.data() + old, size - old));
-  }
-  return std::string_view(head_).substr(0, std::min(size, head_.size()));
-}
-
-std::size_t Input::read(char* buffer, std::size_t size) {
-  if (too_large_) return 0;
-  std::size_t got = 0;
-  if (head_pos_ < head_.size()) {
-    got = std::min(size, head_.size() - head_pos_);
-    std::copy_n(head_.data() + head_pos_, got, buffer);
-    head_pos_ += got;
-  } else {
-    got = pull(buffer, size);
-  }
-  done_ += got;
-  if (done_ > options_.max_file_bytes) {
-    too_large_ = true;
-    return 0;
-  }
-  if (options_.progress && done_ - last_report_ >= kProgressStep) {
-    last_report_ = done_;
-    options_.progress(done_, std::max(total_, done_));
-  }
-  return got;
-}
-
-void Input::finish() {
-  if (options_.progress) options_.progress(done_, std::max(total_, done_));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared checks
-
-std::string collapse_spaces(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_space = false;
-  for (const char c : trim(text)) {
-    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-    if (space && in_space) continue;
-    out.push_back(space ? ' ' : c);
-    in_space = space;
-  }
-  return out;
-}
-
-std::optional<ErrorCode> check_name(std::string_view name, bool required) {
-  if (name.empty()) {
-    return required ? std::optional(ErrorCode::NAME_REQUIRED) : std::nullopt;
-  }
-  try {
-    validate_name(name);
-  } catch (const Error& error) {
-    switch (error.code()) {
-      case ErrorCode::NAME_REQUIRED:  // only blank Unicode spaces (U+00A0...)
-        return required ? ErrorCode::NAME_REQUIRED : ErrorCode::INVALID_NAME_CHARACTERS;
-      case ErrorCode::NAME_TOO_LONG: return ErrorCode::NAME_TOO_LONG;
-      default: return ErrorCode::INVALID_NAME_CHARACTERS;
-    }
-  }
-  if (looks_mis_encoded(name)) return ErrorCode::INVALID_NAME_CHARACTERS;
-  return std::nullopt;
-}
-
-}  // namespace detail
-
-// ---------------------------------------------------------------------------------------------
-// Helpers of the readers below
-
-namespace {
-
-using detail::ByteSource;
-using detail::check_name;
-using detail::collapse_spaces;
-using detail::file_error;
-using detail::Input;
-
-// Enough to see past a byte order mark and blank lines, and to hold an XML declaration.
-constexpr std::size_t kDetectBytes = 4096;
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-ParsedRoster refused(RosterError error) {
-  ParsedRoster result;
-  result.errors.push_back(std::move(error));
-  return result;
-}
-
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Mojibake
-
-namespace {
-
-// windows-1252 punctuation in 0x80-0x9F: what a UTF-8 continuation byte becomes when read as
-// windows-1252. Its letters (Š, Œ, Ž, š, œ, ž, Ÿ, ƒ) are left out: they occur in real names.
-bool is_cp1252_punctuation(UChar32 c) {
-  constexpr std::array<UChar32, 19> kPunctuation = {
-      0x20AC, 0x201A, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x2039, 0x2018,
-      0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x203A};
-  return std::find(kPunctuation.begin(), kPunctuation.end(), c) != kPunctuation.end();
-}
-
-// Same, minus the dashes and quotes that may follow a real lower-case accented letter
-// ("José–Maria"); the euro sign stays: "â€™" is the mojibake of ’.
-bool is_cp1252_symbol(UChar32 c) {
-  return is_cp1252_punctuation(c) && c != 0x2013 && c != 0x2014 && c != 0x2018 && c != 0x2019 &&
-         c != 0x201C && c != 0x201D && c != 0x2026;
-}
-
-// What a UTF-8 continuation byte (0x80-0xBF) looks like once decoded as Latin-1: C1 controls
-// and the symbols ¡..¿ (the no-break space, which also separates real names, is left out).
-bool is_latin1_continuation(UChar32 c) { return c >= 0x80 && c <= 0xBF && c != 0xA0; }
-
-// A UTF-8 lead byte decoded as Latin-1 (Â..ß for two-byte sequences, à..ï for three-byte ones)
-// followed by what a continuation byte decodes to is the signature of UTF-8 read as Latin-1 or
-// windows-1252: "Ã©" for é, "Ã«" for ë, "Å“" for œ, "â€™" for ’.
-bool is_mojibake_pair(UChar32 lead, UChar32 next) {
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return is_latin1_continuation(next) || is_cp1252_punctuation(next) ||
-           (next == 0xA0 && (lead == 0xC2 || lead == 0xC3));  // "Ã" + no-break space is "à"
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) return is_latin1_continuation(next) || is_cp1252_symbol(next);
-  return false;
-}
-
-}  // namespace
-
-bool looks_mis_encoded(std::string_view utf8) {
-  if (!is_valid_utf8(utf8)) return true;
-  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
-  const auto length = static_cast<int32_t>(utf8.size());
-  UChar32 previous = -1;
-  for (int32_t i = 0; i < length;) {
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    // U+FFFD: a decoder already gave up; C1 controls: bytes 0x80-0x9F read as Latin-1; U+FEFF:
-    // a byte order mark inside the text; √ and ≈: UTF-8 lead bytes C3 and C5 read as Mac Roman.
-    if (c == 0xFFFD || (c >= 0x80 && c <= 0x9F) || c == 0xFEFF || c == 0x221A || c == 0x2248) {
-      return true;
-    }
-    if (previous >= 0 && is_mojibake_pair(previous, c)) return true;
-    previous = c;
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// SIECLE XML
-
+namespace inscrire::detail {
 namespace {
 
 std::string upper_ascii(std::string_view text) {
@@ -216,7 +35,7 @@ std::string upper_ascii(std::string_view text) {
 
 // The encoding named by the XML declaration at the start of `head` ("UTF-8" without one).
 std::string declared_encoding(std::string_view head) {
-  if (!starts_with(head, "<?xml")) return "UTF-8";
+  if (!head.starts_with("<?xml")) return "UTF-8";
   const auto declaration = head.substr(0, head.find("?>"));
   const auto at = declaration.find("encoding");
   if (at == std::string_view::npos) return "UTF-8";
@@ -230,7 +49,7 @@ std::string declared_encoding(std::string_view head) {
 // The name to hand libxml2 for a supported encoding ("" for UTF-8, which it detects itself,
 // byte order mark included), nothing for any other.
 std::optional<std::string> supported_encoding(std::string_view head) {
-  const bool bom = starts_with(head, "\xEF\xBB\xBF");
+  const bool bom = head.starts_with("\xEF\xBB\xBF");
   if (bom) head.remove_prefix(3);
   const std::string name = upper_ascii(declared_encoding(head));
   if (name == "UTF-8" || name == "UTF8") return std::string();
@@ -613,9 +432,33 @@ void init_libxml2() {
   std::call_once(once, [] { xmlInitParser(); });
 }
 
-}  // namespace
+// Hands every node to `siecle` until the end (0), a parse error (-1) or a refusal (1, with
+// siecle.refusal() set).
+int read_nodes(xmlTextReader* reader, SiecleReader& siecle) {
+  int status = 0;
+  while ((status = xmlTextReaderRead(reader)) == 1) {
+    const int type = xmlTextReaderNodeType(reader);
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
+        type == XML_READER_TYPE_ENTITY) {
+      siecle.refusal() = file_error(ErrorCode::INVALID_FILE, kNoDtd);
+      break;
+    }
+    if (type == XML_READER_TYPE_ELEMENT) {
+      if (!siecle.on_start(reader, view(xmlTextReaderConstName(reader)),
+                           xmlTextReaderIsEmptyElement(reader) == 1)) {
+        break;
+      }
+    } else if (type == XML_READER_TYPE_END_ELEMENT) {
+      siecle.on_end();
+    } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+               type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+      siecle.on_text(view(xmlTextReaderConstValue(reader)));
+    }
+  }
+  return status;
+}
 
-namespace detail {
+}  // namespace
 
 ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   const auto encoding = supported_encoding(input.peek(kDetectBytes));
@@ -642,26 +485,7 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   xmlTextReaderSetStructuredErrorHandler(reader.get(), collect_xml_error, &errors);
 
   SiecleReader siecle(expected_uai);
-  int status = 0;
-  while ((status = xmlTextReaderRead(reader.get())) == 1) {
-    const int type = xmlTextReaderNodeType(reader.get());
-    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
-        type == XML_READER_TYPE_ENTITY) {
-      siecle.refusal() = file_error(ErrorCode::INVALID_FILE, kNoDtd);
-      break;
-    }
-    if (type == XML_READER_TYPE_ELEMENT) {
-      if (!siecle.on_start(reader.get(), view(xmlTextReaderConstName(reader.get())),
-                           xmlTextReaderIsEmptyElement(reader.get()) == 1)) {
-        break;
-      }
-    } else if (type == XML_READER_TYPE_END_ELEMENT) {
-      siecle.on_end();
-    } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-               type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-      siecle.on_text(view(xmlTextReaderConstValue(reader.get())));
-    }
-  }
+  const int status = read_nodes(reader.get(), siecle);
   reader.reset();
   if (io.failure) std::rethrow_exception(io.failure);
   input.finish();
@@ -678,222 +502,4 @@ ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai) {
   return siecle.finish();
 }
 
-}  // namespace detail
-
-// ---------------------------------------------------------------------------------------------
-// Sources
-
-namespace {
-
-class MemorySource final : public ByteSource {
- public:
-  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, bytes_.size());
-    std::copy_n(bytes_.data(), n, buffer);
-    bytes_.remove_prefix(n);
-    return n;
-  }
-
- private:
-  std::string_view bytes_;
-};
-
-class FileSource final : public ByteSource {
- public:
-  explicit FileSource(std::ifstream stream) : stream_(std::move(stream)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    stream_.read(buffer, static_cast<std::streamsize>(size));
-    if (stream_.bad()) throw Error(ErrorCode::INVALID_FILE, "read error");
-    return static_cast<std::size_t>(stream_.gcount());
-  }
-
- private:
-  std::ifstream stream_;
-};
-
-struct ZipDeleter {
-  void operator()(zip_t* archive) const { zip_discard(archive); }
-};
-struct ZipSourceDeleter {
-  void operator()(zip_source_t* source) const { zip_source_free(source); }
-};
-struct ZipFileDeleter {
-  void operator()(zip_file_t* file) const { zip_fclose(file); }
-};
-using ZipPtr = std::unique_ptr<zip_t, ZipDeleter>;
-using ZipSourcePtr = std::unique_ptr<zip_source_t, ZipSourceDeleter>;
-using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileDeleter>;
-
-// Streams one zip entry. Owns the archive so that the entry outlives nothing it needs.
-class ZipEntrySource final : public ByteSource {
- public:
-  ZipEntrySource(ZipPtr archive, ZipFilePtr file)
-      : archive_(std::move(archive)), file_(std::move(file)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const zip_int64_t n = zip_fread(file_.get(), buffer, size);
-    if (n < 0) {
-      throw Error(ErrorCode::INVALID_FILE,
-                  std::string("zip entry unreadable: ") + zip_file_strerror(file_.get()));
-    }
-    return static_cast<std::size_t>(n);
-  }
-
- private:
-  ZipPtr archive_;  // declared first: destroyed after the entry
-  ZipFilePtr file_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Shape detection
-
-enum class Shape { Empty, Zip, Xml, Utf16, Csv };
-
-Shape detect_shape(std::string_view head) {
-  if (head.empty()) return Shape::Empty;
-  // Local file header, or the end-of-central-directory record of an empty archive.
-  if (starts_with(head, std::string_view("PK\x03\x04", 4)) ||
-      starts_with(head, std::string_view("PK\x05\x06", 4))) {
-    return Shape::Zip;
-  }
-  if (starts_with(head, "\xFE\xFF") || starts_with(head, "\xFF\xFE")) return Shape::Utf16;
-  if (starts_with(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
-  const auto first = head.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return Shape::Empty;
-  return head[first] == '<' ? Shape::Xml : Shape::Csv;
-}
-
-ParsedRoster parse_detected(Input& input, std::string_view expected_uai,
-                            const std::function<ParsedRoster()>& open_zip) try {
-  switch (detect_shape(input.peek(kDetectBytes))) {
-    case Shape::Empty: return refused(file_error(ErrorCode::EMPTY, "the file is empty"));
-    case Shape::Zip: return open_zip();
-    case Shape::Utf16:
-      return refused(file_error(ErrorCode::ENCODING_NOT_SUPPORTED, "UTF-16 is not supported"));
-    case Shape::Xml: return detail::parse_siecle_xml(input, expected_uai);
-    case Shape::Csv: return detail::parse_roster_csv(input);
-  }
-  return refused(file_error(ErrorCode::INVALID_FILE, "unknown shape"));
-} catch (const Error& error) {  // a read error of the file itself
-  return refused(file_error(error.code(), error.detail()));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Zip archives
-
-std::string zip_message(zip_error_t& error) {
-  std::string message = zip_error_strerror(&error);
-  zip_error_fini(&error);
-  return message;
-}
-
-bool is_ignored_entry(std::string_view name) {
-  if (name.empty() || name.back() == '/') return true;  // a directory
-  if (starts_with(name, "__MACOSX/")) return true;      // macOS resource forks
-  const auto slash = name.rfind('/');
-  const auto base = slash == std::string_view::npos ? name : name.substr(slash + 1);
-  return base.empty() || base.front() == '.';  // hidden files, "._x.xml"
-}
-
-bool has_xml_extension(std::string_view name) {
-  if (name.size() < 4) return false;
-  std::string extension(name.substr(name.size() - 4));
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
-  return extension == ".xml";
-}
-
-// The roster entry of the archive, or the error that refuses the archive.
-ParsedRoster parse_zip(ZipPtr archive, std::string_view expected_uai, const ReadOptions& options) {
-  const zip_int64_t count = zip_get_num_entries(archive.get(), 0);
-  std::vector<zip_uint64_t> xml_entries;
-  for (zip_int64_t i = 0; i < count; ++i) {
-    const auto index = static_cast<zip_uint64_t>(i);
-    const char* name = zip_get_name(archive.get(), index, ZIP_FL_ENC_GUESS);
-    if (name == nullptr || is_ignored_entry(name) || !has_xml_extension(name)) continue;
-    xml_entries.push_back(index);
-  }
-  if (xml_entries.size() != 1) {
-    return refused(file_error(ErrorCode::INVALID_FILE,
-                              "the zip archive must hold exactly one .xml file, it holds " +
-                                  std::to_string(xml_entries.size())));
-  }
-  zip_stat_t stat;
-  zip_stat_init(&stat);
-  zip_uint64_t size = 0;
-  if (zip_stat_index(archive.get(), xml_entries[0], 0, &stat) == 0 &&
-      (stat.valid & ZIP_STAT_SIZE) != 0) {
-    size = stat.size;
-  }
-  if (size > options.max_file_bytes) {
-    return refused(file_error(ErrorCode::FILE_TOO_LARGE, "unzipped size " + std::to_string(size)));
-  }
-  ZipFilePtr file(zip_fopen_index(archive.get(), xml_entries[0], 0));
-  if (!file) {
-    return refused(file_error(ErrorCode::INVALID_FILE,
-                              std::string("zip entry unreadable: ") + zip_strerror(archive.get())));
-  }
-  Input input(std::make_unique<ZipEntrySource>(std::move(archive), std::move(file)), size, options);
-  const Shape shape = detect_shape(input.peek(kDetectBytes));
-  if (shape != Shape::Xml) {
-    return refused(file_error(ErrorCode::INVALID_FILE, "the zipped .xml file is not XML"));
-  }
-  return detail::parse_siecle_xml(input, expected_uai);
-}
-
-ParsedRoster open_zip_buffer(std::string_view bytes, std::string_view expected_uai,
-                             const ReadOptions& options) {
-  zip_error_t error;
-  zip_error_init(&error);
-  ZipSourcePtr source(zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error));
-  if (!source) return refused(file_error(ErrorCode::INVALID_FILE, zip_message(error)));
-  ZipPtr archive(zip_open_from_source(source.get(), ZIP_RDONLY, &error));
-  if (!archive) return refused(file_error(ErrorCode::INVALID_FILE, zip_message(error)));
-  source.release();  // now owned by the archive
-  zip_error_fini(&error);
-  return parse_zip(std::move(archive), expected_uai, options);
-}
-
-ParsedRoster open_zip_file(const std::filesystem::path& file, std::string_view expected_uai,
-                           const ReadOptions& options) {
-  int code = 0;
-  ZipPtr archive(zip_open(file.c_str(), ZIP_RDONLY, &code));
-  if (!archive) {
-    zip_error_t error;
-    zip_error_init_with_code(&error, code);
-    return refused(file_error(ErrorCode::INVALID_FILE, zip_message(error)));
-  }
-  return parse_zip(std::move(archive), expected_uai, options);
-}
-
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Entry points
-
-ParsedRoster read_roster(std::string_view bytes, std::string_view expected_uai,
-                         const ReadOptions& options) {
-  if (bytes.size() > options.max_file_bytes) {
-    return refused(file_error(ErrorCode::FILE_TOO_LARGE, std::to_string(bytes.size()) + " bytes"));
-  }
-  Input input(std::make_unique<MemorySource>(bytes), bytes.size(), options);
-  return parse_detected(input, expected_uai,
-                        [&] { return open_zip_buffer(bytes, expected_uai, options); });
-}
-
-ParsedRoster read_roster_file(const std::filesystem::path& file, std::string_view expected_uai,
-                              const ReadOptions& options) {
-  std::error_code error;
-  const std::uintmax_t size = std::filesystem::file_size(file, error);
-  if (error) return refused(file_error(ErrorCode::INVALID_FILE, error.message()));
-  if (size > options.max_file_bytes) {
-    return refused(file_error(ErrorCode::FILE_TOO_LARGE, std::to_string(size) + " bytes"));
-  }
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) return refused(file_error(ErrorCode::INVALID_FILE, "cannot open the file"));
-  Input input(std::make_unique<FileSource>(std::move(stream)), size, options);
-  return parse_detected(input, expected_uai,
-                        [&] { return open_zip_file(file, expected_uai, options); });
-}
-
-}  // namespace inscrire
+}  // namespace inscrire::detail

@@ -1,4 +1,5 @@
-// A minimal JSON value for the CLI's --json output: objects keep their insertion order.
+// A minimal JSON value for the CLI's --json output and the learner export: objects keep their
+// insertion order.
 #pragma once
 
 #include <cstdint>

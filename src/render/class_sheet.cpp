@@ -1,6 +1,8 @@
 // The printable class sheet: what a teacher hands out so pupils can create their account.
-#include "inscrire/service.hpp"
-#include "service_state.hpp"
+#include <string>
+#include <string_view>
+
+#include "inscrire/render.hpp"
 
 namespace inscrire {
 namespace {
@@ -27,16 +29,9 @@ std::string spaced_code(const std::string& code) {
 
 }  // namespace
 
-std::string Service::class_sheet(std::string_view typed_code) {
-  Campaign campaign;
-  std::string school_name;
-  state_->read([&](StoreTransaction& tx) {
-    const auto found = tx.campaign(canonical_campaign_code(typed_code));
-    if (!found) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
-    campaign = *found;
-    school_name = tx.organization(campaign.uai)->name;
-  });
-  const auto school = html_escape(school_name);
+std::string class_sheet_html(const ClassSheet& sheet) {
+  const Campaign& campaign = sheet.campaign;
+  const auto school = html_escape(sheet.school_name);
   const auto code = html_escape(spaced_code(campaign.code));
   const auto title = html_escape(campaign.name);
   const auto division = campaign.division.empty()

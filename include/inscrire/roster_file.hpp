@@ -1,6 +1,7 @@
-// Reading a school's roster file: the SIECLE XML export (plain or zipped) or the CSV variant
-// (siecle.md). Pure parsing: nothing here touches the database; import (service.hpp) writes the
-// result. The formats, every rule and every error code are described in docs/formats.md.
+// Reading a school's roster file, whatever its format: the SIECLE XML export (plain or zipped)
+// or the CSV variant (siecle.md). Pure parsing: nothing here touches the database; import
+// (service.hpp) writes the result. The formats, every rule and every error code are described
+// in docs/formats.md.
 //
 // Thread safety: every function here may be called from any number of threads at once.
 #pragma once
@@ -32,10 +33,5 @@ ParsedRoster read_roster_file(const std::filesystem::path& file, std::string_vie
                               const ReadOptions& options = {});
 ParsedRoster read_roster(std::string_view bytes, std::string_view expected_uai,
                          const ReadOptions& options = {});
-
-// True for text that shows the marks of a wrong decoding: invalid UTF-8, U+FFFD, C1 control
-// characters, UTF-8 read as Latin-1 / windows-1252 ("CÃ©cile", "MaÃ«llys", "CÅ“ur") or as Mac
-// Roman ("C√©cile"). Never true for real names ("N'golo", "Héloïse", "Læticia", "SÃO").
-bool looks_mis_encoded(std::string_view utf8);
 
 }  // namespace inscrire

@@ -1,0 +1,34 @@
+// The documents the surfaces hand out, made from the service's data: the printable class sheet
+// (HTML), the credentials of a class (CSV) and the export of a learner (JSON). Rendering reads
+// nothing from the database and changes nothing; the C ABI, Python and the CLI give these
+// bytes as they are.
+//
+// Thread safety: every function here may be called from any number of threads at once.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "inscrire/service.hpp"
+
+namespace inscrire {
+
+// The class sheet: an HTML page in French with the school, the campaign (its name, its
+// division if any, its code spaced as "ABCDEF 234") and the steps a pupil follows. Every value
+// is HTML-escaped.
+std::string class_sheet_html(const ClassSheet& sheet);
+
+// One CSV cell: `value` as is, or between double quotes (inner quotes doubled) when it holds
+// ';', '"', CR or LF.
+std::string csv_cell(std::string_view value);
+
+// "Classe;Nom;Prénom;Identifiant;Mot de passe" then one line per row, cells from csv_cell,
+// lines ended by CRLF, in UTF-8 with a byte order mark (spreadsheets need it).
+std::string credentials_csv(const Credentials& credentials);
+
+// One JSON object: "school" (uai, name), "learner" (every roster field, the birth date in ISO
+// form, "disabled"), "account" (only when a learner has one; never its password hash) and
+// "participations" (status, and campaign code, name and division when known).
+std::string learner_export_json(const LearnerExport& exported);
+
+}  // namespace inscrire

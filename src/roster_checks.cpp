@@ -1,0 +1,39 @@
+// The checks both roster formats share.
+#include "roster_checks.hpp"
+
+#include "inscrire/text.hpp"
+
+namespace inscrire::detail {
+
+std::string collapse_spaces(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_space = false;
+  for (const char c : trim(text)) {
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    if (space && in_space) continue;
+    out.push_back(space ? ' ' : c);
+    in_space = space;
+  }
+  return out;
+}
+
+std::optional<ErrorCode> check_name(std::string_view name, bool required) {
+  if (name.empty()) {
+    return required ? std::optional(ErrorCode::NAME_REQUIRED) : std::nullopt;
+  }
+  try {
+    validate_name(name);
+  } catch (const Error& error) {
+    switch (error.code()) {
+      case ErrorCode::NAME_REQUIRED:  // only blank Unicode spaces (U+00A0...)
+        return required ? ErrorCode::NAME_REQUIRED : ErrorCode::INVALID_NAME_CHARACTERS;
+      case ErrorCode::NAME_TOO_LONG: return ErrorCode::NAME_TOO_LONG;
+      default: return ErrorCode::INVALID_NAME_CHARACTERS;
+    }
+  }
+  if (looks_mis_encoded(name)) return ErrorCode::INVALID_NAME_CHARACTERS;
+  return std::nullopt;
+}
+
+}  // namespace inscrire::detail
