@@ -104,6 +104,21 @@ std::string required_label(std::string_view text, const char* what) {
   return std::string(trim(text));
 }
 
+// The platform's sign-up address for class sheets: http(s), printable ASCII, nothing that could
+// end an HTML attribute or hide in a printed link. Empty: no link.
+std::optional<std::string> checked_base_url(std::string_view base_url) {
+  if (base_url.empty()) return std::nullopt;
+  constexpr std::size_t kMaxBaseUrl = 200;
+  const bool web = base_url.starts_with("https://") || base_url.starts_with("http://");
+  const bool printable = std::all_of(base_url.begin(), base_url.end(), [](char c) {
+    return c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\';
+  });
+  if (!web || !printable || base_url.size() > kMaxBaseUrl) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "base URL");
+  }
+  return std::string(base_url);
+}
+
 bool counts_as_failure(ErrorCode code) {
   switch (code) {
     case ErrorCode::CAMPAIGN_NOT_FOUND:
@@ -498,13 +513,15 @@ std::vector<LearnerView> Service::not_joined(std::string_view code) {
   return views;
 }
 
-ClassSheet Service::class_sheet(std::string_view code) {
+ClassSheet Service::class_sheet(std::string_view code, std::string_view base_url) {
+  const auto url_prefix = checked_base_url(base_url);
   ClassSheet sheet;
   state_->read([&](StoreTransaction& tx) {
     const auto found = tx.campaign(canonical_campaign_code(code));
     if (!found) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
-    sheet = {tx.organization(found->uai)->name, *found};
+    sheet = {tx.organization(found->uai)->name, *found, std::nullopt};
   });
+  if (url_prefix) sheet.link = *url_prefix + sheet.campaign.code;
   return sheet;
 }
 

@@ -349,6 +349,15 @@ INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
 INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
                                      inscrire_learner_list **out);
 
+/* The printable class sheet ("fiche élève") of a campaign: an HTML page in French with the
+ * school, the code and the steps a pupil follows. base_url may be NULL; otherwise it is the
+ * platform's sign-up address (http:// or https://, printable ASCII, 200 characters at most,
+ * e.g. "https://inscrire.example.fr/c/") and the page also carries the direct link
+ * base_url + code and the same link as a QR code (inline SVG). INSCRIRE_E_INVALID_ARGUMENT for
+ * another base URL, INSCRIRE_E_CAMPAIGN_NOT_FOUND. *html: free with inscrire_string_free. */
+INSCRIRE_API int inscrire_class_sheet(inscrire_db *db, const char *code, const char *base_url,
+                                      char **html);
+
 /* ---- The pupil's flow ------------------------------------------------------------------- */
 
 typedef struct inscrire_match_report inscrire_match_report;

@@ -1,4 +1,5 @@
 // Campaigns: creation, look-up by code, archiving, listing, and who has not joined.
+#include "inscrire/render.hpp"
 #include "internal.hpp"
 
 using namespace inscrire;
@@ -94,6 +95,16 @@ const char* inscrire_campaign_created_at(const inscrire_campaign* c) {
   return campaign_text(c, &Campaign::created_at);
 }
 void inscrire_campaign_free(inscrire_campaign* campaign) { delete campaign; }
+
+int inscrire_class_sheet(inscrire_db* db, const char* code, const char* base_url, char** html) {
+  return guard(db, [&] {
+    out_param(html, "html");
+    require(db, "db");
+    const auto sheet =
+        db->service.class_sheet(text(code, "code"), text_or(base_url, "base_url", {}));
+    *html = library_string(class_sheet_html(sheet));
+  });
+}
 
 int inscrire_not_joined(inscrire_db* db, const char* code, inscrire_learner_list** out) {
   return guard(db, [&] {

@@ -14,9 +14,17 @@
 namespace inscrire {
 
 // The class sheet: an HTML page in French with the school, the campaign (its name, its
-// division if any, its code spaced as "ABCDEF 234") and the steps a pupil follows. Every value
-// is HTML-escaped.
+// division if any, its code spaced as "ABCDEF 234"), the direct link and its QR code when the
+// sheet has one, and the steps a pupil follows. Every value is HTML-escaped.
 std::string class_sheet_html(const ClassSheet& sheet);
+
+// `text` with &, <, >, " and ' replaced by their entities: safe in HTML text and attributes.
+std::string html_escape(std::string_view text);
+
+// `text` (a URL) as a QR code in an <svg> element (libqrencode, error correction M, a quiet
+// zone of four modules, dark runs as one path), sized 160 px; `label` is its accessible title.
+// Throws Error(INVALID_ARGUMENT) when the text does not fit in a QR code.
+std::string qr_code_svg(std::string_view text, std::string_view label);
 
 // One CSV cell: `value` as is, or between double quotes (inner quotes doubled) when it holds
 // ';', '"', CR or LF.

@@ -195,6 +195,7 @@ struct Credentials {
 struct ClassSheet {
   std::string school_name;
   Campaign campaign;
+  std::optional<std::string> link;  // the platform's base URL followed by the code
 };
 
 // The state of an account, without its password hash.
@@ -278,8 +279,11 @@ class Service {
   // Enabled learners of the campaign's division (or school) with no participation in it.
   std::vector<LearnerView> not_joined(std::string_view code);
   // What the printable class sheet ("fiche élève") of a campaign shows: its school and the
-  // campaign. Throws CAMPAIGN_NOT_FOUND.
-  ClassSheet class_sheet(std::string_view code);
+  // campaign, and with a `base_url` (the platform's sign-up address, e.g.
+  // "https://inscrire.example.fr/c/") the direct link base_url + code. The base URL must be an
+  // http:// or https:// URL of printable ASCII without spaces, quotes or angle brackets, 200
+  // characters at most (INVALID_ARGUMENT). Throws CAMPAIGN_NOT_FOUND.
+  ClassSheet class_sheet(std::string_view code, std::string_view base_url = {});
 
   // Admin operations; `actor` names the admin in the audit trail.
   std::string reset_password(std::string_view uai, std::string_view username,

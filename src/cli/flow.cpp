@@ -361,10 +361,11 @@ Reply command_not_joined(Context& context, const Arguments& arguments) {
 
 Reply command_sheet(Context& context, const Arguments& arguments) {
   auto args = arguments;
+  const auto base_url = take_option(args, "--base-url").value_or("");
   const auto code = take(args, "CODE");
   expect_no_more(args);
   Reply reply;
-  reply.text = class_sheet_html(open_service(context).class_sheet(code));
+  reply.text = class_sheet_html(open_service(context).class_sheet(code, base_url));
   reply.fields.set("html", reply.text);
   return reply;
 }

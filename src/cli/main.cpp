@@ -28,7 +28,8 @@ constexpr const char* kUsage = R"(usage: inscrire [--db FILE] [--lang fr|en] [--
                                        Argon2id hash on standard input
   credentials UAI DIVISION             CSV of usernames and temporary passwords on stdout
   not-joined CODE
-  sheet CODE                           printable HTML instructions for the class
+  sheet CODE [--base-url URL]          printable HTML instructions for the class; with URL,
+                                       also the link URL+CODE and its QR code
   anonymize UAI INE | export-learner UAI INE
   username FIRST LAST DD/MM/YYYY       the base username, no database needed
   normalize TEXT                       the comparison key of a name, no database needed

@@ -7,24 +7,28 @@
 namespace inscrire {
 namespace {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // "ABCDEF234" -> "ABCDEF 234": easier to copy from a board.
 std::string spaced_code(const std::string& code) {
   return code.size() == 9 ? code.substr(0, 6) + " " + code.substr(6) : code;
+}
+
+constexpr const char* kLinkStyle =
+    R"(  .link { display: flex; align-items: center; gap: 1.5em; margin: 1em 0; }
+  .link a { color: #000; word-break: break-all; }
+)";
+
+// The link and its QR code, when the platform gave its address: a young pupil scans instead of
+// typing. The link only opens the sign-up page of the campaign; it logs nobody in.
+std::string direct_link(const std::string& url) {
+  const auto href = html_escape(url);
+  return R"(<div class="link">
+)" + qr_code_svg(url, "QR code du lien vers la campagne") +
+         R"(
+<p>Ou bien scanne ce QR code, ou ouvre ce lien&nbsp;: il mène directement à la page
+«&nbsp;Je m'inscris&nbsp;» de ta campagne.<br><a href=")" +
+         href + R"(">)" + href + R"(</a></p>
+</div>
+)";
 }
 
 }  // namespace
@@ -37,6 +41,7 @@ std::string class_sheet_html(const ClassSheet& sheet) {
   const auto division = campaign.division.empty()
                             ? std::string()
                             : " &mdash; classe " + html_escape(campaign.division);
+  const auto link = sheet.link ? direct_link(*sheet.link) : std::string();
   return R"(<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -49,7 +54,8 @@ std::string class_sheet_html(const ClassSheet& sheet) {
           border: 3px solid #000; padding: .3em; margin: 1em 0; }
   li { margin-bottom: .6em; }
   .note { border-left: 4px solid #888; padding-left: 1em; color: #333; }
-  @media print { body { margin: 0; } }
+)" + (sheet.link ? kLinkStyle : "") +
+         R"(  @media print { body { margin: 0; } }
 </style>
 </head>
 <body>
@@ -59,7 +65,8 @@ std::string class_sheet_html(const ClassSheet& sheet) {
 <p>Code de la campagne de ta classe :</p>
 <div class="code">)" +
          code + R"(</div>
-<ol>
+)" + link +
+         R"(<ol>
   <li>Saisis le code de la campagne ci-dessus (majuscules, espaces et tirets n'ont pas d'importance).</li>
   <li>Renseigne ton prénom, ton nom et ta date de naissance (JJ/MM/AAAA), puis valide avec
       «&nbsp;Je m'inscris&nbsp;».</li>

@@ -400,6 +400,29 @@ static void test_learners(inscrire_db *db) {
 }
 
 /* Creates the 5A campaign and a whole-school one; `code5a` and `school` receive their codes. */
+/* The class sheet, with and without the platform's sign-up address. */
+static void test_class_sheet(inscrire_db *db, const char *code) {
+  char *html = NULL;
+  char link[128];
+
+  CHECK_OK(inscrire_class_sheet(db, code, NULL, &html));
+  CHECK(strstr(html, "<!DOCTYPE html>") == html);
+  CHECK(strstr(html, "<svg") == NULL);
+  inscrire_string_free(html);
+  CHECK_OK(inscrire_class_sheet(db, code, "https://inscrire.example.fr/c/", &html));
+  sprintf(link, "<a href=\"https://inscrire.example.fr/c/%s\">", code);
+  CHECK(strstr(html, link) != NULL);
+  CHECK(strstr(html, "<svg") != NULL);
+  inscrire_string_free(html);
+  html = (char *)&html;
+  CHECK_RC(inscrire_class_sheet(db, code, "javascript:alert(1)", &html),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK(html == NULL);
+  CHECK_RC(inscrire_class_sheet(db, "ZZZZZZ999", NULL, &html), INSCRIRE_E_CAMPAIGN_NOT_FOUND);
+  CHECK_RC(inscrire_class_sheet(db, code, NULL, NULL), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_class_sheet(NULL, code, NULL, &html), INSCRIRE_E_INVALID_ARGUMENT);
+}
+
 static void test_campaigns(inscrire_db *db, char *code5a, char *school) {
   inscrire_campaign *campaign = NULL;
   inscrire_campaign_list *list = NULL;
@@ -449,6 +472,7 @@ static void test_campaigns(inscrire_db *db, char *code5a, char *school) {
   CHECK(inscrire_campaign_code(inscrire_campaign_list_get(list, 0)) != NULL);
   inscrire_campaign_list_free(list);
   CHECK_RC(inscrire_campaigns(db, "0999999Z", &list), INSCRIRE_E_ORGANIZATION_NOT_FOUND);
+  test_class_sheet(db, code5a);
 }
 
 static void test_match(inscrire_db *db, const char *code) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "qr_decoder.hpp"
 
 namespace {
 
@@ -209,6 +210,24 @@ TEST_F(CliAccounts, TenBlockTemporarilyThirtyPermanentlyUnblockRestores) {
   EXPECT_FALSE(contains(refusals_, "Mauvais999"));
   EXPECT_TRUE(contains(query(database(), "SELECT action, target FROM audit_log"),
                        "unblock|allan.poe0103|"));
+}
+
+TEST_F(CliAccounts, SheetWithABaseUrlCarriesTheLinkAsAQrCodeThatDecodesToIt) {
+  const auto sheet = cli({"sheet", code_, "--base-url", "https://inscrire.example.fr/c/"});
+  ASSERT_EQ(sheet.status, 0) << sheet.err;
+  const auto link = "https://inscrire.example.fr/c/" + code_;
+  EXPECT_NE(sheet.out.find("<a href=\"" + link + "\">"), std::string::npos);
+  EXPECT_EQ(inscrire::testing::decoded_qr_code(sheet.out), link);
+  // Without a base URL, the sheet of the first version: no link, no QR code.
+  const auto plain = cli({"sheet", code_});
+  ASSERT_EQ(plain.status, 0);
+  EXPECT_EQ(plain.out.find("<svg"), std::string::npos);
+  // Nothing but http(s) printable ASCII becomes a link.
+  for (const std::string url : {"javascript:alert(1)", "https://x/\"onload=\"", "ftp://x/"}) {
+    const auto refused = cli({"--json", "sheet", code_, "--base-url", url});
+    EXPECT_EQ(refused.status, 1) << url;
+    EXPECT_EQ(json_field(refused.out, "code"), "INVALID_ARGUMENT") << refused.out;
+  }
 }
 
 TEST_F(CliAccounts, CredentialsCsvOfAClass) {

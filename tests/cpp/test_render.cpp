@@ -8,6 +8,7 @@
 #include "inscrire/birthdate.hpp"
 #include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
+#include "qr_decoder.hpp"
 
 namespace inscrire {
 namespace {
@@ -64,27 +65,64 @@ réinitialiser. Aucune adresse e-mail n'est demandée.</p>
 )html";
 
 TEST(ClassSheetHtml, IsThePageTheSurfacesGive) {
-  const ClassSheet sheet{"Collège <Victor> \"Hugo\" & l'autre",
-                         campaign("ABMWWC545", "Pix <5A> & co", "5A")};
+  const ClassSheet sheet{
+      "Collège <Victor> \"Hugo\" & l'autre", campaign("ABMWWC545", "Pix <5A> & co", "5A"), {}};
   EXPECT_EQ(class_sheet_html(sheet), kSheet);
 }
 
 TEST(ClassSheetHtml, EscapesEveryValue) {
   const auto html =
-      class_sheet_html({"<b>École</b>", campaign("ABMWWC545", "\"A\" & 'B'", "<5A>")});
+      class_sheet_html({"<b>École</b>", campaign("ABMWWC545", "\"A\" & 'B'", "<5A>"), {}});
   EXPECT_TRUE(contains(html, "<p>&lt;b&gt;École&lt;/b&gt; &mdash; classe &lt;5A&gt;<br>"));
   EXPECT_TRUE(contains(html, "<title>Fiche élève &mdash; &quot;A&quot; &amp; &#39;B&#39;</title>"));
   EXPECT_FALSE(contains(html, "<b>"));
 }
 
 TEST(ClassSheetHtml, SpacesTheCodeAndNamesTheDivisionOnlyWhenThereIsOne) {
-  const auto school = class_sheet_html({"Collège", campaign("ABMWWC545", "Pix", "")});
+  const auto school = class_sheet_html({"Collège", campaign("ABMWWC545", "Pix", ""), {}});
   EXPECT_TRUE(contains(school, "<div class=\"code\">ABMWWC 545</div>"));
   EXPECT_TRUE(contains(school, "<p>Collège<br>Campagne : Pix</p>"));
   EXPECT_FALSE(contains(school, "&mdash; classe"));
   // Not the length of a code: shown as it is.
-  EXPECT_TRUE(contains(class_sheet_html({"Collège", campaign("ABC", "Pix", "")}),
+  EXPECT_TRUE(contains(class_sheet_html({"Collège", campaign("ABC", "Pix", ""), {}}),
                        "<div class=\"code\">ABC</div>"));
+}
+
+// --- Direct link and QR code ----------------------------------------------------------------
+
+TEST(ClassSheetHtml, CarriesTheDirectLinkAndAQrCodeThatDecodesToIt) {
+  ClassSheet sheet{"Collège", campaign("ABMWWC545", "Pix", "5A"), std::nullopt};
+  sheet.link = "https://inscrire.example.fr/c/ABMWWC545";
+  const auto html = class_sheet_html(sheet);
+  EXPECT_TRUE(contains(html,
+                       "<a href=\"https://inscrire.example.fr/c/ABMWWC545\">"
+                       "https://inscrire.example.fr/c/ABMWWC545</a>"));
+  EXPECT_EQ(testing::decoded_qr_code(html), "https://inscrire.example.fr/c/ABMWWC545");
+  // Still the seed's wording around it.
+  EXPECT_TRUE(contains(html, "«&nbsp;Je m'inscris&nbsp;»"));
+}
+
+TEST(ClassSheetHtml, HasNoLinkNorQrCodeWithoutABaseUrl) {
+  const auto html = class_sheet_html({"Collège", campaign("ABMWWC545", "Pix", "5A"), {}});
+  EXPECT_FALSE(contains(html, "<svg"));
+  EXPECT_FALSE(contains(html, "<a href"));
+}
+
+TEST(QrCodeSvg, DecodesToLongLinksAndEscapesItsLabel) {
+  const std::string url =
+      "https://ent.academie-exemple.fr/inscription/eleves/c/ABMWWC545?ref=fiche";
+  const auto svg = qr_code_svg(url, "<lien> & \"code\"");
+  EXPECT_EQ(testing::decoded_qr_code(svg), url);
+  EXPECT_TRUE(contains(svg, "<title>&lt;lien&gt; &amp; &quot;code&quot;</title>"));
+}
+
+TEST(QrCodeSvg, RefusesTextBeyondWhatAQrCodeHolds) {
+  try {
+    qr_code_svg(std::string(5000, 'a'), "trop long");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::INVALID_ARGUMENT);
+  }
 }
 
 // --- CSV ------------------------------------------------------------------------------------

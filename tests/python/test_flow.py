@@ -202,6 +202,18 @@ def test_class_sheet(school, campaign):
         school.class_sheet("ZZZZZZ999")
 
 
+def test_class_sheet_with_a_base_url_has_the_link_and_its_qr_code(school, campaign):
+    html = school.class_sheet(campaign.code, base_url="https://inscrire.example.fr/c/")
+    link = "https://inscrire.example.fr/c/" + campaign.code
+    assert f'<a href="{link}">{link}</a>' in html
+    assert "<svg" in html and "</svg>" in html
+    assert "<svg" not in school.class_sheet(campaign.code)
+    for url in ("javascript:alert(1)", "https://x/<b>", "https://" + "x" * 300):
+        with pytest.raises(inscrire.InvalidInput) as refused:
+            school.class_sheet(campaign.code, base_url=url)
+        assert refused.value.code == "INVALID_ARGUMENT"
+
+
 def test_import_account(school, campaign):
     allan = next(l for l in school.learners(UAI, "5A") if l.first_name == "Allan")
     alian = next(l for l in school.learners(UAI, "5A") if l.first_name == "Alian")

@@ -651,10 +651,13 @@ class Database:
         """Closes a campaign to new pupils; returns it archived."""
         return Campaign._from_native(self._native.archive_campaign(code))
 
-    def class_sheet(self, code: str) -> str:
+    def class_sheet(self, code: str, base_url: Optional[str] = None) -> str:
         """The printable class sheet ("fiche élève") of a campaign: an HTML page in French with
-        the school, the campaign code and the steps a pupil follows."""
-        return str(self._native.class_sheet(code))
+        the school, the campaign code and the steps a pupil follows. With ``base_url`` (the
+        platform's sign-up address, e.g. "https://inscrire.example.fr/c/") the page also carries
+        the direct link ``base_url + code`` and its QR code (inline SVG). Raises InvalidInput
+        for a base URL that is not http(s) printable ASCII of 200 characters at most."""
+        return str(self._native.class_sheet(code, base_url or ""))
 
     # --- the pupil's flow --------------------------------------------------------------------
 

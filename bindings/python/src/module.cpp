@@ -600,8 +600,9 @@ PYBIND11_MODULE(_native, m) {
              return learners_list(db.call([&](Service& s) { return s.not_joined(code); }));
            })
       .def("class_sheet",
-           [](Db& db, const std::string& code) {
-             return db.call([&](Service& s) { return class_sheet_html(s.class_sheet(code)); });
+           [](Db& db, const std::string& code, const std::string& base_url) {
+             return db.call(
+                 [&](Service& s) { return class_sheet_html(s.class_sheet(code, base_url)); });
            })
       .def("reset_password",
            [](Db& db, const std::string& uai, const std::string& username,

@@ -1,0 +1,24 @@
+// Escaping text for HTML and SVG, shared by every page the render layer writes.
+#include <string>
+
+#include "inscrire/render.hpp"
+
+namespace inscrire {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace inscrire
