@@ -27,7 +27,8 @@ std::string html_escape(std::string_view text);
 std::string qr_code_svg(std::string_view text, std::string_view label);
 
 // One CSV cell: `value` as is, or between double quotes (inner quotes doubled) when it holds
-// ';', '"', CR or LF.
+// ';', '"', CR or LF. A value beginning with '=', '+', '-', '@', a tab or a carriage return is
+// first prefixed with "'", so that no spreadsheet runs it as a formula (OWASP CSV injection).
 std::string csv_cell(std::string_view value);
 
 // "Classe;Nom;Prénom;Identifiant;Mot de passe" then one line per row, cells from csv_cell,

