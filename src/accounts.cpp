@@ -100,18 +100,12 @@ User authenticate(Service::State& state, std::string_view username, std::string_
   throw record_login_failure(state, found->id);
 }
 
-// Argon2id limits of password_hash.cpp's verify_password: a hash outside them could never match.
-bool reasonable_argon2(const HashParameters& p) {
-  return p.iterations >= 1 && p.iterations <= 256 && p.parallelism >= 1 && p.parallelism <= 64 &&
-         p.memory_kib >= 8 * p.parallelism && p.memory_kib <= 4U * 1024 * 1024;
-}
-
 // A hash import_account accepts: an Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ with a cost
 // of 4 to 16 and 53 characters of bcrypt's base64 alphabet.
 bool importable_hash(std::string_view hash) {
   if (hash.starts_with("$argon2id$")) {
     const auto params = parse_hash_parameters(hash);
-    return params && reasonable_argon2(*params);
+    return params && is_supported(*params);
   }
   if (hash.size() != 60) return false;
   if (!(hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$"))) {

@@ -32,11 +32,15 @@ constexpr std::uint32_t kMaxMemoryKiB = 4U * 1024 * 1024;  // 4 GiB
 constexpr std::uint32_t kMaxIterations = 256;
 constexpr std::uint32_t kMaxParallelism = 64;
 
-bool reasonable(const HashParameters& p) noexcept {
+}  // namespace
+
+bool is_supported(const HashParameters& p) noexcept {
   return p.iterations >= 1 && p.iterations <= kMaxIterations && p.parallelism >= 1 &&
          p.parallelism <= kMaxParallelism && p.memory_kib >= 8 * p.parallelism &&
          p.memory_kib <= kMaxMemoryKiB;
 }
+
+namespace {
 
 struct PhcHeader {
   std::uint32_t version = ARGON2_VERSION_10;  // the reference decoder's default without v=
@@ -93,7 +97,7 @@ std::optional<PhcHeader> parse_phc(std::string_view text) noexcept {
 
 bool verify_argon2id(std::string_view password, std::string_view stored) {
   const auto header = parse_phc(stored);
-  if (!header || !reasonable(header->params)) return false;
+  if (!header || !is_supported(header->params)) return false;
   const PasswordText text(password);
   if (text.view().size() > ARGON2_MAX_PWD_LENGTH) return false;
   const std::string encoded(stored);  // libargon2 wants a NUL-terminated string
@@ -124,7 +128,7 @@ std::string dummy_hash(const HashParameters& params) {
 }  // namespace
 
 std::string hash_password(std::string_view password, const HashParameters& params) {
-  if (!reasonable(params)) {
+  if (!is_supported(params)) {
     throw Error(ErrorCode::INVALID_ARGUMENT,
                 "Argon2 parameters out of range (1 <= t <= 256, 1 <= p <= 64, 8p <= m <= 4 GiB)");
   }

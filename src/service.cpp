@@ -104,6 +104,11 @@ std::string required_label(std::string_view text, const char* what) {
   return std::string(trim(text));
 }
 
+ServiceOptions validated(ServiceOptions options) {
+  options.validate();
+  return options;
+}
+
 // The platform's sign-up address for class sheets: http(s), printable ASCII, nothing that could
 // end an HTML attribute or hide in a printed link. Empty: no link.
 std::optional<std::string> checked_base_url(std::string_view base_url) {
@@ -256,12 +261,16 @@ ImportRefused::ImportRefused(ImportReport report)
 // --- Service ------------------------------------------------------------------------------
 
 Service Service::open(const std::filesystem::path& path, ServiceOptions options) {
+  options.validate();  // before the file is created, not only in the constructor
+  if (path.native().find('\0') != std::string::npos) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "database path holds a NUL byte");
+  }
   auto store = open_sqlite_store(path, StoreOptions{options.busy_timeout_ms});
   return Service(std::move(store), std::move(options));
 }
 
 Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
-    : state_(std::make_unique<State>(State{std::move(store), std::move(options)})) {}
+    : state_(std::make_unique<State>(State{std::move(store), validated(std::move(options))})) {}
 Service::Service(Service&&) noexcept = default;
 Service& Service::operator=(Service&&) noexcept = default;
 Service::~Service() = default;

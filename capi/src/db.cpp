@@ -10,9 +10,22 @@ bool is_language(int language) noexcept {
   return language == INSCRIRE_LANGUAGE_FRENCH || language == INSCRIRE_LANGUAGE_ENGLISH;
 }
 
-// Validates one option value; the options object is left unchanged when it is refused.
 void expect(bool valid, const char* what) {
   if (!valid) throw Error(ErrorCode::INVALID_ARGUMENT, what);
+}
+
+// Changes one option through ServiceOptions::validate, the core's one check, so that C refuses
+// exactly what Python and the CLI refuse; the options object is left unchanged when it is
+// refused.
+template <typename Change>
+int set_option(inscrire_options* options, Change&& change) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    ServiceOptions changed = options->service;
+    change(changed);
+    changed.validate();
+    options->service = std::move(changed);
+  });
 }
 
 }  // namespace
@@ -39,28 +52,15 @@ int inscrire_options_set_username_policy(inscrire_options* options, int policy) 
 }
 
 int inscrire_options_set_hash_memory(inscrire_options* options, uint32_t kib) {
-  return guard_in(language_for(options), [&] {
-    require(options, "options");
-    // libargon2's floor is 8 KiB per lane; the core uses one lane.
-    expect(kib >= 8, "hash memory below 8 KiB");
-    options->service.hash_parameters.memory_kib = kib;
-  });
+  return set_option(options, [&](ServiceOptions& o) { o.hash_parameters.memory_kib = kib; });
 }
 
 int inscrire_options_set_hash_iterations(inscrire_options* options, uint32_t iterations) {
-  return guard_in(language_for(options), [&] {
-    require(options, "options");
-    expect(iterations >= 1, "hash iterations below 1");
-    options->service.hash_parameters.iterations = iterations;
-  });
+  return set_option(options, [&](ServiceOptions& o) { o.hash_parameters.iterations = iterations; });
 }
 
 int inscrire_options_set_busy_timeout(inscrire_options* options, int ms) {
-  return guard_in(language_for(options), [&] {
-    require(options, "options");
-    expect(ms >= 0, "negative busy timeout");
-    options->service.busy_timeout_ms = ms;
-  });
+  return set_option(options, [&](ServiceOptions& o) { o.busy_timeout_ms = ms; });
 }
 
 int inscrire_options_set_language(inscrire_options* options, int language) {
@@ -72,11 +72,8 @@ int inscrire_options_set_language(inscrire_options* options, int language) {
 }
 
 int inscrire_options_set_throttle(inscrire_options* options, int max_failures, int window_seconds) {
-  return guard_in(language_for(options), [&] {
-    require(options, "options");
-    expect(max_failures >= 1, "throttle max_failures below 1");
-    expect(window_seconds >= 1, "throttle window below 1 s");
-    options->service.throttle = ThrottleOptions{max_failures, window_seconds};
+  return set_option(options, [&](ServiceOptions& o) {
+    o.throttle = ThrottleOptions{max_failures, window_seconds};
   });
 }
 

@@ -28,6 +28,11 @@ struct HashParameters {
   friend bool operator==(const HashParameters&, const HashParameters&) = default;
 };
 
+// The Argon2id parameters hash_password and verify_password accept: 1 <= t <= 256,
+// 1 <= p <= 64, 8p <= m <= 4 GiB (libargon2's floor, and a ceiling that keeps a planted or
+// corrupted hash from making a login allocate gigabytes or run for hours).
+bool is_supported(const HashParameters& params) noexcept;
+
 // Longest password accepted, in characters (code points after NFC).
 inline constexpr std::size_t kMaxPasswordLength = 255;
 // Shortest password accepted, in characters.

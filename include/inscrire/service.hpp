@@ -61,6 +61,14 @@ struct ServiceOptions {
   LoginPolicy login;
   // Unix seconds; replace to control time in tests.
   std::function<std::int64_t()> clock;
+
+  // Throws Error(INVALID_ARGUMENT) naming the first option out of its range: Argon2 parameters
+  // that hash_password refuses (is_supported), a negative busy timeout or one over an hour,
+  // throttling and login figures below 1 (or a permanent block before the first temporary
+  // one), lifetimes below 1 s, and figures so large their arithmetic would overflow. Every
+  // Service checks its options once, when it is made: C, Python and the CLI refuse the same
+  // values with the same answer, before any database work.
+  void validate() const;
 };
 
 // A roster row as shown to admins.

@@ -141,6 +141,15 @@ static void test_options(void) {
   CHECK_RC(inscrire_options_set_throttle(options, 0, 600), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_throttle(options, 10, 0), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_throttle(NULL, 10, 600), INSCRIRE_E_INVALID_ARGUMENT);
+  /* The core's one check (ServiceOptions::validate): the same bounds as Python and the CLI. */
+  CHECK_RC(inscrire_options_set_hash_iterations(options, 257), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_hash_memory(options, 5u * 1024 * 1024),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_busy_timeout(options, 3600 * 1000 + 1),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_throttle(options, 10, 8 * 24 * 3600), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_OK(inscrire_options_set_hash_memory(options, 1024));
+  CHECK_OK(inscrire_options_set_hash_iterations(options, 1));
   CHECK_OK(inscrire_options_set_refuse_weak_passwords(options, 0));
   CHECK_RC(inscrire_options_set_username_policy(NULL, 0), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_hash_memory(NULL, 1024), INSCRIRE_E_INVALID_ARGUMENT);

@@ -26,7 +26,7 @@ import json
 import os
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, Union
 
-from . import _native
+from . import _native as _unchecked_native
 
 __all__ = [
     "__version__",
@@ -76,7 +76,7 @@ __all__ = [
 ]
 
 #: The version of the C++ core this module wraps (``inscrire::version()``).
-__version__: str = _native.__version__
+__version__: str = _unchecked_native.__version__
 
 BirthDateLike = Union[_dt.date, str]
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -307,7 +307,45 @@ def _make_error(code: str, detail: str, message_fr: str, message_en: str,
     return error
 
 
-_native._error_factory = _make_error
+_unchecked_native._error_factory = _make_error
+
+
+def _refuse_unencodable(values: Any) -> None:
+    for position, value in enumerate(values, start=1):
+        if isinstance(value, (list, tuple)):
+            _refuse_unencodable(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput("INVALID_UTF8", detail=f"(argument {position})") from None
+
+
+class _TextChecked:
+    """A native object (the module, a Database) whose every call first checks its text
+    arguments. A str holding a lone surrogate has no UTF-8 form: it is InvalidInput with the
+    code INVALID_UTF8, as invalid UTF-8 is on every other surface, instead of pybind11's
+    TypeError "incompatible function arguments"."""
+
+    __slots__ = ("_target",)
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        member = getattr(self._target, name)
+        if not callable(member):
+            return member
+
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            _refuse_unencodable(args)
+            _refuse_unencodable(kwargs.values())
+            return member(*args, **kwargs)
+
+        return checked
+
+
+_native = _TextChecked(_unchecked_native)
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -542,7 +580,10 @@ def _birthdate_text(value: BirthDateLike) -> str:
 
 
 def _path_bytes(path: PathLike) -> bytes:
-    return os.fsencode(os.fspath(path))
+    encoded = os.fsencode(os.fspath(path))
+    if b"\0" in encoded:  # as Python's own open(): a C path would silently stop at the NUL
+        raise ValueError("embedded null byte")
+    return encoded
 
 
 def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
@@ -794,7 +835,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
         session_seconds=session_seconds,
         clock=clock,
     )
-    return Database(native, text_path)
+    return Database(_TextChecked(native), text_path)
 
 
 # ---------------------------------------------------------------------------------------------

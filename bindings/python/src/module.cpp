@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -344,20 +345,39 @@ CollisionPolicy parse_policy(const std::string& name) {
   throw py::value_error("username_policy must be 'random' or 'sequential', not '" + name + "'");
 }
 
-template <typename T>
-void set_if(T& field, const std::optional<T>& value) {
+void set_if(bool& field, const std::optional<bool>& value) {
   if (value) field = *value;
 }
 
+// A Python int into an option field, clamped to the field's type: ServiceOptions::validate,
+// the core's one check, then refuses -1 or 2**70 as it refuses 0, with the same answer as the
+// C ABI and the CLI (a plain conversion would fail in pybind11 with a TypeError instead).
+template <typename T>
+void set_if(T& field, const std::optional<py::int_>& value) {
+  if (!value) return;
+  int overflow = 0;
+  const long long number = PyLong_AsLongLongAndOverflow(value->ptr(), &overflow);
+  constexpr auto low = static_cast<long long>(std::numeric_limits<T>::min());
+  constexpr auto high = static_cast<long long>(std::numeric_limits<T>::max());
+  if (overflow < 0 || number < low) {
+    field = std::numeric_limits<T>::min();
+  } else if (overflow > 0 || number > high) {
+    field = std::numeric_limits<T>::max();
+  } else {
+    field = static_cast<T>(number);
+  }
+}
+
+using IntOption = std::optional<py::int_>;
+
 std::unique_ptr<Database> open_database(
-    const py::bytes& path, const std::string& username_policy,
-    std::optional<std::uint32_t> hash_memory_kib, std::optional<std::uint32_t> hash_iterations,
-    std::optional<std::uint32_t> hash_parallelism, std::optional<bool> refuse_weak_passwords,
-    std::optional<int> busy_timeout_ms, std::optional<int> throttle_max_failures,
-    std::optional<int> throttle_window_seconds, std::optional<int> login_failures_per_block,
-    std::optional<int> login_first_block_seconds, std::optional<int> login_permanent_block_failures,
-    std::optional<int> change_token_seconds, std::optional<int> session_seconds,
-    const py::object& clock) {
+    const py::bytes& path, const std::string& username_policy, IntOption hash_memory_kib,
+    IntOption hash_iterations, IntOption hash_parallelism,
+    std::optional<bool> refuse_weak_passwords, IntOption busy_timeout_ms,
+    IntOption throttle_max_failures, IntOption throttle_window_seconds,
+    IntOption login_failures_per_block, IntOption login_first_block_seconds,
+    IntOption login_permanent_block_failures, IntOption change_token_seconds,
+    IntOption session_seconds, const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   set_if(options.hash_parameters.memory_kib, hash_memory_kib);

@@ -1,0 +1,42 @@
+// The one check of ServiceOptions, made when a Service is built (every surface goes through it).
+#include <cstdint>
+#include <string>
+
+#include "inscrire/service.hpp"
+
+namespace inscrire {
+namespace {
+
+void expect(bool valid, const char* option, const char* range) {
+  if (!valid) throw Error(ErrorCode::INVALID_ARGUMENT, std::string(option) + " must be " + range);
+}
+
+constexpr int kDay = 24 * 3600;
+
+}  // namespace
+
+void ServiceOptions::validate() const {
+  expect(is_supported(hash_parameters), "hash parameters",
+         "1 <= iterations <= 256, 1 <= parallelism <= 64, 8 * parallelism <= memory KiB <= 4 GiB");
+  expect(busy_timeout_ms >= 0 && busy_timeout_ms <= 3600 * 1000, "busy_timeout_ms",
+         "between 0 and 3600000");
+  expect(throttle.max_failures >= 1 && throttle.max_failures <= 1000000, "throttle.max_failures",
+         "between 1 and 1000000");
+  expect(throttle.window_seconds >= 1 && throttle.window_seconds <= 7 * kDay,
+         "throttle.window_seconds", "between 1 and 604800");
+  expect(login.failures_per_block >= 1 && login.failures_per_block <= 1000,
+         "login.failures_per_block", "between 1 and 1000");
+  // The n-th temporary block lasts first_block_seconds << (n - 1): bounded so that it fits.
+  expect(login.first_block_seconds >= 1 && login.first_block_seconds <= kDay,
+         "login.first_block_seconds", "between 1 and 86400");
+  expect(login.permanent_block_failures >= login.failures_per_block &&
+             login.permanent_block_failures <= 20 * login.failures_per_block,
+         "login.permanent_block_failures",
+         "between failures_per_block and 20 * failures_per_block");
+  expect(login.change_token_seconds >= 1 && login.change_token_seconds <= 7 * kDay,
+         "login.change_token_seconds", "between 1 and 604800");
+  expect(login.session_seconds >= 1 && login.session_seconds <= 30 * kDay, "login.session_seconds",
+         "between 1 and 2592000");
+}
+
+}  // namespace inscrire
