@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "inscrire/limits.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
 #include "service_state.hpp"
@@ -86,6 +87,7 @@ LoginError record_login_failure(Service::State& state, Id user_id) {
 // before their password is looked at, and a wrong password counts towards the blocks.
 User authenticate(Service::State& state, std::string_view username, std::string_view password) {
   std::optional<User> found;
+  check_typed_username(trim(username));
   state.read([&](StoreTransaction& tx) { found = tx.user_by_username(trim(username)); });
   if (!found) {
     burn_verification_time(password, state.options.hash_parameters);
@@ -322,7 +324,7 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
   if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");
   state_->durable([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, trim(ine));
+    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
     if (learner->disabled) throw Error(ErrorCode::LEARNER_DISABLED);
     if (learner->user_id) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
@@ -342,9 +344,8 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
 
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
                                           std::string_view actor) {
-  const std::string wanted(trim(division));
-  if (wanted.empty() || !is_valid_utf8(wanted))
-    throw Error(ErrorCode::INVALID_ARGUMENT, "division");
+  const std::string wanted = checked_label(division, "division", kMaxDivisionCharacters);
+  if (wanted.empty()) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
   std::vector<Learner> learners;
   state_->read([&](StoreTransaction& tx) {
     learners = tx.learners(require_organization(tx, uai).id, &wanted, false);
@@ -389,7 +390,7 @@ void Service::anonymize_learner(std::string_view uai, std::string_view ine,
                                 std::string_view actor) {
   state_->write([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, trim(ine));
+    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
     tx.anonymize_learner(learner->id);  // also unlinks it
     // The account goes with the learner unless another school's row still uses it: that
@@ -409,7 +410,7 @@ LearnerExport Service::export_learner(std::string_view uai, std::string_view ine
   LearnerExport exported;
   state_->write([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, trim(ine));
+    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
     std::optional<AccountState> account;
     if (learner->user_id) account = account_state(*tx.user(*learner->user_id));

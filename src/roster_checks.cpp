@@ -28,7 +28,7 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required) {
     switch (error.code()) {
       case ErrorCode::NAME_REQUIRED:  // only blank Unicode spaces (U+00A0...)
         return required ? ErrorCode::NAME_REQUIRED : ErrorCode::INVALID_NAME_CHARACTERS;
-      case ErrorCode::NAME_TOO_LONG: return ErrorCode::NAME_TOO_LONG;
+      case ErrorCode::FIELD_TOO_LONG: return ErrorCode::FIELD_TOO_LONG;
       default: return ErrorCode::INVALID_NAME_CHARACTERS;
     }
   }

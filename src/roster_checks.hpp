@@ -12,8 +12,8 @@
 namespace inscrire::detail {
 
 // Checks one name field (already trimmed, UTF-8). Returns the error code or nothing:
-// NAME_REQUIRED (empty and `required`), NAME_TOO_LONG, INVALID_NAME_CHARACTERS (invalid UTF-8,
-// control characters, U+FFFD, mojibake).
+// NAME_REQUIRED (empty and `required`), FIELD_TOO_LONG (over 100 characters),
+// INVALID_NAME_CHARACTERS (invalid UTF-8, control characters, U+FFFD, mojibake).
 std::optional<ErrorCode> check_name(std::string_view name, bool required);
 
 // Collapses runs of white space inside `text` into one space (divisions: "5  A" -> "5 A").

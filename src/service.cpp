@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "inscrire/limits.hpp"
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
@@ -65,8 +66,8 @@ struct TypedIdentity {
 // Validates what a pupil typed; throws with the field's code.
 TypedIdentity read_identity(std::string_view first_name, std::string_view last_name,
                             std::string_view birthdate) {
-  validate_name(first_name);
-  validate_name(last_name);
+  validate_name(first_name, "first_name");
+  validate_name(last_name, "last_name");
   return {comparison_key(first_name), comparison_key(last_name), BirthDate::parse(birthdate)};
 }
 
@@ -100,8 +101,9 @@ void throw_if_refused(const MatchReport& report) {
 
 // A label an admin typed (a school or campaign name): valid UTF-8, trimmed, not empty.
 std::string required_label(std::string_view text, const char* what) {
-  if (!is_valid_utf8(text) || trim(text).empty()) throw Error(ErrorCode::INVALID_ARGUMENT, what);
-  return std::string(trim(text));
+  auto label = checked_label(text, what, kMaxLabelCharacters);
+  if (label.empty()) throw Error(ErrorCode::INVALID_ARGUMENT, what);
+  return label;
 }
 
 ServiceOptions validated(ServiceOptions options) {
@@ -146,6 +148,7 @@ void record_failure(Service::State& state, std::string_view client_key) {
 // window; past the limit the key is refused until its oldest failure leaves the window.
 template <typename Work>
 auto throttled(Service::State& state, std::string_view client_key, Work&& work) {
+  check_client_key(client_key);
   if (!client_key.empty()) {
     const auto& limits = state.options.throttle;
     const auto since = state.now() - limits.window_seconds;
@@ -194,6 +197,7 @@ Organization require_organization(StoreTransaction& tx, std::string_view uai) {
 }
 
 User require_user(StoreTransaction& tx, std::string_view username) {
+  check_typed_username(trim(username));
   auto user = tx.user_by_username(trim(username));
   if (!user) throw Error(ErrorCode::USER_NOT_FOUND);
   return *user;
@@ -337,10 +341,9 @@ Campaign Service::create_campaign(std::string_view uai, std::string_view name,
                                   const std::optional<std::string>& target_profile) {
   Campaign campaign;
   campaign.name = required_label(name, "campaign name");
-  if (division) campaign.division = trim(*division);
-  if (target_profile) campaign.target_profile = trim(*target_profile);
-  if (!is_valid_utf8(campaign.division) || !is_valid_utf8(campaign.target_profile)) {
-    throw Error(ErrorCode::INVALID_UTF8);
+  if (division) campaign.division = checked_label(*division, "division", kMaxDivisionCharacters);
+  if (target_profile) {
+    campaign.target_profile = checked_label(*target_profile, "target profile", kMaxLabelCharacters);
   }
   Campaign created;
   state_->write([&](StoreTransaction& tx) {

@@ -1,5 +1,7 @@
 #include "inscrire/text.hpp"
 
+#include "inscrire/limits.hpp"
+
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -180,7 +182,7 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-void validate_name(std::string_view name) {
+void validate_name(std::string_view name, std::string_view field) {
   if (!is_valid_utf8(name)) throw Error(ErrorCode::INVALID_UTF8);
   const auto* bytes = reinterpret_cast<const uint8_t*>(name.data());
   const auto length = static_cast<int32_t>(name.size());
@@ -194,7 +196,11 @@ void validate_name(std::string_view name) {
     ++characters;
   }
   if (blank) throw Error(ErrorCode::NAME_REQUIRED);
-  if (characters > kMaxNameLength) throw Error(ErrorCode::NAME_TOO_LONG);
+  if (characters > kMaxNameCharacters) {
+    throw Error(
+        ErrorCode::FIELD_TOO_LONG,
+        std::string(field) + ": " + std::to_string(kMaxNameCharacters) + " characters at most");
+  }
 }
 
 std::string_view trim(std::string_view text) noexcept {

@@ -15,16 +15,16 @@
 namespace inscrire {
 
 // X(NAME, french message, english message). The position in this list is the pinned C ABI
-// number (negated, offset by one): append only. IMPORT_REFUSED and LEARNER_HAS_NO_ACCOUNT are
-// reserved: this version never produces them (a refused import carries the code of its first
-// error; admin operations address accounts by username).
+// number (negated, offset by one): append only. IMPORT_REFUSED, LEARNER_HAS_NO_ACCOUNT and
+// NAME_TOO_LONG are reserved: this version never produces them (a refused import carries the
+// code of its first error; admin operations address accounts by username; a name over its
+// limit is FIELD_TOO_LONG, like every other field).
 #define INSCRIRE_ERROR_CODES(X)                                                                   \
   X(INTERNAL_ERROR, "Erreur interne.", "Internal error.")                                         \
   X(INVALID_ARGUMENT, "Argument invalide.", "Invalid argument.")                                  \
   X(INVALID_UTF8, "Le texte n'est pas de l'UTF-8 valide.", "The text is not valid UTF-8.")        \
   X(NAME_REQUIRED, "Le nom ou le prénom est vide.", "The name is empty.")                         \
-  X(NAME_TOO_LONG, "Le nom est trop long (255 caractères au plus).",                              \
-    "The name is too long (255 characters at most).")                                             \
+  X(NAME_TOO_LONG, "Le nom est trop long.", "The name is too long.")                              \
   X(INVALID_NAME_CHARACTERS, "Le nom contient des caractères invalides.",                         \
     "The name contains invalid characters.")                                                      \
   X(BIRTHDATE_REQUIRED, "La date de naissance est vide.", "The birth date is empty.")             \
@@ -104,8 +104,7 @@ namespace inscrire {
     "Required column missing from the header.")                                                   \
   X(HEADER_UNKNOWN, "Colonne inconnue dans l'en-tête.", "Unknown column in the header.")          \
   X(FIELD_REQUIRED, "Champ obligatoire vide.", "Required field empty.")                           \
-  X(FIELD_TOO_LONG, "Champ trop long (255 caractères au plus).",                                  \
-    "Field too long (255 characters at most).")                                                   \
+  X(FIELD_TOO_LONG, "Champ trop long.", "Field too long.")                                        \
   X(INVALID_DATE, "Date invalide (jj/mm/aaaa).", "Invalid date (dd/mm/yyyy).")                    \
   X(INVALID_VALUE, "Valeur invalide.", "Invalid value.")                                          \
   X(DUPLICATE_ID, "Le même identifiant apparaît deux fois.", "The same id appears twice.")        \

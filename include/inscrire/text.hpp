@@ -16,9 +16,6 @@
 
 namespace inscrire {
 
-// Longest name accepted, in characters (code points).
-inline constexpr std::size_t kMaxNameLength = 255;
-
 // The comparison key of a name: [a-z0-9]*, possibly empty ("---" has an empty key).
 // Throws Error(INVALID_UTF8) for invalid UTF-8.
 std::string comparison_key(std::string_view name);
@@ -30,9 +27,9 @@ std::string username_part(std::string_view name);
 bool is_valid_utf8(std::string_view text) noexcept;
 
 // Checks a name typed by a pupil or read from a roster. Throws Error with INVALID_UTF8,
-// NAME_REQUIRED (empty or blank), NAME_TOO_LONG, or INVALID_NAME_CHARACTERS (control
-// characters, NUL, U+FFFD).
-void validate_name(std::string_view name);
+// NAME_REQUIRED (empty or blank), INVALID_NAME_CHARACTERS (control characters, NUL, U+FFFD),
+// or FIELD_TOO_LONG beyond kMaxNameCharacters (limits.hpp: 100), its detail naming `field`.
+void validate_name(std::string_view name, std::string_view field = "name");
 
 // True for text that shows the marks of a wrong decoding: invalid UTF-8, U+FFFD, C1 control
 // characters, UTF-8 read as Latin-1 / windows-1252 ("CÃ©cile", "MaÃ«llys", "CÅ“ur") or as Mac

@@ -80,7 +80,7 @@ TEST(CliRefusals, ExitOneWithTheStableCode) {
       {{"normalize", ""}, "NAME_REQUIRED"},
       {{"normalize", "Jean\tMarc"}, "INVALID_NAME_CHARACTERS"},
       {{"normalize", "Jo\xEF\xBF\xBD"}, "INVALID_NAME_CHARACTERS"},
-      {{"normalize", std::string(256, 'a')}, "NAME_TOO_LONG"},
+      {{"normalize", std::string(101, 'a')}, "FIELD_TOO_LONG"},
   };
   for (const auto& refusal : refusals) {
     SCOPED_TRACE(testing::PrintToString(refusal.args));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "inscrire/error.hpp"
+#include "inscrire/limits.hpp"
 #include "inscrire/text.hpp"
 #include "text_internal.hpp"
 
@@ -257,18 +258,24 @@ TEST(ValidateName, ControlCharactersAndReplacementCharacterAreRefused) {
   }
 }
 
+// The limit of docs/rules.md §6 (the first version allowed 255 and answered NAME_TOO_LONG).
 TEST(ValidateName, LengthLimitCountsCharactersNotBytes) {
-  ASSERT_EQ(kMaxNameLength, 255U);
-  EXPECT_NO_THROW(validate_name(std::string(255, 'a')));
-  expect_code(ErrorCode::NAME_TOO_LONG, [] { validate_name(std::string(256, 'a')); });
+  ASSERT_EQ(kMaxNameCharacters, 100U);
+  EXPECT_NO_THROW(validate_name(std::string(100, 'a')));
+  expect_code(ErrorCode::FIELD_TOO_LONG, [] { validate_name(std::string(101, 'a')); });
   std::string accented;
-  for (int i = 0; i < 255; ++i) accented += "é";  // 510 bytes, 255 characters
+  for (int i = 0; i < 100; ++i) accented += "é";  // 200 bytes, 100 characters
   EXPECT_NO_THROW(validate_name(accented));
-  expect_code(ErrorCode::NAME_TOO_LONG, [&] { validate_name(accented + "é"); });
+  expect_code(ErrorCode::FIELD_TOO_LONG, [&] { validate_name(accented + "é"); });
   std::string han;
-  for (int i = 0; i < 255; ++i) han += "王";
+  for (int i = 0; i < 100; ++i) han += "王";
   EXPECT_NO_THROW(validate_name(han));
-  expect_code(ErrorCode::NAME_TOO_LONG, [&] { validate_name(han + "a"); });
+  expect_code(ErrorCode::FIELD_TOO_LONG, [&] { validate_name(han + "a"); });
+  try {
+    validate_name(std::string(101, 'a'), "last_name");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.detail(), "last_name: 100 characters at most");
+  }
 }
 
 TEST(Trim, AsciiWhiteSpaceOnly) {

@@ -236,7 +236,7 @@ _ROSTER_CODES = (
     "IMPORT_REFUSED", "INVALID_FILE", "EMPTY", "UAI_MISMATCH", "ENCODING_NOT_SUPPORTED",
     "FILE_TOO_LARGE", "INE_REQUIRED", "DUPLICATE_INE", "SEX_CODE_REQUIRED",
     "BIRTH_CITY_CODE_REQUIRED", "HEADER_REQUIRED", "HEADER_UNKNOWN", "FIELD_REQUIRED",
-    "FIELD_TOO_LONG", "INVALID_DATE", "INVALID_VALUE", "DUPLICATE_ID", "INVALID_INSEE_CODE",
+    "INVALID_DATE", "DUPLICATE_ID", "INVALID_INSEE_CODE",
 )
 
 #: The class raised for each stable code (docs/python.md has the same table).
@@ -282,6 +282,9 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "LEARNER_DISABLED": Conflict,
     "TOO_MANY_ATTEMPTS": TooManyAttempts,
     **{code: ImportRefused for code in _ROSTER_CODES},
+    # Limits of every field, typed or read from a file (ImportRefused when a file is refused).
+    "FIELD_TOO_LONG": InvalidInput,
+    "INVALID_VALUE": InvalidInput,
     "PASSWORD_CONTAINS_PERSONAL_INFO": PasswordRejected,
     "PASSWORD_TOO_COMMON": PasswordRejected,
     "ACCOUNT_DISABLED": AuthenticationError,
@@ -861,7 +864,7 @@ def username_part(text: str) -> str:
 
 
 def validate_name(text: str) -> None:
-    """Raises InvalidInput (NAME_REQUIRED, NAME_TOO_LONG, INVALID_NAME_CHARACTERS) for a name
+    """Raises InvalidInput (NAME_REQUIRED, FIELD_TOO_LONG, INVALID_NAME_CHARACTERS) for a name
     a pupil may not type."""
     _native.validate_name(text)
 
