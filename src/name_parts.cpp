@@ -44,6 +44,30 @@ std::size_t separator_at(std::string_view text, std::size_t at, std::string_view
   return 0;
 }
 
+// Calls visit(word) for each non-empty raw word of the name, in order.
+template <typename Visit>
+void for_each_word(std::string_view raw_name, Visit&& visit) {
+  std::size_t begin = 0;
+  for (std::size_t at = 0; at < raw_name.size();) {
+    const std::size_t length = separator_at(raw_name, at, raw_name.substr(begin, at - begin));
+    if (length == 0) {
+      ++at;
+      continue;
+    }
+    if (at > begin) visit(raw_name.substr(begin, at - begin));
+    at += length;
+    begin = at;
+  }
+  if (raw_name.size() > begin) visit(raw_name.substr(begin));
+}
+
+// Most names are one word: they give no form, and this tells so without allocating.
+bool has_several_words(std::string_view raw_name) {
+  int words = 0;
+  for_each_word(raw_name, [&](std::string_view) { ++words; });
+  return words > 1;
+}
+
 void add_unique(std::vector<std::string>& forms, std::string form) {
   if (form.size() < kShortestForm) return;
   if (std::find(forms.begin(), forms.end(), form) == forms.end()) forms.push_back(std::move(form));
@@ -52,8 +76,9 @@ void add_unique(std::vector<std::string>& forms, std::string form) {
 // Stage 1: the words of a compound given name, particles excepted ("Marie-des-Neiges" gives
 // marie and neiges: a particle is never a name by itself).
 std::vector<std::string> given_name_words(std::string_view raw_name) {
-  const std::vector<std::string> words = word_keys(raw_name);
   std::vector<std::string> kept;
+  if (!has_several_words(raw_name)) return kept;
+  const std::vector<std::string> words = word_keys(raw_name);
   if (words.size() < 2) return kept;
   for (const std::string& word : words) {
     if (!is_particle(word)) add_unique(kept, word);
@@ -87,6 +112,7 @@ std::vector<Part> parts_of(std::string_view raw_name) {
 // Stage 2, from one family or usage name: each part as written and without its particles, the
 // parts as written in reverse order, and the whole name without its particles.
 void add_family_forms(std::vector<std::string>& forms, std::string_view raw_name) {
+  if (!has_several_words(raw_name)) return;  // its one form would be its key
   const std::vector<Part> parts = parts_of(raw_name);
   std::string reversed, cores;
   for (const Part& part : parts) {
@@ -114,24 +140,10 @@ std::vector<std::string> together(std::initializer_list<const std::string*> keys
 
 std::vector<std::string> word_keys(std::string_view raw_name) {
   std::vector<std::string> keys;
-  std::size_t begin = 0;
-  const auto end_word = [&](std::size_t end) {
-    if (end > begin) {
-      std::string key = comparison_key(raw_name.substr(begin, end - begin));
-      if (!key.empty()) keys.push_back(std::move(key));
-    }
-  };
-  for (std::size_t at = 0; at < raw_name.size();) {
-    const std::size_t length = separator_at(raw_name, at, raw_name.substr(begin, at - begin));
-    if (length == 0) {
-      ++at;
-      continue;
-    }
-    end_word(at);
-    at += length;
-    begin = at;
-  }
-  end_word(raw_name.size());
+  for_each_word(raw_name, [&](std::string_view word) {
+    std::string key = comparison_key(word);
+    if (!key.empty()) keys.push_back(std::move(key));
+  });
   return keys;
 }
 
@@ -139,24 +151,24 @@ bool is_particle(std::string_view word_key) noexcept {
   return std::find(kParticles.begin(), kParticles.end(), word_key) != kParticles.end();
 }
 
-NameForms name_forms(const RosterNames& names, const MatchCandidate& keys) {
-  NameForms forms;
-  forms.given = {given_name_words(names.first_name), given_name_words(names.second_name),
-                 given_name_words(names.third_name),
-                 together({&keys.first_name, &keys.second_name}),
-                 together({&keys.first_name, &keys.second_name, &keys.third_name})};
-  std::vector<std::string> last;
-  add_family_forms(last, names.last_name);
-  add_family_forms(last, names.usage_name);
+GivenNameForms given_name_forms(const RosterNames& names, const MatchCandidate& keys) {
+  return {given_name_words(names.first_name), given_name_words(names.second_name),
+          given_name_words(names.third_name), together({&keys.first_name, &keys.second_name}),
+          together({&keys.first_name, &keys.second_name, &keys.third_name})};
+}
+
+std::vector<std::string> last_name_forms(const RosterNames& names, const MatchCandidate& keys) {
+  std::vector<std::string> forms;
+  add_family_forms(forms, names.last_name);
+  add_family_forms(forms, names.usage_name);
   if (!keys.last_name.empty() && !keys.usage_name.empty()) {
-    add_unique(last, keys.last_name + keys.usage_name);
-    add_unique(last, keys.usage_name + keys.last_name);
+    add_unique(forms, keys.last_name + keys.usage_name);
+    add_unique(forms, keys.usage_name + keys.last_name);
   }
   // The two passes compared these already.
-  std::erase_if(last, [&](const std::string& form) {
+  std::erase_if(forms, [&](const std::string& form) {
     return form == keys.last_name || form == keys.usage_name;
   });
-  forms.last = std::move(last);
   return forms;
 }
 

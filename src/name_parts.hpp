@@ -20,19 +20,19 @@ std::vector<std::string> word_keys(std::string_view raw_name);
 // True for the comparison key of a particle of a family name: le, de, d, van, saint...
 bool is_particle(std::string_view word_key) noexcept;
 
-// What the later stages compare for one candidate, beyond the keys of the two passes.
-struct NameForms {
-  // Stage 1, one entry per field in the order tried: the words of the first, second and third
-  // given names (only for names of two words or more); first + second; first + second + third.
-  std::array<std::vector<std::string>, 5> given;
-  // Stage 2: the other forms of the last name (parts, parts reversed, without particles, family
-  // and usage names together), compared as one set.
-  std::vector<std::string> last;
-};
-
 // `names` are the raw roster names, `keys` the comparison keys of the same learner. Every form
 // has 3 letters or more and none is a particle; a last-name form equal to the family or usage
-// key, which the two passes compared already, is left out.
-NameForms name_forms(const RosterNames& names, const MatchCandidate& keys);
+// key, which the two passes compared already, is left out. A name of one word gives no form at
+// all, without allocating.
+//
+// Stage 1, one entry per field in the order tried: the words of the first, second and third
+// given names (only for names of two words or more); first + second; first + second + third.
+using GivenNameForms = std::array<std::vector<std::string>, 5>;
+GivenNameForms given_name_forms(const RosterNames& names, const MatchCandidate& keys);
+
+// Stage 2, one field per given name with all these forms of the last name: the parts of the
+// family and usage names, with and without their particles, the parts in reverse order, each
+// name without its particles, family and usage names together in both orders.
+std::vector<std::string> last_name_forms(const RosterNames& names, const MatchCandidate& keys);
 
 }  // namespace inscrire::detail

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -242,27 +243,44 @@ std::array<StagePass, 2> strict_then_tolerant(std::string_view first, std::strin
           StagePass{tolerant_pass(first, last), tolerant_stage}};
 }
 
-// The word forms of each candidate (name_parts.hpp), built on first use: the roster names are
-// read at most once per candidate, and only for the candidates whose other name fits.
+// The roster names of each candidate and the forms the stages build from them (name_parts.hpp),
+// each made on first use: the names are read at most once per candidate, and only for the
+// candidates whose other name fits.
 class CandidateForms {
  public:
   CandidateForms(std::span<const MatchCandidate> candidates, const RosterNamesOf& roster_names)
-      : candidates_(candidates), roster_names_(roster_names), forms_(candidates.size()) {}
+      : candidates_(candidates), roster_names_(roster_names), slots_(candidates.size()) {}
 
-  const detail::NameForms& of(std::size_t index) {
-    std::optional<detail::NameForms>& slot = forms_[index];
-    if (!slot) {
-      const MatchCandidate& candidate = candidates_[index];
-      slot = detail::name_forms(roster_names_ ? roster_names_(candidate.learner_id) : RosterNames{},
-                                candidate);
-    }
-    return *slot;
+  const detail::GivenNameForms& given(std::size_t index) {
+    auto& forms = slots_[index].given;
+    if (!forms) forms = detail::given_name_forms(names(index), candidates_[index]);
+    return *forms;
+  }
+
+  const std::vector<std::string>& last(std::size_t index) {
+    auto& forms = slots_[index].last;
+    if (!forms) forms = detail::last_name_forms(names(index), candidates_[index]);
+    return *forms;
   }
 
  private:
+  struct Slot {
+    std::optional<RosterNames> names;
+    std::optional<detail::GivenNameForms> given;
+    std::optional<std::vector<std::string>> last;
+  };
+
+  const RosterNames& names(std::size_t index) {
+    auto& names = slots_[index].names;
+    if (!names) {
+      names = roster_names_ ? roster_names_(candidates_[index].learner_id) : RosterNames{};
+    }
+    return *names;
+  }
+
   std::span<const MatchCandidate> candidates_;
   const RosterNamesOf& roster_names_;
-  std::vector<std::optional<detail::NameForms>> forms_;
+  std::vector<Slot> slots_;
 };
 
 // The four stages of product.md §3 [v3], in order, once the two passes found nobody. Each
@@ -274,13 +292,14 @@ MatchResult later_stages(std::string_view first, std::string_view last,
   using enum MatchStage;
   // 1. Given names: the last name as in the passes (checked first: it is keys only), the typed
   // first name against the words or the concatenations of the given names.
-  MatchResult result = run_stage(
-      strict_then_tolerant(first, last, GivenNames, GivenNames), candidates,
-      detail::NameForms{}.given.size(), [&](const Pass& pass, std::size_t field, std::size_t i) {
-        return last_name_fits(pass, candidates[i]) &&
-               any_fits(forms.of(i).given[field],
-                        [&](const std::string& form) { return first_fits(pass, form); });
-      });
+  MatchResult result =
+      run_stage(strict_then_tolerant(first, last, GivenNames, GivenNames), candidates,
+                std::tuple_size_v<detail::GivenNameForms>,
+                [&](const Pass& pass, std::size_t field, std::size_t i) {
+                  return last_name_fits(pass, candidates[i]) &&
+                         any_fits(forms.given(i)[field],
+                                  [&](const std::string& form) { return first_fits(pass, form); });
+                });
   if (result.outcome != MatchOutcome::NoNameMatch) return result;
   // 2. Family names: a given name as in the passes, the typed last name against the other
   // forms of the family and usage names.
@@ -288,7 +307,7 @@ MatchResult later_stages(std::string_view first, std::string_view last,
       run_stage(strict_then_tolerant(first, last, FamilyNames, FamilyNames), candidates,
                 kGivenNameFields.size(), [&](const Pass& pass, std::size_t field, std::size_t i) {
                   return first_fits(pass, candidates[i].*kGivenNameFields[field]) &&
-                         any_fits(forms.of(i).last,
+                         any_fits(forms.last(i),
                                   [&](const std::string& form) { return last_fits(pass, form); });
                 });
   if (result.outcome != MatchOutcome::NoNameMatch) return result;

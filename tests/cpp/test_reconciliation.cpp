@@ -656,9 +656,8 @@ TEST(NameParts, WordKeys) {
 
 TEST(NameParts, FormsOfTheLastName) {
   const auto last_forms = [](std::string_view family, std::string_view usage = "") {
-    return detail::name_forms({"", "", "", std::string(family), std::string(usage)},
-                              learner(1, "x", family, usage).keys)
-        .last;
+    return detail::last_name_forms({"", "", "", std::string(family), std::string(usage)},
+                                   learner(1, "x", family, usage).keys);
   };
   using Forms = std::vector<std::string>;
   EXPECT_EQ(last_forms("MARTIN DUPONT"), (Forms{"martin", "dupont", "dupontmartin"}));
@@ -674,9 +673,9 @@ TEST(NameParts, FormsOfTheLastName) {
 TEST(NameParts, FormsOfTheGivenNames) {
   const auto given = [](std::string_view first, std::string_view second = "",
                         std::string_view third = "") {
-    return detail::name_forms({std::string(first), std::string(second), std::string(third), "", ""},
-                              learner(1, first, "x", "", second, third).keys)
-        .given;
+    return detail::given_name_forms(
+        {std::string(first), std::string(second), std::string(third), "", ""},
+        learner(1, first, "x", "", second, third).keys);
   };
   using Forms = std::vector<std::string>;
   EXPECT_EQ(given("Marie-Lou")[0], (Forms{"marie", "lou"}));
