@@ -1,6 +1,7 @@
 #include "name_parts.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "inscrire/text.hpp"
 
@@ -19,11 +20,12 @@ constexpr std::array<std::string_view, 25> kParticles = {
     "d",   "l",     "le",  "la",  "les", "de",  "du",  "des", "da",  "das", "do",    "dos",   "di",
     "del", "della", "los", "las", "van", "der", "den", "ten", "ter", "von", "saint", "sainte"};
 
-// Separators made of more than one byte: no-break spaces, Unicode hyphens and dashes, and the
-// typographic apostrophes (U+2019, U+02BC), which behave like "'".
+// Separators of more than one byte (UTF-8): the no-break spaces U+00A0 and U+202F, the hyphens
+// and dashes U+2010 to U+2014; and the typographic apostrophes U+2019 and U+02BC, which behave
+// like "'". Their lead bytes never occur inside another character, so a byte-wise search is safe.
 constexpr std::array<std::string_view, 7> kWideSeparators = {
     "\xC2\xA0",     "\xE2\x80\xAF", "\xE2\x80\x90", "\xE2\x80\x91",
-    "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x92"};
+    "\xE2\x80\x92", "\xE2\x80\x93", "\xE2\x80\x94"};
 constexpr std::array<std::string_view, 2> kWideApostrophes = {"\xE2\x80\x99", "\xCA\xBC"};
 
 // The length of the separator starting at `at`, 0 if none; `word` is the current word so far

@@ -178,6 +178,13 @@ bool fits_keys(const Pass& pass, const MatchCandidate& candidate, std::size_t fi
   return first_fits(pass, candidate.*kGivenNameFields[field]) && last_name_fits(pass, candidate);
 }
 
+// fits_keys for run_stage: the fields of the two passes.
+auto keys_fit(std::span<const MatchCandidate> candidates) {
+  return [candidates](const Pass& pass, std::size_t field, std::size_t index) {
+    return fits_keys(pass, candidates[index], field);
+  };
+}
+
 // The learners fitting one field: none, exactly one (its id) or several. Counted by learner
 // id, so a learner listed twice by the caller is still one learner.
 struct FieldFit {
@@ -283,45 +290,57 @@ class CandidateForms {
   std::vector<Slot> slots_;
 };
 
-// The four stages of product.md §3 [v3], in order, once the two passes found nobody. Each
-// relaxes one thing only; docs/matching.md, "Later stages", defines their fields.
+// Stage 1, given names: the last name as in the passes (checked first: it is keys only), the
+// typed first name against the words or the concatenations of the given names.
+MatchResult given_names_stage(std::string_view first, std::string_view last,
+                              std::span<const MatchCandidate> candidates, CandidateForms& forms) {
+  return run_stage(
+      strict_then_tolerant(first, last, MatchStage::GivenNames, MatchStage::GivenNames), candidates,
+      std::tuple_size_v<detail::GivenNameForms>,
+      [&](const Pass& pass, std::size_t field, std::size_t i) {
+        return last_name_fits(pass, candidates[i]) &&
+               any_fits(forms.given(i)[field],
+                        [&](const std::string& form) { return first_fits(pass, form); });
+      });
+}
+
+// Stage 2, family names: a given name as in the passes (checked first), the typed last name
+// against the other forms of the family and usage names.
+MatchResult family_names_stage(std::string_view first, std::string_view last,
+                               std::span<const MatchCandidate> candidates, CandidateForms& forms) {
+  return run_stage(
+      strict_then_tolerant(first, last, MatchStage::FamilyNames, MatchStage::FamilyNames),
+      candidates, kGivenNameFields.size(), [&](const Pass& pass, std::size_t field, std::size_t i) {
+        return first_fits(pass, candidates[i].*kGivenNameFields[field]) &&
+               any_fits(forms.last(i),
+                        [&](const std::string& form) { return last_fits(pass, form); });
+      });
+}
+
+// The four stages of product.md §3 [v3], in order, once the two passes found nobody: the first
+// that singles out a learner, or sees several, decides. Each relaxes one thing only;
+// docs/matching.md, "Later stages", defines their fields.
 MatchResult later_stages(std::string_view first, std::string_view last,
                          std::span<const MatchCandidate> candidates,
                          const RosterNamesOf& roster_names) {
   CandidateForms forms(candidates, roster_names);
-  using enum MatchStage;
-  // 1. Given names: the last name as in the passes (checked first: it is keys only), the typed
-  // first name against the words or the concatenations of the given names.
-  MatchResult result =
-      run_stage(strict_then_tolerant(first, last, GivenNames, GivenNames), candidates,
-                std::tuple_size_v<detail::GivenNameForms>,
-                [&](const Pass& pass, std::size_t field, std::size_t i) {
-                  return last_name_fits(pass, candidates[i]) &&
-                         any_fits(forms.given(i)[field],
-                                  [&](const std::string& form) { return first_fits(pass, form); });
-                });
-  if (result.outcome != MatchOutcome::NoNameMatch) return result;
-  // 2. Family names: a given name as in the passes, the typed last name against the other
-  // forms of the family and usage names.
-  result =
-      run_stage(strict_then_tolerant(first, last, FamilyNames, FamilyNames), candidates,
-                kGivenNameFields.size(), [&](const Pass& pass, std::size_t field, std::size_t i) {
-                  return first_fits(pass, candidates[i].*kGivenNameFields[field]) &&
-                         any_fits(forms.last(i),
-                                  [&](const std::string& form) { return last_fits(pass, form); });
-                });
-  if (result.outcome != MatchOutcome::NoNameMatch) return result;
-  // 3. Swapped fields: the two passes with the typed names exchanged.
-  const auto keys = [&](const Pass& pass, std::size_t field, std::size_t i) {
-    return fits_keys(pass, candidates[i], field);
-  };
-  result = run_stage(strict_then_tolerant(last, first, Swapped, Swapped), candidates,
-                     kGivenNameFields.size(), keys);
-  if (result.outcome != MatchOutcome::NoNameMatch) return result;
-  // 4. Transpositions: the tolerant pass with the optimal string alignment distance (its strict
-  // pass would be the first pass again).
-  return run_stage(std::array{StagePass{tolerant_pass(first, last, true), Transposition}},
-                   candidates, kGivenNameFields.size(), keys);
+  MatchResult result = given_names_stage(first, last, candidates, forms);
+  if (result.outcome == MatchOutcome::NoNameMatch) {
+    result = family_names_stage(first, last, candidates, forms);
+  }
+  // Stage 3, swapped fields: the two passes with the typed names exchanged.
+  if (result.outcome == MatchOutcome::NoNameMatch) {
+    result = run_stage(strict_then_tolerant(last, first, MatchStage::Swapped, MatchStage::Swapped),
+                       candidates, kGivenNameFields.size(), keys_fit(candidates));
+  }
+  // Stage 4, transpositions: the tolerant pass with the optimal string alignment distance (its
+  // strict pass would be the first pass again).
+  if (result.outcome == MatchOutcome::NoNameMatch) {
+    result = run_stage(
+        std::array{StagePass{tolerant_pass(first, last, true), MatchStage::Transposition}},
+        candidates, kGivenNameFields.size(), keys_fit(candidates));
+  }
+  return result;
 }
 
 // ---- Masking --------------------------------------------------------------------------------
@@ -397,10 +416,7 @@ MatchResult match_learner(std::string_view typed_first_key, std::string_view typ
   if (candidates.empty()) return {MatchOutcome::NoLearnerForBirthdate, 0};
   const MatchResult pix = run_stage(strict_then_tolerant(typed_first_key, typed_last_key,
                                                          MatchStage::Exact, MatchStage::Tolerant),
-                                    candidates, kGivenNameFields.size(),
-                                    [&](const Pass& pass, std::size_t field, std::size_t i) {
-                                      return fits_keys(pass, candidates[i], field);
-                                    });
+                                    candidates, kGivenNameFields.size(), keys_fit(candidates));
   // The later stages run only when the two passes found nobody at all: several learners stay
   // ambiguous (product.md §3 [v3]).
   if (pix.outcome != MatchOutcome::NoNameMatch || rules == MatchRules::Pix) return pix;
