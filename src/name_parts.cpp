@@ -116,7 +116,8 @@ std::vector<Part> parts_of(std::string_view raw_name) {
 void add_family_forms(std::vector<std::string>& forms, std::string_view raw_name) {
   if (!has_several_words(raw_name)) return;  // its one form would be its key
   const std::vector<Part> parts = parts_of(raw_name);
-  std::string reversed, cores;
+  std::string reversed;
+  std::string cores;
   for (const Part& part : parts) {
     if (parts.size() > 1) add_unique(forms, part.written);
     add_unique(forms, part.core);

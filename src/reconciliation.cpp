@@ -55,7 +55,8 @@ std::size_t bit_parallel_distance(std::string_view pattern, std::string_view tex
   const std::uint64_t last_row = std::uint64_t{1} << (pattern.size() - 1);
   std::uint64_t vertical_plus = ~std::uint64_t{0};  // column 0 is 0, 1, 2...: all +1
   std::uint64_t vertical_minus = 0;
-  [[maybe_unused]] std::uint64_t previous_eq = 0, diagonal_zero = 0;
+  std::uint64_t diagonal_zero = 0;
+  [[maybe_unused]] std::uint64_t previous_eq = 0;  // read for transpositions only
   std::size_t distance = pattern.size();
   for (const char c : text) {
     const std::uint64_t eq = match_mask[c];
@@ -82,8 +83,9 @@ std::size_t bit_parallel_distance(std::string_view pattern, std::string_view tex
 // never happens for real names but keeps the functions total.
 template <bool kTranspositions>
 std::size_t dynamic_distance(std::string_view shorter, std::string_view longer) {
-  std::vector<std::size_t> before(shorter.size() + 1), previous(shorter.size() + 1),
-      current(shorter.size() + 1);
+  std::vector<std::size_t> before(shorter.size() + 1);  // read for transpositions only
+  std::vector<std::size_t> previous(shorter.size() + 1);
+  std::vector<std::size_t> current(shorter.size() + 1);
   for (std::size_t i = 0; i < previous.size(); ++i) previous[i] = i;
   for (std::size_t j = 1; j <= longer.size(); ++j) {
     current[0] = j;
@@ -134,6 +136,13 @@ Pass strict_pass(std::string_view first, std::string_view last) { return {first,
 
 Pass tolerant_pass(std::string_view first, std::string_view last, bool transpositions = false) {
   return {first, last, tolerant_budget(first.size()), tolerant_budget(last.size()), transpositions};
+}
+
+// The same pass with the typed names exchanged, budgets included (stage 3).
+Pass exchanged(Pass pass) {
+  std::swap(pass.first, pass.last);
+  std::swap(pass.first_budget, pass.last_budget);
+  return pass;
 }
 
 // True when the roster key is present and at most `budget` edits away from the typed key.
@@ -330,8 +339,10 @@ MatchResult later_stages(std::string_view first, std::string_view last,
   }
   // Stage 3, swapped fields: the two passes with the typed names exchanged.
   if (result.outcome == MatchOutcome::NoNameMatch) {
-    result = run_stage(strict_then_tolerant(last, first, MatchStage::Swapped, MatchStage::Swapped),
-                       candidates, kGivenNameFields.size(), keys_fit(candidates));
+    result =
+        run_stage(std::array{StagePass{exchanged(strict_pass(first, last)), MatchStage::Swapped},
+                             StagePass{exchanged(tolerant_pass(first, last)), MatchStage::Swapped}},
+                  candidates, kGivenNameFields.size(), keys_fit(candidates));
   }
   // Stage 4, transpositions: the tolerant pass with the optimal string alignment distance (its
   // strict pass would be the first pass again).
