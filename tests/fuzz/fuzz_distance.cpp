@@ -1,7 +1,8 @@
 // libFuzzer target: levenshtein and osa_distance (reconciliation.hpp) against the full-matrix
 // dynamic programme, on any two byte strings. The input is split at its first 0xFF byte (none:
 // at the middle), so that the fuzzer controls both lengths, including the 64-byte boundary
-// between the bit-parallel and the dynamic-programming paths.
+// between the bit-parallel and the dynamic-programming paths. Seed corpus: corpus/distance/,
+// typed/roster pairs ("mtahis" 0xFF "mathis") and strings around 64 bytes.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
