@@ -1,7 +1,8 @@
 // Matching latency (product.md §3): one Service::match (the pupil's step 4, a read transaction
 // on SQLite: campaign, learners born that day through the (school, birthdate) index, the
 // two-pass match, the username that would be given) in schools of 500, 2 500 and 10 000
-// learners; the in-memory match over one birth date's candidates; and Levenshtein alone.
+// learners; the same for pupils nobody fits, through every later stage of §3 [v3] or with the
+// Pix rules; the in-memory match over one birth date's candidates; and the distances alone.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -66,23 +67,115 @@ BENCHMARK(BM_ServiceMatch)
     ->Repetitions(3)
     ->ReportAggregatesOnly(true);
 
-// The two passes alone, over the candidates of one birth date (keys precomputed, as stored).
-void BM_MatchLearnerInMemory(benchmark::State& state) {
-  std::vector<MatchCandidate> candidates;
-  const char* names[][2] = {{"Lucas", "Martin"},
-                            {"Léa", "Bernard"},
-                            {"Hugo", "Petit"},
-                            {"Emma", "Durand"},
-                            {"Noah", "Martin"}};
-  std::int64_t id = 1;
-  for (const auto& [first, last] : names) {
-    candidates.push_back({id++, comparison_key(first), "", "", comparison_key(last), ""});
+// A second connection to a school's database, with the Pix rules alone.
+Service& pix_service(int pupils) {
+  static std::map<int, std::unique_ptr<Service>> services;
+  auto& slot = services[pupils];
+  if (!slot) {
+    ServiceOptions options;
+    options.matching = MatchRules::Pix;
+    slot =
+        std::make_unique<Service>(Service::open(school(pupils).directory.path() / "b.db", options));
   }
+  return *slot;
+}
+
+// A pupil nobody fits, typed with a learner's birth date, so that there are candidates:
+// case 0, names on nobody's row (a pupil not on the roster); case 1, the learner's own first
+// name with a last name that fits nobody (stage 2 then reads the rows of the candidates whose
+// first name fits). rules 0: Extended (the two passes, then the four later stages); 1: Pix.
+void BM_ServiceMatchNobody(benchmark::State& state) {
+  const int pupils = static_cast<int>(state.range(0));
+  auto& s = school(pupils);
+  const bool own_first_name = state.range(1) != 0;
+  Service* service = s.service.get();  // default options: MatchRules::Extended
+  if (state.range(2) != 0) service = &pix_service(pupils);
+  std::size_t i = 0;
+  int refused = 0;
+  for (auto _ : state) {
+    const auto& learner = s.learners[i++ % s.learners.size()];
+    const auto report = service->match(s.code, own_first_name ? learner.first_name : "Wanda",
+                                       "Quenouille", learner.birthdate.french());
+    refused += report.status == MatchStatus::NoNameMatch;
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["refused_pct"] = 100.0 * refused / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ServiceMatchNobody)
+    ->ArgsProduct({{2500, 10000}, {0, 1}, {0, 1}})
+    ->ArgNames({"learners", "own_first_name", "pix"})
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true);
+
+// One birth date's candidates (keys precomputed, as stored) and their roster names.
+struct Candidates {
+  std::vector<MatchCandidate> keys;
+  std::vector<RosterNames> names;
+};
+
+const Candidates& in_memory_candidates() {
+  static const Candidates candidates = [] {
+    Candidates built;
+    const char* names[][2] = {{"Lucas", "Martin"},
+                              {"Léa", "Bernard"},
+                              {"Hugo", "Petit"},
+                              {"Emma", "Durand"},
+                              {"Noah", "Martin"}};
+    std::int64_t id = 1;
+    for (const auto& [first, last] : names) {
+      built.keys.push_back({id++, comparison_key(first), "", "", comparison_key(last), ""});
+      built.names.push_back({first, "", "", last, ""});
+    }
+    return built;
+  }();
+  return candidates;
+}
+
+// The two passes alone (Pix rules) over the candidates of one birth date; "Noa" is 1 error in
+// 3 letters from "Noah": nobody fits.
+void BM_MatchLearnerInMemory(benchmark::State& state) {
+  const auto& candidates = in_memory_candidates().keys;
   const auto first = comparison_key("Noa");
   const auto last = comparison_key("Martin");
-  for (auto _ : state) benchmark::DoNotOptimize(match_learner(first, last, candidates));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(match_learner(first, last, candidates, MatchRules::Pix));
+  }
 }
 BENCHMARK(BM_MatchLearnerInMemory);
+
+// A match in the tolerant pass ("Martine" for "Martin"): the later stages never run, so both
+// rules cost the same; rules 0: Extended, 1: Pix.
+void BM_MatchLearnerInMemoryMatched(benchmark::State& state) {
+  const auto& candidates = in_memory_candidates();
+  const auto rules = state.range(0) == 0 ? MatchRules::Extended : MatchRules::Pix;
+  const RosterNamesOf names = [&](std::int64_t id) {
+    return candidates.names[static_cast<std::size_t>(id - 1)];
+  };
+  const auto first = comparison_key("Noah");
+  const auto last = comparison_key("Martine");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(match_learner(first, last, candidates.keys, rules, names));
+  }
+}
+BENCHMARK(BM_MatchLearnerInMemoryMatched)->ArgName("pix")->Arg(0)->Arg(1);
+
+// Nobody fits the same candidates (the learner's own first name, a last name on nobody's row):
+// every later stage runs, and stage 2 splits the names of the one candidate whose first name
+// fits; rules 0: Extended, 1: Pix.
+void BM_MatchLearnerInMemoryNobody(benchmark::State& state) {
+  const auto& candidates = in_memory_candidates();
+  const auto rules = state.range(0) == 0 ? MatchRules::Extended : MatchRules::Pix;
+  const RosterNamesOf names = [&](std::int64_t id) {
+    return candidates.names[static_cast<std::size_t>(id - 1)];
+  };
+  const auto first = comparison_key("Noah");
+  const auto last = comparison_key("Quenouille");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(match_learner(first, last, candidates.keys, rules, names));
+  }
+}
+BENCHMARK(BM_MatchLearnerInMemoryNobody)->ArgName("pix")->Arg(0)->Arg(1);
 
 void BM_Levenshtein(benchmark::State& state) {
   const std::string a = "frederique", b = "frederic";
@@ -91,5 +184,13 @@ void BM_Levenshtein(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Levenshtein);
+
+void BM_OsaDistance(benchmark::State& state) {
+  const std::string a = "frederique", b = "frederic";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(osa_distance(a, b));
+  }
+}
+BENCHMARK(BM_OsaDistance);
 
 }  // namespace

@@ -71,17 +71,30 @@ TypedIdentity read_identity(std::string_view first_name, std::string_view last_n
   return {comparison_key(first_name), comparison_key(last_name), BirthDate::parse(birthdate)};
 }
 
+// The roster names of a candidate, which the later matching stages split into words: read row
+// by row, for the few candidates they ask for, once the keys of the index matched nobody.
+RosterNames roster_names(StoreTransaction& tx, std::int64_t learner_id) {
+  const auto learner = tx.learner(learner_id);
+  if (!learner) return {};
+  const auto& e = learner->entry;
+  return {e.first_name, e.second_name, e.third_name, e.last_name, e.usage_name};
+}
+
 // Finds the pupil on the roster of the campaign's school (product.md §3), with the learner
 // found, if any, in `found`.
 MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
-                         const TypedIdentity& identity, std::optional<Learner>& found) {
+                         const TypedIdentity& identity, MatchRules rules,
+                         std::optional<Learner>& found) {
   const auto candidates = tx.match_candidates(campaign.organization_id, identity.birthdate);
   MatchReport report;
-  const auto result = match_learner(identity.first_key, identity.last_key, candidates);
+  const auto result =
+      match_learner(identity.first_key, identity.last_key, candidates, rules,
+                    [&tx](std::int64_t learner_id) { return roster_names(tx, learner_id); });
   report.status = status_of(result.outcome);
   if (result.outcome != MatchOutcome::Matched) return report;
   found = tx.learner(result.learner_id);
   report.learner = view_of(*found);
+  report.matched_by = result.stage;
   if (found->username) {
     report.status = MatchStatus::LearnerAlreadyLinked;
     report.masked_username = mask_username(*found->username);
@@ -97,6 +110,20 @@ MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
 
 void throw_if_refused(const MatchReport& report) {
   if (const auto code = report.error()) throw MatchRefused(*code, report.masked_username);
+}
+
+// A link made by a later matching stage is recorded, so that the school can review the pupils
+// the Pix passes alone would have refused (docs/matching.md). The learner is named by row id,
+// as in every audit row (docs/security.md): no name, no INE.
+void audit_later_stage(StoreTransaction& tx, const Campaign& campaign, const Learner& learner,
+                       const std::string& username, std::optional<MatchStage> stage,
+                       std::string_view action, std::int64_t now) {
+  if (!stage || *stage == MatchStage::Exact || *stage == MatchStage::Tolerant) return;
+  const auto organization = tx.organization_by_id(campaign.organization_id);
+  tx.audit({"pupil", std::string(action), username,
+            organization->uai + " learner #" + std::to_string(learner.id) +
+                " matched_by=" + std::string(match_stage_name(*stage))},
+           now);
 }
 
 // A label an admin typed (a school or campaign name): valid UTF-8, trimmed, not empty.
@@ -398,7 +425,7 @@ MatchReport Service::match(std::string_view code, std::string_view first_name,
     state_->read([&](StoreTransaction& tx) {
       const auto campaign = require_active_campaign(tx, code);
       std::optional<Learner> learner;
-      found = find_learner(tx, campaign, identity, learner);
+      found = find_learner(tx, campaign, identity, state_->options.matching, learner);
       if (found.status == MatchStatus::Matched) {
         found.username =
             generate_username(tx, username_source(learner->entry), learner->entry.birthdate,
@@ -420,7 +447,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
   std::optional<Learner> learner;
   throttled(*state_, client_key, [&] {
     state_->read([&](StoreTransaction& tx) {
-      throw_if_refused(find_learner(tx, require_active_campaign(tx, code), identity, learner));
+      throw_if_refused(find_learner(tx, require_active_campaign(tx, code), identity,
+                                    state_->options.matching, learner));
     });
   });
   if (state_->options.refuse_weak_passwords) {
@@ -433,7 +461,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     // Matched again inside the write lock: the roster or the links may have changed.
     const auto campaign = require_active_campaign(tx, code);
     std::optional<Learner> current;
-    throw_if_refused(find_learner(tx, campaign, identity, current));
+    const auto report = find_learner(tx, campaign, identity, state_->options.matching, current);
+    throw_if_refused(report);
     const auto user =
         create_account(tx, current->entry, hash, false, state_->options.username_policy);
     if (state_->options.refuse_weak_passwords) {
@@ -445,7 +474,10 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     }
     const auto participation = tx.insert_participation(campaign.id, current->id, user.id);
     current->username = user.username;
-    registration = {user.username, view_of(*current), campaign, participation.status};
+    audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
+                      state_->now());
+    registration = {user.username, view_of(*current), campaign, participation.status,
+                    report.matched_by};
   });
   return registration;
 }
@@ -459,12 +491,13 @@ User session_user(StoreTransaction& tx, std::string_view session_token, std::int
   return *tx.user(*user_id);
 }
 
+// `matched_by`: the matching stage that found the learner, when the call matched an identity.
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
-                                 Learner learner) {
+                                 Learner learner, std::optional<MatchStage> matched_by) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
   const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
   learner.username = user.username;
-  return {user.username, view_of(learner), campaign, participation.status};
+  return {user.username, view_of(learner), campaign, participation.status, matched_by};
 }
 
 }  // namespace
@@ -475,8 +508,8 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
     const auto user = session_user(tx, session_token, state_->now());
     const auto campaign = require_active_campaign(tx, code);
     const auto organization = *tx.organization_by_id(campaign.organization_id);
-    registration =
-        start_participation(tx, campaign, user, require_linked_learner(tx, organization, user));
+    registration = start_participation(
+        tx, campaign, user, require_linked_learner(tx, organization, user), std::nullopt);
   });
   return registration;
 }
@@ -491,7 +524,7 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
       const auto user = session_user(tx, session_token, state_->now());
       const auto campaign = require_active_campaign(tx, code);
       std::optional<Learner> learner;
-      const auto report = find_learner(tx, campaign, identity, learner);
+      const auto report = find_learner(tx, campaign, identity, state_->options.matching, learner);
       const auto linked_here = tx.learner_by_user(campaign.organization_id, user.id);
       // This very account: already linked here, or the account the INE has elsewhere.
       const bool same_person =
@@ -504,10 +537,14 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
       if (linked_here && linked_here->id != learner->id) {
         throw Error(ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);
       }
-      if (!learner->user_id && !tx.link_learner(learner->id, user.id)) {
-        throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
+      if (!learner->user_id) {
+        if (!tx.link_learner(learner->id, user.id)) {
+          throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
+        }
+        audit_later_stage(tx, campaign, *learner, user.username, report.matched_by, "join_campaign",
+                          state_->now());
       }
-      registration = start_participation(tx, campaign, user, *learner);
+      registration = start_participation(tx, campaign, user, *learner, report.matched_by);
     });
   });
   return registration;

@@ -27,6 +27,7 @@
 #include "inscrire/campaign.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/password.hpp"
+#include "inscrire/reconciliation.hpp"
 #include "inscrire/roster.hpp"
 #include "inscrire/store.hpp"
 #include "inscrire/username.hpp"
@@ -59,6 +60,9 @@ struct ServiceOptions {
   int busy_timeout_ms = 10000;
   ThrottleOptions throttle;
   LoginPolicy login;
+  // Pix: the two matching passes of product.md §3 alone, without the later stages of §3 [v3]
+  // (docs/matching.md).
+  MatchRules matching = MatchRules::Extended;
   // Unix seconds; replace to control time in tests.
   std::function<std::int64_t()> clock;
 
@@ -123,9 +127,10 @@ enum class MatchStatus {
 
 struct MatchReport {
   MatchStatus status = MatchStatus::NoNameMatch;
-  std::optional<LearnerView> learner;  // when a learner was found
-  std::string username;                // the username registration would give (Matched)
-  std::string masked_username;         // "j***.h***2" for the two linked cases
+  std::optional<LearnerView> learner;    // when a learner was found
+  std::string username;                  // the username registration would give (Matched)
+  std::string masked_username;           // "j***.h***2" for the two linked cases
+  std::optional<MatchStage> matched_by;  // which matching stage found the learner, with learner
   // The stable code of a status that refuses registration; nullopt for Matched.
   std::optional<ErrorCode> error() const noexcept;
 };
@@ -135,6 +140,8 @@ struct Registration {
   LearnerView learner;
   Campaign campaign;
   std::string participation_status;  // "STARTED"
+  // Which matching stage found the learner, when this call matched a typed identity.
+  std::optional<MatchStage> matched_by;
 };
 
 enum class LoginStatus { Success, PasswordChangeRequired };

@@ -1,9 +1,10 @@
-// The pupil flow end to end on real SQLite files: import, campaigns, matching, registration,
-// login, joining, not-joined, re-import.
+// The pupil flow end to end on real SQLite files: import, campaigns, matching (and the stage
+// that matched), registration, login, joining, not-joined, re-import.
 #include <sqlite3.h>
 
 #include <cctype>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "inscrire/username.hpp"
@@ -11,6 +12,25 @@
 
 namespace inscrire::testing {
 namespace {
+
+// The rows a query returns, every column as text ("" for NULL).
+std::vector<std::vector<std::string>> rows_of(const std::filesystem::path& file,
+                                              const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::vector<std::vector<std::string>> rows;
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* out, int count, char** values, char**) {
+        auto& table = *static_cast<std::vector<std::vector<std::string>>*>(out);
+        table.emplace_back();
+        for (int i = 0; i < count; ++i) table.back().emplace_back(values[i] ? values[i] : "");
+        return 0;
+      },
+      &rows, nullptr);
+  sqlite3_close(db);
+  return rows;
+}
 
 class Flow : public ServiceTest {
  protected:
@@ -186,6 +206,106 @@ TEST_F(Flow, ChangePasswordWithTheOldOne) {
             ErrorCode::INVALID_CREDENTIALS);
 }
 
+// --- Later matching stages (product.md §3 [v3]) ---------------------------------------------
+
+class LaterStages : public ServiceTest {
+ protected:
+  // A school whose roster holds the names the later stages are for; twins born 01/02/2014.
+  void SetUp() override {
+    service_.emplace(open());
+    service_->create_organization(kSampleUai, "Collège");
+    const std::vector<Pupil> pupils = {{"111111111AA", "Marie-Lou", "DUPONT", "01/02/2014"},
+                                       {"222222222BB", "Marie-Anne", "DUPONT", "01/02/2014"},
+                                       {"333333333CC", "Léa", "MARTIN DUPONT", "05/06/2014"},
+                                       {"444444444DD", "Joe", "POE", "03/04/2014"},
+                                       {"555555555EE", "Mathis", "PETIT", "07/08/2014"}};
+    service_->import_roster(kSampleUai, write_file("stages.xml", siecle_xml(kSampleUai, pupils)));
+    code_ = service_->create_campaign(kSampleUai, "Pix 5A").code;
+  }
+  std::optional<Service> service_;
+  std::string code_;
+};
+
+TEST_F(LaterStages, TheReportSaysWhichStageFoundTheLearner) {
+  const struct {
+    const char *first, *last, *birthdate;
+    MatchStage stage;
+    const char* username;
+  } cases[] = {
+      {"Joe", "Poe", "03/04/2014", MatchStage::Exact, "joe.poe0304"},
+      {"Joey", "Poe", "03/04/2014", MatchStage::Tolerant, "joe.poe0304"},
+      {"Lou", "Dupont", "01/02/2014", MatchStage::GivenNames, "marielou.dupont0102"},
+      {"Léa", "Dupont", "05/06/2014", MatchStage::FamilyNames, "lea.martindupont0506"},
+      {"Poe", "Joe", "03/04/2014", MatchStage::Swapped, "joe.poe0304"},
+      {"Mtahis", "Petit", "07/08/2014", MatchStage::Transposition, "mathis.petit0708"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.first) + " " + c.last);
+    const auto report = service_->match(code_, c.first, c.last, c.birthdate);
+    ASSERT_EQ(report.status, MatchStatus::Matched);
+    ASSERT_TRUE(report.matched_by.has_value());
+    EXPECT_EQ(match_stage_name(*report.matched_by), match_stage_name(c.stage));
+    EXPECT_EQ(report.username, c.username);  // from the roster row, never from what was typed
+  }
+}
+
+TEST_F(LaterStages, PixRulesRestoreTheTwoPassesAlone) {
+  service_.reset();
+  auto options = fast_options();
+  options.matching = MatchRules::Pix;
+  auto pix = open(options);
+  EXPECT_EQ(*pix.match(code_, "Joey", "Poe", "03/04/2014").matched_by, MatchStage::Tolerant);
+  for (const auto& [first, last, birthdate] :
+       {std::tuple{"Lou", "Dupont", "01/02/2014"}, std::tuple{"Léa", "Dupont", "05/06/2014"},
+        std::tuple{"Poe", "Joe", "03/04/2014"}, std::tuple{"Mtahis", "Petit", "07/08/2014"}}) {
+    const auto report = pix.match(code_, first, last, birthdate);
+    EXPECT_EQ(report.status, MatchStatus::NoNameMatch) << first << " " << last;
+    EXPECT_FALSE(report.matched_by.has_value());
+  }
+}
+
+TEST_F(LaterStages, TwinsSharingAWordStayAmbiguous) {
+  const auto report = service_->match(code_, "Marie", "Dupont", "01/02/2014");
+  EXPECT_EQ(report.status, MatchStatus::Ambiguous);
+  EXPECT_FALSE(report.matched_by.has_value());
+  EXPECT_FALSE(report.learner.has_value());
+}
+
+TEST_F(LaterStages, BirthDatesAreNeverCorrected) {
+  // Day and month exchanged: nobody was born on 04/03/2014.
+  EXPECT_EQ(service_->match(code_, "Joe", "Poe", "04/03/2014").status,
+            MatchStatus::NoLearnerForBirthdate);
+  EXPECT_EQ(service_->match(code_, "Poe", "Joe", "04/03/2014").status,
+            MatchStatus::NoLearnerForBirthdate);
+}
+
+TEST_F(LaterStages, AClassmatesIdentityTypedWithOnesOwnBirthDate) {
+  // Joe's names with Mathis's birth date: Mathis is the only candidate, and no stage fits him.
+  EXPECT_EQ(service_->match(code_, "Joe", "Poe", "07/08/2014").status, MatchStatus::NoNameMatch);
+  EXPECT_EQ(service_->match(code_, "Poe", "Joe", "07/08/2014").status, MatchStatus::NoNameMatch);
+}
+
+TEST_F(LaterStages, ARegistrationByALaterStageIsAudited) {
+  const auto exact =
+      service_->register_pupil(code_, "Mathis", "Petit", "07/08/2014", kGoodPassword);
+  EXPECT_EQ(exact.matched_by, MatchStage::Exact);
+  const auto swapped = service_->register_pupil(code_, "Poe", "Joe", "03/04/2014", kGoodPassword);
+  EXPECT_EQ(swapped.username, "joe.poe0304");
+  EXPECT_EQ(swapped.matched_by, MatchStage::Swapped);
+  const auto learner_id =
+      rows_of(database(), "SELECT id FROM learners WHERE ine = '444444444DD'").at(0).at(0);
+  // One row, for the later stage only; the learner by row id, no name, no password.
+  EXPECT_EQ(rows_of(database(), "SELECT actor, action, target, detail FROM audit_log"),
+            (std::vector<std::vector<std::string>>{
+                {"pupil", "register", "joe.poe0304",
+                 "0751234A learner #" + learner_id + " matched_by=swapped"}}));
+  // Linked now: the same slip gets the masked hint, and still says how it was found.
+  const auto again = service_->match(code_, "Poe", "Joe", "03/04/2014");
+  EXPECT_EQ(again.status, MatchStatus::LearnerAlreadyLinked);
+  EXPECT_EQ(again.matched_by, MatchStage::Swapped);
+  EXPECT_EQ(again.masked_username, "j***.p***4");
+}
+
 // --- Re-import ------------------------------------------------------------------------------
 
 class Reimport : public ServiceTest {
@@ -352,6 +472,25 @@ TEST_F(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
   EXPECT_TRUE(service.not_joined(lycee).empty());
   // Linked now: the plain join works, and a second identity in the same school is refused.
   EXPECT_EQ(service.join_campaign(session, lycee).username, "ana.lopez0202");
+}
+
+TEST_F(Reimport, ALoggedInPupilLinkedByALaterStageIsAudited) {
+  auto service = open();
+  auto ana = register_ana_in_a_college(service);
+  ana.birthdate = "03/02/2014";  // no automatic link
+  service.import_roster("0331234B", write_file("b.xml", siecle_xml("0331234B", {ana})));
+  const auto lycee = service.create_campaign("0331234B", "all").code;
+  const auto session = service.login("ana.lopez0202", kGoodPassword).session_token;
+  const auto joined = service.join_campaign(session, lycee, "Lopez", "Ana", "03/02/2014");
+  EXPECT_EQ(joined.username, "ana.lopez0202");
+  EXPECT_EQ(joined.matched_by, MatchStage::Swapped);
+  EXPECT_FALSE(service.join_campaign(session, lycee).matched_by.has_value());  // no matching
+  const auto audit = rows_of(database(), "SELECT actor, action, target, detail FROM audit_log");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0][1], "join_campaign");
+  EXPECT_EQ(audit[0][2], "ana.lopez0202");
+  EXPECT_TRUE(audit[0][3].starts_with("0331234B learner #")) << audit[0][3];
+  EXPECT_TRUE(audit[0][3].ends_with(" matched_by=swapped")) << audit[0][3];
 }
 
 TEST_F(Reimport, AnAccountLinkedInASchoolCannotTakeASecondLearnerThere) {
