@@ -183,6 +183,12 @@ typedef enum inscrire_username_policy {
   INSCRIRE_USERNAME_SEQUENTIAL = 1 /* first free suffix after DDMM (predictable) */
 } inscrire_username_policy;
 
+/* Which rules match a pupil to the roster (docs/matching.md). */
+typedef enum inscrire_matching {
+  INSCRIRE_MATCHING_EXTENDED = 0, /* the two passes, then the later stages (default) */
+  INSCRIRE_MATCHING_PIX = 1       /* the two passes of Pix alone: exact, then tolerant */
+} inscrire_matching;
+
 /* Options for inscrire_db_open_v2, starting at the library's defaults. */
 INSCRIRE_API int inscrire_options_new(inscrire_options **out);
 INSCRIRE_API void inscrire_options_free(inscrire_options *options);
@@ -204,6 +210,8 @@ INSCRIRE_API int inscrire_options_set_throttle(inscrire_options *options, int ma
                                                int window_seconds);
 /* Nonzero (default): refuse passwords holding the pupil's names or common ones. */
 INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options, int refuse);
+/* INSCRIRE_MATCHING_EXTENDED (default) or INSCRIRE_MATCHING_PIX. */
+INSCRIRE_API int inscrire_options_set_matching(inscrire_options *options, int matching);
 
 /* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
  * and may be freed once the call returns. *out: free with inscrire_db_free. */
@@ -381,6 +389,10 @@ INSCRIRE_API const inscrire_learner *inscrire_match_report_learner(
 INSCRIRE_API const char *inscrire_match_report_username(const inscrire_match_report *report);
 /* "j***.h***2" for the two "already has an account" outcomes; NULL otherwise. */
 INSCRIRE_API const char *inscrire_match_report_masked_username(const inscrire_match_report *report);
+/* The matching stage that found the learner ("exact", "tolerant", "given_names",
+ * "family_names", "swapped", "transposition"); NULL when no learner was found. Static
+ * storage. */
+INSCRIRE_API const char *inscrire_match_report_matched_by(const inscrire_match_report *report);
 INSCRIRE_API void inscrire_match_report_free(inscrire_match_report *report);
 
 /* Creates the pupil's account, links it to the roster row and starts the participation,
@@ -413,6 +425,9 @@ INSCRIRE_API const inscrire_campaign *inscrire_registration_campaign(
 /* "STARTED". */
 INSCRIRE_API const char *inscrire_registration_participation_status(
     const inscrire_registration *reg);
+/* The matching stage that found the learner, as inscrire_match_report_matched_by; NULL when
+ * the registration matched nobody (inscrire_join_campaign: the account was already linked). */
+INSCRIRE_API const char *inscrire_registration_matched_by(const inscrire_registration *reg);
 INSCRIRE_API void inscrire_registration_free(inscrire_registration *reg);
 
 /* ---- Accounts --------------------------------------------------------------------------- */

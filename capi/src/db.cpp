@@ -77,6 +77,16 @@ int inscrire_options_set_throttle(inscrire_options* options, int max_failures, i
   });
 }
 
+int inscrire_options_set_matching(inscrire_options* options, int matching) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(matching == INSCRIRE_MATCHING_EXTENDED || matching == INSCRIRE_MATCHING_PIX,
+           "unknown matching rules");
+    options->service.matching =
+        matching == INSCRIRE_MATCHING_PIX ? MatchRules::Pix : MatchRules::Extended;
+  });
+}
+
 int inscrire_options_set_refuse_weak_passwords(inscrire_options* options, int refuse) {
   return guard_in(language_for(options), [&] {
     require(options, "options");

@@ -70,11 +70,13 @@ struct inscrire_registration {
       : username(std::move(value.username)),
         learner(std::move(value.learner)),
         campaign(std::move(value.campaign)),
-        participation_status(std::move(value.participation_status)) {}
+        participation_status(std::move(value.participation_status)),
+        matched_by(value.matched_by) {}
   std::string username;
   inscrire_learner learner;
   inscrire_campaign campaign;
   std::string participation_status;
+  std::optional<inscrire::MatchStage> matched_by;
 };
 
 struct inscrire_login_result {

@@ -15,6 +15,11 @@ const char* nonempty(const std::string& value) noexcept {
   return value.empty() ? nullptr : value.c_str();
 }
 
+// match_stage_name gives views of string literals: static storage, NUL-terminated.
+const char* stage_name(const std::optional<MatchStage>& stage) {
+  return stage ? match_stage_name(*stage).data() : nullptr;
+}
+
 }  // namespace
 
 extern "C" {
@@ -46,6 +51,9 @@ const char* inscrire_match_report_username(const inscrire_match_report* report) 
 }
 const char* inscrire_match_report_masked_username(const inscrire_match_report* report) {
   return report == nullptr ? nullptr : nonempty(report->report.masked_username);
+}
+const char* inscrire_match_report_matched_by(const inscrire_match_report* report) {
+  return report == nullptr ? nullptr : stage_name(report->report.matched_by);
 }
 void inscrire_match_report_free(inscrire_match_report* report) { delete report; }
 
@@ -97,6 +105,9 @@ const inscrire_campaign* inscrire_registration_campaign(const inscrire_registrat
 }
 const char* inscrire_registration_participation_status(const inscrire_registration* reg) {
   return reg == nullptr ? nullptr : reg->participation_status.c_str();
+}
+const char* inscrire_registration_matched_by(const inscrire_registration* reg) {
+  return reg == nullptr ? nullptr : stage_name(reg->matched_by);
 }
 void inscrire_registration_free(inscrire_registration* reg) { delete reg; }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "inscrire/error.hpp"
+#include "inscrire/service.hpp"
 #include "render/json.hpp"
 
 namespace inscrire::cli {
@@ -18,6 +19,7 @@ struct Context {
   Language language = Language::French;
   bool json = false;
   std::filesystem::path database = "inscrire.db";
+  ServiceOptions options;         // from the global options (--matching)
   std::istream* input = nullptr;  // passwords are read from here, never from argv
   std::ostream* error_stream = nullptr;
 };

@@ -15,7 +15,9 @@
 namespace inscrire::cli {
 namespace {
 
-Service open_service(const Context& context) { return Service::open(context.database); }
+Service open_service(const Context& context) {
+  return Service::open(context.database, context.options);
+}
 
 // One secret per line from standard input (never from argv, where `ps` shows it).
 std::string read_secret(Context& context, const char* what) {
@@ -66,12 +68,17 @@ TypedPupil take_typed_pupil(Arguments& args) {
   return typed;
 }
 
+Json stage_json(const std::optional<MatchStage>& stage) {
+  return stage ? Json(match_stage_name(*stage)) : Json();
+}
+
 Json registration_json(const Registration& registration) {
   return Json::object()
       .set("username", registration.username)
       .set("code", registration.campaign.code)
       .set("learner", learner_json(registration.learner))
-      .set("participation", registration.participation_status);
+      .set("participation", registration.participation_status)
+      .set("matched_by", stage_json(registration.matched_by));
 }
 
 Reply organization_add(Context& context, Arguments args) {
@@ -180,6 +187,7 @@ Reply command_match(Context& context, const Arguments& arguments) {
   Reply reply;
   if (report.learner) reply.fields.set("learner", learner_json(*report.learner));
   if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
+  reply.fields.set("matched_by", stage_json(report.matched_by));
   if (const auto code_refused = report.error()) {
     throw Refusal(
         Error(*code_refused,
@@ -188,7 +196,8 @@ Reply command_match(Context& context, const Arguments& arguments) {
   }
   reply.fields.set("username", report.username);
   reply.text = "match: " + report.learner->first_name + " " + report.learner->last_name + " (" +
-               report.learner->division + "), username " + report.username + "\n";
+               report.learner->division + "), username " + report.username + ", matched by " +
+               std::string(match_stage_name(*report.matched_by)) + "\n";
   return reply;
 }
 

@@ -7,7 +7,9 @@
 namespace inscrire::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: inscrire [--db FILE] [--lang fr|en] [--json] COMMAND [ARGS]
+constexpr const char* kUsage =
+    R"(usage: inscrire [--db FILE] [--lang fr|en] [--json] [--matching extended|pix]
+                COMMAND [ARGS]
 
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
   org add UAI NAME | org list
@@ -79,6 +81,11 @@ void read_global_options(Context& context, Arguments& args) {
       context.json = true;
     } else if (option == "--db") {
       context.database = take(args, "FILE after --db");
+    } else if (option == "--matching") {
+      const auto rules = take(args, "extended or pix after --matching");
+      if (rules != "extended" && rules != "pix")
+        throw UsageError("--matching takes extended or pix");
+      context.options.matching = rules == "pix" ? MatchRules::Pix : MatchRules::Extended;
     } else if (option == "--lang") {
       const auto lang = take(args, "fr or en after --lang");
       if (lang != "fr" && lang != "en") throw UsageError("--lang takes fr or en");

@@ -230,6 +230,19 @@ TEST_F(CliAccounts, SheetWithABaseUrlCarriesTheLinkAsAQrCodeThatDecodesToIt) {
   }
 }
 
+TEST_F(CliAccounts, MatchSaysWhichStageFoundThePupilAndMatchingPixRestoresTheTwoPasses) {
+  const auto swapped = cli({"--json", "match", code_, "André", "Ewen", "15/09/2014"});
+  ASSERT_EQ(swapped.status, 0) << swapped.out;
+  EXPECT_EQ(json_field(swapped.out, "matched_by"), "swapped");
+  const auto text = cli({"match", code_, "Ewen", "André", "15/09/2014"});
+  EXPECT_TRUE(contains(text.out, "matched by exact")) << text.out;
+  const auto pix =
+      cli({"--json", "--matching", "pix", "match", code_, "André", "Ewen", "15/09/2014"});
+  EXPECT_EQ(pix.status, 1);
+  EXPECT_EQ(json_field(pix.out, "code"), "NO_NAME_MATCH") << pix.out;
+  EXPECT_EQ(cli({"--matching", "fuzzy", "match", code_, "A", "B", "15/09/2014"}).status, 2);
+}
+
 TEST_F(CliAccounts, CredentialsCsvOfAClass) {
   ASSERT_EQ(cli({"register", code_, "Zoë", "Müller", "28/02/2014"}, "Tournesol42\n").status, 0);
   const auto run = cli({"credentials", kUai, "5A"});

@@ -267,3 +267,26 @@ def test_functions_without_database():
         inscrire.username("Léa", "Martin", 20130512)
     with pytest.raises(inscrire.InvalidInput):
         inscrire.username("Léa", "Martin", datetime.date(1850, 1, 1))
+
+
+def test_matched_by_names_the_stage_and_pix_rules_restore_the_two_passes(tmp_path, roster):
+    def school_db(name, **options):
+        db = inscrire.open(tmp_path / name, **FAST, **options)
+        db.create_organization(UAI, SCHOOL)
+        db.import_roster(UAI, roster)
+        return db, db.create_campaign(UAI, "Pix 5A", division="5A").code
+
+    extended, code = school_db("extended.db")
+    with extended:
+        assert extended.match(code, "Ewen", "André", "15/09/2014").matched_by == "exact"
+        swapped = extended.match(code, "André", "Ewen", "15/09/2014")
+        assert swapped.matched and swapped.matched_by == "swapped"
+        assert extended.match(code, "Nobody", "Else", "15/09/2014").matched_by is None
+        registration = extended.register(code, "André", "Ewen", "15/09/2014", PASSWORD)
+        assert registration.matched_by == "swapped"
+    pix, code = school_db("pix.db", matching="pix")
+    with pix:
+        assert pix.match(code, "André", "Ewen", "15/09/2014").status is \
+            inscrire.MatchStatus.NO_NAME_MATCH
+    with pytest.raises(ValueError, match="matching"):
+        inscrire.open(tmp_path / "x.db", matching="fuzzy")

@@ -470,7 +470,9 @@ class MatchReport:
 
     ``learner`` is the roster row found (if any), ``username`` the username registration would
     give (MATCHED), ``username_hint`` the masked username of the existing account (the two
-    "already" statuses), ``error`` the stable code registration would raise (None if MATCHED).
+    "already" statuses), ``error`` the stable code registration would raise (None if MATCHED),
+    ``matched_by`` the matching stage that found the learner ("exact", "tolerant",
+    "given_names", "family_names", "swapped", "transposition"; None when nobody was found).
     """
 
     status: MatchStatus
@@ -478,6 +480,7 @@ class MatchReport:
     username: Optional[str] = None
     username_hint: Optional[str] = None
     error: Optional[str] = None
+    matched_by: Optional[str] = None
 
     @property
     def matched(self) -> bool:
@@ -488,23 +491,27 @@ class MatchReport:
     def _from_native(cls, d: Dict[str, Any]) -> "MatchReport":
         learner = Learner._from_native(d["learner"]) if d["learner"] is not None else None
         return cls(status=MatchStatus(d["status"]), learner=learner, username=d["username"],
-                   username_hint=d["masked_username"], error=d["error"])
+                   username_hint=d["masked_username"], error=d["error"],
+                   matched_by=d["matched_by"])
 
 
 @dataclasses.dataclass(frozen=True)
 class Registration:
-    """An account linked to a learner and its participation in a campaign."""
+    """An account linked to a learner and its participation in a campaign. ``matched_by`` is
+    the matching stage that found the learner when the call matched a typed identity (None
+    when the account was already linked)."""
 
     username: str
     learner: Learner
     campaign: Campaign
     participation_status: str = "STARTED"
+    matched_by: Optional[str] = None
 
     @classmethod
     def _from_native(cls, d: Dict[str, Any]) -> "Registration":
         return cls(username=d["username"], learner=Learner._from_native(d["learner"]),
                    campaign=Campaign._from_native(d["campaign"]),
-                   participation_status=d["participation_status"])
+                   participation_status=d["participation_status"], matched_by=d["matched_by"])
 
 
 class LoginStatus(str, enum.Enum):
@@ -796,6 +803,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     path: PathLike,
     *,
     username_policy: str = "random",
+    matching: str = "extended",
     hash_memory_kib: Optional[int] = None,
     hash_iterations: Optional[int] = None,
     hash_parallelism: Optional[int] = None,
@@ -813,6 +821,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
     """Opens or creates a database file and migrates its schema.
 
     ``username_policy``: "random" (default) or "sequential" suffixes for homonyms.
+    ``matching``: "extended" (default: the two passes, then the later stages) or "pix" (the
+    two passes of Pix alone); docs/matching.md.
     ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
@@ -824,6 +834,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     native = _native.Database(
         _path_bytes(path),
         username_policy=username_policy,
+        matching=matching,
         hash_memory_kib=hash_memory_kib,
         hash_iterations=hash_iterations,
         hash_parallelism=hash_parallelism,

@@ -130,19 +130,21 @@ class MatchReport:
     username: Optional[str]
     username_hint: Optional[str]
     error: Optional[str]
+    matched_by: Optional[str]
     @property
     def matched(self) -> bool: ...
     def __init__(self, status: MatchStatus, learner: Optional[Learner] = ...,
                  username: Optional[str] = ..., username_hint: Optional[str] = ...,
-                 error: Optional[str] = ...) -> None: ...
+                 error: Optional[str] = ..., matched_by: Optional[str] = ...) -> None: ...
 
 class Registration:
     username: str
     learner: Learner
     campaign: Campaign
     participation_status: str
+    matched_by: Optional[str]
     def __init__(self, username: str, learner: Learner, campaign: Campaign,
-                 participation_status: str = ...) -> None: ...
+                 participation_status: str = ..., matched_by: Optional[str] = ...) -> None: ...
 
 class LoginStatus(str, enum.Enum):
     SUCCESS: str
@@ -216,7 +218,8 @@ class Database:
     def anonymize_learner(self, uai: str, ine: str, *, actor: str = ...) -> None: ...
     def export_learner(self, uai: str, ine: str, *, actor: str = ...) -> Dict[str, Any]: ...
 
-def open(path: PathLike, *, username_policy: str = ..., hash_memory_kib: Optional[int] = ...,
+def open(path: PathLike, *, username_policy: str = ..., matching: str = ...,
+         hash_memory_kib: Optional[int] = ...,
          hash_iterations: Optional[int] = ..., hash_parallelism: Optional[int] = ...,
          refuse_weak_passwords: Optional[bool] = ..., busy_timeout_ms: Optional[int] = ...,
          throttle_max_failures: Optional[int] = ...,

@@ -162,6 +162,11 @@ std::string_view match_status_name(MatchStatus status) {
   return "unknown";
 }
 
+py::object stage_or_none(const std::optional<MatchStage>& stage) {
+  if (!stage) return py::none();
+  return py::str(std::string(match_stage_name(*stage)));
+}
+
 py::dict match_dict(const MatchReport& report) {
   py::dict d;
   d["status"] = std::string(match_status_name(report.status));
@@ -171,6 +176,7 @@ py::dict match_dict(const MatchReport& report) {
       report.learner ? py::object(learner_dict(*report.learner)) : py::object(py::none());
   d["username"] = empty_as_none(report.username);
   d["masked_username"] = empty_as_none(report.masked_username);
+  d["matched_by"] = stage_or_none(report.matched_by);
   return d;
 }
 
@@ -180,6 +186,7 @@ py::dict registration_dict(const Registration& registration) {
   d["learner"] = learner_dict(registration.learner);
   d["campaign"] = campaign_dict(registration.campaign);
   d["participation_status"] = registration.participation_status;
+  d["matched_by"] = stage_or_none(registration.matched_by);
   return d;
 }
 
@@ -339,6 +346,12 @@ class Database {
 
 std::string bytes_path(const py::bytes& path) { return std::string(path); }
 
+MatchRules parse_matching(const std::string& name) {
+  if (name == "extended") return MatchRules::Extended;
+  if (name == "pix") return MatchRules::Pix;
+  throw py::value_error("matching must be 'extended' or 'pix', not '" + name + "'");
+}
+
 CollisionPolicy parse_policy(const std::string& name) {
   if (name == "random") return CollisionPolicy::Random;
   if (name == "sequential") return CollisionPolicy::Sequential;
@@ -371,8 +384,8 @@ void set_if(T& field, const std::optional<py::int_>& value) {
 using IntOption = std::optional<py::int_>;
 
 std::unique_ptr<Database> open_database(
-    const py::bytes& path, const std::string& username_policy, IntOption hash_memory_kib,
-    IntOption hash_iterations, IntOption hash_parallelism,
+    const py::bytes& path, const std::string& username_policy, const std::string& matching,
+    IntOption hash_memory_kib, IntOption hash_iterations, IntOption hash_parallelism,
     std::optional<bool> refuse_weak_passwords, IntOption busy_timeout_ms,
     IntOption throttle_max_failures, IntOption throttle_window_seconds,
     IntOption login_failures_per_block, IntOption login_first_block_seconds,
@@ -380,6 +393,7 @@ std::unique_ptr<Database> open_database(
     IntOption session_seconds, const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
+  options.matching = parse_matching(matching);
   set_if(options.hash_parameters.memory_kib, hash_memory_kib);
   set_if(options.hash_parameters.iterations, hash_iterations);
   set_if(options.hash_parameters.parallelism, hash_parallelism);
@@ -505,10 +519,10 @@ PYBIND11_MODULE(_native, m) {
       // Options by keyword only: a positional list of 15 ints and bools would let two swapped
       // values through unnoticed.
       .def(py::init(&open_database), py::arg("path"), py::kw_only(),
-           py::arg("username_policy") = "random", py::arg("hash_memory_kib") = py::none(),
-           py::arg("hash_iterations") = py::none(), py::arg("hash_parallelism") = py::none(),
-           py::arg("refuse_weak_passwords") = py::none(), py::arg("busy_timeout_ms") = py::none(),
-           py::arg("throttle_max_failures") = py::none(),
+           py::arg("username_policy") = "random", py::arg("matching") = "extended",
+           py::arg("hash_memory_kib") = py::none(), py::arg("hash_iterations") = py::none(),
+           py::arg("hash_parallelism") = py::none(), py::arg("refuse_weak_passwords") = py::none(),
+           py::arg("busy_timeout_ms") = py::none(), py::arg("throttle_max_failures") = py::none(),
            py::arg("throttle_window_seconds") = py::none(),
            py::arg("login_failures_per_block") = py::none(),
            py::arg("login_first_block_seconds") = py::none(),
