@@ -803,8 +803,8 @@ void SiecleSax::start_element(const xmlChar* prefix, const xmlChar* name,
   // libxml2 enforces this bound while building a tree only: without one, it is ours to keep.
   if (open_.size() > xmlParserMaxDepth) {
     return refuse(file_error(ErrorCode::INVALID_FILE,
-                             "Excessive depth in document: more than " +
-                                 std::to_string(xmlParserMaxDepth) + " nested elements",
+                             "Excessive depth in document: an element more than " +
+                                 std::to_string(xmlParserMaxDepth) + " levels below the root",
                              {}, line()));
   }
   // A prefixed name ("x:ELEVE") is not one the rules read, whatever its namespace.

@@ -12,7 +12,5 @@ namespace inscrire::detail {
 // equal `expected_uai` unless that is empty. Problems go to ParsedRoster::errors; only an
 // exception of the caller's progress callback leaves.
 ParsedRoster parse_siecle_xml(Input& input, std::string_view expected_uai);
-// The former reader (libxml2's xmlTextReader), kept until the SAX reader is shown to agree.
-ParsedRoster parse_siecle_xml_with_reader(Input& input, std::string_view expected_uai);
 
 }  // namespace inscrire::detail
