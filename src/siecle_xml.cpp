@@ -105,8 +105,8 @@ void collect_xml_error(void* context, XmlErrorArg error) {
 }
 
 // libxml2's generic handler is C-variadic by its signature; nothing is read from the arguments.
-void ignore_generic_error(void* /*context*/, const char* /*format*/, ...) {
-}  // NOLINT(cert-dcl50-cpp)
+// NOLINTNEXTLINE(cert-dcl50-cpp)
+void ignore_generic_error(void* /*context*/, const char* /*format*/, ...) {}
 
 // Routes libxml2's messages on this thread to `errors` while alive. libxml2 keeps these
 // handlers per thread; the previous ones are put back. The parser's errors come here too: the
@@ -243,7 +243,7 @@ class ElementNames {
 
   OpenElement child_of(OpenElement parent, const xmlChar* name) const {
     if (parent.node == Node::Eleve) {
-      const auto it = std::find(fields_.begin(), fields_.end(), name);
+      const auto* const it = std::find(fields_.begin(), fields_.end(), name);
       if (it == fields_.end()) return {};
       return {Node::EleveField, static_cast<Field>(it - fields_.begin())};
     }
@@ -292,10 +292,8 @@ struct PupilFields {
 // DD/MM/YYYY exactly: the export never writes another shape, anything else is a damaged file.
 bool is_french_date_shape(std::string_view text) {
   if (text.size() != 10 || text[2] != '/' || text[5] != '/') return false;
-  for (const std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
+  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  return std::ranges::all_of(std::array<std::size_t, 8>{0, 1, 3, 4, 6, 7, 8, 9}, digit);
 }
 
 bool is_france(std::string_view country) { return country == "100" || country == "99100"; }
