@@ -404,7 +404,7 @@ class TextArena {
   // The texts one after the other, each followed by a NUL. XML forbids U+0000 in text and
   // attribute values (libxml2 refuses the document before any callback sees one), so NUL
   // cannot occur inside a value.
-  const char* pack(const Texts& texts) {
+  const char* pack(std::span<const std::string_view> texts) {
     std::size_t size = 0;
     for (const std::string_view t : texts) size += t.size() + 1;
     char* out = allocate(size);
@@ -416,19 +416,12 @@ class TextArena {
     return packed;
   }
 
-  static Texts unpack(const char* packed) {
-    Texts texts;
+  // The first texts.size() texts packed at `packed`.
+  static void unpack(const char* packed, std::span<std::string_view> texts) {
     for (std::string_view& t : texts) {
       t = packed;
       packed += t.size() + 1;
     }
-    return texts;
-  }
-
-  std::string_view keep(std::string_view text) {
-    char* out = allocate(text.size());
-    std::copy(text.begin(), text.end(), out);
-    return {out, text.size()};
   }
 
  private:
@@ -452,14 +445,12 @@ class TextArena {
   std::size_t room_ = 0;
 };
 
-// The first two packed texts, which the join and the duplicate check read for every pupil.
-struct PupilKeys {
-  std::string_view ine;
-  std::string_view eleve_id;
-};
-PupilKeys keys_of(const char* packed) {
-  const std::string_view ine = packed;
-  return {ine, packed + ine.size() + 1};
+// The first two texts of a packed record: INE and ELEVE_ID for a pupil, ELEVE_ID and code for
+// a division.
+std::array<std::string_view, 2> first_two(const char* packed) {
+  std::array<std::string_view, 2> texts;
+  TextArena::unpack(packed, texts);
+  return texts;
 }
 
 // Text keys and the index each was first inserted with, in an open-addressing table (linear
@@ -491,6 +482,12 @@ class FirstIndex {
       }
       if (slot.hash == hash && key_of(slot.index) == key) return slot.index;
     }
+  }
+
+  // Starts loading the slot where `key` would be looked up, so that a later insert or find
+  // need not wait for it.
+  void prefetch(std::string_view key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash_of(key) & mask()]);
   }
 
   // The index first inserted with `key`, or kNone.
@@ -533,19 +530,13 @@ class FirstIndex {
 
 // A pupil read and checked, kept until the STRUCTURES (after the ELEVES) give its division.
 struct PendingPupil {
-  const char* texts;  // TextArena::pack
+  const char* texts;  // Text, packed
   BirthDate birthdate;
   int line = 0;
-  Sex sex = Sex::Male;
-  std::uint8_t error_count = 0;  // its errors, next in line in SiecleRoster::pupil_errors_
-  bool duplicate = false;        // its INE was seen before (set with the division)
   std::uint32_t division = FirstIndex::kNone;  // in SiecleRoster::divisions_, set at the end
-};
-
-// The first division given to an ELEVE_ID.
-struct Division {
-  std::string_view eleve_id;
-  std::string_view code;
+  std::uint8_t error_count = 0;  // its errors, next in line in SiecleRoster::pupil_errors_
+  bool female = false;
+  bool duplicate = false;  // its INE was seen before (set with the division)
 };
 
 // The roster as it is read: the UAJ, the skips, the pupils waiting for their division, and the
@@ -556,6 +547,10 @@ class SiecleRoster {
 
   void set_uai(std::string_view uai) { uai_ = std::string(uai); }
   void add_pupil(const PupilFields& pupil);
+  // A STRUCTURES_ELEVE starts: its STRUCTURE children are a few hundred bytes of parsing
+  // away, time enough for the index slot of `owner` to reach the cache (waiting for it was
+  // the largest single cost of our callbacks).
+  void expect_structures_of(std::string_view owner) const { division_of_.prefetch(owner); }
   void add_structure(std::string_view owner, std::string_view type, std::string_view code);
   ParsedRoster finish(std::string_view expected_uai);
 
@@ -572,8 +567,8 @@ class SiecleRoster {
   // Deques: they grow without copying (a vector would hold its old and new buffers at once).
   std::deque<PendingPupil> pending_;
   std::vector<RosterError> pupil_errors_;  // of the pending pupils, in their order
-  std::deque<Division> divisions_;
-  FirstIndex division_of_;  // ELEVE_ID -> divisions_
+  std::deque<const char*> divisions_;      // the first of each ELEVE_ID: ELEVE_ID and code, packed
+  FirstIndex division_of_;                 // ELEVE_ID -> divisions_
 };
 
 void skip(std::array<int, kSkipReasonCount>& skipped, SkipReason reason) {
@@ -591,8 +586,8 @@ void SiecleRoster::add_pupil(const PupilFields& pupil) {
   const BirthDate birthdate = check.birthdate(today_);
   check.birthplace_and_status();
   const auto error_count = static_cast<std::uint8_t>(pupil_errors_.size() - errors_before);
-  pending_.push_back(
-      PendingPupil{arena_.pack(texts_of(pupil)), birthdate, pupil.line, sex, error_count});
+  pending_.push_back(PendingPupil{arena_.pack(texts_of(pupil)), birthdate, pupil.line,
+                                  FirstIndex::kNone, error_count, sex == Sex::Female});
 }
 
 void SiecleRoster::add_structure(std::string_view owner, std::string_view type,
@@ -601,9 +596,9 @@ void SiecleRoster::add_structure(std::string_view owner, std::string_view type,
     return;  // a group, or the placeholder division of inactive pupils
   }
   const auto next = static_cast<std::uint32_t>(divisions_.size());
-  const auto eleve_id = [&](std::uint32_t index) { return divisions_[index].eleve_id; };
+  const auto eleve_id = [&](std::uint32_t index) { return first_two(divisions_[index])[0]; };
   if (division_of_.insert(owner, next, eleve_id) == next) {  // the first division wins
-    divisions_.push_back(Division{arena_.keep(owner), arena_.keep(code)});
+    divisions_.push_back(arena_.pack(std::array{owner, code}));
   }
 }
 
@@ -622,29 +617,30 @@ void SiecleRoster::check_uai(std::string_view expected_uai,
 // Gives each pending pupil its division and marks the INEs seen before among the pupils that
 // have one (the first occurrence is kept). Returns how many pupils become entries.
 std::size_t SiecleRoster::resolve_divisions() {
-  const auto division_id = [&](std::uint32_t index) { return divisions_[index].eleve_id; };
-  const auto pupil_ine = [&](std::uint32_t index) { return keys_of(pending_[index].texts).ine; };
+  const auto division_id = [&](std::uint32_t index) { return first_two(divisions_[index])[0]; };
+  const auto pupil_ine = [&](std::uint32_t index) { return first_two(pending_[index].texts)[0]; };
   FirstIndex seen(pending_.size());
   std::size_t entries = 0;
   std::uint32_t next_division = 0;
   for (std::uint32_t i = 0; i < pending_.size(); ++i) {
     PendingPupil& pupil = pending_[i];
-    const PupilKeys keys = keys_of(pupil.texts);
+    const auto [ine, eleve_id] = first_two(pupil.texts);
     // STRUCTURES usually follow the order of ELEVES: trying the division after the last one
     // found saves most hash lookups (ELEVE_IDs are unique in divisions_, so a hit is exact).
     const bool in_order =
-        next_division < divisions_.size() && divisions_[next_division].eleve_id == keys.eleve_id;
-    pupil.division = in_order ? next_division : division_of_.find(keys.eleve_id, division_id);
+        next_division < divisions_.size() && division_id(next_division) == eleve_id;
+    pupil.division = in_order ? next_division : division_of_.find(eleve_id, division_id);
     if (pupil.division == FirstIndex::kNone) continue;
     next_division = pupil.division + 1;
-    pupil.duplicate = seen.insert(keys.ine, i, pupil_ine) != i;
+    pupil.duplicate = seen.insert(ine, i, pupil_ine) != i;
     if (pupil.error_count == 0 && !pupil.duplicate) ++entries;
   }
   return entries;
 }
 
 RosterEntry SiecleRoster::entry_of(const PendingPupil& pupil) const {
-  const Texts texts = TextArena::unpack(pupil.texts);
+  Texts texts;
+  TextArena::unpack(pupil.texts, texts);
   const auto copy = [&](Text which) { return std::string(text(texts, which)); };
   return RosterEntry{.ine = copy(Text::Ine),
                      .first_name = copy(Text::FirstName),
@@ -653,8 +649,8 @@ RosterEntry SiecleRoster::entry_of(const PendingPupil& pupil) const {
                      .last_name = copy(Text::LastName),
                      .usage_name = copy(Text::UsageName),
                      .birthdate = pupil.birthdate,
-                     .sex = pupil.sex,
-                     .division = std::string(divisions_[pupil.division].code),
+                     .sex = pupil.female ? Sex::Female : Sex::Male,
+                     .division = std::string(first_two(divisions_[pupil.division])[1]),
                      .birth_country_code = copy(Text::Country),
                      .birth_department_code = copy(Text::Department),
                      .birth_city_code = copy(Text::CityCode),
@@ -664,10 +660,10 @@ RosterEntry SiecleRoster::entry_of(const PendingPupil& pupil) const {
 }
 
 RosterError duplicate_error(const PendingPupil& pupil) {
-  const PupilKeys keys = keys_of(pupil.texts);
-  return RosterError{ErrorCode::DUPLICATE_INE,   std::string(keys.ine),
-                     std::string(keys.eleve_id), pupil.line,
-                     field_name(Field::Ine),     {}};
+  const auto [ine, eleve_id] = first_two(pupil.texts);
+  return RosterError{ErrorCode::DUPLICATE_INE, std::string(ine),
+                     std::string(eleve_id),    pupil.line,
+                     field_name(Field::Ine),   {}};
 }
 
 // The entries and the pupils' errors, in file order. A pupil without a division is skipped and
@@ -752,6 +748,9 @@ class SiecleSax {
  private:
   int line() const { return xmlSAX2GetLineNumber(context_); }
   void start_root(const xmlChar* prefix, const xmlChar* name);
+  // Out of line and cold: the callbacks that may call them stay small on the way taken.
+  [[gnu::cold, gnu::noinline]] void refuse_depth();
+  [[gnu::cold, gnu::noinline]] void refuse_huge_text();
   void end_value(OpenElement element);
   void clear_text() {
     text_.clear();
@@ -783,6 +782,20 @@ void SiecleSax::fail(std::exception_ptr failure) {
   xmlStopParser(context_);
 }
 
+void SiecleSax::refuse_depth() {
+  refuse(file_error(ErrorCode::INVALID_FILE,
+                    "Excessive depth in document: an element more than " +
+                        std::to_string(xmlParserMaxDepth) + " levels below the root",
+                    {}, line()));
+}
+
+void SiecleSax::refuse_huge_text() {
+  refuse(file_error(ErrorCode::INVALID_FILE,
+                    "huge text node: more than " + std::to_string(XML_MAX_TEXT_LENGTH) +
+                        " bytes between two tags",
+                    {}, line()));
+}
+
 void SiecleSax::start_root(const xmlChar* prefix, const xmlChar* name) {
   if (prefix != nullptr || !names_->is_root(name)) {
     const std::string local(view(name));
@@ -799,12 +812,7 @@ void SiecleSax::start_element(const xmlChar* prefix, const xmlChar* name,
   clear_text();
   if (open_.empty()) return start_root(prefix, name);
   // libxml2 enforces this bound while building a tree only: without one, it is ours to keep.
-  if (open_.size() > xmlParserMaxDepth) {
-    return refuse(file_error(ErrorCode::INVALID_FILE,
-                             "Excessive depth in document: an element more than " +
-                                 std::to_string(xmlParserMaxDepth) + " levels below the root",
-                             {}, line()));
-  }
+  if (open_.size() > xmlParserMaxDepth) return refuse_depth();
   // A prefixed name ("x:ELEVE") is not one the rules read, whatever its namespace.
   const OpenElement element =
       prefix != nullptr ? OpenElement{} : names_->child_of(open_.back(), name);
@@ -816,6 +824,7 @@ void SiecleSax::start_element(const xmlChar* prefix, const xmlChar* name,
     pupil_.clear();
   } else if (element.node == Node::StructuresEleve) {
     read_eleve_id(attributes, structure_owner_);
+    roster_.expect_structures_of(structure_owner_);
   } else if (element.node == Node::Structure) {
     structure_code_.clear();
     structure_type_.clear();
@@ -861,12 +870,7 @@ void SiecleSax::end_element() {
 void SiecleSax::text(const xmlChar* chunk, int size) {
   text_bytes_ += static_cast<std::size_t>(size);
   // libxml2's tree builder refused a longer text node; without a tree, this bound is ours.
-  if (text_bytes_ > XML_MAX_TEXT_LENGTH) {
-    return refuse(file_error(ErrorCode::INVALID_FILE,
-                             "huge text node: more than " + std::to_string(XML_MAX_TEXT_LENGTH) +
-                                 " bytes between two tags",
-                             {}, line()));
-  }
+  if (text_bytes_ > XML_MAX_TEXT_LENGTH) return refuse_huge_text();
   if (keep_text_) {
     text_.append(reinterpret_cast<const char*>(chunk), static_cast<std::size_t>(size));
   }
