@@ -18,10 +18,27 @@ std::string collapse_spaces(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Printable ASCII with a letter or sign in it, short enough: what most names are, and what
+// validate_name and looks_mis_encoded always accept (their refusals need a control character,
+// a non-ASCII code point or more than kMaxNameLength characters), checked in one pass.
+bool is_plain_ascii_name(std::string_view name) {
+  bool blank = true;
+  for (const char c : name) {
+    if (c < ' ' || c > '~') return false;
+    blank = blank && c == ' ';
+  }
+  return !blank && name.size() <= kMaxNameLength;
+}
+
+}  // namespace
+
 std::optional<ErrorCode> check_name(std::string_view name, bool required) {
   if (name.empty()) {
     return required ? std::optional(ErrorCode::NAME_REQUIRED) : std::nullopt;
   }
+  if (is_plain_ascii_name(name)) return std::nullopt;
   try {
     validate_name(name);
   } catch (const Error& error) {

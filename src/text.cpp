@@ -203,12 +203,15 @@ void validate_name(std::string_view name, std::string_view field) {
   }
 }
 
+// Plain loops: find_first_not_of searches the set of spaces once per character, and every
+// value of a roster file goes through here.
 std::string_view trim(std::string_view text) noexcept {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
+  const auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace inscrire
