@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "inscrire/reconciliation.hpp"
-#include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
 #include "service_state.hpp"
 
@@ -33,10 +32,12 @@ ErrorCode first_error_code(const ImportReport& report) {
   return report.errors.empty() ? ErrorCode::INVALID_FILE : report.errors.front().code;
 }
 
-// Thrown inside a dry-run import transaction to roll it back once the counts are known.
-struct DryRunRollback {
-  UpsertCounts counts;
-};
+// The learner's participation in the campaign: started now, or the one it has.
+Participation started_participation(StoreTransaction& tx, const Campaign& campaign, Id learner_id,
+                                    Id user_id, std::int64_t now) {
+  tx.insert_participation(campaign.id, learner_id, user_id, now);
+  return *tx.participation(campaign.id, learner_id);
+}
 
 Campaign require_active_campaign(StoreTransaction& tx, std::string_view typed_code) {
   const auto campaign = tx.campaign(canonical_campaign_code(typed_code));
@@ -200,13 +201,44 @@ UsernameSource username_source(const RosterEntry& entry) {
           .usage_name = entry.usage_name};
 }
 
+std::string lower_ascii(std::string_view text) {
+  std::string lowered(text);
+  for (auto& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered;
+}
+
+MatchCandidate keys_of(const RosterEntry& entry) {
+  return MatchCandidate{0,
+                        comparison_key(entry.first_name),
+                        comparison_key(entry.second_name),
+                        comparison_key(entry.third_name),
+                        comparison_key(entry.last_name),
+                        comparison_key(entry.usage_name)};
+}
+
+std::optional<User> insert_account(StoreTransaction& tx, std::string_view username,
+                                   std::string_view hash, bool must_change_password,
+                                   std::int64_t now) {
+  auto user = tx.insert_user(username, hash, must_change_password, now);
+  if (!user) return std::nullopt;
+  // The bitmap lets the next homonym's username cost one read (docs/architecture.md).
+  const auto lowered = lower_ascii(username);
+  if (is_valid_username(lowered)) {
+    const auto [stem, suffix] = split_username(lowered);
+    tx.add_taken_suffix(stem, suffix);
+  }
+  return user;
+}
+
 User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
-                    bool must_change_password, CollisionPolicy policy) {
+                    bool must_change_password, CollisionPolicy policy, std::int64_t now) {
   // Inside a write transaction nobody else can take the name, so one attempt suffices with
   // SQLite; the loop keeps other engines, where the UNIQUE constraint is the arbiter, correct.
   for (int attempt = 0; attempt < 8; ++attempt) {
     const auto username = generate_username(tx, username_source(entry), entry.birthdate, policy);
-    if (auto user = tx.insert_user(username, hash, must_change_password)) return *user;
+    if (auto user = insert_account(tx, username, hash, must_change_password, now)) return *user;
   }
   throw Error(ErrorCode::DATABASE_BUSY, "username allocation kept colliding");
 }
@@ -241,7 +273,9 @@ ImportRefused::ImportRefused(ImportReport report)
 // --- Service ------------------------------------------------------------------------------
 
 Service Service::open(const std::filesystem::path& path, ServiceOptions options) {
-  auto store = open_sqlite_store(path, StoreOptions{options.busy_timeout_ms});
+  StoreOptions store_options;
+  store_options.busy_timeout_ms = options.busy_timeout_ms;
+  auto store = open_sqlite_store(path, store_options);
   return Service(std::move(store), std::move(options));
 }
 
@@ -254,44 +288,18 @@ Service::~Service() = default;
 Organization Service::create_organization(std::string_view uai, std::string_view name) {
   const auto canonical = canonical_uai(uai);
   const auto label = required_label(name, "school name");
-  Organization created;
-  state_->write([&](StoreTransaction& tx) { created = tx.insert_organization(canonical, label); });
-  return created;
+  std::optional<Organization> created;
+  state_->write([&](StoreTransaction& tx) {
+    created = tx.insert_organization(canonical, label, state_->now());
+  });
+  if (!created) throw Error(ErrorCode::ORGANIZATION_EXISTS, canonical);
+  return *created;
 }
 
 std::vector<Organization> Service::organizations() {
   std::vector<Organization> found;
   state_->read([&](StoreTransaction& tx) { found = tx.organizations(); });
   return found;
-}
-
-ImportReport Service::import_roster(std::string_view uai, const std::filesystem::path& file,
-                                    const ImportOptions& options) {
-  const auto canonical = canonical_uai(uai);
-  state_->read([&](StoreTransaction& tx) { require_organization(tx, canonical); });
-  ReadOptions read_options;
-  read_options.progress = options.progress;
-  auto parsed = read_roster_file(file, canonical, read_options);
-  ImportReport report;
-  report.skipped = parsed.skipped;
-  report.dry_run = options.dry_run;
-  report.errors = std::move(parsed.errors);
-  if (!report.errors.empty()) throw ImportRefused(std::move(report));
-  UpsertCounts counts;
-  try {
-    state_->write([&](StoreTransaction& tx) {
-      counts = tx.replace_roster(require_organization(tx, canonical).id, parsed.entries);
-      if (options.dry_run) throw DryRunRollback{counts};
-    });
-  } catch (const DryRunRollback& rollback) {
-    counts = rollback.counts;
-  }
-  report.created = counts.created;
-  report.updated = counts.updated;
-  report.disabled = counts.disabled;
-  report.reenabled = counts.reenabled;
-  report.linked = counts.linked;
-  return report;
 }
 
 std::vector<LearnerView> Service::learners(std::string_view uai,
@@ -324,7 +332,7 @@ Campaign Service::create_campaign(std::string_view uai, std::string_view name,
     // A fresh code collides with probability ~n / (23^6 * 8^3); the UNIQUE constraint decides.
     for (int attempt = 0; attempt < 16; ++attempt) {
       campaign.code = generate_campaign_code();
-      if (auto inserted = tx.insert_campaign(organization.id, campaign)) {
+      if (auto inserted = tx.insert_campaign(organization.id, campaign, state_->now())) {
         created = *inserted;
         return;
       }
@@ -407,8 +415,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     const auto campaign = require_active_campaign(tx, code);
     std::optional<Learner> current;
     throw_if_refused(find_learner(tx, campaign, identity, current));
-    const auto user =
-        create_account(tx, current->entry, hash, false, state_->options.username_policy);
+    const auto user = create_account(tx, current->entry, hash, false,
+                                     state_->options.username_policy, state_->now());
     if (state_->options.refuse_weak_passwords) {
       check_password_policy(password,
                             {current->entry.first_name, current->entry.last_name, user.username});
@@ -416,7 +424,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     if (!tx.link_learner(current->id, user.id)) {
       throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
     }
-    const auto participation = tx.insert_participation(campaign.id, current->id, user.id);
+    const auto participation =
+        started_participation(tx, campaign, current->id, user.id, state_->now());
     current->username = user.username;
     registration = {user.username, view_of(*current), campaign, participation.status};
   });
@@ -433,9 +442,9 @@ User session_user(StoreTransaction& tx, std::string_view session_token, std::int
 }
 
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
-                                 Learner learner) {
+                                 Learner learner, std::int64_t now) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-  const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
+  const auto participation = started_participation(tx, campaign, learner.id, user.id, now);
   learner.username = user.username;
   return {user.username, view_of(learner), campaign, participation.status};
 }
@@ -448,8 +457,8 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
     const auto user = session_user(tx, session_token, state_->now());
     const auto campaign = require_active_campaign(tx, code);
     const auto organization = *tx.organization_by_id(campaign.organization_id);
-    registration =
-        start_participation(tx, campaign, user, require_linked_learner(tx, organization, user));
+    registration = start_participation(
+        tx, campaign, user, require_linked_learner(tx, organization, user), state_->now());
   });
   return registration;
 }
@@ -480,7 +489,7 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
       if (!learner->user_id && !tx.link_learner(learner->id, user.id)) {
         throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
       }
-      registration = start_participation(tx, campaign, user, *learner);
+      registration = start_participation(tx, campaign, user, *learner, state_->now());
     });
   });
   return registration;
