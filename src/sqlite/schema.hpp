@@ -121,9 +121,11 @@ CREATE TABLE audit_log (
   detail TEXT NOT NULL DEFAULT ''
 );
 )sql",
-    // 2: anonymisation re-points the audit rows naming an account (case-insensitively) through
-    // an index instead of reading the whole trail.
+    // 2: indexes for the two writes that read a whole table: revoking an account's tokens
+    // (on every password change, reset and anonymisation; sessions accumulate) and re-pointing
+    // the audit rows that name an anonymised account (case-insensitively).
     R"sql(
+CREATE INDEX tokens_by_user ON tokens(user_id);
 CREATE INDEX audit_log_by_target ON audit_log(target COLLATE NOCASE);
 )sql",
 };

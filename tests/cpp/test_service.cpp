@@ -8,6 +8,7 @@
 
 #include "inscrire/username.hpp"
 #include "service_fixture.hpp"
+#include "sqlite/schema.hpp"
 
 namespace inscrire::testing {
 namespace {
@@ -25,24 +26,24 @@ class Flow : public ServiceTest {
   std::string code_;
 };
 
-TEST_F(Flow, SampleImportCountsMatchTheFile) {
+TEST_P(Flow, SampleImportCountsMatchTheFile) {
   const auto learners = service_->learners(kSampleUai);
   EXPECT_EQ(learners.size(), 310u);
   EXPECT_EQ(service_->learners(kSampleUai, std::string("5A")).size(), 17u);
 }
 
-TEST_F(Flow, TwinsEachGetTheirOwnAccountInTheStrictPass) {
+TEST_P(Flow, TwinsEachGetTheirOwnAccountInTheStrictPass) {
   EXPECT_EQ(enrol("Allan", "POE", "01/03/2014").learner.first_name, "Allan");
   EXPECT_EQ(enrol("Alian", "POE", "01/03/2014").learner.first_name, "Alian");
 }
 
-TEST_F(Flow, AOneLetterSlipBetweenTwinsIsAmbiguous) {
+TEST_P(Flow, AOneLetterSlipBetweenTwinsIsAmbiguous) {
   const auto report = service_->match(code_, "Alan", "Poe", "01/03/2014");
   EXPECT_EQ(report.status, MatchStatus::Ambiguous);
   EXPECT_EQ(report.error(), ErrorCode::AMBIGUOUS_MATCH);
 }
 
-TEST_F(Flow, TwoLeaMartinWithTheSameDdmmGetDistinctValidUsernames) {
+TEST_P(Flow, TwoLeaMartinWithTheSameDdmmGetDistinctValidUsernames) {
   const auto first = enrol("Léa", "MARTIN", "12/05/2014");
   const auto second = enrol("Lea", "martin", "12/05/2013");
   EXPECT_EQ(first.username, "lea.martin1205");
@@ -51,7 +52,7 @@ TEST_F(Flow, TwoLeaMartinWithTheSameDdmmGetDistinctValidUsernames) {
   EXPECT_TRUE(second.username.starts_with("lea.martin"));
 }
 
-TEST_F(Flow, ALinkedLearnerGetsAMaskedHint) {
+TEST_P(Flow, ALinkedLearnerGetsAMaskedHint) {
   const auto first = enrol("Léa", "MARTIN", "12/05/2014");
   try {
     enrol("Lea", "Martin", "12/05/2014");
@@ -65,13 +66,13 @@ TEST_F(Flow, ALinkedLearnerGetsAMaskedHint) {
   EXPECT_EQ(report.masked_username, "l***.m***5");
 }
 
-TEST_F(Flow, UsernameComesFromTheRosterNotFromWhatWasTyped) {
+TEST_P(Flow, UsernameComesFromTheRosterNotFromWhatWasTyped) {
   EXPECT_EQ(enrol("Zoe", "Muller", "28/02/2014").username, "zoe.muller2802");
   EXPECT_EQ(enrol("Jean-Mrac", "dartagnan", "01/03/2014").username, "jeanmarc.dartagnan0103");
   EXPECT_EQ(enrol("Oenone", "Coeurdacier", "14/07/2014").username, "oenone.coeurdacier1407");
 }
 
-TEST_F(Flow, MatchIsADryRun) {
+TEST_P(Flow, MatchIsADryRun) {
   const auto report = service_->match(code_, "Zoé", "Müller", "28/02/2014");
   ASSERT_EQ(report.status, MatchStatus::Matched);
   EXPECT_EQ(report.username, "zoe.muller2802");
@@ -79,20 +80,20 @@ TEST_F(Flow, MatchIsADryRun) {
   EXPECT_EQ(service_->not_joined(code_).size(), 17u);
 }
 
-TEST_F(Flow, MatchOutcomes) {
+TEST_P(Flow, MatchOutcomes) {
   EXPECT_EQ(service_->match(code_, "Zoé", "Müller", "28/02/2001").status,
             MatchStatus::NoLearnerForBirthdate);
   EXPECT_EQ(service_->match(code_, "Paul", "Müller", "28/02/2014").status,
             MatchStatus::NoNameMatch);
 }
 
-TEST_F(Flow, UsageNameMatchesToo) {
+TEST_P(Flow, UsageNameMatchesToo) {
   // Marie LE GALL, usage name DURAND, 30/09/2014.
   EXPECT_EQ(service_->match(code_, "Marie", "Durand", "30/09/2014").status, MatchStatus::Matched);
   EXPECT_EQ(service_->match(code_, "Marie", "Le Gall", "30/09/2014").username, "marie.legall3009");
 }
 
-TEST_F(Flow, RegistrationStartsTheParticipationOnce) {
+TEST_P(Flow, RegistrationStartsTheParticipationOnce) {
   enrol("Allan", "POE", "01/03/2014");
   EXPECT_EQ(service_->not_joined(code_).size(), 16u);
   const auto session = service_->login("allan.poe0103", kGoodPassword);
@@ -102,7 +103,7 @@ TEST_F(Flow, RegistrationStartsTheParticipationOnce) {
   EXPECT_EQ(service_->not_joined(code_).size(), 16u);
 }
 
-TEST_F(Flow, JoiningAnotherCampaignOfTheSchoolNeedsNoMatching) {
+TEST_P(Flow, JoiningAnotherCampaignOfTheSchoolNeedsNoMatching) {
   enrol("Allan", "POE", "01/03/2014");
   const auto school_wide = service_->create_campaign(kSampleUai, "Tout le collège").code;
   EXPECT_EQ(service_->not_joined(school_wide).size(), 310u);
@@ -114,7 +115,7 @@ TEST_F(Flow, JoiningAnotherCampaignOfTheSchoolNeedsNoMatching) {
             ErrorCode::INVALID_TOKEN);
 }
 
-TEST_F(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
+TEST_P(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
   std::string typed = code_.substr(0, 3) + "-" + code_.substr(3, 3) + " " + code_.substr(6);
   for (auto& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   EXPECT_EQ(service_->find_campaign(typed).code, code_);
@@ -124,7 +125,7 @@ TEST_F(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
   EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "01/03/2014"); }), ErrorCode::CAMPAIGN_ARCHIVED);
 }
 
-TEST_F(Flow, CampaignCodesAreUniqueAndWellFormed) {
+TEST_P(Flow, CampaignCodesAreUniqueAndWellFormed) {
   std::set<std::string> codes{code_};
   for (int i = 0; i < 200; ++i) {
     // Built by appending: GCC 12 at -O2/-O3 reports a false -Wrestrict on `"C" + to_string(i)`
@@ -137,7 +138,7 @@ TEST_F(Flow, CampaignCodesAreUniqueAndWellFormed) {
   EXPECT_EQ(service_->campaigns(kSampleUai).size(), 201u);
 }
 
-TEST_F(Flow, InvalidInputIsRefusedWithItsCode) {
+TEST_P(Flow, InvalidInputIsRefusedWithItsCode) {
   EXPECT_EQ(error_of([&] { enrol("", "POE", "01/03/2014"); }), ErrorCode::NAME_REQUIRED);
   EXPECT_EQ(error_of([&] { enrol("Al\xff", "POE", "01/03/2014"); }), ErrorCode::INVALID_UTF8);
   EXPECT_EQ(error_of([&] { enrol("Allan", "POE", "31/02/2014"); }), ErrorCode::INVALID_BIRTHDATE);
@@ -167,7 +168,7 @@ TEST_F(Flow, InvalidInputIsRefusedWithItsCode) {
   EXPECT_EQ(service_->not_joined(code_).size(), 17u);
 }
 
-TEST_F(Flow, LoginFailuresLookTheSameForUnknownUsers) {
+TEST_P(Flow, LoginFailuresLookTheSameForUnknownUsers) {
   enrol("Allan", "POE", "01/03/2014");
   EXPECT_EQ(error_of([&] { service_->login("allan.poe0103", "Wrong12345"); }),
             ErrorCode::INVALID_CREDENTIALS);
@@ -176,7 +177,7 @@ TEST_F(Flow, LoginFailuresLookTheSameForUnknownUsers) {
   EXPECT_EQ(service_->login("allan.poe0103", kGoodPassword).status, LoginStatus::Success);
 }
 
-TEST_F(Flow, ChangePasswordWithTheOldOne) {
+TEST_P(Flow, ChangePasswordWithTheOldOne) {
   enrol("Allan", "POE", "01/03/2014");
   service_->change_password("allan.poe0103", kGoodPassword, "Girouette77");
   EXPECT_EQ(error_of([&] { service_->login("allan.poe0103", kGoodPassword); }),
@@ -202,37 +203,20 @@ class Reimport : public ServiceTest {
   }
 
   // Every row of every table, as text: equal dumps mean equal content.
-  std::string content() const {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    std::vector<std::string> tables;
-    sqlite3_exec(
-        db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
-        [](void* out, int, char** values, char**) {
-          static_cast<std::vector<std::string>*>(out)->push_back(values[0]);
-          return 0;
-        },
-        &tables, nullptr);
+  std::string content() {
     std::string dump;
-    for (const auto& table : tables) {
+    for (const auto& table : engine_database().tables()) {
       dump += "# " + table + "\n";
-      sqlite3_exec(
-          db, ("SELECT * FROM \"" + table + "\"").c_str(),
-          [](void* out, int count, char** values, char**) {
-            auto& text = *static_cast<std::string*>(out);
-            for (int i = 0; i < count; ++i)
-              text += (values[i] ? values[i] : "NULL") + std::string("|");
-            text += "\n";
-            return 0;
-          },
-          &dump, nullptr);
+      for (const auto& row : rows("SELECT * FROM \"" + table + "\"")) {
+        for (const auto& value : row) dump += value + "|";
+        dump += "\n";
+      }
     }
-    sqlite3_close(db);
     return dump;
   }
 };
 
-TEST_F(Reimport, RefusedFilesLeaveEveryTableUnchanged) {
+TEST_P(Reimport, RefusedFilesLeaveEveryTableUnchanged) {
   auto service = open_sample();
   const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
   service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword);
@@ -250,7 +234,7 @@ TEST_F(Reimport, RefusedFilesLeaveEveryTableUnchanged) {
   EXPECT_EQ(content(), before);
 }
 
-TEST_F(Reimport, TheSameFileChangesNoAccount) {
+TEST_P(Reimport, TheSameFileChangesNoAccount) {
   auto service = open_sample();
   const auto code = service.create_campaign(kSampleUai, "5A", std::string("5A")).code;
   service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword);
@@ -262,7 +246,7 @@ TEST_F(Reimport, TheSameFileChangesNoAccount) {
   EXPECT_EQ(service.login("allan.poe0103", kGoodPassword).status, LoginStatus::Success);
 }
 
-TEST_F(Reimport, AbsentPupilsAreDisabledAndComeBackWithTheirAccount) {
+TEST_P(Reimport, AbsentPupilsAreDisabledAndComeBackWithTheirAccount) {
   auto service = open();
   service.create_organization(kSampleUai, "Test");
   const Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
@@ -290,7 +274,7 @@ TEST_F(Reimport, AbsentPupilsAreDisabledAndComeBackWithTheirAccount) {
   EXPECT_EQ(service.not_joined(code).size(), 1u);  // her participation was kept
 }
 
-TEST_F(Reimport, ChangedFieldsAreUpdatedInPlace) {
+TEST_P(Reimport, ChangedFieldsAreUpdatedInPlace) {
   auto service = open();
   service.create_organization(kSampleUai, "Test");
   Pupil ana{"111111111AA", "Ana", "Lopez", "02/02/2014"};
@@ -309,7 +293,7 @@ TEST_F(Reimport, ChangedFieldsAreUpdatedInPlace) {
             MatchStatus::LearnerAlreadyLinked);
 }
 
-TEST_F(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
+TEST_P(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
   auto service = open();
   const auto ana = register_ana_in_a_college(service);
 
@@ -321,7 +305,7 @@ TEST_F(Reimport, AccountsFollowAnIneToAnotherSchoolWithTheSameBirthDate) {
   EXPECT_EQ(service.learners("0331234B")[0].username, "ana.lopez0202");
 }
 
-TEST_F(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
+TEST_P(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
   auto service = open();
   const auto ana = register_ana_in_a_college(service);
 
@@ -338,7 +322,7 @@ TEST_F(Reimport, NoAutomaticLinkWhenTheBirthDateDiffers) {
   EXPECT_EQ(match.masked_username, "a***.l***2");
 }
 
-TEST_F(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
+TEST_P(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
   auto service = open();
   auto ana = register_ana_in_a_college(service);
   ana.birthdate = "03/02/2014";  // the lycée's roster differs: no automatic link
@@ -354,7 +338,7 @@ TEST_F(Reimport, ALoggedInPupilJoinsTheNewSchoolWithHisAccount) {
   EXPECT_EQ(service.join_campaign(session, lycee).username, "ana.lopez0202");
 }
 
-TEST_F(Reimport, AnAccountLinkedInASchoolCannotTakeASecondLearnerThere) {
+TEST_P(Reimport, AnAccountLinkedInASchoolCannotTakeASecondLearnerThere) {
   auto service = open();
   register_ana_in_a_college(service);
   const auto ben = Pupil{"222222222BB", "Ben", "Morel", "03/03/2014"};
@@ -371,7 +355,7 @@ TEST_F(Reimport, AnAccountLinkedInASchoolCannotTakeASecondLearnerThere) {
             "ana.lopez0202");
 }
 
-TEST_F(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
+TEST_P(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
   auto service = open_sample();
   const auto before = service.learners(kSampleUai, std::nullopt, true).size();
   const auto broken = write_file(
@@ -393,7 +377,7 @@ TEST_F(Reimport, ARefusedFileLeavesTheDatabaseAsItWas) {
             ErrorCode::UAI_MISMATCH);
 }
 
-TEST_F(Reimport, DryRunReportsWithoutWriting) {
+TEST_P(Reimport, DryRunReportsWithoutWriting) {
   auto service = open();
   service.create_organization(kSampleUai, "Test");
   ImportOptions options;
@@ -404,7 +388,13 @@ TEST_F(Reimport, DryRunReportsWithoutWriting) {
   EXPECT_TRUE(service.learners(kSampleUai).empty());
 }
 
-TEST_F(ServiceTest, ASchemaNewerThanTheLibraryIsRefused) {
+INSTANTIATE_TEST_SUITE_P(Engines, Flow, ::testing::ValuesIn(store_engines()), engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, Reimport, ::testing::ValuesIn(store_engines()), engine_name);
+
+// SQLite's own file: schema versioning (PRAGMA user_version) and the writer lock.
+class SqliteFile : public ServiceTest {};
+
+TEST_F(SqliteFile, ASchemaNewerThanTheLibraryIsRefused) {
   { open(); }
   {
     sqlite3* db = nullptr;
@@ -413,6 +403,33 @@ TEST_F(ServiceTest, ASchemaNewerThanTheLibraryIsRefused) {
     sqlite3_close(db);
   }
   EXPECT_EQ(error_of([&] { open(); }), ErrorCode::SCHEMA_TOO_NEW);
+}
+
+TEST_F(SqliteFile, ADatabaseOfTheFirstSchemaIsMigratedWithItsRows) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database().c_str(), &db), SQLITE_OK);
+    const std::string first = std::string(sqlite::kMigrations[0]) +
+                              "INSERT INTO organizations(uai, name, created_at) "
+                              "VALUES ('0751234A', 'Collège', 1); PRAGMA user_version = 1;";
+    ASSERT_EQ(sqlite3_exec(db, first.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto service = open();
+  ASSERT_EQ(service.organizations().size(), 1u);
+  service.import_roster(kSampleUai, sample_roster());
+  EXPECT_EQ(service.learners(kSampleUai).size(), 310u);
+  EXPECT_EQ(rows("PRAGMA user_version"), (Rows{{std::to_string(sqlite::kMigrations.size())}}));
+  EXPECT_EQ(rows("SELECT count(*) FROM sqlite_master WHERE name = 'tokens_by_user'"),
+            (Rows{{"1"}}));
+}
+
+TEST_F(SqliteFile, WritersShareALockFileOnlyTheOwnerCanOpen) {
+  open();
+  const auto lock = std::filesystem::status(database().string() + "-lock");
+  ASSERT_TRUE(std::filesystem::is_regular_file(lock));
+  EXPECT_EQ(lock.permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace
