@@ -3,6 +3,7 @@
 // file, never with the database: the school's rows are read through its index, the accounts
 // the file's INEs have elsewhere through (ine, organization_id).
 #include <algorithm>
+#include <unordered_map>
 
 #include "inscrire/roster_file.hpp"
 #include "inscrire/roster_import.hpp"
@@ -44,23 +45,39 @@ std::vector<LinkedLearner> accounts_elsewhere(StoreTransaction& tx, Id organizat
   return tx.learners_linked_to(users);
 }
 
+// The accounts new rows are inserted with, by entry index (step 3 for rows the school lacks).
+std::unordered_map<std::size_t, Id> links_of_new_rows(const ImportPlan& plan) {
+  std::unordered_map<std::size_t, Id> links;
+  for (const auto& link : plan.links) {
+    if (link.learner_id == 0) links.emplace(link.entry, link.user_id);
+  }
+  return links;
+}
+
 void insert_new(StoreTransaction& tx, Id organization_id, std::span<const RosterEntry> entries,
-                std::span<const std::size_t> inserts, std::int64_t now, ImportCounts& counts) {
+                const ImportPlan& plan, std::int64_t now, ImportCounts& counts) {
+  const auto links = links_of_new_rows(plan);
+  const std::span<const std::size_t> inserts = plan.inserts;
   std::vector<MatchCandidate> keys;
-  std::vector<LearnerFields> rows;
+  std::vector<NewLearner> rows;
   for (std::size_t first = 0; first < inserts.size(); first += kWriteBatch) {
     const auto batch = inserts.subspan(first, std::min(kWriteBatch, inserts.size() - first));
     keys.clear();
     rows.clear();
     for (const auto index : batch) keys.push_back(keys_of(entries[index]));
-    for (std::size_t i = 0; i < batch.size(); ++i) rows.push_back({entries[batch[i]], keys[i]});
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto link = links.find(batch[i]);
+      rows.push_back({{entries[batch[i]], keys[i]},
+                      link == links.end() ? std::nullopt : std::optional(link->second)});
+    }
     counts.created += tx.insert_learners(organization_id, rows, now);
   }
+  counts.linked += static_cast<int>(links.size());
 }
 
 void write_plan(StoreTransaction& tx, Id organization_id, std::span<const RosterEntry> entries,
                 const ImportPlan& plan, std::int64_t now, ImportCounts& counts) {
-  insert_new(tx, organization_id, entries, plan.inserts, now, counts);
+  insert_new(tx, organization_id, entries, plan, now, counts);
   for (const auto& update : plan.updates) {
     const auto& entry = entries[update.entry];
     tx.update_learner(update.learner_id, {entry, keys_of(entry)}, now);
@@ -68,12 +85,7 @@ void write_plan(StoreTransaction& tx, Id organization_id, std::span<const Roster
   for (const auto id : plan.reenables) tx.set_learner_disabled(id, false, now);
   for (const auto id : plan.disables) tx.set_learner_disabled(id, true, now);
   for (const auto& link : plan.links) {
-    // A row inserted by this import is found by its INE: its id was not known when planning.
-    const auto learner_id =
-        link.learner_id != 0
-            ? link.learner_id
-            : tx.learner_by_ine(organization_id, entries[link.entry].ine).value().id;
-    if (tx.link_learner(learner_id, link.user_id)) ++counts.linked;
+    if (link.learner_id != 0 && tx.link_learner(link.learner_id, link.user_id)) ++counts.linked;
   }
 }
 

@@ -46,7 +46,7 @@ struct RowUpdate {
 };
 
 // Step 3: the unlinked row of `entry` receives account `user_id`. `learner_id` is the existing
-// row, or 0 for the row inserted for `entry` (its id is known once inserted).
+// row, or 0 for the row inserted for `entry` (inserted with its link).
 struct AutomaticLink {
   std::int64_t learner_id = 0;
   std::size_t entry = 0;

@@ -64,6 +64,13 @@ struct LearnerFields {
   const MatchCandidate& keys;
 };
 
+// A learner to insert: its fields, and the account it is linked to from the start, if any
+// (an import's automatic link of a new row).
+struct NewLearner {
+  LearnerFields fields;
+  std::optional<Id> user_id;
+};
+
 struct User {
   Id id = 0;
   std::string username;
@@ -147,10 +154,11 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) = 0;
 
   // --- Learners: writes (UNIQUE (ine, organization_id))
-  // Inserts enabled, unlinked learners into the school; a row whose (INE, school) exists is
-  // skipped. Returns how many were inserted. Multi-row statements, prepared once: an import of
-  // 100 000 pupils is one call per batch, not per pupil.
-  virtual int insert_learners(Id organization_id, std::span<const LearnerFields> rows,
+  // Inserts enabled learners into the school; a row whose (INE, school) exists is skipped.
+  // Returns how many were inserted. An import calls it once per batch of rows, never once per
+  // row: an engine writes a batch as fast as it can (prepared statements, multi-row or COPY
+  // where they pay).
+  virtual int insert_learners(Id organization_id, std::span<const NewLearner> rows,
                               std::int64_t updated_at) = 0;
   // Overwrites the learner's roster fields (INE included) and keys; its state and link stay.
   // Throws Error(DATABASE_ERROR) if another learner of the school holds that INE.

@@ -86,23 +86,13 @@ void bind_fields(Statement& statement, int first, const LearnerFields& fields) {
   statement.bind_static(first + 19, k.usage_name);
 }
 
-// Rows per multi-row INSERT of learners: large enough that the statement overhead vanishes,
-// small enough to stay far below SQLite's 32 766 parameters.
-constexpr int kInsertBatch = 64;
-
-// "INSERT ... VALUES (?1, ?2, ?3..?22), (?1, ?2, ?23..?42), ...": ?1 the school, ?2 the time.
-std::string learner_insert_sql(int rows) {
-  std::string sql =
-      "INSERT INTO learners(organization_id, updated_at, " LEARNER_FIELD_COLUMNS ") VALUES ";
-  for (int row = 0; row < rows; ++row) {
-    sql += row == 0 ? "(?1, ?2" : ", (?1, ?2";
-    for (int field = 0; field < kLearnerFieldCount; ++field) {
-      sql += ", ?" + std::to_string(3 + row * kLearnerFieldCount + field);
-    }
-    sql += ")";
-  }
-  return sql + " ON CONFLICT(ine, organization_id) DO NOTHING";
-}
+// One row per statement, prepared once: SQLite runs a multi-row INSERT with a statement
+// journal (a copy of every page the statement touches, to undo it alone if a later row
+// fails), which costs more than the per-row steps it saves (docs/benchmarks.md, bench_scale).
+constexpr const char* kInsertLearner =
+    "INSERT INTO learners(organization_id, updated_at, " LEARNER_FIELD_COLUMNS
+    ", user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(ine, organization_id) DO NOTHING";
 
 // Values per IN (...) list of the look-ups by INE or account: one statement probes the index
 // once per value; unused slots are bound to NULL, which equals nothing.
@@ -321,18 +311,15 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   // --- Learners: writes
-  int insert_learners(Id organization_id, std::span<const LearnerFields> rows,
+  int insert_learners(Id organization_id, std::span<const NewLearner> rows,
                       std::int64_t updated_at) override {
-    static const auto batch_sql = learner_insert_sql(kInsertBatch);
-    static const auto single_sql = learner_insert_sql(1);
     int inserted = 0;
-    std::size_t next = 0;
-    for (; rows.size() - next >= kInsertBatch; next += kInsertBatch) {
-      inserted +=
-          insert_rows(batch_sql, organization_id, rows.subspan(next, kInsertBatch), updated_at);
-    }
-    for (; next < rows.size(); ++next) {
-      inserted += insert_rows(single_sql, organization_id, rows.subspan(next, 1), updated_at);
+    for (const auto& row : rows) {
+      auto insert = db_.prepare(kInsertLearner);
+      insert.bind(1, organization_id).bind(2, updated_at);
+      bind_fields(insert, 3, row.fields);
+      insert.bind(3 + kLearnerFieldCount, row.user_id).run();
+      inserted += db_.changes();
     }
     return inserted;
   }
@@ -592,18 +579,6 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
  private:
-  // One multi-row INSERT of `rows` (as many as `sql` has rows); returns the rows inserted.
-  int insert_rows(const std::string& sql, Id organization_id, std::span<const LearnerFields> rows,
-                  std::int64_t updated_at) {
-    auto insert = db_.prepare(sql.c_str());
-    insert.bind(1, organization_id).bind(2, updated_at);
-    for (std::size_t row = 0; row < rows.size(); ++row) {
-      bind_fields(insert, 3 + static_cast<int>(row) * kLearnerFieldCount, rows[row]);
-    }
-    insert.run();
-    return db_.changes();
-  }
-
   Connection& db_;
 };
 

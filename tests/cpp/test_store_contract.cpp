@@ -57,8 +57,10 @@ std::optional<ErrorCode> error_code_of(Operation&& operation) {
 int insert(StoreTransaction& tx, Id organization_id, const std::vector<RosterEntry>& entries) {
   std::vector<MatchCandidate> all_keys;
   for (const auto& e : entries) all_keys.push_back(keys(e));
-  std::vector<LearnerFields> rows;
-  for (std::size_t i = 0; i < entries.size(); ++i) rows.push_back({entries[i], all_keys[i]});
+  std::vector<NewLearner> rows;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    rows.push_back({{entries[i], all_keys[i]}, std::nullopt});
+  }
   return tx.insert_learners(organization_id, rows, kNow);
 }
 
@@ -159,7 +161,7 @@ TEST_P(StoreContract, OrganizationsAreUniqueByUaiAndListedInUaiOrder) {
 // --- Learners -------------------------------------------------------------------------------
 
 TEST_P(StoreContract, InsertLearnersWritesEveryFieldInBatchesAndSkipsExistingInes) {
-  auto many = pupils("A", 150);  // two full batches and a remainder on SQLite
+  auto many = pupils("A", 150);
   many[3].second_name = "Marie";
   many[3].third_name = "Léa";
   many[3].usage_name = "Durand";
@@ -208,6 +210,20 @@ TEST_P(StoreContract, InsertLearnersWritesEveryFieldInBatchesAndSkipsExistingIne
   });
   EXPECT_EQ(database_->rows("SELECT count(*) FROM learners")[0][0], "222");
   write([&](StoreTransaction& tx) { EXPECT_EQ(insert(tx, id, {}), 0); });
+}
+
+TEST_P(StoreContract, ALearnerCanBeInsertedWithItsAccount) {
+  const auto account = user("ana.lopez0202");
+  const auto id = school("0751234A");
+  const auto ana = entry("I1", "Ana", "Lopez", "2013-02-02");
+  const auto ana_keys = keys(ana);
+  write([&](StoreTransaction& tx) {
+    const std::vector<NewLearner> rows{{{ana, ana_keys}, account}};
+    EXPECT_EQ(tx.insert_learners(id, rows, kNow), 1);
+    EXPECT_FALSE(tx.link_learner(tx.learner_by_ine(id, "I1")->id, account));
+  });
+  EXPECT_EQ(learner(id, "I1").user_id, account);
+  EXPECT_EQ(learner(id, "I1").username, "ana.lopez0202");
 }
 
 TEST_P(StoreContract, LearnersAreListedByDivisionNameAndIdAndVisitedWhole) {
