@@ -4,6 +4,7 @@
 // BM_RegisterProcesses: 1, 2 and 4 processes registering into one database file at once, each
 // with its own Service (the writer lock of docs/architecture.md, SQLite).
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,17 +88,19 @@ BENCHMARK(BM_RegisterInMemoryFilesystem)->Unit(benchmark::kMicrosecond)->Iterati
 // --- Several processes on one file ------------------------------------------------------------
 
 // One child's share: pupils `worker`, `worker + workers`... of the first `total`, registered
-// once the parent writes a byte to `start`. Exits with the number registered (mod 256 is
-// enough: the parent counts from the database).
+// once the parent writes a byte to `start` (the parent counts the registrations from the
+// database).
 [[noreturn]] void run_child(const std::filesystem::path& database, const Registrations& r,
                             const HashParameters& kdf, int start, int worker, int workers,
                             int total) {
-  auto service = Service::open(database, options_with(kdf));
-  char go = 0;
-  if (read(start, &go, 1) != 1) _exit(1);
-  for (int i = worker; i < total; i += workers) {
-    register_one(service, r.code, r.learners[static_cast<std::size_t>(i)]);
-  }
+  {
+    auto service = Service::open(database, options_with(kdf));
+    char go = 0;
+    if (read(start, &go, 1) != 1) _exit(1);
+    for (int i = worker; i < total; i += workers) {
+      register_one(service, r.code, r.learners[static_cast<std::size_t>(i)]);
+    }
+  }  // closed before exiting: the last connection out checkpoints
   _exit(0);
 }
 
@@ -131,6 +134,16 @@ double run_children(const std::filesystem::path& database, const Registrations& 
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 }
 
+// User and system time of the children waited for so far.
+double children_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 // Registrations per second (wall time) of range(0) processes on one file, range(1) = 1 for
 // /dev/shm, range(2) = 1 for the default KDF.
 void BM_RegisterProcesses(benchmark::State& state) {
@@ -141,6 +154,7 @@ void BM_RegisterProcesses(benchmark::State& state) {
   const int total = default_kdf ? 160 : 4000;
   double registered = 0;
   double seconds = 0;
+  double cpu_seconds = 0;
   for (auto _ : state) {
     state.PauseTiming();
     auto r = prepare(in_memory ? std::filesystem::path("/dev/shm")
@@ -148,15 +162,19 @@ void BM_RegisterProcesses(benchmark::State& state) {
     const auto database = r.directory->path() / "r.db";
     r.service.reset();  // no SQLite handle may cross fork()
     state.ResumeTiming();
+    const double cpu_before = children_cpu_seconds();
     const double wall = run_children(database, r, kdf, workers, total);
     state.SetIterationTime(wall);
     seconds += wall;
+    cpu_seconds += children_cpu_seconds() - cpu_before;
     state.PauseTiming();
     auto service = Service::open(database, options_with(kdf));
     registered += static_cast<double>(r.learners.size() - service.not_joined(r.code).size());
     state.ResumeTiming();
   }
   state.counters["registrations_per_s"] = registered / seconds;
+  // CPU of every process per registration: what several writers cost beyond the single one.
+  state.counters["cpu_us_per_registration"] = cpu_seconds * 1e6 / registered;
   state.counters["registered"] = registered / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_RegisterProcesses)

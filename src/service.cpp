@@ -32,11 +32,11 @@ ErrorCode first_error_code(const ImportReport& report) {
   return report.errors.empty() ? ErrorCode::INVALID_FILE : report.errors.front().code;
 }
 
-// The learner's participation in the campaign: started now, or the one it has.
-Participation started_participation(StoreTransaction& tx, const Campaign& campaign, Id learner_id,
-                                    Id user_id, std::int64_t now) {
-  tx.insert_participation(campaign.id, learner_id, user_id, now);
-  return *tx.participation(campaign.id, learner_id);
+// The status of the learner's participation in the campaign: started now, or the one it has.
+std::string participation_status(StoreTransaction& tx, const Campaign& campaign, Id learner_id,
+                                 Id user_id, std::int64_t now) {
+  if (tx.insert_participation(campaign.id, learner_id, user_id, now)) return "STARTED";
+  return tx.participation(campaign.id, learner_id)->status;
 }
 
 Campaign require_active_campaign(StoreTransaction& tx, std::string_view typed_code) {
@@ -424,10 +424,9 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     if (!tx.link_learner(current->id, user.id)) {
       throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
     }
-    const auto participation =
-        started_participation(tx, campaign, current->id, user.id, state_->now());
+    auto status = participation_status(tx, campaign, current->id, user.id, state_->now());
     current->username = user.username;
-    registration = {user.username, view_of(*current), campaign, participation.status};
+    registration = {user.username, view_of(*current), campaign, std::move(status)};
   });
   return registration;
 }
@@ -444,9 +443,9 @@ User session_user(StoreTransaction& tx, std::string_view session_token, std::int
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
                                  Learner learner, std::int64_t now) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-  const auto participation = started_participation(tx, campaign, learner.id, user.id, now);
+  auto status = participation_status(tx, campaign, learner.id, user.id, now);
   learner.username = user.username;
-  return {user.username, view_of(learner), campaign, participation.status};
+  return {user.username, view_of(learner), campaign, std::move(status)};
 }
 
 }  // namespace

@@ -105,6 +105,24 @@ std::string in_list_sql(std::string_view head, int first, std::string_view tail)
   return sql.append(")").append(tail);
 }
 
+// inscrire_add_suffix(taken, suffix): the bitmap `taken` (a blob, or NULL for none) with
+// `suffix` (0..9999) added.
+void add_suffix_function(sqlite3_context* context, int /*count*/, sqlite3_value** values) {
+  const auto* data = static_cast<const char*>(sqlite3_value_blob(values[0]));
+  auto taken = TakenSuffixes::from_bytes(
+      data == nullptr
+          ? std::string_view()
+          : std::string_view(data, static_cast<std::size_t>(sqlite3_value_bytes(values[0]))));
+  const auto suffix = sqlite3_value_int(values[1]);
+  if (suffix < 0 || suffix >= kSuffixCount) {
+    sqlite3_result_error(context, "suffix out of range", -1);
+    return;
+  }
+  taken.insert(suffix);
+  const auto bytes = taken.to_bytes();
+  sqlite3_result_blob(context, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+
 User read_user(const Statement& row) {
   User user;
   user.id = row.integer(0);
@@ -376,7 +394,12 @@ class SqliteTransaction final : public StoreTransaction {
     insert.bind(1, username).bind(2, password_hash).bind(3, must_change_password);
     insert.bind(4, created_at).run();
     if (db_.changes() == 0) return std::nullopt;
-    return user(db_.last_insert_id());
+    User inserted;
+    inserted.id = db_.last_insert_id();
+    inserted.username = username;
+    inserted.password_hash = password_hash;
+    inserted.must_change_password = must_change_password;
+    return inserted;
   }
 
   void save_user(const User& user) override {
@@ -401,17 +424,14 @@ class SqliteTransaction final : public StoreTransaction {
     return db_.changes() == 1;
   }
 
-  // Read, modified and written back inside the transaction, which holds the write lock: no
-  // other writer can interleave.
+  // One statement, like PostgreSQL's set_bit: the bit is set by the SQL function
+  // inscrire_add_suffix on the bitmap as stored, never on a copy read earlier.
   void add_taken_suffix(std::string_view stem, int suffix) override {
-    auto taken = taken_suffixes(stem);
-    taken.insert(suffix);
-    const auto bytes = taken.to_bytes();
     db_.prepare(
-           "INSERT INTO username_stems(stem, taken) VALUES (?1, ?2) "
-           "ON CONFLICT(stem) DO UPDATE SET taken = excluded.taken")
+           "INSERT INTO username_stems(stem, taken) VALUES (?1, inscrire_add_suffix(NULL, ?2)) "
+           "ON CONFLICT(stem) DO UPDATE SET taken = inscrire_add_suffix(taken, ?2)")
         .bind(1, stem)
-        .bind_blob(2, bytes.data(), static_cast<int>(bytes.size()))
+        .bind(2, suffix)
         .run();
   }
 
@@ -593,14 +613,20 @@ class SqliteStore final : public Store {
     // then cost a pread each. 64 MiB of cache and memory-mapped reads keep lookups in memory.
     db_.exec("PRAGMA cache_size = -65536;");
     db_.exec("PRAGMA mmap_size = 1073741824;");
+    // Direct only: no schema object (view, trigger) of a crafted file can call it.
+    sqlite3_create_function_v2(db_.handle(), "inscrire_add_suffix", 2,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                               add_suffix_function, nullptr, nullptr, nullptr);
     migrate();
   }
 
   void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
     std::lock_guard lock(mutex_);
     std::optional<sqlite::WriterTurn> turn;
-    if (kind != TransactionKind::Read) turn.emplace(writers_);
-    set_durability(kind == TransactionKind::Durable);
+    if (kind != TransactionKind::Read) {
+      turn.emplace(writers_);
+      set_durability(kind == TransactionKind::Durable);  // commits only: reads leave it
+    }
     begin(kind);
     try {
       SqliteTransaction transaction(db_);
@@ -638,7 +664,8 @@ class SqliteStore final : public Store {
   // lost on power failure. Others use NORMAL, which in WAL is safe from corruption.
   void set_durability(bool full) {
     if (full == synchronous_full_) return;
-    db_.exec(full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+    (full ? db_.prepare("PRAGMA synchronous = FULL") : db_.prepare("PRAGMA synchronous = NORMAL"))
+        .run();
     synchronous_full_ = full;
   }
 
