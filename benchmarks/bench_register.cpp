@@ -1,8 +1,14 @@
 // Registration end to end on SQLite (Service::register_pupil: validation, match, Argon2id,
 // then one durable transaction creating the account, the link and the participation), with the
 // KDF at its cheapest setting to measure everything else; and the KDF at default parameters.
+// BM_RegisterProcesses: 1, 2 and 4 processes registering into one database file at once, each
+// with its own Service (the writer lock of docs/architecture.md, SQLite).
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <memory>
 
 #include "bench_data.hpp"
@@ -14,6 +20,7 @@ namespace {
 using namespace inscrire;
 
 constexpr int kPupils = 20000;
+constexpr HashParameters kCheapestKdf{8, 1, 1};  // Argon2id's minimum: the KDF aside
 
 struct Registrations {
   std::unique_ptr<bench::ScratchDirectory> directory;
@@ -23,20 +30,37 @@ struct Registrations {
   std::size_t next = 0;
 };
 
+ServiceOptions options_with(const HashParameters& kdf) {
+  ServiceOptions options;
+  options.hash_parameters = kdf;
+  options.refuse_weak_passwords = false;
+  return options;
+}
+
 // A school of kPupils with a school-wide campaign, on disk (`parent` = temp dir) or in memory
 // (`/dev/shm`, to separate the cost of fsync from the rest).
 Registrations prepare(const std::filesystem::path& parent) {
   Registrations r;
   r.directory = std::make_unique<bench::ScratchDirectory>(parent);
-  ServiceOptions options;
-  options.hash_parameters = {8, 1, 1};  // Argon2id's minimum: the KDF aside
-  options.refuse_weak_passwords = false;
-  r.service = std::make_unique<Service>(Service::open(r.directory->path() / "r.db", options));
+  r.service = std::make_unique<Service>(
+      Service::open(r.directory->path() / "r.db", options_with(kCheapestKdf)));
   r.service->create_organization("0751234A", "Bench");
   r.service->import_roster("0751234A", bench::roster_file(kPupils));
   r.code = r.service->create_campaign("0751234A", "all").code;
   r.learners = r.service->learners("0751234A");
   return r;
+}
+
+// True if registered; false for homonyms born the same day (AMBIGUOUS_MATCH, as the spec
+// wants).
+bool register_one(Service& service, const std::string& code, const LearnerView& learner) {
+  try {
+    benchmark::DoNotOptimize(service.register_pupil(code, learner.first_name, learner.last_name,
+                                                    learner.birthdate.french(), "Tournesol42"));
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
 }
 
 void register_all(benchmark::State& state, const std::filesystem::path& parent) {
@@ -47,14 +71,7 @@ void register_all(benchmark::State& state, const std::filesystem::path& parent) 
       state.SkipWithError("ran out of pupils");
       break;
     }
-    const auto& learner = r.learners[r.next++];
-    try {
-      benchmark::DoNotOptimize(
-          r.service->register_pupil(r.code, learner.first_name, learner.last_name,
-                                    learner.birthdate.french(), "Tournesol42"));
-    } catch (const Error&) {
-      ++refused;  // homonyms born the same day: AMBIGUOUS_MATCH, as the spec wants
-    }
+    if (!register_one(*r.service, r.code, r.learners[r.next++])) ++refused;
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["refused"] = refused;
@@ -67,6 +84,108 @@ BENCHMARK(BM_RegisterOnDisk)->Unit(benchmark::kMicrosecond)->Iterations(3000);
 
 void BM_RegisterInMemoryFilesystem(benchmark::State& state) { register_all(state, "/dev/shm"); }
 BENCHMARK(BM_RegisterInMemoryFilesystem)->Unit(benchmark::kMicrosecond)->Iterations(10000);
+
+// --- Several processes on one file ------------------------------------------------------------
+
+// One child's share: pupils `worker`, `worker + workers`... of the first `total`, registered
+// once the parent writes a byte to `start` (the parent counts the registrations from the
+// database).
+[[noreturn]] void run_child(const std::filesystem::path& database, const Registrations& r,
+                            const HashParameters& kdf, int start, int worker, int workers,
+                            int total) {
+  {
+    auto service = Service::open(database, options_with(kdf));
+    char go = 0;
+    if (read(start, &go, 1) != 1) _exit(1);
+    for (int i = worker; i < total; i += workers) {
+      register_one(service, r.code, r.learners[static_cast<std::size_t>(i)]);
+    }
+  }  // closed before exiting: the last connection out checkpoints
+  _exit(0);
+}
+
+// Forks `workers` children on the database of `r`, starts them at once and returns the wall
+// time until the last one ends.
+double run_children(const std::filesystem::path& database, const Registrations& r,
+                    const HashParameters& kdf, int workers, int total) {
+  int start[2];
+  if (pipe(start) != 0) throw std::runtime_error("pipe");
+  std::vector<pid_t> children;
+  for (int worker = 0; worker < workers; ++worker) {
+    const pid_t child = fork();
+    if (child == 0) run_child(database, r, kdf, start[0], worker, workers, total);
+    children.push_back(child);
+  }
+  usleep(200000);  // every child has opened its Service
+  const auto began = std::chrono::steady_clock::now();
+  const std::string go(static_cast<std::size_t>(workers), 'x');
+  if (write(start[1], go.data(), go.size()) != static_cast<ssize_t>(go.size())) {
+    throw std::runtime_error("write");
+  }
+  bool failed = false;
+  for (const auto child : children) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    failed = failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  }
+  close(start[0]);
+  close(start[1]);
+  if (failed) throw std::runtime_error("a child failed");
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+}
+
+// User and system time of the children waited for so far.
+double children_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Registrations per second (wall time) of range(0) processes on one file, range(1) = 1 for
+// /dev/shm, range(2) = 1 for the default KDF.
+void BM_RegisterProcesses(benchmark::State& state) {
+  const int workers = static_cast<int>(state.range(0));
+  const bool in_memory = state.range(1) != 0;
+  const bool default_kdf = state.range(2) != 0;
+  const HashParameters kdf = default_kdf ? HashParameters{} : kCheapestKdf;
+  const int total = default_kdf ? 160 : 4000;
+  double registered = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto r = prepare(in_memory ? std::filesystem::path("/dev/shm")
+                               : std::filesystem::temp_directory_path());
+    const auto database = r.directory->path() / "r.db";
+    r.service.reset();  // no SQLite handle may cross fork()
+    state.ResumeTiming();
+    const double cpu_before = children_cpu_seconds();
+    const double wall = run_children(database, r, kdf, workers, total);
+    state.SetIterationTime(wall);
+    seconds += wall;
+    cpu_seconds += children_cpu_seconds() - cpu_before;
+    state.PauseTiming();
+    auto service = Service::open(database, options_with(kdf));
+    registered += static_cast<double>(r.learners.size() - service.not_joined(r.code).size());
+    state.ResumeTiming();
+  }
+  state.counters["registrations_per_s"] = registered / seconds;
+  // CPU of every process per registration: what several writers cost beyond the single one.
+  state.counters["cpu_us_per_registration"] = cpu_seconds * 1e6 / registered;
+  state.counters["registered"] = registered / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_RegisterProcesses)
+    ->ArgsProduct({{1, 2, 4}, {0, 1}, {0}})
+    ->ArgsProduct({{1, 2, 4}, {1}, {1}})
+    ->ArgNames({"processes", "shm", "default_kdf"})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_KdfDefault(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(hash_password("Tournesol42"));

@@ -122,14 +122,6 @@ bool importable_hash(std::string_view hash) {
   });
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string lowered(text);
-  for (auto& c : lowered) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lowered;
-}
-
 // How the audit trail names a learner: by row id, never by INE or name (an anonymised learner
 // must not stay identifiable through the audit rows).
 // A password the pupil chose: the must-change flag, the failure count and a temporary block
@@ -174,6 +166,48 @@ std::vector<CampaignParticipation> participations_of(StoreTransaction& tx,
                               participation.status});
   }
   return participations;
+}
+
+// The anonymous form of a roster row (service.hpp, anonymize_learner): "Anonyme" for names,
+// "ANONYME-<row id>" for the INE, the birth year only (as 1 January), nothing else that could
+// name or place the pupil; sex and status, which name nobody, stay.
+RosterEntry anonymous_entry(const Learner& learner) {
+  RosterEntry anonymous;
+  anonymous.ine = "ANONYME-" + std::to_string(learner.id);
+  anonymous.first_name = "Anonyme";
+  anonymous.last_name = "Anonyme";
+  anonymous.birthdate =
+      BirthDate::from_trusted_iso(std::to_string(learner.entry.birthdate.year()).append("-01-01"));
+  anonymous.sex = learner.entry.sex;
+  anonymous.status = learner.entry.status;
+  return anonymous;
+}
+
+// The row loses everything that names the pupil, is disabled and unlinked; its participations
+// stay, attached to it.
+void erase_learner(StoreTransaction& tx, const Learner& learner, std::int64_t now) {
+  const auto anonymous = anonymous_entry(learner);
+  const auto keys = keys_of(anonymous);
+  tx.update_learner(learner.id, {anonymous, keys}, now);
+  tx.set_learner_disabled(learner.id, true, now);
+  tx.unlink_learner(learner.id);
+}
+
+// The account loses everything that names its owner: username "anonyme-<id>" (also in the
+// audit rows that named it), no password hash (so no password matches), disabled, no tokens.
+void erase_account(StoreTransaction& tx, Id user_id) {
+  auto user = *tx.user(user_id);
+  const auto renamed = "anonyme-" + std::to_string(user_id);
+  if (!tx.rename_user(user_id, renamed)) throw Error(ErrorCode::USERNAME_TAKEN, renamed);
+  tx.retarget_audit(user.username, renamed);
+  user.password_hash.clear();
+  user.must_change_password = false;
+  user.failed_attempts = 0;
+  user.blocked_until = 0;
+  user.blocked = false;
+  user.disabled = true;
+  tx.save_user(user);
+  tx.revoke_tokens(user_id, {});
 }
 
 }  // namespace
@@ -331,7 +365,7 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
     if (tx.username_linked_elsewhere(learner->entry.ine, organization.id)) {
       throw Error(ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
     }
-    const auto user = tx.insert_user(name, password_hash, false);
+    const auto user = insert_account(tx, name, password_hash, false, state_->now());
     if (!user) throw Error(ErrorCode::USERNAME_TAKEN);
     if (!tx.link_learner(learner->id, user->id)) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
     tx.audit({std::string(actor), "import_account", user->username,
@@ -373,7 +407,8 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
         tx.save_user(user);
         tx.revoke_tokens(user.id, {});
       } else {
-        user = create_account(tx, learner.entry, hash, true, state_->options.username_policy);
+        user = create_account(tx, learner.entry, hash, true, state_->options.username_policy,
+                              state_->now());
         tx.link_learner(learner.id, user.id);
       }
       credentials.rows.push_back({learner.entry.division, learner.entry.last_name,
@@ -392,11 +427,12 @@ void Service::anonymize_learner(std::string_view uai, std::string_view ine,
     const auto organization = require_organization(tx, uai);
     const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    tx.anonymize_learner(learner->id);  // also unlinks it
+    const auto now = state_->now();
+    erase_learner(tx, *learner, now);
     // The account goes with the learner unless another school's row still uses it: that
     // school's data is not this admin's to erase.
     if (learner->user_id && tx.learners_of_user(*learner->user_id).empty()) {
-      tx.anonymize_user(*learner->user_id);
+      erase_account(tx, *learner->user_id);
     }
     // The audit names the row, not the person: the INE is gone from the database.
     tx.audit({std::string(actor), "anonymize_learner", organization.uai,

@@ -1,6 +1,7 @@
 // The checks both roster formats share.
 #include "roster_checks.hpp"
 
+#include "inscrire/limits.hpp"
 #include "inscrire/text.hpp"
 
 namespace inscrire::detail {
@@ -22,14 +23,14 @@ namespace {
 
 // Printable ASCII with a letter or sign in it, short enough: what most names are, and what
 // validate_name and looks_mis_encoded always accept (their refusals need a control character,
-// a non-ASCII code point or more than kMaxNameLength characters), checked in one pass.
+// a non-ASCII code point or more than kMaxNameCharacters characters), checked in one pass.
 bool is_plain_ascii_name(std::string_view name) {
   bool blank = true;
   for (const char c : name) {
     if (c < ' ' || c > '~') return false;
     blank = blank && c == ' ';
   }
-  return !blank && name.size() <= kMaxNameLength;
+  return !blank && name.size() <= kMaxNameCharacters;
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include "inscrire/limits.hpp"
 #include "inscrire/reconciliation.hpp"
-#include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
 #include "service_state.hpp"
 
@@ -34,10 +33,12 @@ ErrorCode first_error_code(const ImportReport& report) {
   return report.errors.empty() ? ErrorCode::INVALID_FILE : report.errors.front().code;
 }
 
-// Thrown inside a dry-run import transaction to roll it back once the counts are known.
-struct DryRunRollback {
-  UpsertCounts counts;
-};
+// The status of the learner's participation in the campaign: started now, or the one it has.
+std::string participation_status(StoreTransaction& tx, const Campaign& campaign, Id learner_id,
+                                 Id user_id, std::int64_t now) {
+  if (tx.insert_participation(campaign.id, learner_id, user_id, now)) return "STARTED";
+  return tx.participation(campaign.id, learner_id)->status;
+}
 
 Campaign require_active_campaign(StoreTransaction& tx, std::string_view typed_code) {
   const auto campaign = tx.campaign(canonical_campaign_code(typed_code));
@@ -251,13 +252,44 @@ UsernameSource username_source(const RosterEntry& entry) {
           .usage_name = entry.usage_name};
 }
 
+std::string lower_ascii(std::string_view text) {
+  std::string lowered(text);
+  for (auto& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered;
+}
+
+MatchCandidate keys_of(const RosterEntry& entry) {
+  return MatchCandidate{0,
+                        comparison_key(entry.first_name),
+                        comparison_key(entry.second_name),
+                        comparison_key(entry.third_name),
+                        comparison_key(entry.last_name),
+                        comparison_key(entry.usage_name)};
+}
+
+std::optional<User> insert_account(StoreTransaction& tx, std::string_view username,
+                                   std::string_view hash, bool must_change_password,
+                                   std::int64_t now) {
+  auto user = tx.insert_user(username, hash, must_change_password, now);
+  if (!user) return std::nullopt;
+  // The bitmap lets the next homonym's username cost one read (docs/architecture.md).
+  const auto lowered = lower_ascii(username);
+  if (is_valid_username(lowered)) {
+    const auto [stem, suffix] = split_username(lowered);
+    tx.add_taken_suffix(stem, suffix);
+  }
+  return user;
+}
+
 User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
-                    bool must_change_password, CollisionPolicy policy) {
+                    bool must_change_password, CollisionPolicy policy, std::int64_t now) {
   // Inside a write transaction nobody else can take the name, so one attempt suffices with
   // SQLite; the loop keeps other engines, where the UNIQUE constraint is the arbiter, correct.
   for (int attempt = 0; attempt < 8; ++attempt) {
     const auto username = generate_username(tx, username_source(entry), entry.birthdate, policy);
-    if (auto user = tx.insert_user(username, hash, must_change_password)) return *user;
+    if (auto user = insert_account(tx, username, hash, must_change_password, now)) return *user;
   }
   throw Error(ErrorCode::DATABASE_BUSY, "username allocation kept colliding");
 }
@@ -296,7 +328,9 @@ Service Service::open(const std::filesystem::path& path, ServiceOptions options)
   if (path.native().find('\0') != std::string::npos) {
     throw Error(ErrorCode::INVALID_ARGUMENT, "database path holds a NUL byte");
   }
-  auto store = open_sqlite_store(path, StoreOptions{options.busy_timeout_ms});
+  StoreOptions store_options;
+  store_options.busy_timeout_ms = options.busy_timeout_ms;
+  auto store = open_sqlite_store(path, store_options);
   return Service(std::move(store), std::move(options));
 }
 
@@ -309,44 +343,18 @@ Service::~Service() = default;
 Organization Service::create_organization(std::string_view uai, std::string_view name) {
   const auto canonical = canonical_uai(uai);
   const auto label = required_label(name, "school name");
-  Organization created;
-  state_->write([&](StoreTransaction& tx) { created = tx.insert_organization(canonical, label); });
-  return created;
+  std::optional<Organization> created;
+  state_->write([&](StoreTransaction& tx) {
+    created = tx.insert_organization(canonical, label, state_->now());
+  });
+  if (!created) throw Error(ErrorCode::ORGANIZATION_EXISTS, canonical);
+  return *created;
 }
 
 std::vector<Organization> Service::organizations() {
   std::vector<Organization> found;
   state_->read([&](StoreTransaction& tx) { found = tx.organizations(); });
   return found;
-}
-
-ImportReport Service::import_roster(std::string_view uai, const std::filesystem::path& file,
-                                    const ImportOptions& options) {
-  const auto canonical = canonical_uai(uai);
-  state_->read([&](StoreTransaction& tx) { require_organization(tx, canonical); });
-  ReadOptions read_options;
-  read_options.progress = options.progress;
-  auto parsed = read_roster_file(file, canonical, read_options);
-  ImportReport report;
-  report.skipped = parsed.skipped;
-  report.dry_run = options.dry_run;
-  report.errors = std::move(parsed.errors);
-  if (!report.errors.empty()) throw ImportRefused(std::move(report));
-  UpsertCounts counts;
-  try {
-    state_->write([&](StoreTransaction& tx) {
-      counts = tx.replace_roster(require_organization(tx, canonical).id, parsed.entries);
-      if (options.dry_run) throw DryRunRollback{counts};
-    });
-  } catch (const DryRunRollback& rollback) {
-    counts = rollback.counts;
-  }
-  report.created = counts.created;
-  report.updated = counts.updated;
-  report.disabled = counts.disabled;
-  report.reenabled = counts.reenabled;
-  report.linked = counts.linked;
-  return report;
 }
 
 std::vector<LearnerView> Service::learners(std::string_view uai,
@@ -378,7 +386,7 @@ Campaign Service::create_campaign(std::string_view uai, std::string_view name,
     // A fresh code collides with probability ~n / (23^6 * 8^3); the UNIQUE constraint decides.
     for (int attempt = 0; attempt < 16; ++attempt) {
       campaign.code = generate_campaign_code();
-      if (auto inserted = tx.insert_campaign(organization.id, campaign)) {
+      if (auto inserted = tx.insert_campaign(organization.id, campaign, state_->now())) {
         created = *inserted;
         return;
       }
@@ -463,8 +471,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     std::optional<Learner> current;
     const auto report = find_learner(tx, campaign, identity, state_->options.matching, current);
     throw_if_refused(report);
-    const auto user =
-        create_account(tx, current->entry, hash, false, state_->options.username_policy);
+    const auto user = create_account(tx, current->entry, hash, false,
+                                     state_->options.username_policy, state_->now());
     if (state_->options.refuse_weak_passwords) {
       check_password_policy(password,
                             {current->entry.first_name, current->entry.last_name, user.username});
@@ -472,11 +480,11 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     if (!tx.link_learner(current->id, user.id)) {
       throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
     }
-    const auto participation = tx.insert_participation(campaign.id, current->id, user.id);
+    auto status = participation_status(tx, campaign, current->id, user.id, state_->now());
     current->username = user.username;
     audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
                       state_->now());
-    registration = {user.username, view_of(*current), campaign, participation.status,
+    registration = {user.username, view_of(*current), campaign, std::move(status),
                     report.matched_by};
   });
   return registration;
@@ -493,11 +501,12 @@ User session_user(StoreTransaction& tx, std::string_view session_token, std::int
 
 // `matched_by`: the matching stage that found the learner, when the call matched an identity.
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
-                                 Learner learner, std::optional<MatchStage> matched_by) {
+                                 Learner learner, std::int64_t now,
+                                 std::optional<MatchStage> matched_by) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-  const auto participation = tx.insert_participation(campaign.id, learner.id, user.id);
+  auto status = participation_status(tx, campaign, learner.id, user.id, now);
   learner.username = user.username;
-  return {user.username, view_of(learner), campaign, participation.status, matched_by};
+  return {user.username, view_of(learner), campaign, std::move(status), matched_by};
 }
 
 }  // namespace
@@ -508,8 +517,9 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
     const auto user = session_user(tx, session_token, state_->now());
     const auto campaign = require_active_campaign(tx, code);
     const auto organization = *tx.organization_by_id(campaign.organization_id);
-    registration = start_participation(
-        tx, campaign, user, require_linked_learner(tx, organization, user), std::nullopt);
+    registration =
+        start_participation(tx, campaign, user, require_linked_learner(tx, organization, user),
+                            state_->now(), std::nullopt);
   });
   return registration;
 }
@@ -544,7 +554,8 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
         audit_later_stage(tx, campaign, *learner, user.username, report.matched_by, "join_campaign",
                           state_->now());
       }
-      registration = start_participation(tx, campaign, user, *learner, report.matched_by);
+      registration =
+          start_participation(tx, campaign, user, *learner, state_->now(), report.matched_by);
     });
   });
   return registration;

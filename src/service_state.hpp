@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <span>
 #include <string>
 
 #include "inscrire/service.hpp"
@@ -44,10 +45,31 @@ Learner require_linked_learner(StoreTransaction& tx, const Organization& organiz
                                const User& user);
 LearnerView view_of(const Learner& learner);
 UsernameSource username_source(const RosterEntry& entry);
+std::string lower_ascii(std::string_view text);
+// The comparison keys of the entry's names (text.hpp), as the learners table keeps them.
+MatchCandidate keys_of(const RosterEntry& entry);
+// Inserts an account and marks its suffix taken in its stem's bitmap; nullopt when the username
+// is taken (the UNIQUE constraint decides).
+std::optional<User> insert_account(StoreTransaction& tx, std::string_view username,
+                                   std::string_view hash, bool must_change_password,
+                                   std::int64_t now);
 // Creates an account with a fresh username for `entry`, retrying if a concurrent writer took
 // the chosen name (the UNIQUE constraint decides).
 User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
-                    bool must_change_password, CollisionPolicy policy);
+                    bool must_change_password, CollisionPolicy policy, std::int64_t now);
+
+// What an import changed, as its report counts it (siecle.md, re-import semantics).
+struct ImportCounts {
+  int created = 0;
+  int updated = 0;
+  int disabled = 0;
+  int reenabled = 0;
+  int linked = 0;
+};
+// The write phase of an import, inside the caller's write transaction: reads the school and
+// the accounts the file's INEs have elsewhere, plans (roster_import.hpp) and writes the plan.
+ImportCounts write_roster(StoreTransaction& tx, Id organization_id,
+                          std::span<const RosterEntry> entries, std::int64_t now);
 
 }  // namespace service_detail
 }  // namespace inscrire

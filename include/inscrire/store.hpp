@@ -1,8 +1,23 @@
-// Storage behind the use cases. The service talks to a Store only; SQLite implements it
-// (src/sqlite/), and another engine can be added by implementing these two classes.
+// Storage behind the use cases: rows in, rows out, UNIQUE constraints as the arbiters. The
+// rules (what an import changes, what anonymisation leaves, which suffix a username takes,
+// what time it is) live in the service; an engine only stores. SQLite implements this
+// (src/sqlite/); another engine implements these two classes and passes the Store contract
+// tests (tests/cpp/test_store_contract.cpp), which check what this header promises.
 //
-// Every use case runs inside one StoreTransaction; a Store hands out one transaction at a time
-// per instance and retries nothing itself: UNIQUE constraints are the final arbiters of races.
+// The contract every engine honours:
+// - Every method runs inside the transaction that `Store::transact` opened, and sees what the
+//   transaction wrote before it. Nothing is committed until `work` returns; if it throws,
+//   nothing of the transaction remains.
+// - Conflicts are answers, not errors: where a UNIQUE constraint refuses a row the method says
+//   so in its result (nullopt, false, a count) and writes nothing of that row; the caller decides.
+//   Only the failures listed here, or of the engine itself (Error DATABASE_ERROR or
+//   DATABASE_BUSY), throw.
+// - Look-ups go through an index: none reads a table whole. The index each method may rely on
+//   is named below; the engine's schema must provide it.
+// - Text compares exactly (byte for byte) except usernames and username stems, which compare
+//   ASCII case-insensitively.
+// - Times are unix seconds given by the caller; the store has no clock.
+// - Results are in no particular order unless an order is stated.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +25,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "inscrire/campaign.hpp"
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/roster.hpp"
+#include "inscrire/roster_import.hpp"
 #include "inscrire/username.hpp"
 
 namespace inscrire {
@@ -33,10 +51,24 @@ struct Learner {
   Id id = 0;
   Id organization_id = 0;
   RosterEntry entry;
-  MatchCandidate keys;  // comparison keys of the names, computed at import
+  MatchCandidate keys;  // comparison keys of the names, computed by the service at import
   bool disabled = false;
   std::optional<Id> user_id;            // the linked account, if any
   std::optional<std::string> username;  // its username
+};
+
+// What a learner row is written from: the roster fields (INE included) and the comparison keys
+// of its names (keys.learner_id is ignored). Both are borrowed for the duration of the call.
+struct LearnerFields {
+  const RosterEntry& entry;
+  const MatchCandidate& keys;
+};
+
+// A learner to insert: its fields, and the account it is linked to from the start, if any
+// (an import's automatic link of a new row).
+struct NewLearner {
+  LearnerFields fields;
+  std::optional<Id> user_id;
 };
 
 struct User {
@@ -58,15 +90,6 @@ struct Participation {
   std::string status;  // "STARTED"
 };
 
-// Where an import writes: counts of what changed (see siecle.md, re-import semantics).
-struct UpsertCounts {
-  int created = 0;
-  int updated = 0;
-  int disabled = 0;
-  int reenabled = 0;
-  int linked = 0;  // rows that received an account automatically (step 3)
-};
-
 struct AuditEntry {
   std::string actor;
   std::string action;
@@ -75,107 +98,168 @@ struct AuditEntry {
 };
 
 enum class TransactionKind {
-  Read,     // BEGIN (deferred): reads only
-  Write,    // BEGIN IMMEDIATE: reads then writes, takes the write lock first
+  Read,     // reads only; never waits for writers
+  Write,    // reads then writes; waits for the other writers first (one writer at a time)
   Durable,  // like Write, and the commit survives power loss (creates credentials)
 };
 
+// UsernameRegistry (username.hpp): taken_suffixes(stem) reads the stem's bitmap (primary key
+// of username_stems; empty when the stem has none), is_taken(username) probes the UNIQUE
+// index of usernames. Both case-insensitive.
 class StoreTransaction : public UsernameRegistry {
  public:
-  // Organizations
+  // --- Organizations (UNIQUE uai)
   virtual std::optional<Organization> organization(std::string_view uai) = 0;
   virtual std::optional<Organization> organization_by_id(Id id) = 0;
-  virtual Organization insert_organization(std::string_view uai, std::string_view name) = 0;
+  // Ordered by UAI.
   virtual std::vector<Organization> organizations() = 0;
+  // nullopt when the UAI exists already.
+  virtual std::optional<Organization> insert_organization(std::string_view uai,
+                                                          std::string_view name,
+                                                          std::int64_t created_at) = 0;
 
-  // Learners
+  // --- Learners: reads. Full rows (Learner) carry their account's username.
   virtual std::optional<Learner> learner(Id id) = 0;
+  // Through (user_id).
   virtual std::optional<Learner> learner_by_user(Id organization_id, Id user_id) = 0;
+  // Through UNIQUE (ine, organization_id).
   virtual std::optional<Learner> learner_by_ine(Id organization_id, std::string_view ine) = 0;
+  // Every learner linked to the account, ordered by id; through (user_id).
   virtual std::vector<Learner> learners_of_user(Id user_id) = 0;
   // The matching candidates: ids and name keys of the enabled learners of a school born on
-  // `birthdate` (read through the (school, birthdate) index).
+  // `birthdate`, through (organization_id, birthdate, disabled, keys...), which covers them.
   virtual std::vector<MatchCandidate> match_candidates(Id organization_id,
                                                        const BirthDate& birthdate) = 0;
+  // The school's learners (of one division when `division` is set; disabled ones too when
+  // asked), ordered by division, last name, first name, id.
   virtual std::vector<Learner> learners(Id organization_id, const std::string* division,
                                         bool include_disabled) = 0;
-  // Upserts the file's rows on (school, INE) and disables the school's rows not in it.
-  virtual UpsertCounts replace_roster(Id organization_id,
-                                      const std::vector<RosterEntry>& entries) = 0;
-  // Links a learner to an account only if it has none; false if it already had one.
-  virtual bool link_learner(Id learner_id, Id user_id) = 0;
-  virtual void unlink_learner(Id learner_id) = 0;
-  // The username of an account linked to a learner holding `ine` in another school, if any.
+  // Calls `visit` once for every learner of the school, enabled or not, without its username
+  // (an import reads the whole school without holding it all). Through (organization_id, ...).
+  virtual void visit_learners(Id organization_id,
+                              const std::function<void(const Learner&)>& visit) = 0;
+  // Enabled learners of the campaign's division (its whole school when the campaign has no
+  // division) without a participation in it; ordered as learners().
+  virtual std::vector<Learner> learners_without_participation(const Campaign& campaign) = 0;
+  // The username of the account linked to the learner of lowest id holding `ine` in a school
+  // other than `excluded_organization_id`, if any. Through (ine, organization_id).
   virtual std::optional<std::string> username_linked_elsewhere(std::string_view ine,
                                                                Id excluded_organization_id) = 0;
-  virtual void anonymize_learner(Id learner_id) = 0;
+  // The accounts linked to a learner of a school other than `excluded_organization_id` that
+  // holds one of `ines`, each once. One probe of (ine, organization_id) per INE, or batches of
+  // them: the cost grows with the number of INEs, never with the table.
+  virtual std::vector<Id> users_linked_by_ine(std::span<const std::string_view> ines,
+                                              Id excluded_organization_id) = 0;
+  // Every learner, of any school, linked to one of `user_ids`. Through (user_id).
+  virtual std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) = 0;
 
-  // Users
+  // --- Learners: writes (UNIQUE (ine, organization_id))
+  // Inserts enabled learners into the school; a row whose (INE, school) exists is skipped.
+  // Returns how many were inserted. An import calls it once per batch of rows, never once per
+  // row: an engine writes a batch as fast as it can (prepared statements, multi-row or COPY
+  // where they pay).
+  virtual int insert_learners(Id organization_id, std::span<const NewLearner> rows,
+                              std::int64_t updated_at) = 0;
+  // Overwrites the learner's roster fields (INE included) and keys; its state and link stay.
+  // Throws Error(DATABASE_ERROR) if another learner of the school holds that INE.
+  virtual void update_learner(Id learner_id, const LearnerFields& fields,
+                              std::int64_t updated_at) = 0;
+  virtual void set_learner_disabled(Id learner_id, bool disabled, std::int64_t updated_at) = 0;
+  // Links the learner to the account only if it has none: false if it had one (even this one)
+  // or does not exist. Of two transactions linking the same learner, exactly one gets true.
+  virtual bool link_learner(Id learner_id, Id user_id) = 0;
+  virtual void unlink_learner(Id learner_id) = 0;
+
+  // --- Users (UNIQUE username, case-insensitive)
   virtual std::optional<User> user(Id id) = 0;
   virtual std::optional<User> user_by_username(std::string_view username) = 0;
-  // Inserts an account; throws Error(DATABASE_ERROR) on failure, returns nullopt when the
-  // username was taken meanwhile (UNIQUE constraint).
+  // Inserts an account; nullopt when the username is taken (of two transactions inserting the
+  // same username, exactly one gets the account). The username's stem bitmap is not touched:
+  // see add_taken_suffix.
   virtual std::optional<User> insert_user(std::string_view username, std::string_view password_hash,
-                                          bool must_change_password) = 0;
+                                          bool must_change_password, std::int64_t created_at) = 0;
+  // Writes every field of `user` but its username.
   virtual void save_user(const User& user) = 0;
-  // RGPD: the account loses everything that names its owner. Its username becomes
-  // "anonyme-<id>" (also in the audit rows that named it as their target), its password hash
-  // is cleared so no password matches, it is disabled and its tokens are deleted.
-  virtual void anonymize_user(Id user_id) = 0;
+  // false when another account has that username (nothing written).
+  virtual bool rename_user(Id user_id, std::string_view username) = 0;
+  // Marks `suffix` (0..9999) taken in the bitmap of `stem`, creating the row if needed, as one
+  // atomic step: of concurrent calls on the same stem, every suffix lands.
+  virtual void add_taken_suffix(std::string_view stem, int suffix) = 0;
 
-  // Campaigns
+  // --- Campaigns (UNIQUE code)
   virtual std::optional<Campaign> campaign(std::string_view canonical_code) = 0;
+  // Ordered by id.
   virtual std::vector<Campaign> campaigns(Id organization_id) = 0;
-  // Inserts a campaign; nullopt when the code was taken (UNIQUE constraint).
-  virtual std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign) = 0;
+  // Inserts a campaign with its code, name, division, target profile and status; nullopt when
+  // the code is taken.
+  virtual std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign,
+                                                  std::int64_t created_at) = 0;
   virtual void set_campaign_status(Id campaign_id, CampaignStatus status) = 0;
 
-  // Participations
+  // --- Participations (UNIQUE (campaign_id, learner_id))
   virtual std::optional<Participation> participation(Id campaign_id, Id learner_id) = 0;
-  // Starts a participation; an existing one is kept and returned.
-  virtual Participation insert_participation(Id campaign_id, Id learner_id, Id user_id) = 0;
+  // Starts a participation ("STARTED"); false when the learner has one in the campaign already
+  // (kept as it is). Of two transactions inserting the same one, exactly one gets true.
+  virtual bool insert_participation(Id campaign_id, Id learner_id, Id user_id,
+                                    std::int64_t created_at) = 0;
+  // Ordered by id; through (learner_id).
   virtual std::vector<Participation> participations_of_learner(Id learner_id) = 0;
-  // Enabled learners of the campaign's division (or school) without a participation in it.
-  virtual std::vector<Learner> learners_without_participation(const Campaign& campaign) = 0;
 
-  // One-time tokens (stored as digests) and sessions.
+  // --- One-time tokens and sessions, stored as digests (primary key)
   virtual void insert_token(std::string_view digest, Id user_id, std::string_view purpose,
                             std::int64_t expires_at) = 0;
-  // Consumes a token: returns its user if it exists, has this purpose, is unexpired at `now`,
-  // and was not used; marks it used.
+  // Returns the token's user if it exists, has this purpose, expires after `now` and was not
+  // used, and marks it used: of two transactions consuming it, exactly one gets the user.
   virtual std::optional<Id> consume_token(std::string_view digest, std::string_view purpose,
                                           std::int64_t now) = 0;
+  // The same test, without consuming.
   virtual std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
                                        std::int64_t now) = 0;
   // Deletes the user's tokens of `purpose` (every purpose when empty).
   virtual void revoke_tokens(Id user_id, std::string_view purpose) = 0;
 
-  // Throttling: events of `kind` for `client_key` at or after `since`.
+  // --- Throttling: events of `kind` per client key, through (client_key, kind, at)
+  // How many are at or after `since`.
   virtual int count_events(std::string_view client_key, std::string_view kind,
                            std::int64_t since) = 0;
+  // The time of the oldest at or after `since`.
   virtual std::optional<std::int64_t> oldest_event(std::string_view client_key,
                                                    std::string_view kind, std::int64_t since) = 0;
-  // Records one event at `at` and forgets this key's events older than `forget_before`.
+  // Records one event at `at` and forgets this key's events of this kind before
+  // `forget_before`.
   virtual void record_event(std::string_view client_key, std::string_view kind, std::int64_t at,
                             std::int64_t forget_before) = 0;
 
+  // --- Audit trail
   virtual void audit(const AuditEntry& entry, std::int64_t at) = 0;
+  // Every audit row whose target is `from` (ASCII case-insensitive) names `to` instead; through
+  // an index on the target.
+  virtual void retarget_audit(std::string_view from, std::string_view to) = 0;
 };
 
 class Store {
  public:
   virtual ~Store() = default;
   // Runs `work` in one transaction of the given kind: committed if it returns, rolled back if
-  // it throws (the exception propagates). Waits for other writers rather than failing.
+  // it throws (the exception propagates). Waits for other writers rather than failing. A Store
+  // runs one transaction at a time (callers on other threads wait); several Store instances,
+  // in one process or several, may share a database. Nothing is retried here.
   virtual void transact(TransactionKind kind,
                         const std::function<void(StoreTransaction&)>& work) = 0;
 };
 
 struct StoreOptions {
+  // How long a transaction waits for a lock held outside the writer protocol (another
+  // program on the file, a checkpoint) before failing with DATABASE_BUSY.
   int busy_timeout_ms = 10000;
+  // Diagnostics (tests): called with the text of every SQL statement the store runs, just
+  // before it runs, on the calling thread. Parameters appear as placeholders (?1, ?2...).
+  std::function<void(std::string_view sql)> on_statement;
 };
 
-// Opens (creating if needed) a SQLite database file and migrates its schema.
+// Opens (creating if needed) a SQLite database file and migrates its schema. Writers of every
+// process using the file take the lock file "<path>-lock" before writing (docs/architecture.md,
+// SQLite).
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path,
                                          const StoreOptions& options = {});
 

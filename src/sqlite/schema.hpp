@@ -121,6 +121,17 @@ CREATE TABLE audit_log (
   detail TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 2: the index of links holds linked learners only, so that an import inserting 100 000
+    // unlinked pupils maintains one index fewer; and indexes for the two writes that read a
+    // whole table: revoking an account's tokens (on every password change, reset and
+    // anonymisation; sessions accumulate) and re-pointing the audit rows that name an
+    // anonymised account (case-insensitively).
+    R"sql(
+DROP INDEX learners_by_user;
+CREATE INDEX learners_by_user ON learners(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX tokens_by_user ON tokens(user_id);
+CREATE INDEX audit_log_by_target ON audit_log(target COLLATE NOCASE);
+)sql",
 };
 
 }  // namespace inscrire::sqlite

@@ -36,6 +36,14 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_static(int index, std::string_view value) {
+  check(statement_,
+        sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_STATIC,
+                            SQLITE_UTF8),
+        "bind");
+  return *this;
+}
+
 Statement& Statement::bind_blob(int index, const void* data, int size) {
   check(statement_, sqlite3_bind_blob(statement_, index, data, size, SQLITE_TRANSIENT), "bind");
   return *this;
@@ -84,7 +92,19 @@ std::string_view Statement::blob(int column) const noexcept {
   return {data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
 }
 
-Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms) {
+namespace {
+
+int trace_statement(unsigned /*type*/, void* context, void* statement, void* /*sql*/) {
+  const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
+  if (sql != nullptr) (*static_cast<std::function<void(std::string_view)>*>(context))(sql);
+  return 0;
+}
+
+}  // namespace
+
+Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms,
+                       std::function<void(std::string_view sql)> on_statement)
+    : on_statement_(std::move(on_statement)) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int result = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -92,6 +112,7 @@ Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms) {
   if (result != SQLITE_OK) fail(raw, result, "open " + path.string());
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
+  if (on_statement_) sqlite3_trace_v2(raw, SQLITE_TRACE_STMT, trace_statement, &on_statement_);
 }
 
 void Connection::exec(const char* sql) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, std::string_view value);
+  // Binds text without copying it: `value` must stay alive and unchanged until the statement
+  // has run (bulk writes bind thousands of fields per call).
+  Statement& bind_static(int index, std::string_view value);
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::string& value) {
     return bind(index, std::string_view(value));
@@ -51,7 +55,9 @@ class Statement {
 
 class Connection {
  public:
-  Connection(const std::filesystem::path& path, int busy_timeout_ms);
+  // `on_statement`, if set, is called with the SQL text of every statement before it runs.
+  Connection(const std::filesystem::path& path, int busy_timeout_ms,
+             std::function<void(std::string_view sql)> on_statement = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -73,6 +79,7 @@ class Connection {
   struct Finalizer {
     void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
   };
+  std::function<void(std::string_view sql)> on_statement_;  // before db_: outlives the trace
   std::unique_ptr<sqlite3, Closer> db_;
   std::unordered_map<const char*, std::unique_ptr<sqlite3_stmt, Finalizer>> cache_;
 };

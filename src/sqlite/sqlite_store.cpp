@@ -1,15 +1,17 @@
-// The SQLite Store: one database file, WAL, foreign keys, a busy timeout, versioned migrations.
+// The SQLite Store: one database file, WAL, foreign keys, a busy timeout, versioned migrations,
+// and a writer lock shared by every process using the file. Storage only: the rules live in the
+// service (store.hpp).
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "inscrire/error.hpp"
 #include "inscrire/store.hpp"
-#include "inscrire/text.hpp"
 #include "sqlite/schema.hpp"
 #include "sqlite/sqlite.hpp"
+#include "sqlite/writer_lock.hpp"
 
 namespace inscrire {
 namespace {
@@ -17,20 +19,21 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// The roster columns of learners, in the order LearnerFields are bound (20 parameters).
+#define LEARNER_FIELD_COLUMNS                                                                   \
+  "ine, first_name, second_name, third_name, last_name, usage_name, birthdate, sex, division, " \
+  "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
+  "status, first_key, second_key, third_key, last_key, usage_key"
+constexpr int kLearnerFieldCount = 20;
 
-#define LEARNER_SELECT                                                                     \
-  "SELECT id, organization_id, ine, first_name, second_name, third_name, last_name, "      \
-  "usage_name, birthdate, sex, division, birth_country_code, birth_department_code, "      \
-  "birth_city_code, birth_city_name, mef_code, status, first_key, second_key, third_key, " \
-  "last_key, usage_key, disabled, user_id, "                                               \
-  "(SELECT u.username FROM users u WHERE u.id = learners.user_id) FROM learners "
+#define LEARNER_COLUMNS "id, organization_id, " LEARNER_FIELD_COLUMNS ", disabled, user_id"
+#define LEARNER_SELECT                                                \
+  "SELECT " LEARNER_COLUMNS                                           \
+  ", (SELECT u.username FROM users u WHERE u.id = learners.user_id) " \
+  "FROM learners "
+constexpr int kUsernameColumn = 24;
 
-Learner read_learner(const Statement& row) {
+Learner read_learner(const Statement& row, bool with_username = true) {
   Learner learner;
   learner.id = row.integer(0);
   learner.organization_id = row.integer(1);
@@ -54,7 +57,7 @@ Learner read_learner(const Statement& row) {
                                 row.text(19), row.text(20), row.text(21)};
   learner.disabled = row.integer(22) != 0;
   learner.user_id = row.optional_integer(23);
-  if (!row.is_null(24)) learner.username = row.text(24);
+  if (with_username && !row.is_null(kUsernameColumn)) learner.username = row.text(kUsernameColumn);
   return learner;
 }
 
@@ -62,6 +65,62 @@ std::vector<Learner> read_learners(Statement& statement) {
   std::vector<Learner> learners;
   while (statement.step()) learners.push_back(read_learner(statement));
   return learners;
+}
+
+// Binds the roster fields and keys to ?first..?first+19, in LEARNER_FIELD_COLUMNS order, without
+// copying them (they outlive the statement's run).
+void bind_fields(Statement& statement, int first, const LearnerFields& fields) {
+  const auto& e = fields.entry;
+  const auto& k = fields.keys;
+  statement.bind_static(first, e.ine).bind_static(first + 1, e.first_name);
+  statement.bind_static(first + 2, e.second_name).bind_static(first + 3, e.third_name);
+  statement.bind_static(first + 4, e.last_name).bind_static(first + 5, e.usage_name);
+  statement.bind(first + 6, e.birthdate.iso());  // a temporary: copied
+  statement.bind_static(first + 7, e.sex == Sex::Female ? "F" : "M");
+  statement.bind_static(first + 8, e.division).bind_static(first + 9, e.birth_country_code);
+  statement.bind_static(first + 10, e.birth_department_code);
+  statement.bind_static(first + 11, e.birth_city_code).bind_static(first + 12, e.birth_city_name);
+  statement.bind_static(first + 13, e.mef_code).bind_static(first + 14, e.status);
+  statement.bind_static(first + 15, k.first_name).bind_static(first + 16, k.second_name);
+  statement.bind_static(first + 17, k.third_name).bind_static(first + 18, k.last_name);
+  statement.bind_static(first + 19, k.usage_name);
+}
+
+// One row per statement, prepared once: SQLite runs a multi-row INSERT with a statement
+// journal (a copy of every page the statement touches, to undo it alone if a later row
+// fails), which costs more than the per-row steps it saves (docs/benchmarks.md, bench_scale).
+constexpr const char* kInsertLearner =
+    "INSERT INTO learners(organization_id, updated_at, " LEARNER_FIELD_COLUMNS
+    ", user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(ine, organization_id) DO NOTHING";
+
+// Values per IN (...) list of the look-ups by INE or account: one statement probes the index
+// once per value; unused slots are bound to NULL, which equals nothing.
+constexpr int kProbeBatch = 100;
+
+// `head` followed by "(?first, ..., ?first+kProbeBatch-1)" and `tail`.
+std::string in_list_sql(std::string_view head, int first, std::string_view tail) {
+  std::string sql(head);
+  for (int i = 0; i < kProbeBatch; ++i) sql += (i == 0 ? "(?" : ", ?") + std::to_string(first + i);
+  return sql.append(")").append(tail);
+}
+
+// inscrire_add_suffix(taken, suffix): the bitmap `taken` (a blob, or NULL for none) with
+// `suffix` (0..9999) added.
+void add_suffix_function(sqlite3_context* context, int /*count*/, sqlite3_value** values) {
+  const auto* data = static_cast<const char*>(sqlite3_value_blob(values[0]));
+  auto taken = TakenSuffixes::from_bytes(
+      data == nullptr
+          ? std::string_view()
+          : std::string_view(data, static_cast<std::size_t>(sqlite3_value_bytes(values[0]))));
+  const auto suffix = sqlite3_value_int(values[1]);
+  if (suffix < 0 || suffix >= kSuffixCount) {
+    sqlite3_result_error(context, "suffix out of range", -1);
+    return;
+  }
+  taken.insert(suffix);
+  const auto bytes = taken.to_bytes();
+  sqlite3_result_blob(context, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
 }
 
 User read_user(const Statement& row) {
@@ -100,15 +159,6 @@ Campaign read_campaign(const Statement& row) {
   return campaign;
 }
 
-MatchCandidate keys_of(const RosterEntry& entry) {
-  return MatchCandidate{0,
-                        comparison_key(entry.first_name),
-                        comparison_key(entry.second_name),
-                        comparison_key(entry.third_name),
-                        comparison_key(entry.last_name),
-                        comparison_key(entry.usage_name)};
-}
-
 class SqliteTransaction final : public StoreTransaction {
  public:
   explicit SqliteTransaction(Connection& db) : db_(db) {}
@@ -141,16 +191,24 @@ class SqliteTransaction final : public StoreTransaction {
     return Organization{query.integer(0), query.text(1), query.text(2)};
   }
 
-  Organization insert_organization(std::string_view uai, std::string_view name) override {
+  std::vector<Organization> organizations() override {
+    auto query = db_.prepare("SELECT id, uai, name FROM organizations ORDER BY uai");
+    std::vector<Organization> found;
+    while (query.step()) found.push_back({query.integer(0), query.text(1), query.text(2)});
+    return found;
+  }
+
+  std::optional<Organization> insert_organization(std::string_view uai, std::string_view name,
+                                                  std::int64_t created_at) override {
     auto insert = db_.prepare(
         "INSERT INTO organizations(uai, name, created_at) VALUES (?1, ?2, ?3) "
         "ON CONFLICT(uai) DO NOTHING");
-    insert.bind(1, uai).bind(2, name).bind(3, unix_now()).run();
-    if (db_.changes() == 0) throw Error(ErrorCode::ORGANIZATION_EXISTS, std::string(uai));
+    insert.bind(1, uai).bind(2, name).bind(3, created_at).run();
+    if (db_.changes() == 0) return std::nullopt;
     return Organization{db_.last_insert_id(), std::string(uai), std::string(name)};
   }
 
-  // --- Learners
+  // --- Learners: reads
   std::optional<Learner> learner(Id id) override {
     auto query = db_.prepare(LEARNER_SELECT "WHERE id = ?1");
     query.bind(1, id);
@@ -163,6 +221,19 @@ class SqliteTransaction final : public StoreTransaction {
     query.bind(1, organization_id).bind(2, user_id);
     if (!query.step()) return std::nullopt;
     return read_learner(query);
+  }
+
+  std::optional<Learner> learner_by_ine(Id organization_id, std::string_view ine) override {
+    auto query = db_.prepare(LEARNER_SELECT "WHERE organization_id = ?1 AND ine = ?2");
+    query.bind(1, organization_id).bind(2, ine);
+    if (!query.step()) return std::nullopt;
+    return read_learner(query);
+  }
+
+  std::vector<Learner> learners_of_user(Id user_id) override {
+    auto query = db_.prepare(LEARNER_SELECT "WHERE user_id = ?1 ORDER BY id");
+    query.bind(1, user_id);
+    return read_learners(query);
   }
 
   std::vector<MatchCandidate> match_candidates(Id organization_id,
@@ -190,49 +261,22 @@ class SqliteTransaction final : public StoreTransaction {
     return read_learners(query);
   }
 
-  // One pass over the school's rows loaded in memory (the rows themselves, nothing more):
-  // unchanged rows cost no statement, new rows one INSERT, and only INEs that have an account
-  // in another school are looked at for an automatic link.
-  UpsertCounts replace_roster(Id organization_id,
-                              const std::vector<RosterEntry>& entries) override {
-    UpsertCounts counts;
-    auto existing = school_rows(organization_id);
-    const auto linked_elsewhere = ines_linked_elsewhere(organization_id);
-    const auto now = unix_now();
-    for (const auto& entry : entries) {
-      const auto found = existing.find(entry.ine);
-      if (found == existing.end()) {
-        insert_learner(organization_id, entry, now);
-        ++counts.created;
-        if (linked_elsewhere.contains(entry.ine) &&
-            auto_link(db_.last_insert_id(), organization_id, entry)) {
-          ++counts.linked;
-        }
-        continue;
-      }
-      auto& row = found->second;
-      row.seen = true;
-      if (row.disabled || row.fingerprint != fingerprint(entry)) {
-        update_learner(row.id, entry, now);
-        ++(row.disabled ? counts.reenabled : counts.updated);
-      }
-      if (!row.linked && linked_elsewhere.contains(entry.ine) &&
-          auto_link(row.id, organization_id, entry)) {
-        ++counts.linked;
-      }
-    }
-    counts.disabled = disable_unseen(existing, now);
-    return counts;
+  void visit_learners(Id organization_id,
+                      const std::function<void(const Learner&)>& visit) override {
+    auto query = db_.prepare("SELECT " LEARNER_COLUMNS " FROM learners WHERE organization_id = ?1");
+    query.bind(1, organization_id);
+    while (query.step()) visit(read_learner(query, false));
   }
 
-  bool link_learner(Id learner_id, Id user_id) override {
-    auto update = db_.prepare("UPDATE learners SET user_id = ?2 WHERE id = ?1 AND user_id IS NULL");
-    update.bind(1, learner_id).bind(2, user_id).run();
-    return db_.changes() == 1;
-  }
-
-  void unlink_learner(Id learner_id) override {
-    db_.prepare("UPDATE learners SET user_id = NULL WHERE id = ?1").bind(1, learner_id).run();
+  std::vector<Learner> learners_without_participation(const Campaign& campaign) override {
+    auto query = db_.prepare(LEARNER_SELECT
+                             "WHERE organization_id = (SELECT organization_id FROM campaigns "
+                             "WHERE id = ?1) AND disabled = 0 AND (?2 = '' OR division = ?2) "
+                             "AND NOT EXISTS (SELECT 1 FROM participations p WHERE "
+                             "p.campaign_id = ?1 AND p.learner_id = learners.id) "
+                             "ORDER BY division, last_name, first_name, id");
+    query.bind(1, campaign.id).bind(2, campaign.division);
+    return read_learners(query);
   }
 
   std::optional<std::string> username_linked_elsewhere(std::string_view ine,
@@ -245,50 +289,86 @@ class SqliteTransaction final : public StoreTransaction {
     return query.text(0);
   }
 
-  std::vector<Learner> learners_of_user(Id user_id) override {
-    auto query = db_.prepare(LEARNER_SELECT "WHERE user_id = ?1 ORDER BY id");
-    query.bind(1, user_id);
-    return read_learners(query);
+  std::vector<Id> users_linked_by_ine(std::span<const std::string_view> ines,
+                                      Id excluded_organization_id) override {
+    static const auto sql = in_list_sql("SELECT user_id FROM learners WHERE ine IN ", 2,
+                                        " AND organization_id <> ?1 AND user_id IS NOT NULL");
+    std::vector<Id> users;
+    for (std::size_t first = 0; first < ines.size(); first += kProbeBatch) {
+      auto query = db_.prepare(sql.c_str());
+      query.bind(1, excluded_organization_id);
+      const auto batch =
+          ines.subspan(first, std::min<std::size_t>(kProbeBatch, ines.size() - first));
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        query.bind_static(2 + static_cast<int>(i), batch[i]);
+      }
+      while (query.step()) users.push_back(query.integer(0));
+    }
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    return users;
   }
 
-  std::optional<Learner> learner_by_ine(Id organization_id, std::string_view ine) override {
-    auto query = db_.prepare(LEARNER_SELECT "WHERE organization_id = ?1 AND ine = ?2");
-    query.bind(1, organization_id).bind(2, ine);
-    if (!query.step()) return std::nullopt;
-    return read_learner(query);
-  }
-
-  std::vector<Organization> organizations() override {
-    auto query = db_.prepare("SELECT id, uai, name FROM organizations ORDER BY uai");
-    std::vector<Organization> found;
-    while (query.step()) found.push_back({query.integer(0), query.text(1), query.text(2)});
-    return found;
-  }
-
-  std::vector<Participation> participations_of_learner(Id learner_id) override {
-    auto query = db_.prepare(
-        "SELECT id, campaign_id, learner_id, user_id, status FROM participations "
-        "WHERE learner_id = ?1 ORDER BY id");
-    query.bind(1, learner_id);
-    std::vector<Participation> found;
-    while (query.step()) {
-      found.push_back(
-          {query.integer(0), query.integer(1), query.integer(2), query.integer(3), query.text(4)});
+  std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) override {
+    static const auto sql = in_list_sql(
+        "SELECT id, organization_id, ine, birthdate, user_id FROM learners WHERE user_id IN ", 1,
+        "");
+    std::vector<LinkedLearner> found;
+    for (std::size_t first = 0; first < user_ids.size(); first += kProbeBatch) {
+      auto query = db_.prepare(sql.c_str());
+      const auto count = std::min<std::size_t>(kProbeBatch, user_ids.size() - first);
+      for (std::size_t i = 0; i < count; ++i) {
+        query.bind(1 + static_cast<int>(i), user_ids[first + i]);
+      }
+      while (query.step()) {
+        found.push_back({query.integer(0), query.integer(1), query.text(2),
+                         BirthDate::from_trusted_iso(query.text(3)), query.integer(4)});
+      }
     }
     return found;
   }
 
-  void anonymize_learner(Id learner_id) override {
-    db_.prepare(
-           "UPDATE learners SET ine = 'ANONYME-' || id, first_name = 'Anonyme', "
-           "second_name = '', third_name = '', last_name = 'Anonyme', usage_name = '', "
-           "birthdate = substr(birthdate, 1, 4) || '-01-01', division = '', "
-           "birth_country_code = '', birth_department_code = '', birth_city_code = '', "
-           "birth_city_name = '', mef_code = '', first_key = 'anonyme', second_key = '', "
-           "third_key = '', last_key = 'anonyme', usage_key = '', disabled = 1, "
-           "user_id = NULL WHERE id = ?1")
+  // --- Learners: writes
+  int insert_learners(Id organization_id, std::span<const NewLearner> rows,
+                      std::int64_t updated_at) override {
+    int inserted = 0;
+    for (const auto& row : rows) {
+      auto insert = db_.prepare(kInsertLearner);
+      insert.bind(1, organization_id).bind(2, updated_at);
+      bind_fields(insert, 3, row.fields);
+      insert.bind(3 + kLearnerFieldCount, row.user_id).run();
+      inserted += db_.changes();
+    }
+    return inserted;
+  }
+
+  void update_learner(Id learner_id, const LearnerFields& fields,
+                      std::int64_t updated_at) override {
+    auto update = db_.prepare(
+        "UPDATE learners SET (" LEARNER_FIELD_COLUMNS
+        ") = (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22), updated_at = ?2 WHERE id = ?1");
+    update.bind(1, learner_id).bind(2, updated_at);
+    bind_fields(update, 3, fields);
+    update.run();
+  }
+
+  void set_learner_disabled(Id learner_id, bool disabled, std::int64_t updated_at) override {
+    db_.prepare("UPDATE learners SET disabled = ?2, updated_at = ?3 WHERE id = ?1")
         .bind(1, learner_id)
+        .bind(2, disabled)
+        .bind(3, updated_at)
         .run();
+  }
+
+  bool link_learner(Id learner_id, Id user_id) override {
+    auto update = db_.prepare("UPDATE learners SET user_id = ?2 WHERE id = ?1 AND user_id IS NULL");
+    update.bind(1, learner_id).bind(2, user_id).run();
+    return db_.changes() == 1;
+  }
+
+  void unlink_learner(Id learner_id) override {
+    db_.prepare("UPDATE learners SET user_id = NULL WHERE id = ?1").bind(1, learner_id).run();
   }
 
   // --- Users
@@ -307,16 +387,19 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::optional<User> insert_user(std::string_view username, std::string_view password_hash,
-                                  bool must_change_password) override {
+                                  bool must_change_password, std::int64_t created_at) override {
     auto insert = db_.prepare(
         "INSERT INTO users(username, password_hash, must_change_password, created_at) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(username) DO NOTHING");
     insert.bind(1, username).bind(2, password_hash).bind(3, must_change_password);
-    insert.bind(4, unix_now()).run();
+    insert.bind(4, created_at).run();
     if (db_.changes() == 0) return std::nullopt;
-    const Id id = db_.last_insert_id();
-    mark_username_taken(username);
-    return user(id);
+    User inserted;
+    inserted.id = db_.last_insert_id();
+    inserted.username = username;
+    inserted.password_hash = password_hash;
+    inserted.must_change_password = must_change_password;
+    return inserted;
   }
 
   void save_user(const User& user) override {
@@ -333,21 +416,23 @@ class SqliteTransaction final : public StoreTransaction {
         .run();
   }
 
-  void anonymize_user(Id user_id) override {
-    const auto old = user(user_id);
-    if (!old) return;
-    const std::string renamed = "anonyme-" + std::to_string(user_id);
-    db_.prepare(
-           "UPDATE users SET username = ?2, password_hash = '', must_change_password = 0, "
-           "failed_attempts = 0, blocked_until = 0, blocked = 0, disabled = 1 WHERE id = ?1")
+  bool rename_user(Id user_id, std::string_view username) override {
+    db_.prepare("UPDATE OR IGNORE users SET username = ?2 WHERE id = ?1")
         .bind(1, user_id)
-        .bind(2, renamed)
+        .bind(2, username)
         .run();
-    db_.prepare("UPDATE audit_log SET target = ?2 WHERE target = ?1 COLLATE NOCASE")
-        .bind(1, old->username)
-        .bind(2, renamed)
+    return db_.changes() == 1;
+  }
+
+  // One statement, like PostgreSQL's set_bit: the bit is set by the SQL function
+  // inscrire_add_suffix on the bitmap as stored, never on a copy read earlier.
+  void add_taken_suffix(std::string_view stem, int suffix) override {
+    db_.prepare(
+           "INSERT INTO username_stems(stem, taken) VALUES (?1, inscrire_add_suffix(NULL, ?2)) "
+           "ON CONFLICT(stem) DO UPDATE SET taken = inscrire_add_suffix(taken, ?2)")
+        .bind(1, stem)
+        .bind(2, suffix)
         .run();
-    revoke_tokens(user_id, {});
   }
 
   // --- Campaigns
@@ -366,13 +451,14 @@ class SqliteTransaction final : public StoreTransaction {
     return found;
   }
 
-  std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign) override {
+  std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign,
+                                          std::int64_t created_at) override {
     auto insert = db_.prepare(
         "INSERT INTO campaigns(organization_id, code, name, division, target_profile, status, "
         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(code) DO NOTHING");
     insert.bind(1, organization_id).bind(2, campaign.code).bind(3, campaign.name);
     insert.bind(4, campaign.division).bind(5, campaign.target_profile);
-    insert.bind(6, campaign_status_name(campaign.status)).bind(7, unix_now()).run();
+    insert.bind(6, campaign_status_name(campaign.status)).bind(7, created_at).run();
     if (db_.changes() == 0) return std::nullopt;
     return this->campaign(campaign.code);
   }
@@ -395,27 +481,30 @@ class SqliteTransaction final : public StoreTransaction {
                          query.text(4)};
   }
 
-  Participation insert_participation(Id campaign_id, Id learner_id, Id user_id) override {
+  bool insert_participation(Id campaign_id, Id learner_id, Id user_id,
+                            std::int64_t created_at) override {
     db_.prepare(
            "INSERT INTO participations(campaign_id, learner_id, user_id, status, created_at) "
            "VALUES (?1, ?2, ?3, 'STARTED', ?4) ON CONFLICT(campaign_id, learner_id) DO NOTHING")
         .bind(1, campaign_id)
         .bind(2, learner_id)
         .bind(3, user_id)
-        .bind(4, unix_now())
+        .bind(4, created_at)
         .run();
-    return *participation(campaign_id, learner_id);
+    return db_.changes() == 1;
   }
 
-  std::vector<Learner> learners_without_participation(const Campaign& campaign) override {
-    auto query = db_.prepare(LEARNER_SELECT
-                             "WHERE organization_id = (SELECT organization_id FROM campaigns "
-                             "WHERE id = ?1) AND disabled = 0 AND (?2 = '' OR division = ?2) "
-                             "AND NOT EXISTS (SELECT 1 FROM participations p WHERE "
-                             "p.campaign_id = ?1 AND p.learner_id = learners.id) "
-                             "ORDER BY division, last_name, first_name, id");
-    query.bind(1, campaign.id).bind(2, campaign.division);
-    return read_learners(query);
+  std::vector<Participation> participations_of_learner(Id learner_id) override {
+    auto query = db_.prepare(
+        "SELECT id, campaign_id, learner_id, user_id, status FROM participations "
+        "WHERE learner_id = ?1 ORDER BY id");
+    query.bind(1, learner_id);
+    std::vector<Participation> found;
+    while (query.step()) {
+      found.push_back(
+          {query.integer(0), query.integer(1), query.integer(2), query.integer(3), query.text(4)});
+    }
+    return found;
   }
 
   // --- Tokens
@@ -502,155 +591,21 @@ class SqliteTransaction final : public StoreTransaction {
         .run();
   }
 
- private:
-  void mark_username_taken(std::string_view username) {
-    std::string lowered(username);
-    for (auto& c : lowered) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (!is_valid_username(lowered)) return;
-    const auto [stem, suffix] = split_username(lowered);
-    auto taken = taken_suffixes(stem);
-    taken.insert(suffix);
-    const auto bytes = taken.to_bytes();
-    db_.prepare(
-           "INSERT INTO username_stems(stem, taken) VALUES (?1, ?2) "
-           "ON CONFLICT(stem) DO UPDATE SET taken = excluded.taken")
-        .bind(1, stem)
-        .bind_blob(2, bytes.data(), static_cast<int>(bytes.size()))
+  void retarget_audit(std::string_view from, std::string_view to) override {
+    db_.prepare("UPDATE audit_log SET target = ?2 WHERE target = ?1 COLLATE NOCASE")
+        .bind(1, from)
+        .bind(2, to)
         .run();
   }
 
-  struct SchoolRow {
-    Id id = 0;
-    bool disabled = false;
-    bool linked = false;
-    bool seen = false;
-    std::string fingerprint;
-  };
-
-  // The imported fields of a row, joined: equal fingerprints mean nothing to update.
-  static std::string fingerprint(const RosterEntry& e) {
-    const auto birthdate = e.birthdate.iso();  // outlives the loop below
-    std::string joined;
-    for (const std::string_view field :
-         {std::string_view(e.first_name), std::string_view(e.second_name),
-          std::string_view(e.third_name), std::string_view(e.last_name),
-          std::string_view(e.usage_name), std::string_view(birthdate),
-          std::string_view(e.sex == Sex::Female ? "F" : "M"), std::string_view(e.division),
-          std::string_view(e.birth_country_code), std::string_view(e.birth_department_code),
-          std::string_view(e.birth_city_code), std::string_view(e.birth_city_name),
-          std::string_view(e.mef_code), std::string_view(e.status)}) {
-      joined.append(field).push_back('\x1f');
-    }
-    return joined;
-  }
-
-  std::unordered_map<std::string, SchoolRow> school_rows(Id organization_id) {
-    auto query = db_.prepare(LEARNER_SELECT "WHERE organization_id = ?1");
-    query.bind(1, organization_id);
-    std::unordered_map<std::string, SchoolRow> rows;
-    while (query.step()) {
-      const auto learner = read_learner(query);
-      rows.emplace(learner.entry.ine,
-                   SchoolRow{learner.id, learner.disabled, learner.user_id.has_value(), false,
-                             fingerprint(learner.entry)});
-    }
-    return rows;
-  }
-
-  std::unordered_set<std::string> ines_linked_elsewhere(Id organization_id) {
-    auto query = db_.prepare(
-        "SELECT DISTINCT ine FROM learners WHERE organization_id <> ?1 AND user_id IS NOT NULL");
-    query.bind(1, organization_id);
-    std::unordered_set<std::string> ines;
-    while (query.step()) ines.insert(query.text(0));
-    return ines;
-  }
-
-  // Step 1 of re-import: rows of the school whose INE is not in the file are disabled (row,
-  // link and participations kept).
-  int disable_unseen(const std::unordered_map<std::string, SchoolRow>& rows, std::int64_t now) {
-    int disabled = 0;
-    for (const auto& [ine, row] : rows) {
-      if (row.seen || row.disabled) continue;
-      db_.prepare("UPDATE learners SET disabled = 1, updated_at = ?2 WHERE id = ?1")
-          .bind(1, row.id)
-          .bind(2, now)
-          .run();
-      ++disabled;
-    }
-    return disabled;
-  }
-
-  // Binds the imported fields and keys of `entry` to ?3..?21 (same order in both statements).
-  static void bind_fields(Statement& statement, const RosterEntry& entry) {
-    const auto keys = keys_of(entry);
-    statement.bind(3, entry.first_name).bind(4, entry.second_name).bind(5, entry.third_name);
-    statement.bind(6, entry.last_name).bind(7, entry.usage_name).bind(8, entry.birthdate.iso());
-    statement.bind(9, entry.sex == Sex::Female ? "F" : "M").bind(10, entry.division);
-    statement.bind(11, entry.birth_country_code).bind(12, entry.birth_department_code);
-    statement.bind(13, entry.birth_city_code).bind(14, entry.birth_city_name);
-    statement.bind(15, entry.mef_code).bind(16, entry.status);
-    statement.bind(17, keys.first_name).bind(18, keys.second_name).bind(19, keys.third_name);
-    statement.bind(20, keys.last_name).bind(21, keys.usage_name);
-  }
-
-  // Step 2 for an existing row: every imported field overwritten, re-enabled, id kept.
-  void update_learner(Id id, const RosterEntry& entry, std::int64_t now) {
-    auto update = db_.prepare(
-        "UPDATE learners SET first_name = ?3, second_name = ?4, third_name = ?5, "
-        "last_name = ?6, usage_name = ?7, birthdate = ?8, sex = ?9, division = ?10, "
-        "birth_country_code = ?11, birth_department_code = ?12, birth_city_code = ?13, "
-        "birth_city_name = ?14, mef_code = ?15, status = ?16, first_key = ?17, "
-        "second_key = ?18, third_key = ?19, last_key = ?20, usage_key = ?21, disabled = 0, "
-        "updated_at = ?2 WHERE id = ?1");
-    update.bind(1, id).bind(2, now);
-    bind_fields(update, entry);
-    update.run();
-  }
-
-  void insert_learner(Id organization_id, const RosterEntry& entry, std::int64_t now) {
-    auto insert = db_.prepare(
-        "INSERT INTO learners(organization_id, updated_at, ine, first_name, second_name, "
-        "third_name, last_name, usage_name, birthdate, sex, division, birth_country_code, "
-        "birth_department_code, birth_city_code, birth_city_name, mef_code, status, first_key, "
-        "second_key, third_key, last_key, usage_key) VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
-    insert.bind(1, organization_id).bind(2, now).bind(22, entry.ine);
-    bind_fields(insert, entry);
-    insert.run();
-  }
-
-  // Step 3 of re-import: an INE already linked to an account in another school gives this row
-  // that account when the birth dates agree, unless the account already belongs to another
-  // learner of this school or to several different INEs.
-  bool auto_link(Id learner_id, Id organization_id, const RosterEntry& entry) {
-    auto candidates = db_.prepare(
-        "SELECT DISTINCT user_id FROM learners WHERE ine = ?1 AND organization_id <> ?2 "
-        "AND user_id IS NOT NULL AND birthdate = ?3");
-    candidates.bind(1, entry.ine).bind(2, organization_id).bind(3, entry.birthdate.iso());
-    std::optional<Id> user_id;
-    while (candidates.step()) {
-      if (user_id) return false;  // several accounts for one INE: a person must decide
-      user_id = candidates.integer(0);
-    }
-    if (!user_id) return false;
-    auto conflicts = db_.prepare(
-        "SELECT 1 FROM learners WHERE user_id = ?1 AND (ine <> ?2 OR organization_id = ?3) "
-        "LIMIT 1");
-    conflicts.bind(1, *user_id).bind(2, entry.ine).bind(3, organization_id);
-    if (conflicts.step()) return false;
-    return link_learner(learner_id, *user_id);
-  }
-
+ private:
   Connection& db_;
 };
 
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::filesystem::path& path, const StoreOptions& options)
-      : db_(path, options.busy_timeout_ms) {
+      : db_(path, options.busy_timeout_ms, options.on_statement), writers_(path) {
     db_.exec("PRAGMA foreign_keys = ON;");
     db_.exec("PRAGMA journal_mode = WAL;");
     db_.exec("PRAGMA synchronous = NORMAL;");
@@ -658,12 +613,20 @@ class SqliteStore final : public Store {
     // then cost a pread each. 64 MiB of cache and memory-mapped reads keep lookups in memory.
     db_.exec("PRAGMA cache_size = -65536;");
     db_.exec("PRAGMA mmap_size = 1073741824;");
+    // Direct only: no schema object (view, trigger) of a crafted file can call it.
+    sqlite3_create_function_v2(db_.handle(), "inscrire_add_suffix", 2,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                               add_suffix_function, nullptr, nullptr, nullptr);
     migrate();
   }
 
   void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
     std::lock_guard lock(mutex_);
-    set_durability(kind == TransactionKind::Durable);
+    std::optional<sqlite::WriterTurn> turn;
+    if (kind != TransactionKind::Read) {
+      turn.emplace(writers_);
+      set_durability(kind == TransactionKind::Durable);  // commits only: reads leave it
+    }
     begin(kind);
     try {
       SqliteTransaction transaction(db_);
@@ -680,7 +643,8 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // BEGIN IMMEDIATE waits through the busy handler; a few more tries cover the rare cases
+  // Among writers of the lock protocol BEGIN IMMEDIATE finds the database free; against other
+  // programs it waits through the busy handler, and a few more tries cover the rare cases
   // where SQLite returns BUSY without calling it (a WAL recovery in another process).
   void begin(TransactionKind kind) {
     for (int attempt = 0;; ++attempt) {
@@ -700,11 +664,13 @@ class SqliteStore final : public Store {
   // lost on power failure. Others use NORMAL, which in WAL is safe from corruption.
   void set_durability(bool full) {
     if (full == synchronous_full_) return;
-    db_.exec(full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+    (full ? db_.prepare("PRAGMA synchronous = FULL") : db_.prepare("PRAGMA synchronous = NORMAL"))
+        .run();
     synchronous_full_ = full;
   }
 
   void migrate() {
+    const sqlite::WriterTurn turn(writers_);
     db_.exec("BEGIN IMMEDIATE");
     try {
       auto version_query = db_.prepare("PRAGMA user_version");
@@ -724,6 +690,7 @@ class SqliteStore final : public Store {
   }
 
   Connection db_;
+  sqlite::WriterLock writers_;
   std::mutex mutex_;
   bool synchronous_full_ = false;
 };

@@ -1,4 +1,5 @@
-// A Service on a real SQLite file in a fresh temporary directory, and small roster builders.
+// A Service on a fresh database of each engine (store_engines.hpp) in a fresh temporary
+// directory, and small roster builders.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "inscrire/service.hpp"
+#include "store_engines.hpp"
 #include "temporary_directory.hpp"
 
 namespace inscrire::testing {
@@ -61,8 +63,14 @@ inline std::string siecle_xml(const std::string& uai, const std::vector<Pupil>& 
   return xml + "</STRUCTURES></DONNEES></BEE_ELEVES>\n";
 }
 
-class ServiceTest : public ::testing::Test {
+// TEST_P on a fixture derived from this one runs on every engine (instantiate it with
+// INSTANTIATE_TEST_SUITE_P(Engines, Fixture, ::testing::ValuesIn(store_engines()),
+// engine_name)); a TEST_F runs on SQLite.
+class ServiceTest : public ::testing::TestWithParam<Engine> {
  protected:
+  ServiceTest() : database_(current_engine().create(directory_.path())) {}
+
+  // The SQLite file of the SQLite engine, for tests of SQLite itself.
   std::filesystem::path database() const { return directory_.path() / "inscrire.db"; }
   std::filesystem::path sample_roster() const {
     return std::filesystem::path(INSCRIRE_DATA_DIR) / "siecle-0751234A.xml";
@@ -73,8 +81,11 @@ class ServiceTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
+  // A Service with a Store of its own on the test's database.
   Service open(ServiceOptions options = fast_options()) {
-    return Service::open(database(), std::move(options));
+    StoreOptions store_options;
+    store_options.busy_timeout_ms = options.busy_timeout_ms;
+    return Service(database_->open(store_options), std::move(options));
   }
   // The sample school with its roster imported.
   Service open_sample() {
@@ -83,8 +94,21 @@ class ServiceTest : public ::testing::Test {
     service.import_roster(kSampleUai, sample_roster());
     return service;
   }
+  // The rows of a query on the test's database, through a connection of the test's own.
+  Rows rows(const std::string& sql) { return database_->rows(sql); }
+  EngineDatabase& engine_database() { return *database_; }
 
+ private:
+  static Engine current_engine() {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    return test != nullptr && test->value_param() != nullptr ? GetParam() : sqlite_engine();
+  }
+
+ protected:
   TemporaryDirectory directory_;
+
+ private:
+  std::unique_ptr<EngineDatabase> database_;
 };
 
 // Runs `operation` and returns the code of the Error it throws (fails the test if none).

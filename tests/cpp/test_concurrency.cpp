@@ -1,6 +1,6 @@
-// Concurrent registrations into one database file: 2 processes × 4 threads, pupils who all share
-// the username stem "lucas.martin" and often their DDMM too. Everyone must get an account, every
-// username distinct and valid, and no SQLITE_BUSY may reach the caller.
+// Concurrent registrations into one database, on every engine: 2 processes × 4 threads, pupils who
+// all share the username stem "lucas.martin" and often their DDMM too. Everyone must get an
+// account, every username distinct and valid, and no SQLITE_BUSY may reach the caller.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,11 +49,13 @@ int register_share(Service& service, const std::string& code, const std::vector<
   return failures;
 }
 
+Service open_on(EngineDatabase& database) { return Service(database.open(), fast_options()); }
+
 // One process's share: two threads share a Service, two have their own.
-int run_process(const std::filesystem::path& database, const std::string& code,
-                const std::vector<Pupil>& pupils, int process) {
+int run_process(EngineDatabase& database, const std::string& code, const std::vector<Pupil>& pupils,
+                int process) {
   std::atomic<int> failures{0};
-  auto shared = Service::open(database, fast_options());
+  auto shared = open_on(database);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreadsPerProcess; ++t) {
     threads.emplace_back([&, t] {
@@ -62,7 +64,7 @@ int run_process(const std::filesystem::path& database, const std::string& code,
       if (t < 2) {
         failures += register_share(shared, code, pupils, worker, workers);
       } else {
-        auto own = Service::open(database, fast_options());
+        auto own = open_on(database);
         failures += register_share(own, code, pupils, worker, workers);
       }
     });
@@ -71,7 +73,9 @@ int run_process(const std::filesystem::path& database, const std::string& code,
   return failures;
 }
 
-TEST_F(ServiceTest, EightThreadsInTwoProcessesRegisterHomonymsWithoutLossOrDuplicate) {
+class Concurrency : public ServiceTest {};
+
+TEST_P(Concurrency, EightThreadsInTwoProcessesRegisterHomonymsWithoutLossOrDuplicate) {
   const auto pupils = homonyms();
   std::string code;
   {
@@ -83,8 +87,8 @@ TEST_F(ServiceTest, EightThreadsInTwoProcessesRegisterHomonymsWithoutLossOrDupli
 
   const pid_t child = fork();
   ASSERT_GE(child, 0);
-  if (child == 0) _exit(run_process(database(), code, pupils, 1) == 0 ? 0 : 1);
-  const int parent_failures = run_process(database(), code, pupils, 0);
+  if (child == 0) _exit(run_process(engine_database(), code, pupils, 1) == 0 ? 0 : 1);
+  const int parent_failures = run_process(engine_database(), code, pupils, 0);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child process failed";
@@ -103,6 +107,8 @@ TEST_F(ServiceTest, EightThreadsInTwoProcessesRegisterHomonymsWithoutLossOrDupli
   EXPECT_EQ(usernames.size(), static_cast<std::size_t>(kPupils));
   EXPECT_TRUE(service.not_joined(code).empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, Concurrency, ::testing::ValuesIn(store_engines()), engine_name);
 
 }  // namespace
 }  // namespace inscrire::testing

@@ -596,7 +596,7 @@ TEST_F(RosterFiles, HugeTextIsRefusedLongNamesAreErrors) {
   EXPECT_EQ(codes(read_roster_file(write("huge.xml", one_pupil_xml(eleve_xml(huge))), kUai, small)),
             std::vector{ErrorCode::FILE_TOO_LARGE});
   const auto long_name = read_roster(one_pupil_xml(eleve_xml(std::string(9'000'000, 'a'))), kUai);
-  ASSERT_EQ(codes(long_name), std::vector{ErrorCode::NAME_TOO_LONG});
+  ASSERT_EQ(codes(long_name), std::vector{ErrorCode::FIELD_TOO_LONG});
   EXPECT_EQ(long_name.errors[0].field, "PRENOM");
 }
 
