@@ -5,6 +5,7 @@
 #include "inscrire/limits.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
+#include "login_failures.hpp"
 #include "service_state.hpp"
 
 namespace inscrire {
@@ -15,34 +16,6 @@ namespace {
 
 constexpr std::string_view kSessionPurpose = "session";
 constexpr std::string_view kChangePurpose = "password_change";
-
-// The block a failure count earns: every `failures_per_block`-th consecutive failure blocks for
-// first_block_seconds, doubled at each further threshold; permanent from
-// permanent_block_failures on.
-void apply_failure(User& user, const LoginPolicy& policy, std::int64_t now) {
-  ++user.failed_attempts;
-  if (user.failed_attempts >= policy.permanent_block_failures) {
-    user.blocked = true;
-  } else if (user.failed_attempts % policy.failures_per_block == 0) {
-    const int level = user.failed_attempts / policy.failures_per_block - 1;
-    user.blocked_until = now + (std::int64_t{policy.first_block_seconds} << level);
-  }
-}
-
-std::optional<int> remaining_attempts(const User& user, const LoginPolicy& policy) {
-  const int remaining = policy.permanent_block_failures - user.failed_attempts;
-  if (remaining > policy.failures_per_block) return std::nullopt;
-  return remaining;
-}
-
-// Refuses a blocked account before its password is even looked at.
-void refuse_if_blocked(const User& user, std::int64_t now) {
-  if (user.blocked) throw LoginError(ErrorCode::ACCOUNT_BLOCKED, std::nullopt, 0);
-  if (user.blocked_until > now) {
-    throw LoginError(ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED, std::nullopt,
-                     user.blocked_until - now);
-  }
-}
 
 // The personal-information and common-password policy for a new password of `user` (the rule
 // itself is checked before anything is looked up, so its answer says nothing about the user).
@@ -60,46 +33,26 @@ void check_new_password(const Service::State& state, StoreTransaction& tx, const
   }
 }
 
-// Counts one failed login of `user_id` and returns the refusal it earns.
-LoginError record_login_failure(Service::State& state, Id user_id) {
-  std::optional<LoginError> refusal;
-  state.durable([&](StoreTransaction& tx) {
-    auto user = *tx.user(user_id);  // fresh counters: other attempts may have run meanwhile
-    const auto now = state.now();
-    refuse_if_blocked(user, now);
-    apply_failure(user, state.options.login, now);
-    tx.save_user(user);
-    if (user.blocked) {
-      refusal.emplace(ErrorCode::ACCOUNT_BLOCKED, std::nullopt, 0);
-    } else if (user.blocked_until > now) {
-      refusal.emplace(ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED, std::nullopt,
-                      user.blocked_until - now);
-    } else {
-      refusal.emplace(ErrorCode::INVALID_CREDENTIALS, remaining_attempts(user, state.options.login),
-                      0);
-    }
-  });
-  return *refusal;
-}
-
-// Checks `password` for `username` the way login does: unknown usernames cost a dummy
-// verification and get the same answer as a wrong password, blocked accounts are refused
-// before their password is looked at, and a wrong password counts towards the blocks.
+// Checks `password` for `username` the way login does, at the same cost and with the same
+// answers whether or not an account holds the username (login_failures.hpp): the username's
+// failures are read first and a blocked one is refused before any hashing; then one hash
+// verification (of the account's hash, or of a dummy at the configured parameters); a failure
+// is counted in the same single write on both paths.
 User authenticate(Service::State& state, std::string_view username, std::string_view password) {
+  const auto key = failure_key(username);
   std::optional<User> found;
-  check_typed_username(trim(username));
-  state.read([&](StoreTransaction& tx) { found = tx.user_by_username(trim(username)); });
-  if (!found) {
-    burn_verification_time(password, state.options.hash_parameters);
-    throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
-  }
-  refuse_if_blocked(*found, state.now());
-  if (found->password_hash.empty()) {  // an anonymised account: same cost as any other
+  LoginFailures failures;
+  state.read([&](StoreTransaction& tx) {
+    found = tx.user_by_username(key);
+    failures = tx.login_failures(key);
+  });
+  refuse_if_blocked(failures, state.now());
+  if (!found || found->password_hash.empty()) {  // unknown, or anonymised: no password matches
     burn_verification_time(password, state.options.hash_parameters);
   } else if (verify_password(password, found->password_hash)) {
     return *found;
   }
-  throw record_login_failure(state, found->id);
+  throw record_login_failure(state, key);
 }
 
 // A hash import_account accepts: an Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ with a cost
@@ -126,29 +79,29 @@ bool importable_hash(std::string_view hash) {
 // must not stay identifiable through the audit rows).
 // A password the pupil chose: the must-change flag, the failure count and a temporary block
 // are cleared (a permanent block stays until an admin lifts it).
-void set_chosen_password(User& user, const std::string& hash) {
+void set_chosen_password(StoreTransaction& tx, User& user, const std::string& hash) {
   user.password_hash = hash;
   user.must_change_password = false;
-  user.failed_attempts = 0;
-  user.blocked_until = 0;
+  tx.save_user(user);
+  lift_temporary_block(tx, user.username);
 }
 
 // A temporary password given by an admin, who has checked who the pupil is: to change at the
 // next login, and every block lifted.
-void set_temporary_password(User& user, const std::string& hash) {
+void set_temporary_password(StoreTransaction& tx, User& user, const std::string& hash) {
   user.password_hash = hash;
   user.must_change_password = true;
-  user.failed_attempts = 0;
-  user.blocked_until = 0;
-  user.blocked = false;
+  tx.save_user(user);
+  tx.clear_login_failures(user.username);
 }
 
 std::string learner_ref(const Organization& organization, const Learner& learner) {
   return organization.uai + " learner #" + std::to_string(learner.id);
 }
 
-AccountState account_state(const User& user) {
-  return {user.username, user.must_change_password, user.failed_attempts, user.blocked,
+AccountState account_state(StoreTransaction& tx, const User& user) {
+  const auto failures = tx.login_failures(user.username);
+  return {user.username, user.must_change_password, failures.failed_attempts, failures.blocked,
           user.disabled};
 }
 
@@ -202,11 +155,9 @@ void erase_account(StoreTransaction& tx, Id user_id) {
   tx.retarget_audit(user.username, renamed);
   user.password_hash.clear();
   user.must_change_password = false;
-  user.failed_attempts = 0;
-  user.blocked_until = 0;
-  user.blocked = false;
   user.disabled = true;
   tx.save_user(user);
+  tx.clear_login_failures(user.username);
   tx.revoke_tokens(user_id, {});
 }
 
@@ -230,9 +181,18 @@ LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
       remaining_attempts_(remaining_attempts),
       retry_after_(retry_after) {}
 
-LoginResult Service::login(std::string_view username, std::string_view password) {
+LoginResult Service::login(std::string_view username, std::string_view password,
+                           std::string_view client_key) {
   const auto& options = state_->options;
-  const auto found = authenticate(*state_, username, password);
+  refuse_if_login_throttled(*state_, client_key);
+  const auto found = [&] {
+    try {
+      return authenticate(*state_, username, password);
+    } catch (const LoginError&) {  // wrong password, unknown or blocked username alike
+      record_client_login_failure(*state_, client_key);
+      throw;
+    }
+  }();
   std::string rehashed;
   if (needs_rehash(found.password_hash, options.hash_parameters)) {
     rehashed = hash_password(password, options.hash_parameters);
@@ -241,16 +201,17 @@ LoginResult Service::login(std::string_view username, std::string_view password)
   state_->durable([&](StoreTransaction& tx) {
     auto user = *tx.user(found.id);
     const auto now = state_->now();
-    refuse_if_blocked(user, now);
+    refuse_if_blocked(tx.login_failures(user.username), now);
     // The password was reset or changed since it was verified: the old one is no longer good.
     if (user.password_hash != found.password_hash) {
       throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
     }
     if (user.disabled) throw LoginError(ErrorCode::ACCOUNT_DISABLED, std::nullopt, 0);
-    user.failed_attempts = 0;
-    user.blocked_until = 0;
-    if (!rehashed.empty()) user.password_hash = rehashed;
-    tx.save_user(user);
+    tx.clear_login_failures(user.username);
+    if (!rehashed.empty()) {
+      user.password_hash = rehashed;
+      tx.save_user(user);
+    }
     const auto token = random_token();
     result.username = user.username;
     if (user.must_change_password) {
@@ -279,8 +240,7 @@ void Service::change_password(std::string_view username, std::string_view old_pa
     if (user.password_hash != found.password_hash) {  // reset or changed meanwhile
       throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
     }
-    set_chosen_password(user, hash);
-    tx.save_user(user);
+    set_chosen_password(tx, user, hash);
     tx.revoke_tokens(user.id, kChangePurpose);
   });
 }
@@ -303,8 +263,7 @@ void Service::change_password_with_token(std::string_view change_token,
     const auto user_id = tx.consume_token(digest, kChangePurpose, state_->now());
     if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
     auto user = *tx.user(*user_id);
-    set_chosen_password(user, hash);
-    tx.save_user(user);
+    set_chosen_password(tx, user, hash);
     tx.revoke_tokens(user.id, kChangePurpose);  // other tokens of earlier logins die too
   });
 }
@@ -325,8 +284,7 @@ std::string Service::reset_password(std::string_view uai, std::string_view usern
   const auto hash = hash_password(temporary, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
     auto [organization, user, learner] = check(tx);
-    set_temporary_password(user, hash);
-    tx.save_user(user);
+    set_temporary_password(tx, user, hash);
     tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
     tx.audit(
         {std::string(actor), "reset_password", user.username, learner_ref(organization, learner)},
@@ -340,10 +298,7 @@ void Service::unblock(std::string_view uai, std::string_view username, std::stri
     const auto organization = require_organization(tx, uai);
     auto user = require_user(tx, username);
     const auto learner = require_linked_learner(tx, organization, user);
-    user.failed_attempts = 0;
-    user.blocked_until = 0;
-    user.blocked = false;
-    tx.save_user(user);
+    tx.clear_login_failures(user.username);
     tx.audit({std::string(actor), "unblock", user.username, learner_ref(organization, learner)},
              state_->now());
   });
@@ -403,8 +358,7 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
       User user;
       if (learner.user_id) {
         user = *tx.user(*learner.user_id);
-        set_temporary_password(user, hash);
-        tx.save_user(user);
+        set_temporary_password(tx, user, hash);
         tx.revoke_tokens(user.id, {});
       } else {
         user = create_account(tx, learner.entry, hash, true, state_->options.username_policy,
@@ -449,7 +403,7 @@ LearnerExport Service::export_learner(std::string_view uai, std::string_view ine
     const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
     if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
     std::optional<AccountState> account;
-    if (learner->user_id) account = account_state(*tx.user(*learner->user_id));
+    if (learner->user_id) account = account_state(tx, *tx.user(*learner->user_id));
     exported = {organization, *learner, std::move(account),
                 participations_of(tx, organization, *learner)};
     tx.audit({std::string(actor), "export_learner", organization.uai,

@@ -69,17 +69,25 @@ HashGate& hash_gate() {
   return gate;
 }
 
+thread_local HashWork work_on_this_thread;
+
 }  // namespace
 
 namespace detail {
 
-HashSlot::HashSlot() { hash_gate().acquire(); }
+HashSlot::HashSlot(std::uint64_t argon2_kib_passes) {
+  hash_gate().acquire();
+  ++work_on_this_thread.computations;
+  work_on_this_thread.argon2_kib_passes += argon2_kib_passes;
+}
 HashSlot::~HashSlot() { hash_gate().release(); }
 
 unsigned peak_concurrent_hashes() noexcept { return hash_gate().peak(); }
 void reset_peak_concurrent_hashes() noexcept { hash_gate().reset_peak(); }
 
 }  // namespace detail
+
+HashWork hash_work_on_this_thread() noexcept { return work_on_this_thread; }
 
 void set_max_concurrent_hashes(unsigned n) { hash_gate().set_limit(n); }
 

@@ -101,7 +101,7 @@ bool verify_argon2id(std::string_view password, std::string_view stored) {
   const PasswordText text(password);
   if (text.view().size() > ARGON2_MAX_PWD_LENGTH) return false;
   const std::string encoded(stored);  // libargon2 wants a NUL-terminated string
-  const HashSlot slot;
+  const HashSlot slot(std::uint64_t{header->params.memory_kib} * header->params.iterations);
   // argon2id_verify recomputes the hash and compares it in constant time.
   return argon2id_verify(encoded.c_str(), text.view().data(),
                          static_cast<std::size_t>(text.view().size())) == ARGON2_OK;
@@ -143,7 +143,7 @@ std::string hash_password(std::string_view password, const HashParameters& param
                       '\0');
   int status = ARGON2_OK;
   {
-    const HashSlot slot;
+    const HashSlot slot(std::uint64_t{params.memory_kib} * params.iterations);
     status = argon2id_hash_encoded(params.iterations, params.memory_kib, params.parallelism,
                                    text.view().data(), text.view().size(), salt.data(), salt.size(),
                                    kHashBytes, encoded.data(), encoded.size());

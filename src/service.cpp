@@ -94,7 +94,7 @@ MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
   report.status = status_of(result.outcome);
   if (result.outcome != MatchOutcome::Matched) return report;
   found = tx.learner(result.learner_id);
-  report.learner = view_of(*found);
+  report.learner = pupil_view_of(*found);
   report.matched_by = result.stage;
   if (found->username) {
     report.status = MatchStatus::LearnerAlreadyLinked;
@@ -244,6 +244,10 @@ LearnerView view_of(const Learner& learner) {
                      e.usage_name, e.birthdate,  e.division,    learner.disabled, learner.username};
 }
 
+PupilLearner pupil_view_of(const Learner& learner) {
+  return {learner.entry.first_name, learner.entry.last_name, learner.entry.division};
+}
+
 UsernameSource username_source(const RosterEntry& entry) {
   return {.first_name = entry.first_name,
           .last_name = entry.last_name,
@@ -274,6 +278,9 @@ std::optional<User> insert_account(StoreTransaction& tx, std::string_view userna
                                    std::int64_t now) {
   auto user = tx.insert_user(username, hash, must_change_password, now);
   if (!user) return std::nullopt;
+  // Failures typed at this username before it was anyone's (usernames are predictable) must
+  // not block the new account.
+  tx.clear_login_failures(username);
   // The bitmap lets the next homonym's username cost one read (docs/architecture.md).
   const auto lowered = lower_ascii(username);
   if (is_valid_username(lowered)) {
@@ -481,10 +488,9 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
       throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
     }
     auto status = participation_status(tx, campaign, current->id, user.id, state_->now());
-    current->username = user.username;
     audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
                       state_->now());
-    registration = {user.username, view_of(*current), campaign, std::move(status),
+    registration = {user.username, pupil_view_of(*current), campaign, std::move(status),
                     report.matched_by};
   });
   return registration;
@@ -505,8 +511,7 @@ Registration start_participation(StoreTransaction& tx, const Campaign& campaign,
                                  std::optional<MatchStage> matched_by) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
   auto status = participation_status(tx, campaign, learner.id, user.id, now);
-  learner.username = user.username;
-  return {user.username, view_of(learner), campaign, std::move(status), matched_by};
+  return {user.username, pupil_view_of(learner), campaign, std::move(status), matched_by};
 }
 
 }  // namespace

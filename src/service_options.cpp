@@ -24,6 +24,10 @@ void ServiceOptions::validate() const {
          "between 1 and 1000000");
   expect(throttle.window_seconds >= 1 && throttle.window_seconds <= 7 * kDay,
          "throttle.window_seconds", "between 1 and 604800");
+  expect(throttle.max_login_failures >= 1 && throttle.max_login_failures <= 1000000,
+         "throttle.max_login_failures", "between 1 and 1000000");
+  expect(throttle.login_window_seconds >= 1 && throttle.login_window_seconds <= 7 * kDay,
+         "throttle.login_window_seconds", "between 1 and 604800");
   expect(login.failures_per_block >= 1 && login.failures_per_block <= 1000,
          "login.failures_per_block", "between 1 and 1000");
   // The n-th temporary block lasts first_block_seconds << (n - 1): bounded so that it fits.

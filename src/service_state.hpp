@@ -44,6 +44,8 @@ User require_user(StoreTransaction& tx, std::string_view username);
 Learner require_linked_learner(StoreTransaction& tx, const Organization& organization,
                                const User& user);
 LearnerView view_of(const Learner& learner);
+// What a pupil-facing result may show of the row (product.md §8).
+PupilLearner pupil_view_of(const Learner& learner);
 UsernameSource username_source(const RosterEntry& entry);
 std::string lower_ascii(std::string_view text);
 // The comparison keys of the entry's names (text.hpp), as the learners table keeps them.

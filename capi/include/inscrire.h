@@ -208,6 +208,11 @@ INSCRIRE_API int inscrire_options_set_language(inscrire_options *options, int la
  * matches within window_seconds (defaults: the C++ ThrottleOptions). Both at least 1. */
 INSCRIRE_API int inscrire_options_set_throttle(inscrire_options *options, int max_failures,
                                                int window_seconds);
+/* Throttling of logins per client key across every username (inscrire_login_with_client_key):
+ * refused with TOO_MANY_ATTEMPTS after max_failures failed logins within window_seconds
+ * (defaults 50 and 600). Successful logins never count. Both at least 1. */
+INSCRIRE_API int inscrire_options_set_login_throttle(inscrire_options *options, int max_failures,
+                                                     int window_seconds);
 /* Nonzero (default): refuse passwords holding the pupil's names or common ones. */
 INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options, int refuse);
 /* INSCRIRE_MATCHING_EXTENDED (default) or INSCRIRE_MATCHING_PIX. */
@@ -314,6 +319,11 @@ INSCRIRE_API const char *inscrire_learner_division(const inscrire_learner *learn
 INSCRIRE_API int inscrire_learner_disabled(const inscrire_learner *learner);
 /* The linked account's username; NULL when the learner has none. */
 INSCRIRE_API const char *inscrire_learner_username(const inscrire_learner *learner);
+/* The learner of a pupil-facing result (inscrire_match_report_learner,
+ * inscrire_registration_learner) holds only what the pupil may see (product.md §8): first name,
+ * last name and division. On it, inscrire_learner_ine and inscrire_learner_birthdate return ""
+ * and the other names "", inscrire_learner_username NULL: deprecated there, kept so that the
+ * ABI only grows. Admin lists (inscrire_learners, inscrire_not_joined) keep full rows. */
 
 /* ---- Campaigns -------------------------------------------------------------------------- */
 
@@ -382,7 +392,8 @@ INSCRIRE_API int inscrire_match(inscrire_db *db, const char *code, const char *f
  * INSCRIRE_E_NO_LEARNER_FOR_BIRTHDATE, _NO_NAME_MATCH, _AMBIGUOUS_MATCH,
  * _LEARNER_ALREADY_LINKED or _LEARNER_HAS_ACCOUNT_ELSEWHERE. */
 INSCRIRE_API int inscrire_match_report_status(const inscrire_match_report *report);
-/* The learner found; NULL when none. Borrowed: valid until the report is freed. */
+/* The learner found (first name, last name, division only); NULL when none. Borrowed: valid
+ * until the report is freed. */
 INSCRIRE_API const inscrire_learner *inscrire_match_report_learner(
     const inscrire_match_report *report);
 /* The username registration would give (matched); NULL otherwise. */
@@ -417,7 +428,8 @@ INSCRIRE_API int inscrire_join_campaign_as(inscrire_db *db, const char *session_
                                            const char *last_name, const char *birthdate,
                                            const char *client_key, inscrire_registration **out);
 INSCRIRE_API const char *inscrire_registration_username(const inscrire_registration *reg);
-/* Borrowed: valid until the registration is freed. */
+/* The learner (first name, last name, division only). Borrowed: valid until the registration
+ * is freed. */
 INSCRIRE_API const inscrire_learner *inscrire_registration_learner(
     const inscrire_registration *reg);
 INSCRIRE_API const inscrire_campaign *inscrire_registration_campaign(
@@ -442,6 +454,13 @@ typedef struct inscrire_credentials inscrire_credentials;
  * inscrire_change_password_with_token). *out: free with inscrire_login_result_free. */
 INSCRIRE_API int inscrire_login(inscrire_db *db, const char *username, const char *password,
                                 inscrire_login_result **out);
+/* inscrire_login with the caller's client key (an IP address or the platform's session id; NULL
+ * or "" for none): the key's failed logins, of any usernames, are throttled
+ * (inscrire_options_set_login_throttle; TOO_MANY_ATTEMPTS, see
+ * inscrire_error_last_retry_after). */
+INSCRIRE_API int inscrire_login_with_client_key(inscrire_db *db, const char *username,
+                                                const char *password, const char *client_key,
+                                                inscrire_login_result **out);
 INSCRIRE_API int inscrire_login_result_status(const inscrire_login_result *result);
 INSCRIRE_API const char *inscrire_login_result_username(const inscrire_login_result *result);
 /* Status INSCRIRE_OK: the session token, for inscrire_join_campaign; NULL otherwise. */

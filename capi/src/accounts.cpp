@@ -34,6 +34,18 @@ int inscrire_login(inscrire_db* db, const char* username, const char* password,
   });
 }
 
+int inscrire_login_with_client_key(inscrire_db* db, const char* username, const char* password,
+                                   const char* client_key, inscrire_login_result** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    auto result = std::make_unique<inscrire_login_result>();
+    result->result = db->service.login(text(username, "username"), text(password, "password"),
+                                       client_key == nullptr ? "" : text(client_key, "client_key"));
+    give(out, std::move(result));
+  });
+}
+
 int inscrire_login_result_status(const inscrire_login_result* r) {
   if (r == nullptr) return INSCRIRE_E_INVALID_ARGUMENT;
   return r->result.status == LoginStatus::Success ? INSCRIRE_OK

@@ -73,7 +73,16 @@ int inscrire_options_set_language(inscrire_options* options, int language) {
 
 int inscrire_options_set_throttle(inscrire_options* options, int max_failures, int window_seconds) {
   return set_option(options, [&](ServiceOptions& o) {
-    o.throttle = ThrottleOptions{max_failures, window_seconds};
+    o.throttle.max_failures = max_failures;
+    o.throttle.window_seconds = window_seconds;
+  });
+}
+
+int inscrire_options_set_login_throttle(inscrire_options* options, int max_failures,
+                                        int window_seconds) {
+  return set_option(options, [&](ServiceOptions& o) {
+    o.throttle.max_login_failures = max_failures;
+    o.throttle.login_window_seconds = window_seconds;
   });
 }
 

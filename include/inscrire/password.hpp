@@ -108,6 +108,17 @@ void set_max_concurrent_hashes(unsigned n);
 // The current limit.
 unsigned max_concurrent_hashes() noexcept;
 
+// Diagnostics (tests): the password-hash work done on the calling thread since it started,
+// each Argon2id or bcrypt computation (hash_password, verify_password, burn_verification_time)
+// counted once, and for Argon2id the memory times iterations it cost (KiB x passes). What
+// lets a test show that two paths do the same hash work without timing them.
+struct HashWork {
+  std::uint64_t computations = 0;
+  std::uint64_t argon2_kib_passes = 0;
+  bool operator==(const HashWork&) const = default;
+};
+HashWork hash_work_on_this_thread() noexcept;
+
 // Spends the time of a verification with `params`, for a login whose username does not exist,
 // so that an unknown username and a wrong password take the same time. Verifies `password`
 // against a dummy hash computed once per process and per `params` (the first call for given

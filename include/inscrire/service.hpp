@@ -40,9 +40,14 @@ std::string_view version() noexcept;
 // over a sliding window; past max_failures the key gets TOO_MANY_ATTEMPTS (ThrottledError)
 // until its oldest failure leaves the window. The defaults leave room for a class of 35
 // sharing one address with two or three typos each; see docs/security.md.
+// Failed logins are counted the same way per client key across every username (a device
+// walking a class list), apart from the per-username blocks of LoginPolicy; successful logins
+// never count, so a class logging in behind one address is not slowed.
 struct ThrottleOptions {
-  int max_failures = 100;    // failed code look-ups or matches per client key...
-  int window_seconds = 600;  // ...within this sliding window (10 minutes)
+  int max_failures = 100;          // failed code look-ups or matches per client key...
+  int window_seconds = 600;        // ...within this sliding window (10 minutes)
+  int max_login_failures = 50;     // failed logins per client key, any usernames...
+  int login_window_seconds = 600;  // ...within this sliding window (10 minutes)
 };
 
 struct LoginPolicy {
@@ -89,6 +94,15 @@ struct LearnerView {
   std::optional<std::string> username;  // the linked account
 };
 
+// A roster row as a pupil may see it (product.md §8): what they typed or what names them in
+// their class, never the INE, a birth date or an account's username. What the pupil-facing
+// results (match, register, join) carry; admin operations return LearnerView.
+struct PupilLearner {
+  std::string first_name;
+  std::string last_name;
+  std::string division;
+};
+
 struct ImportOptions {
   bool dry_run = false;  // validate and report, write nothing
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
@@ -127,7 +141,7 @@ enum class MatchStatus {
 
 struct MatchReport {
   MatchStatus status = MatchStatus::NoNameMatch;
-  std::optional<LearnerView> learner;    // when a learner was found
+  std::optional<PupilLearner> learner;   // when a learner was found
   std::string username;                  // the username registration would give (Matched)
   std::string masked_username;           // "j***.h***2" for the two linked cases
   std::optional<MatchStage> matched_by;  // which matching stage found the learner, with learner
@@ -137,7 +151,7 @@ struct MatchReport {
 
 struct Registration {
   std::string username;
-  LearnerView learner;
+  PupilLearner learner;
   Campaign campaign;
   std::string participation_status;  // "STARTED"
   // Which matching stage found the learner, when this call matched a typed identity.
@@ -156,9 +170,9 @@ struct LoginResult {
 // A refused login (or password change with the old password). For INVALID_CREDENTIALS,
 // remaining_attempts is the number of failures left before the *permanent* block
 // (permanent_block_failures - consecutive failures), set only when it is 10 or fewer, that is
-// after the second temporary block; it is never set for an unknown username, so that answer
-// cannot tell whether an account exists until the account itself is under attack. For
-// ACCOUNT_TEMPORARILY_BLOCKED, retry_after_seconds says how long the block still lasts.
+// after the second temporary block. For ACCOUNT_TEMPORARILY_BLOCKED, retry_after_seconds says
+// how long the block still lasts. Failures are counted per username whether or not an account
+// holds it: an unknown username gets exactly the answers, blocks and delays an account would.
 class LoginError : public Error {
  public:
   LoginError(ErrorCode code, std::optional<int> remaining_attempts, std::int64_t retry_after);
@@ -275,7 +289,11 @@ class Service {
                               std::string_view last_name, std::string_view birthdate,
                               std::string_view password, std::string_view client_key = {});
 
-  LoginResult login(std::string_view username, std::string_view password);
+  // Logs in. Failures count towards the username's blocks (LoginPolicy) and, with a
+  // `client_key` (what find_campaign takes: an IP address or the platform's session id), towards
+  // that key's login throttle (ThrottleOptions): TOO_MANY_ATTEMPTS past it, before any hashing.
+  LoginResult login(std::string_view username, std::string_view password,
+                    std::string_view client_key = {});
   void change_password(std::string_view username, std::string_view old_password,
                        std::string_view new_password);
   void change_password_with_token(std::string_view change_token, std::string_view new_password);

@@ -76,10 +76,20 @@ struct User {
   std::string username;
   std::string password_hash;
   bool must_change_password = false;
+  // Unused since schema 3: login failures and blocks are counted per username in
+  // LoginFailures, for accounts and unknown usernames alike. Stored as written, left 0.
+  int failed_attempts = 0;
+  std::int64_t blocked_until = 0;
+  bool blocked = false;
+  bool disabled = false;
+};
+
+// The failed logins of one username, whether an account holds it or not (product.md §4 [v2]:
+// an unknown username is blocked exactly as an account would be). Zeros: no failure.
+struct LoginFailures {
   int failed_attempts = 0;
   std::int64_t blocked_until = 0;  // unix seconds; 0 = not temporarily blocked
-  bool blocked = false;            // until an admin unblocks
-  bool disabled = false;
+  bool blocked = false;            // until an admin unblocks (or an account is created)
 };
 
 struct Participation {
@@ -229,6 +239,15 @@ class StoreTransaction : public UsernameRegistry {
   // `forget_before`.
   virtual void record_event(std::string_view client_key, std::string_view kind, std::int64_t at,
                             std::int64_t forget_before) = 0;
+
+  // --- Login failures per username (primary key, ASCII case-insensitive), kept apart from
+  // the accounts so that a username nobody holds is counted the same way.
+  // Zeros when the username has no row.
+  virtual LoginFailures login_failures(std::string_view username) = 0;
+  // Writes the username's row, creating it if needed, in one statement.
+  virtual void save_login_failures(std::string_view username, const LoginFailures& failures) = 0;
+  // Deletes the username's row, if any.
+  virtual void clear_login_failures(std::string_view username) = 0;
 
   // --- Audit trail
   virtual void audit(const AuditEntry& entry, std::int64_t at) = 0;

@@ -76,7 +76,7 @@ Json registration_json(const Registration& registration) {
   return Json::object()
       .set("username", registration.username)
       .set("code", registration.campaign.code)
-      .set("learner", learner_json(registration.learner))
+      .set("learner", pupil_learner_json(registration.learner))
       .set("participation", registration.participation_status)
       .set("matched_by", stage_json(registration.matched_by));
 }
@@ -185,7 +185,7 @@ Reply command_match(Context& context, const Arguments& arguments) {
   const auto report = open_service(context).match(typed.code, typed.first, typed.last,
                                                   typed.birthdate, typed.client_key);
   Reply reply;
-  if (report.learner) reply.fields.set("learner", learner_json(*report.learner));
+  if (report.learner) reply.fields.set("learner", pupil_learner_json(*report.learner));
   if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
   reply.fields.set("matched_by", stage_json(report.matched_by));
   if (const auto code_refused = report.error()) {
@@ -226,11 +226,12 @@ Reply command_register(Context& context, const Arguments& arguments) {
 
 Reply command_login(Context& context, const Arguments& arguments) {
   auto args = arguments;
+  const auto client_key = take_option(args, "--client-key").value_or("");
   const auto username = take(args, "USERNAME");
   expect_no_more(args);
   const auto password = read_secret(context, "the password");
   try {
-    const auto result = open_service(context).login(username, password);
+    const auto result = open_service(context).login(username, password, client_key);
     Reply reply;
     reply.fields.set("username", result.username);
     if (result.status == LoginStatus::PasswordChangeRequired) {

@@ -19,7 +19,7 @@ constexpr const char* kUsage =
   campaign list UAI | campaign archive CODE
   match [--client-key K] CODE FIRST LAST DD/MM/YYYY
   register [--client-key K] CODE FIRST LAST DD/MM/YYYY   password on standard input
-  login USERNAME                       password on standard input
+  login [--client-key K] USERNAME      password on standard input
   join CODE USERNAME [FIRST LAST DD/MM/YYYY]
                                        an existing account joins a campaign (the identity for
                                        a school where it is not linked yet); password on stdin

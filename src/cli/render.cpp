@@ -15,6 +15,13 @@ Json learner_json(const LearnerView& learner) {
   return json;
 }
 
+Json pupil_learner_json(const PupilLearner& learner) {
+  return Json::object()
+      .set("first_name", learner.first_name)
+      .set("last_name", learner.last_name)
+      .set("division", learner.division);
+}
+
 Json campaign_json(const Campaign& campaign) {
   return Json::object()
       .set("code", campaign.code)

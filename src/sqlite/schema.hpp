@@ -132,6 +132,22 @@ CREATE INDEX learners_by_user ON learners(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX tokens_by_user ON tokens(user_id);
 CREATE INDEX audit_log_by_target ON audit_log(target COLLATE NOCASE);
 )sql",
+    // 3: login failures per normalised username, whether an account holds it or not, so that
+    // an unknown username is blocked exactly as an account (product.md §4 [v2]); the counters
+    // accounts had move there.
+    R"sql(
+CREATE TABLE login_failures (
+  username TEXT PRIMARY KEY COLLATE NOCASE,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  blocked_until INTEGER NOT NULL DEFAULT 0,
+  blocked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO login_failures(username, failed_attempts, blocked_until, blocked)
+  SELECT lower(username), failed_attempts, blocked_until, blocked FROM users
+  WHERE failed_attempts > 0 OR blocked_until > 0 OR blocked != 0;
+UPDATE users SET failed_attempts = 0, blocked_until = 0, blocked = 0
+  WHERE failed_attempts > 0 OR blocked_until > 0 OR blocked != 0;
+)sql",
 };
 
 }  // namespace inscrire::sqlite

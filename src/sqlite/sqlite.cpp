@@ -1,5 +1,8 @@
 #include "sqlite/sqlite.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "inscrire/error.hpp"
 
 namespace inscrire::sqlite {
@@ -100,12 +103,23 @@ int trace_statement(unsigned /*type*/, void* context, void* statement, void* /*s
   return 0;
 }
 
+// Creates the database file readable by its owner only (product.md §8: password hashes and
+// minors' data), before SQLite does it with 0644 & ~umask. SQLite gives the journal files it
+// creates later (-wal, -shm, -journal) the mode of the database file, so they are 0600 too. An
+// existing file is opened without O_TRUNC and its mode left as the admin set it. A failure is
+// left to sqlite3_open_v2, which reports it with its own words.
+void create_owner_only(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+}
+
 }  // namespace
 
 Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms,
                        std::function<void(std::string_view sql)> on_statement)
     : on_statement_(std::move(on_statement)) {
   sqlite3* raw = nullptr;
+  create_owner_only(path);
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int result = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   db_.reset(raw);

@@ -548,6 +548,36 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   // --- Throttling and audit
+  LoginFailures login_failures(std::string_view username) override {
+    auto query = db_.prepare(
+        "SELECT failed_attempts, blocked_until, blocked FROM login_failures WHERE username = ?1");
+    query.bind(1, username);
+    LoginFailures failures;
+    if (query.step()) {
+      failures.failed_attempts = static_cast<int>(query.integer(0));
+      failures.blocked_until = query.integer(1);
+      failures.blocked = query.integer(2) != 0;
+    }
+    return failures;
+  }
+
+  void save_login_failures(std::string_view username, const LoginFailures& failures) override {
+    db_.prepare(
+           "INSERT INTO login_failures(username, failed_attempts, blocked_until, blocked) "
+           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(username) DO UPDATE SET "
+           "failed_attempts = excluded.failed_attempts, blocked_until = excluded.blocked_until, "
+           "blocked = excluded.blocked")
+        .bind(1, username)
+        .bind(2, failures.failed_attempts)
+        .bind(3, failures.blocked_until)
+        .bind(4, failures.blocked)
+        .run();
+  }
+
+  void clear_login_failures(std::string_view username) override {
+    db_.prepare("DELETE FROM login_failures WHERE username = ?1").bind(1, username).run();
+  }
+
   int count_events(std::string_view client_key, std::string_view kind,
                    std::int64_t since) override {
     auto query = db_.prepare(

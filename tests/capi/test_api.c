@@ -24,6 +24,7 @@ static inscrire_db *open_test_db(const char *name, int language) {
   CHECK_OK(inscrire_options_set_busy_timeout(options, 5000));
   CHECK_OK(inscrire_options_set_language(options, language));
   CHECK_OK(inscrire_options_set_throttle(options, 10, 600));
+  CHECK_OK(inscrire_options_set_login_throttle(options, 3, 600));
   CHECK_OK(inscrire_db_open_v2(path_in(path, sizeof path, temp_dir, name), options, &db));
   inscrire_options_free(options);
   return db;
@@ -141,6 +142,9 @@ static void test_options(void) {
   CHECK_RC(inscrire_options_set_throttle(options, 0, 600), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_throttle(options, 10, 0), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_throttle(NULL, 10, 600), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_login_throttle(options, 0, 600), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_login_throttle(options, 50, 0), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_options_set_login_throttle(NULL, 50, 600), INSCRIRE_E_INVALID_ARGUMENT);
   /* The core's one check (ServiceOptions::validate): the same bounds as Python and the CLI. */
   CHECK_RC(inscrire_options_set_hash_iterations(options, 257), INSCRIRE_E_INVALID_ARGUMENT);
   CHECK_RC(inscrire_options_set_hash_memory(options, 5u * 1024 * 1024),
@@ -499,7 +503,10 @@ static void test_match(inscrire_db *db, const char *code) {
   CHECK_STR(inscrire_match_report_matched_by(report), "exact");
   learner = inscrire_match_report_learner(report);
   CHECK_STR(inscrire_learner_first_name(learner), "Noé");
-  CHECK_STR(inscrire_learner_birthdate(learner), "2014-02-27");
+  /* product.md §8: a pupil-facing result holds no INE and no birth date. */
+  CHECK_STR(inscrire_learner_ine(learner), "");
+  CHECK_STR(inscrire_learner_birthdate(learner), "");
+  CHECK(inscrire_learner_username(learner) == NULL);
   inscrire_match_report_free(report);
 
   CHECK_OK(inscrire_match(db, code, "Noé", "Saint-Exupéry", "28/02/2013", "k", &report));
@@ -565,8 +572,11 @@ static void test_register(inscrire_db *db, const char *code, char *username) {
   strcpy(username, inscrire_registration_username(reg));
   CHECK_STR(inscrire_registration_participation_status(reg), "STARTED");
   CHECK_STR(inscrire_registration_matched_by(reg), "exact");
-  CHECK_STR(inscrire_learner_ine(inscrire_registration_learner(reg)), "715208808PN");
-  CHECK_STR(inscrire_learner_username(inscrire_registration_learner(reg)), "lea.martin1205");
+  /* product.md §8: the pupil's names and class; no INE, no birth date, no username there. */
+  CHECK_STR(inscrire_learner_first_name(inscrire_registration_learner(reg)), "Léa");
+  CHECK_STR(inscrire_learner_ine(inscrire_registration_learner(reg)), "");
+  CHECK_STR(inscrire_learner_birthdate(inscrire_registration_learner(reg)), "");
+  CHECK(inscrire_learner_username(inscrire_registration_learner(reg)) == NULL);
   CHECK_STR(inscrire_campaign_code(inscrire_registration_campaign(reg)), code);
   inscrire_registration_free(reg);
 
@@ -604,6 +614,25 @@ static void test_login(inscrire_db *db, const char *username, const char *school
   CHECK(inscrire_login_result_change_token(result) == NULL);
   CHECK(strlen(inscrire_login_result_session_token(result)) > 20);
   strcpy(token, inscrire_login_result_session_token(result));
+  inscrire_login_result_free(result);
+
+  /* Failed logins per client key across usernames (3 per key, see open_test_db): then even the
+   * right password is refused for that key, not for another one or for no key. */
+  CHECK_RC(inscrire_login_with_client_key(db, "walk.one0101", PASSWORD, "walker", &result),
+           INSCRIRE_E_INVALID_CREDENTIALS);
+  CHECK_RC(inscrire_login_with_client_key(db, "walk.two0101", PASSWORD, "walker", &result),
+           INSCRIRE_E_INVALID_CREDENTIALS);
+  CHECK_RC(inscrire_login_with_client_key(db, "walk.six0101", PASSWORD, "walker", &result),
+           INSCRIRE_E_INVALID_CREDENTIALS);
+  CHECK_RC(inscrire_login_with_client_key(db, username, PASSWORD, "walker", &result),
+           INSCRIRE_E_TOO_MANY_ATTEMPTS);
+  CHECK(result == NULL);
+  CHECK(inscrire_error_last_retry_after() > 0);
+  CHECK_RC(inscrire_login_with_client_key(db, username, PASSWORD, "walker\x1b[2J", &result),
+           INSCRIRE_E_INVALID_VALUE);
+  CHECK_OK(inscrire_login_with_client_key(db, username, PASSWORD, "patient", &result));
+  inscrire_login_result_free(result);
+  CHECK_OK(inscrire_login_with_client_key(db, username, PASSWORD, NULL, &result));
   inscrire_login_result_free(result);
 
   /* The session joins the whole-school campaign. */

@@ -117,7 +117,8 @@ class CliAccounts : public ::testing::Test {
   // As if the temporary block had expired: moves its end into the past (the CLI reads the
   // real clock; tests never sleep).
   void expire_temporary_block(const std::string& username) {
-    query(database(), "UPDATE users SET blocked_until = 1 WHERE username = '" + username + "'");
+    query(database(),
+          "UPDATE login_failures SET blocked_until = 1 WHERE username = '" + username + "'");
   }
 
   std::filesystem::path directory_;
@@ -228,6 +229,28 @@ TEST_F(CliAccounts, SheetWithABaseUrlCarriesTheLinkAsAQrCodeThatDecodesToIt) {
     EXPECT_EQ(refused.status, 1) << url;
     EXPECT_EQ(json_field(refused.out, "code"), "INVALID_ARGUMENT") << refused.out;
   }
+}
+
+// product.md §8: what the pupil sees names them and their class; never the INE, a birth date
+// or the full username of an existing account.
+TEST_F(CliAccounts, PupilFacingResultsHoldNoIneBirthDateOrOtherUsername) {
+  const auto matched = cli({"--json", "match", code_, "Allan", "POE", "01/03/2014"});
+  ASSERT_EQ(matched.status, 0) << matched.out;
+  EXPECT_EQ(json_field(matched.out, "first_name"), "Allan");
+  EXPECT_EQ(json_field(matched.out, "division"), "5A");
+  const auto registered =
+      cli({"--json", "register", code_, "Allan", "POE", "01/03/2014"}, "Tournesol42\n");
+  ASSERT_EQ(registered.status, 0) << registered.out;
+  const auto again = cli({"--json", "match", code_, "Allan", "POE", "01/03/2014"});
+  for (const auto* out : {&matched.out, &registered.out, &again.out}) {
+    EXPECT_FALSE(contains(*out, "552340183SS")) << *out;  // Allan's INE
+    EXPECT_FALSE(contains(*out, "2014-03-01")) << *out;
+    EXPECT_FALSE(contains(*out, "\"ine\"")) << *out;
+    EXPECT_FALSE(contains(*out, "\"birthdate\"")) << *out;
+  }
+  // Already registered: the masked hint only, not the account's username.
+  EXPECT_FALSE(contains(again.out, "allan.poe0103")) << again.out;
+  EXPECT_TRUE(contains(again.out, "***")) << again.out;
 }
 
 TEST_F(CliAccounts, MatchSaysWhichStageFoundThePupilAndMatchingPixRestoresTheTwoPasses) {

@@ -1,6 +1,7 @@
 // The pupil flow end to end on real SQLite files: import, campaigns, matching (and the stage
 // that matched), registration, login, joining, not-joined, re-import.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <cctype>
 #include <set>
@@ -531,7 +532,11 @@ TEST_F(SqliteFile, ADatabaseOfTheFirstSchemaIsMigratedWithItsRows) {
     ASSERT_EQ(sqlite3_open(database().c_str(), &db), SQLITE_OK);
     const std::string first = std::string(sqlite::kMigrations[0]) +
                               "INSERT INTO organizations(uai, name, created_at) "
-                              "VALUES ('0751234A', 'Collège', 1); PRAGMA user_version = 1;";
+                              "VALUES ('0751234A', 'Collège', 1); "
+                              "INSERT INTO users(username, password_hash, failed_attempts, "
+                              "blocked_until, blocked, created_at) "
+                              "VALUES ('Lea.Martin0101', 'h', 12, 99, 1, 1); "
+                              "PRAGMA user_version = 1;";
     ASSERT_EQ(sqlite3_exec(db, first.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
@@ -542,6 +547,44 @@ TEST_F(SqliteFile, ADatabaseOfTheFirstSchemaIsMigratedWithItsRows) {
   EXPECT_EQ(rows("PRAGMA user_version"), (Rows{{std::to_string(sqlite::kMigrations.size())}}));
   EXPECT_EQ(rows("SELECT count(*) FROM sqlite_master WHERE name = 'tokens_by_user'"),
             (Rows{{"1"}}));
+  // Schema 3: an account's failures and block move to login_failures, under its lower-cased
+  // username, and still refuse it.
+  EXPECT_EQ(rows("SELECT username, failed_attempts, blocked_until, blocked FROM login_failures"),
+            (Rows{{"lea.martin0101", "12", "99", "1"}}));
+  EXPECT_EQ(rows("SELECT failed_attempts, blocked_until, blocked FROM users"),
+            (Rows{{"0", "0", "0"}}));
+  EXPECT_EQ(error_of([&] { service.login("lea.martin0101", "Whatever1"); }),
+            ErrorCode::ACCOUNT_BLOCKED);
+}
+
+// product.md §8: password hashes and minors' data are not for the other users of the machine.
+TEST_F(SqliteFile, TheDatabaseAndItsJournalFilesAreCreatedOwnerOnlyUnderUmask022) {
+  const auto previous = ::umask(022);  // the usual umask, under which SQLite alone makes 0644
+  {
+    auto service = open();
+    service.create_organization(kSampleUai, "Collège");  // a write: the WAL and its index exist
+    for (const auto* suffix : {"", "-wal", "-shm", "-lock"}) {
+      const auto file = std::filesystem::status(database().string() + suffix);
+      ASSERT_TRUE(std::filesystem::is_regular_file(file)) << suffix;
+      EXPECT_EQ(file.permissions() & std::filesystem::perms::all,
+                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+          << suffix;
+    }
+  }
+  ::umask(previous);
+}
+
+TEST_F(SqliteFile, AnExistingFileKeepsTheModeItsOwnerGaveIt) {
+  const auto previous = ::umask(022);
+  { std::ofstream(database()).flush(); }  // an empty file: SQLite makes it a new database
+  std::filesystem::permissions(database(), std::filesystem::perms::owner_read |
+                                               std::filesystem::perms::owner_write |
+                                               std::filesystem::perms::group_read);
+  open().create_organization(kSampleUai, "Collège");
+  EXPECT_EQ(std::filesystem::status(database()).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                std::filesystem::perms::group_read);
+  ::umask(previous);
 }
 
 TEST_F(SqliteFile, WritersShareALockFileOnlyTheOwnerCanOpen) {

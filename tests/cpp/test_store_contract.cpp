@@ -450,6 +450,50 @@ TEST_P(StoreContract, UsernamesAreUniqueIgnoringCase) {
             std::to_string(kNow));
 }
 
+// Login failures are kept per username, whether or not an account holds it.
+TEST_P(StoreContract, LoginFailuresAreKeptPerUsernameIgnoringCase) {
+  user("lea.martin0101");
+  read([&](StoreTransaction& tx) {
+    const auto none = tx.login_failures("lea.martin0101");
+    EXPECT_EQ(none.failed_attempts, 0);
+    EXPECT_EQ(none.blocked_until, 0);
+    EXPECT_FALSE(none.blocked);
+  });
+  write([&](StoreTransaction& tx) {
+    tx.save_login_failures("lea.martin0101", {3, 0, false});
+    tx.save_login_failures("nobody.here0101", {10, kNow + 120, false});  // no such account
+    tx.save_login_failures("LEA.MARTIN0101", {4, kNow + 60, false});     // the same row
+    EXPECT_EQ(tx.login_failures("lea.martin0101").failed_attempts, 4);   // seen in the transaction
+  });
+  read([&](StoreTransaction& tx) {
+    const auto lea = tx.login_failures("Lea.Martin0101");
+    EXPECT_EQ(lea.failed_attempts, 4);
+    EXPECT_EQ(lea.blocked_until, kNow + 60);
+    const auto nobody = tx.login_failures("nobody.here0101");
+    EXPECT_EQ(nobody.failed_attempts, 10);
+    EXPECT_EQ(nobody.blocked_until, kNow + 120);
+    EXPECT_FALSE(nobody.blocked);
+  });
+  write([&](StoreTransaction& tx) {
+    tx.save_login_failures("nobody.here0101", {30, 0, true});
+    tx.clear_login_failures("LEA.martin0101");
+    tx.clear_login_failures("never.failed0101");  // no row: nothing to do
+  });
+  read([&](StoreTransaction& tx) {
+    EXPECT_EQ(tx.login_failures("lea.martin0101").failed_attempts, 0);
+    EXPECT_TRUE(tx.login_failures("nobody.here0101").blocked);
+    EXPECT_EQ(tx.login_failures("nobody.here0101").failed_attempts, 30);
+  });
+  // A rolled-back transaction leaves nothing.
+  EXPECT_ANY_THROW(write([&](StoreTransaction& tx) {
+    tx.save_login_failures("rolled.back0101", {1, 0, false});
+    throw Error(ErrorCode::INTERNAL_ERROR);
+  }));
+  read([&](StoreTransaction& tx) {
+    EXPECT_EQ(tx.login_failures("rolled.back0101").failed_attempts, 0);
+  });
+}
+
 TEST_P(StoreContract, SaveWritesEverythingButTheUsernameAndRenameRespectsUniqueness) {
   const auto id = user("lea.martin0101");
   user("ana.lopez0202");

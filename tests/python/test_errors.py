@@ -230,6 +230,19 @@ def test_too_many_attempts(tmp_path):
             db.find_campaign("ZZZZZZ999", client_key="203.0.113.10")
 
 
+def test_failed_logins_are_throttled_per_client_key_across_usernames(tmp_path):
+    with inscrire.open(tmp_path / "s.db", login_throttle_max_failures=2,
+                       login_throttle_window_seconds=60, **FAST) as db:
+        for name in ("walk.one0101", "walk.two0101"):
+            with pytest.raises(inscrire.AuthenticationError):
+                db.login(name, PASSWORD, client_key="203.0.113.9")
+        with pytest.raises(inscrire.TooManyAttempts) as throttled:
+            db.login("walk.six0101", PASSWORD, client_key="203.0.113.9")
+        assert 0 < throttled.value.retry_after <= 61  # the oldest leaves after 60 s + 1
+        with pytest.raises(inscrire.AuthenticationError):  # another client is not affected
+            db.login("walk.six0101", PASSWORD, client_key="203.0.113.10")
+
+
 def test_database_errors(tmp_path):
     with pytest.raises(inscrire.DatabaseError) as missing_dir:
         inscrire.open(tmp_path / "no" / "such" / "dir.db")

@@ -40,6 +40,7 @@ def test_a_nul_byte_in_a_path_is_a_value_error_and_opens_nothing(tmp_path):
     {"hash_iterations": 0}, {"hash_memory_kib": -1}, {"hash_memory_kib": 2**70},
     {"hash_parallelism": 0}, {"busy_timeout_ms": -5}, {"session_seconds": 0},
     {"throttle_max_failures": 0}, {"login_permanent_block_failures": 5},
+    {"login_throttle_max_failures": 0}, {"login_throttle_window_seconds": 0},
 ])
 def test_impossible_options_are_refused_at_open(tmp_path, options):
     target = tmp_path / "never.db"

@@ -35,6 +35,7 @@ __all__ = [
     # results
     "Organization",
     "Learner",
+    "PupilLearner",
     "Campaign",
     "RosterProblem",
     "ImportReport",
@@ -391,6 +392,20 @@ class Learner:
 
 
 @dataclasses.dataclass(frozen=True)
+class PupilLearner:
+    """A roster row as the pupil may see it in a match or registration result (product.md §8):
+    names and class, never the INE, a birth date or an account's username."""
+
+    first_name: str
+    last_name: str
+    division: str
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "PupilLearner":
+        return cls(first_name=d["first_name"], last_name=d["last_name"], division=d["division"])
+
+
+@dataclasses.dataclass(frozen=True)
 class Campaign:
     """A campaign and the code pupils type to join it (``status``: active, archived, deleted)."""
 
@@ -476,7 +491,7 @@ class MatchReport:
     """
 
     status: MatchStatus
-    learner: Optional[Learner] = None
+    learner: Optional[PupilLearner] = None
     username: Optional[str] = None
     username_hint: Optional[str] = None
     error: Optional[str] = None
@@ -489,7 +504,7 @@ class MatchReport:
 
     @classmethod
     def _from_native(cls, d: Dict[str, Any]) -> "MatchReport":
-        learner = Learner._from_native(d["learner"]) if d["learner"] is not None else None
+        learner = PupilLearner._from_native(d["learner"]) if d["learner"] is not None else None
         return cls(status=MatchStatus(d["status"]), learner=learner, username=d["username"],
                    username_hint=d["masked_username"], error=d["error"],
                    matched_by=d["matched_by"])
@@ -502,14 +517,14 @@ class Registration:
     when the account was already linked)."""
 
     username: str
-    learner: Learner
+    learner: PupilLearner
     campaign: Campaign
     participation_status: str = "STARTED"
     matched_by: Optional[str] = None
 
     @classmethod
     def _from_native(cls, d: Dict[str, Any]) -> "Registration":
-        return cls(username=d["username"], learner=Learner._from_native(d["learner"]),
+        return cls(username=d["username"], learner=PupilLearner._from_native(d["learner"]),
                    campaign=Campaign._from_native(d["campaign"]),
                    participation_status=d["participation_status"], matched_by=d["matched_by"])
 
@@ -729,10 +744,13 @@ class Database:
         return Registration._from_native(self._native.register_pupil(
             code, first_name, last_name, _birthdate_text(birthdate), password, client_key or ""))
 
-    def login(self, username: str, password: str) -> LoginResult:
+    def login(self, username: str, password: str,
+              client_key: Optional[str] = None) -> LoginResult:
         """A session, or PASSWORD_CHANGE_REQUIRED with a one-time ``change_token``. Raises
-        AuthenticationError (``remaining_attempts``) or AccountBlocked (``retry_after``)."""
-        return LoginResult._from_native(self._native.login(username, password))
+        AuthenticationError (``remaining_attempts``) or AccountBlocked (``retry_after``), and
+        TooManyAttempts once ``client_key`` (an IP address, a session id) has failed too many
+        logins of any usernames (``login_throttle_*`` options of :func:`open`)."""
+        return LoginResult._from_native(self._native.login(username, password, client_key or ""))
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """Changes a password given the old one."""
@@ -811,6 +829,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
     busy_timeout_ms: Optional[int] = None,
     throttle_max_failures: Optional[int] = None,
     throttle_window_seconds: Optional[int] = None,
+    login_throttle_max_failures: Optional[int] = None,
+    login_throttle_window_seconds: Optional[int] = None,
     login_failures_per_block: Optional[int] = None,
     login_first_block_seconds: Optional[int] = None,
     login_permanent_block_failures: Optional[int] = None,
@@ -824,6 +844,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
     ``matching``: "extended" (default: the two passes, then the later stages) or "pix" (the
     two passes of Pix alone); docs/matching.md.
     ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
+    ``login_throttle_max_failures`` / ``login_throttle_window_seconds``: failed logins per
+    client key across usernames (defaults 50 per 600 s).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
     Raises DatabaseError when the file cannot be opened.
@@ -842,6 +864,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
         busy_timeout_ms=busy_timeout_ms,
         throttle_max_failures=throttle_max_failures,
         throttle_window_seconds=throttle_window_seconds,
+        login_throttle_max_failures=login_throttle_max_failures,
+        login_throttle_window_seconds=login_throttle_window_seconds,
         login_failures_per_block=login_failures_per_block,
         login_first_block_seconds=login_first_block_seconds,
         login_permanent_block_failures=login_permanent_block_failures,

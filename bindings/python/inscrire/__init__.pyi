@@ -1,4 +1,5 @@
 # Type stubs for the inscrire package (the public API of bindings/python/inscrire/__init__.py).
+import dataclasses
 import datetime
 import enum
 import os
@@ -55,123 +56,118 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]]
 def exception_class(code: str) -> Type[Error]: ...
 
 # --- results ---------------------------------------------------------------------------------
+# Every result is a frozen dataclass: its fields are read-only (dataclasses.FrozenInstanceError).
 
+@dataclasses.dataclass(frozen=True)
 class Organization:
     uai: str
     name: str
-    id: int
-    def __init__(self, uai: str, name: str, id: int = ...) -> None: ...
+    id: int = ...
 
+@dataclasses.dataclass(frozen=True)
 class Learner:
     ine: str
     first_name: str
     last_name: str
     birthdate: datetime.date
     division: str
-    username: Optional[str]
-    disabled: bool
-    second_name: str
-    third_name: str
-    usage_name: str
-    def __init__(self, ine: str, first_name: str, last_name: str, birthdate: datetime.date,
-                 division: str, username: Optional[str] = ..., disabled: bool = ...,
-                 second_name: str = ..., third_name: str = ..., usage_name: str = ...) -> None: ...
+    username: Optional[str] = ...
+    disabled: bool = ...
+    second_name: str = ...
+    third_name: str = ...
+    usage_name: str = ...
 
+@dataclasses.dataclass(frozen=True)
+class PupilLearner:
+    first_name: str
+    last_name: str
+    division: str
+
+@dataclasses.dataclass(frozen=True)
 class Campaign:
     code: str
     name: str
     uai: str
-    division: Optional[str]
-    target_profile: Optional[str]
-    status: str
-    created_at: str
-    id: int
-    def __init__(self, code: str, name: str, uai: str, division: Optional[str] = ...,
-                 target_profile: Optional[str] = ..., status: str = ..., created_at: str = ...,
-                 id: int = ...) -> None: ...
+    division: Optional[str] = ...
+    target_profile: Optional[str] = ...
+    status: str = ...
+    created_at: str = ...
+    id: int = ...
 
+@dataclasses.dataclass(frozen=True)
 class RosterProblem:
     code: str
-    line: Optional[int]
-    ine: Optional[str]
-    field: Optional[str]
-    detail: str
-    pupil_id: Optional[str]
-    def __init__(self, code: str, line: Optional[int] = ..., ine: Optional[str] = ...,
-                 field: Optional[str] = ..., detail: str = ...,
-                 pupil_id: Optional[str] = ...) -> None: ...
+    line: Optional[int] = ...
+    ine: Optional[str] = ...
+    field: Optional[str] = ...
+    detail: str = ...
+    pupil_id: Optional[str] = ...
 
+@dataclasses.dataclass(frozen=True)
 class ImportReport:
-    created: int
-    updated: int
-    disabled: int
-    reenabled: int
-    linked: int
-    skipped: Mapping[str, int]
-    errors: Tuple[RosterProblem, ...]
-    dry_run: bool
+    created: int = ...
+    updated: int = ...
+    disabled: int = ...
+    reenabled: int = ...
+    linked: int = ...
+    skipped: Mapping[str, int] = ...
+    errors: Tuple[RosterProblem, ...] = ...
+    dry_run: bool = ...
     @property
     def skipped_total(self) -> int: ...
-    def __init__(self, created: int = ..., updated: int = ..., disabled: int = ...,
-                 reenabled: int = ..., linked: int = ..., skipped: Mapping[str, int] = ...,
-                 errors: Tuple[RosterProblem, ...] = ..., dry_run: bool = ...) -> None: ...
 
 class MatchStatus(str, enum.Enum):
-    MATCHED: str
-    NO_LEARNER_FOR_BIRTHDATE: str
-    NO_NAME_MATCH: str
-    AMBIGUOUS: str
-    LEARNER_ALREADY_LINKED: str
-    LEARNER_HAS_ACCOUNT_ELSEWHERE: str
+    MATCHED = "matched"
+    NO_LEARNER_FOR_BIRTHDATE = "no_learner_for_birthdate"
+    NO_NAME_MATCH = "no_name_match"
+    AMBIGUOUS = "ambiguous"
+    LEARNER_ALREADY_LINKED = "learner_already_linked"
+    LEARNER_HAS_ACCOUNT_ELSEWHERE = "learner_has_account_elsewhere"
 
+@dataclasses.dataclass(frozen=True)
 class MatchReport:
     status: MatchStatus
-    learner: Optional[Learner]
-    username: Optional[str]
-    username_hint: Optional[str]
-    error: Optional[str]
-    matched_by: Optional[str]
+    learner: Optional[PupilLearner] = ...
+    username: Optional[str] = ...
+    username_hint: Optional[str] = ...
+    error: Optional[str] = ...
+    matched_by: Optional[str] = ...
     @property
     def matched(self) -> bool: ...
-    def __init__(self, status: MatchStatus, learner: Optional[Learner] = ...,
-                 username: Optional[str] = ..., username_hint: Optional[str] = ...,
-                 error: Optional[str] = ..., matched_by: Optional[str] = ...) -> None: ...
 
+@dataclasses.dataclass(frozen=True)
 class Registration:
     username: str
-    learner: Learner
+    learner: PupilLearner
     campaign: Campaign
-    participation_status: str
-    matched_by: Optional[str]
-    def __init__(self, username: str, learner: Learner, campaign: Campaign,
-                 participation_status: str = ..., matched_by: Optional[str] = ...) -> None: ...
+    participation_status: str = ...
+    matched_by: Optional[str] = ...
 
 class LoginStatus(str, enum.Enum):
-    SUCCESS: str
-    PASSWORD_CHANGE_REQUIRED: str
+    SUCCESS = "success"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
 
+@dataclasses.dataclass(frozen=True)
 class LoginResult:
     status: LoginStatus
     username: str
-    session_token: Optional[str]
-    change_token: Optional[str]
+    session_token: Optional[str] = ...
+    change_token: Optional[str] = ...
     @property
     def password_change_required(self) -> bool: ...
-    def __init__(self, status: LoginStatus, username: str, session_token: Optional[str] = ...,
-                 change_token: Optional[str] = ...) -> None: ...
 
+@dataclasses.dataclass(frozen=True)
 class Credential:
     division: str
     last_name: str
     first_name: str
     username: str
     temporary_password: str
-    def __init__(self, division: str, last_name: str, first_name: str, username: str,
-                 temporary_password: str) -> None: ...
 
+@dataclasses.dataclass(frozen=True)
 class Credentials:
     rows: Tuple[Credential, ...]
-    def __init__(self, rows: Tuple[Credential, ...], _csv: str) -> None: ...
+    _csv: str
     def csv(self) -> str: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Credential]: ...
@@ -179,6 +175,7 @@ class Credentials:
 # --- the database ----------------------------------------------------------------------------
 
 class Database:
+    def __init__(self, native: Any, path: str) -> None: ...
     @property
     def path(self) -> str: ...
     @property
@@ -202,7 +199,8 @@ class Database:
               client_key: Optional[str] = ...) -> MatchReport: ...
     def register(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
                  password: str, client_key: Optional[str] = ...) -> Registration: ...
-    def login(self, username: str, password: str) -> LoginResult: ...
+    def login(self, username: str, password: str,
+              client_key: Optional[str] = ...) -> LoginResult: ...
     def change_password(self, username: str, old_password: str, new_password: str) -> None: ...
     def change_password_with_token(self, token: str, new_password: str) -> None: ...
     def join_campaign(self, session_token: str, code: str, first_name: Optional[str] = ...,
@@ -224,6 +222,8 @@ def open(path: PathLike, *, username_policy: str = ..., matching: str = ...,
          refuse_weak_passwords: Optional[bool] = ..., busy_timeout_ms: Optional[int] = ...,
          throttle_max_failures: Optional[int] = ...,
          throttle_window_seconds: Optional[int] = ...,
+         login_throttle_max_failures: Optional[int] = ...,
+         login_throttle_window_seconds: Optional[int] = ...,
          login_failures_per_block: Optional[int] = ...,
          login_first_block_seconds: Optional[int] = ...,
          login_permanent_block_failures: Optional[int] = ...,

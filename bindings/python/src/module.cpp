@@ -95,6 +95,15 @@ py::dict learner_dict(const LearnerView& learner) {
   return d;
 }
 
+// What a pupil may see of their row (product.md §8): no INE, birth date or username.
+py::dict pupil_learner_dict(const PupilLearner& learner) {
+  py::dict d;
+  d["first_name"] = learner.first_name;
+  d["last_name"] = learner.last_name;
+  d["division"] = learner.division;
+  return d;
+}
+
 py::list learners_list(const std::vector<LearnerView>& learners) {
   py::list list;
   for (const auto& learner : learners) list.append(learner_dict(learner));
@@ -173,7 +182,7 @@ py::dict match_dict(const MatchReport& report) {
   const auto error = report.error();
   d["error"] = error ? py::object(py::str(std::string(code_name(*error)))) : py::object(py::none());
   d["learner"] =
-      report.learner ? py::object(learner_dict(*report.learner)) : py::object(py::none());
+      report.learner ? py::object(pupil_learner_dict(*report.learner)) : py::object(py::none());
   d["username"] = empty_as_none(report.username);
   d["masked_username"] = empty_as_none(report.masked_username);
   d["matched_by"] = stage_or_none(report.matched_by);
@@ -183,7 +192,7 @@ py::dict match_dict(const MatchReport& report) {
 py::dict registration_dict(const Registration& registration) {
   py::dict d;
   d["username"] = registration.username;
-  d["learner"] = learner_dict(registration.learner);
+  d["learner"] = pupil_learner_dict(registration.learner);
   d["campaign"] = campaign_dict(registration.campaign);
   d["participation_status"] = registration.participation_status;
   d["matched_by"] = stage_or_none(registration.matched_by);
@@ -388,6 +397,7 @@ std::unique_ptr<Database> open_database(
     IntOption hash_memory_kib, IntOption hash_iterations, IntOption hash_parallelism,
     std::optional<bool> refuse_weak_passwords, IntOption busy_timeout_ms,
     IntOption throttle_max_failures, IntOption throttle_window_seconds,
+    IntOption login_throttle_max_failures, IntOption login_throttle_window_seconds,
     IntOption login_failures_per_block, IntOption login_first_block_seconds,
     IntOption login_permanent_block_failures, IntOption change_token_seconds,
     IntOption session_seconds, const py::object& clock) {
@@ -401,6 +411,8 @@ std::unique_ptr<Database> open_database(
   set_if(options.busy_timeout_ms, busy_timeout_ms);
   set_if(options.throttle.max_failures, throttle_max_failures);
   set_if(options.throttle.window_seconds, throttle_window_seconds);
+  set_if(options.throttle.max_login_failures, login_throttle_max_failures);
+  set_if(options.throttle.login_window_seconds, login_throttle_window_seconds);
   set_if(options.login.failures_per_block, login_failures_per_block);
   set_if(options.login.first_block_seconds, login_first_block_seconds);
   set_if(options.login.permanent_block_failures, login_permanent_block_failures);
@@ -524,6 +536,8 @@ PYBIND11_MODULE(_native, m) {
            py::arg("hash_parallelism") = py::none(), py::arg("refuse_weak_passwords") = py::none(),
            py::arg("busy_timeout_ms") = py::none(), py::arg("throttle_max_failures") = py::none(),
            py::arg("throttle_window_seconds") = py::none(),
+           py::arg("login_throttle_max_failures") = py::none(),
+           py::arg("login_throttle_window_seconds") = py::none(),
            py::arg("login_failures_per_block") = py::none(),
            py::arg("login_first_block_seconds") = py::none(),
            py::arg("login_permanent_block_failures") = py::none(),
@@ -604,8 +618,10 @@ PYBIND11_MODULE(_native, m) {
              }));
            })
       .def("login",
-           [](Db& db, const std::string& username, const std::string& password) {
-             return login_dict(db.call([&](Service& s) { return s.login(username, password); }));
+           [](Db& db, const std::string& username, const std::string& password,
+              const std::string& client_key) {
+             return login_dict(
+                 db.call([&](Service& s) { return s.login(username, password, client_key); }));
            })
       .def("change_password",
            [](Db& db, const std::string& username, const std::string& old_password,
