@@ -2,6 +2,8 @@
 // titles, UTF-8, windows-1252 or Mac Roman. Rules: siecle.md, docs/formats.md.
 #include "roster_csv.hpp"
 
+#include "inscrire/limits.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -247,12 +249,11 @@ Layout read_header(const std::vector<std::string>& titles, std::vector<RosterErr
     if (name.empty()) {
       layout.emplace_back();  // trailing separators left by spreadsheets
     } else if (it == kTitles.end()) {
-      errors.push_back(
-          file_error(ErrorCode::HEADER_UNKNOWN, "unknown column", std::string(name), 1));
+      // Quoted capped (docs/rules.md §6): a header cell can be a whole file's worth of bytes.
+      errors.push_back(file_error(ErrorCode::HEADER_UNKNOWN, "unknown column", echo(name), 1));
       layout.emplace_back();
     } else if (present[static_cast<std::size_t>(it - kTitles.begin())]) {
-      errors.push_back(
-          file_error(ErrorCode::HEADER_UNKNOWN, "column repeated", std::string(name), 1));
+      errors.push_back(file_error(ErrorCode::HEADER_UNKNOWN, "column repeated", echo(name), 1));
       layout.emplace_back();
     } else {
       present[static_cast<std::size_t>(it - kTitles.begin())] = true;

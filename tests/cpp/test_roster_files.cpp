@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "inscrire/limits.hpp"
 #include "inscrire/roster_file.hpp"
 #include "inscrire/text.hpp"
 
@@ -783,6 +784,18 @@ TEST_F(RosterFiles, CsvHeaderErrors) {
   EXPECT_EQ(ascii.errors.back().code, ErrorCode::HEADER_REQUIRED);
   EXPECT_EQ(codes(read_roster(std::string(kHeader) + "\r\n\r\n", "")),
             std::vector{ErrorCode::EMPTY});
+}
+
+// product.md §6: an error echoes at most 64 characters of what it read, even of a header cell of
+// 100 000 characters.
+TEST_F(RosterFiles, AHugeUnknownHeaderCellIsEchoedCappedAt64Characters) {
+  const std::string huge(100000, 'x');
+  const auto roster = read_roster(
+      std::string(kHeader) + ";" + huge + "\n" + csv_line("1", "Léa", "MARTIN") + "\n", "");
+  ASSERT_FALSE(roster.errors.empty());
+  EXPECT_EQ(roster.errors[0].code, ErrorCode::HEADER_UNKNOWN);
+  EXPECT_EQ(roster.errors[0].field, echo(huge));
+  EXPECT_EQ(character_count(roster.errors[0].field), kMaxEchoCharacters + 1);  // and "…"
 }
 
 TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
