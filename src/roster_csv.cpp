@@ -1,5 +1,5 @@
 // The CSV roster variant (schools without SIECLE): ';'-separated, a header row of exact column
-// titles, UTF-8, windows-1252 or Mac Roman. Rules: siecle.md, docs/formats.md.
+// titles, UTF-8, windows-1252 or Mac Roman. Rules: docs/rules.md §R, docs/formats.md.
 #include "roster_csv.hpp"
 
 #include <algorithm>

@@ -81,7 +81,7 @@ RosterNames roster_names(StoreTransaction& tx, std::int64_t learner_id) {
   return {e.first_name, e.second_name, e.third_name, e.last_name, e.usage_name};
 }
 
-// Finds the pupil on the roster of the campaign's school (product.md §3), with the learner
+// Finds the pupil on the roster of the campaign's school (docs/rules.md §3), with the learner
 // found, if any, in `found`.
 MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
                          const TypedIdentity& identity, MatchRules rules,

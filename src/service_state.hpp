@@ -58,7 +58,7 @@ std::optional<User> insert_account(StoreTransaction& tx, std::string_view userna
 User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
                     bool must_change_password, CollisionPolicy policy, std::int64_t now);
 
-// What an import changed, as its report counts it (siecle.md, re-import semantics).
+// What an import changed, as its report counts it (docs/rules.md §R, re-import semantics).
 struct ImportCounts {
   int created = 0;
   int updated = 0;

@@ -1,4 +1,5 @@
-// The use cases of interfaces.md, over one database. This is the library's C++ entry point:
+// The use cases of docs/rules.md (named as in docs/cli.md), over one database. This is the
+// library's C++ entry point:
 //
 //   auto service = inscrire::Service::open("school.db");
 //   service.create_organization("0751234A", "Collège Victor Hugo");
@@ -60,7 +61,7 @@ struct ServiceOptions {
   int busy_timeout_ms = 10000;
   ThrottleOptions throttle;
   LoginPolicy login;
-  // Pix: the two matching passes of product.md §3 alone, without the later stages of §3 [v3]
+  // Pix: the two matching passes of docs/rules.md §3 alone, without its later stages
   // (docs/matching.md).
   MatchRules matching = MatchRules::Extended;
   // Unix seconds; replace to control time in tests.

@@ -230,7 +230,7 @@ TEST_P(Accounts, ChangeWithTheOldPasswordClearsTheFlag) {
   EXPECT_EQ(service_->login(kAllan, kNewPassword).status, LoginStatus::Success);
 }
 
-// --- Blocking (product.md §4), with the injected clock --------------------------------------
+// --- Blocking (docs/rules.md §4), with the injected clock --------------------------------------
 
 TEST_P(Accounts, TenthFailureBlocksForTwoMinutesAndSuccessResetsTheCounter) {
   enrol("Allan", "POE", "01/03/2014");

@@ -188,7 +188,7 @@ TEST_P(Flow, ChangePasswordWithTheOldOne) {
             ErrorCode::INVALID_CREDENTIALS);
 }
 
-// --- Later matching stages (product.md §3 [v3]) ---------------------------------------------
+// --- Later matching stages (docs/rules.md §3) ---------------------------------------------
 
 class LaterStages : public ServiceTest {
  protected:
