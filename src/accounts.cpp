@@ -321,7 +321,7 @@ std::string Service::reset_password(std::string_view uai, std::string_view usern
     return std::tuple{organization, user, learner};
   };
   state_->read([&](StoreTransaction& tx) { check(tx); });
-  const auto temporary = temporary_password();
+  auto temporary = temporary_password();
   const auto hash = hash_password(temporary, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
     auto [organization, user, learner] = check(tx);
@@ -352,7 +352,7 @@ void Service::unblock(std::string_view uai, std::string_view username, std::stri
 std::string Service::import_account(std::string_view uai, std::string_view ine,
                                     std::string_view username, std::string_view password_hash,
                                     std::string_view actor) {
-  const auto name = lower_ascii(trim(username));
+  auto name = lower_ascii(trim(username));
   if (!is_valid_username(name)) throw Error(ErrorCode::INVALID_ARGUMENT, "username");
   // The detail never quotes the hash: it is a secret too (it can be attacked offline).
   if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");

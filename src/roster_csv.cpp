@@ -243,7 +243,7 @@ Layout read_header(const std::vector<std::string>& titles, std::vector<RosterErr
   std::array<bool, kColumnCount> present{};
   for (const std::string& cell : titles) {
     const std::string_view name = trim(cell);
-    const auto it = std::find(kTitles.begin(), kTitles.end(), name);
+    const auto* const it = std::find(kTitles.begin(), kTitles.end(), name);
     if (name.empty()) {
       layout.emplace_back();  // trailing separators left by spreadsheets
     } else if (it == kTitles.end()) {
