@@ -215,7 +215,7 @@ TEST_P(Accounts, AResetEndsTheOpenSessions) {
   const auto other = service_->create_campaign(kSampleUai, "Autre", std::string("5A")).code;
   const auto session = service_->login(kAllan, kGoodPassword).session_token;
   const auto temporary = service_->reset_password(kSampleUai, kAllan);
-  EXPECT_EQ(error_of([&] { service_->join_campaign(session, other); }), ErrorCode::INVALID_TOKEN);
+  EXPECT_EQ(error_of([&] { service_->join_campaign(session, other); }), ErrorCode::SESSION_INVALID);
   // And the change token of a reset that is itself superseded by another reset dies too.
   const auto token = service_->login(kAllan, temporary).change_token;
   service_->reset_password(kSampleUai, kAllan);
