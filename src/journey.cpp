@@ -1,6 +1,6 @@
 // The pupil's journey after registration and the school's view of it: sessions, participation
 // steps, the teacher's participant list, the admin learner list and look-ups, dissociation,
-// and the campaign corrections (docs/rules.md §13 to §17).
+// and the campaign corrections (docs/rules.md §4 and §7).
 #include <algorithm>
 #include <map>
 
