@@ -465,3 +465,21 @@ def test_the_method_table_of_docs_python_md_lists_every_database_method():
     properties = {name for name in public if isinstance(vars(inscrire.Database)[name], property)}
     assert public - properties - {"close"} <= documented
     assert documented - {"open"} <= public
+
+
+def test_the_after_registration_example_of_docs_python_md(journey):
+    doc = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "python.md").read_text(
+        encoding="utf-8")
+    section = doc.split("## Example: after registration", 1)[1]
+    namespace = {}
+    exec(re.search(r"```python\n(.*?)```", section, re.S).group(1), namespace)
+    db, code = journey
+    username = enrol_allan(db, code)
+    token = session_of(db, username)
+    assert namespace["pupil_home"](db, token) == (username, [(code, "Pix 5A", "STARTED")])
+    assert namespace["teacher_summary"](db, code) == {
+        "NOT_JOINED": 16, "STARTED": 1, "TO_SHARE": 0, "SHARED": 0}
+    assert namespace["finish_and_send"](db, token, code).shared_at is not None
+    assert namespace["teacher_summary"](db, code)["SHARED"] == 1
+    db.logout(token)
+    assert namespace["pupil_home"](db, token) is None
