@@ -9,6 +9,7 @@
 #include <array>
 #include <iostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "command.hpp"
 #include "inscrire/render.hpp"
@@ -202,13 +203,15 @@ Reply command_learners(Context& context, const Arguments& arguments) {
   }
   // The whole list as before (class order, disabled learners only with --all), each row with
   // its account state; --state keeps the rows in that state.
-  const auto rows = every_learner_account(service, uai, query);
+  std::unordered_map<std::string, LearnerAccountView> by_ine;
+  for (auto& row : every_learner_account(service, uai, query)) {
+    auto ine = row.learner.ine;
+    by_ine.emplace(std::move(ine), std::move(row));
+  }
   std::vector<LearnerAccountView> kept;
   for (const auto& learner : service.learners(uai, query.division, all || state.has_value())) {
-    const auto found = std::find_if(rows.begin(), rows.end(), [&](const LearnerAccountView& row) {
-      return row.learner.ine == learner.ine;
-    });
-    if (found != rows.end()) kept.push_back(*found);
+    const auto found = by_ine.find(learner.ine);
+    if (found != by_ine.end()) kept.push_back(std::move(found->second));
   }
   return learner_accounts_reply(kept);
 }
