@@ -379,8 +379,7 @@ INSCRIRE_API int inscrire_account_view_disabled(const inscrire_account_view *acc
 /* The last successful login; 0 when the account never logged in. */
 INSCRIRE_API int64_t inscrire_account_view_last_login_at(const inscrire_account_view *account);
 /* When its temporary password stops logging in; 0 when it has none. */
-INSCRIRE_API int64_t
-inscrire_account_view_temporary_expires_at(const inscrire_account_view *account);
+INSCRIRE_API int64_t inscrire_account_view_temporary_expires_at(const inscrire_account_view *a);
 /* How many participations the account has. */
 INSCRIRE_API int inscrire_account_view_participations(const inscrire_account_view *account);
 
