@@ -224,6 +224,13 @@ INSCRIRE_API int inscrire_options_set_login_throttle(inscrire_options *options, 
 INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options, int refuse);
 /* INSCRIRE_MATCHING_EXTENDED (default) or INSCRIRE_MATCHING_PIX. */
 INSCRIRE_API int inscrire_options_set_matching(inscrire_options *options, int matching);
+/* How long a session from inscrire_login lasts, in seconds (default 28800, 8 hours; at least
+ * 1). A session also ends with inscrire_logout and when the account's password changes. */
+INSCRIRE_API int inscrire_options_set_session_lifetime(inscrire_options *options, int seconds);
+/* After how many days an unused temporary password (inscrire_reset_password,
+ * inscrire_generate_credentials) stops logging in (default 30, at least 1): login then fails
+ * with INSCRIRE_E_TEMPORARY_PASSWORD_EXPIRED. */
+INSCRIRE_API int inscrire_options_set_temporary_password_days(inscrire_options *options, int days);
 
 /* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
  * and may be freed once the call returns. *out: free with inscrire_db_free. */
@@ -332,6 +339,84 @@ INSCRIRE_API const char *inscrire_learner_username(const inscrire_learner *learn
  * and the other names "", inscrire_learner_username NULL: deprecated there, kept so that the
  * ABI only grows. Admin lists (inscrire_learners, inscrire_not_joined) keep full rows. */
 
+/* ---- Learners with their account state (admin view) ------------------------------------- */
+
+typedef struct inscrire_account_view inscrire_account_view;
+typedef struct inscrire_learner_account inscrire_learner_account;
+typedef struct inscrire_learner_account_list inscrire_learner_account_list;
+typedef struct inscrire_account_details inscrire_account_details;
+
+/* One page of the admin list of a school's learners, disabled ones included, with their
+ * account state, ordered by last name, first name, INE. division may be NULL (every class);
+ * state may be NULL (every state) or one of "no_account", "active", "must_change_password",
+ * "blocked", "disabled" (INSCRIRE_E_INVALID_ARGUMENT otherwise). limit: 1 to 1000, or 0 for
+ * the default page of 100; offset: 0 to 10000000; INSCRIRE_E_INVALID_ARGUMENT out of range.
+ * *out: free with inscrire_learner_account_list_free. */
+INSCRIRE_API int inscrire_learners_v2(inscrire_db *db, const char *uai, const char *division,
+                                      const char *state, int limit, int offset,
+                                      inscrire_learner_account_list **out);
+INSCRIRE_API size_t inscrire_learner_account_list_count(const inscrire_learner_account_list *list);
+/* Borrowed: valid until the list is freed. NULL for an index out of range. */
+INSCRIRE_API const inscrire_learner_account *inscrire_learner_account_list_get(
+    const inscrire_learner_account_list *list, size_t index);
+INSCRIRE_API void inscrire_learner_account_list_free(inscrire_learner_account_list *list);
+
+/* One learner of a school by INE, with its account state (the operation learner(uai, ine);
+ * inscrire_learner names the row type). INSCRIRE_E_LEARNER_NOT_FOUND.
+ * *out: free with inscrire_learner_account_free. */
+INSCRIRE_API int inscrire_find_learner(inscrire_db *db, const char *uai, const char *ine,
+                                       inscrire_learner_account **out);
+/* The roster row. Borrowed: valid until its owner is freed. */
+INSCRIRE_API const inscrire_learner *inscrire_learner_account_learner(
+    const inscrire_learner_account *row);
+/* "no_account", "active", "must_change_password", "blocked" or "disabled". Static storage. */
+INSCRIRE_API const char *inscrire_learner_account_state(const inscrire_learner_account *row);
+/* The linked account; NULL when the learner has none. Borrowed like the row. */
+INSCRIRE_API const inscrire_account_view *inscrire_learner_account_account(
+    const inscrire_learner_account *row);
+/* Frees a row from inscrire_find_learner (never one borrowed from a list). Accepts NULL. */
+INSCRIRE_API void inscrire_learner_account_free(inscrire_learner_account *row);
+
+/* An account as an admin sees it (never its password hash). Times are unix seconds. */
+INSCRIRE_API const char *inscrire_account_view_username(const inscrire_account_view *account);
+INSCRIRE_API int inscrire_account_view_must_change_password(const inscrire_account_view *account);
+/* "none", "temporary" or "permanent". Static storage. */
+INSCRIRE_API const char *inscrire_account_view_blocked(const inscrire_account_view *account);
+/* When a temporary block ends; 0 when not temporarily blocked. */
+INSCRIRE_API int64_t inscrire_account_view_blocked_until(const inscrire_account_view *account);
+INSCRIRE_API int inscrire_account_view_failed_attempts(const inscrire_account_view *account);
+INSCRIRE_API int inscrire_account_view_disabled(const inscrire_account_view *account);
+/* The last successful login; 0 when the account never logged in. */
+INSCRIRE_API int64_t inscrire_account_view_last_login_at(const inscrire_account_view *account);
+/* When its temporary password stops logging in; 0 when it has none. */
+INSCRIRE_API int64_t inscrire_account_view_temporary_expires_at(const inscrire_account_view *a);
+/* How many participations the account has. */
+INSCRIRE_API int inscrire_account_view_participations(const inscrire_account_view *account);
+
+/* One account with every learner it is linked to (the operation account(username)).
+ * INSCRIRE_E_USER_NOT_FOUND. *out: free with inscrire_account_details_free. */
+INSCRIRE_API int inscrire_account(inscrire_db *db, const char *username,
+                                  inscrire_account_details **out);
+/* Borrowed: valid until the details are freed. */
+INSCRIRE_API const inscrire_account_view *inscrire_account_details_account(
+    const inscrire_account_details *details);
+INSCRIRE_API size_t inscrire_account_details_learner_count(const inscrire_account_details *details);
+INSCRIRE_API const char *inscrire_account_details_learner_uai(
+    const inscrire_account_details *details, size_t index);
+INSCRIRE_API const char *inscrire_account_details_learner_school(
+    const inscrire_account_details *details, size_t index);
+/* Borrowed: valid until the details are freed. NULL for an index out of range. */
+INSCRIRE_API const inscrire_learner *inscrire_account_details_learner(
+    const inscrire_account_details *details, size_t index);
+INSCRIRE_API void inscrire_account_details_free(inscrire_account_details *details);
+
+/* Unlinks the learner from its account ("dissocier"): the account keeps its username,
+ * password and participations; the learner may register again and gets a new account.
+ * Audited; actor may be NULL ("admin"). INSCRIRE_E_LEARNER_NOT_FOUND,
+ * INSCRIRE_E_LEARNER_NOT_LINKED. */
+INSCRIRE_API int inscrire_dissociate(inscrire_db *db, const char *uai, const char *ine,
+                                     const char *actor);
+
 /* ---- Campaigns -------------------------------------------------------------------------- */
 
 typedef struct inscrire_campaign inscrire_campaign;
@@ -369,6 +454,15 @@ INSCRIRE_API const char *inscrire_campaign_status(const inscrire_campaign *campa
 INSCRIRE_API const char *inscrire_campaign_created_at(const inscrire_campaign *campaign);
 INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
 
+/* Brings an archived campaign back to active (an active one stays so); *out (may be NULL)
+ * receives it. INSCRIRE_E_CAMPAIGN_NOT_FOUND, INSCRIRE_E_CAMPAIGN_DELETED. */
+INSCRIRE_API int inscrire_unarchive_campaign(inscrire_db *db, const char *code,
+                                             inscrire_campaign **out);
+/* Deletes a campaign nobody joined (INSCRIRE_E_CAMPAIGN_HAS_PARTICIPATIONS otherwise: archive
+ * it instead); its code then answers INSCRIRE_E_CAMPAIGN_DELETED. Audited; actor may be NULL
+ * ("admin"). */
+INSCRIRE_API int inscrire_delete_campaign(inscrire_db *db, const char *code, const char *actor);
+
 /* Learners of the campaign's class (or school) who have not joined it yet.
  * *out: free with inscrire_learner_list_free. */
 INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
@@ -382,6 +476,38 @@ INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
  * another base URL, INSCRIRE_E_CAMPAIGN_NOT_FOUND. *html: free with inscrire_string_free. */
 INSCRIRE_API int inscrire_class_sheet(inscrire_db *db, const char *code, const char *base_url,
                                       char **html);
+
+typedef struct inscrire_participant_list inscrire_participant_list;
+
+/* Every learner the campaign targets (its class, or its school) with the status of their
+ * participation, ordered by class, last name, first name: the teacher's follow-up list.
+ * INSCRIRE_E_CAMPAIGN_NOT_FOUND. *out: free with inscrire_participant_list_free. */
+INSCRIRE_API int inscrire_campaign_participants(inscrire_db *db, const char *code,
+                                                inscrire_participant_list **out);
+INSCRIRE_API size_t inscrire_participant_list_count(const inscrire_participant_list *list);
+INSCRIRE_API const char *inscrire_participant_list_division(const inscrire_participant_list *list,
+                                                            size_t index);
+INSCRIRE_API const char *inscrire_participant_list_last_name(const inscrire_participant_list *list,
+                                                             size_t index);
+INSCRIRE_API const char *inscrire_participant_list_first_name(const inscrire_participant_list *list,
+                                                              size_t index);
+/* The learner's account; NULL when the learner has none. */
+INSCRIRE_API const char *inscrire_participant_list_username(const inscrire_participant_list *list,
+                                                            size_t index);
+/* "NOT_JOINED", "STARTED", "TO_SHARE" or "SHARED". */
+INSCRIRE_API const char *inscrire_participant_list_status(const inscrire_participant_list *list,
+                                                          size_t index);
+/* Unix seconds; 0 when the step was not reached (or the index is out of range). */
+INSCRIRE_API int64_t inscrire_participant_list_started_at(const inscrire_participant_list *list,
+                                                          size_t index);
+INSCRIRE_API int64_t inscrire_participant_list_completed_at(const inscrire_participant_list *list,
+                                                            size_t index);
+INSCRIRE_API int64_t inscrire_participant_list_shared_at(const inscrire_participant_list *list,
+                                                         size_t index);
+/* "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le" rows, times in ISO 8601 UTC,
+ * UTF-8 with a BOM. */
+INSCRIRE_API const char *inscrire_participant_list_csv(const inscrire_participant_list *list);
+INSCRIRE_API void inscrire_participant_list_free(inscrire_participant_list *list);
 
 /* ---- The pupil's flow ------------------------------------------------------------------- */
 
@@ -476,6 +602,75 @@ INSCRIRE_API const char *inscrire_login_result_session_token(const inscrire_logi
 INSCRIRE_API const char *inscrire_login_result_change_token(const inscrire_login_result *result);
 INSCRIRE_API void inscrire_login_result_free(inscrire_login_result *result);
 
+/* ---- Sessions and the pupil's participations -------------------------------------------- */
+
+typedef struct inscrire_session inscrire_session;
+typedef struct inscrire_participation inscrire_participation;
+typedef struct inscrire_participation_list inscrire_participation_list;
+
+/* Checks a session token from inscrire_login, as a platform does on each request: the
+ * session's account, its learners (school, class, names: no INE, no birth date) and its
+ * expiry. INSCRIRE_E_SESSION_INVALID for a token unknown, expired or ended (inscrire_logout,
+ * a password change or reset), or of a disabled account. *out: free with
+ * inscrire_session_free. */
+INSCRIRE_API int inscrire_authenticate(inscrire_db *db, const char *session_token,
+                                       inscrire_session **out);
+INSCRIRE_API const char *inscrire_session_username(const inscrire_session *session);
+/* Unix seconds. */
+INSCRIRE_API int64_t inscrire_session_expires_at(const inscrire_session *session);
+INSCRIRE_API size_t inscrire_session_learner_count(const inscrire_session *session);
+INSCRIRE_API const char *inscrire_session_learner_uai(const inscrire_session *session,
+                                                      size_t index);
+INSCRIRE_API const char *inscrire_session_learner_school(const inscrire_session *session,
+                                                         size_t index);
+INSCRIRE_API const char *inscrire_session_learner_division(const inscrire_session *session,
+                                                           size_t index);
+INSCRIRE_API const char *inscrire_session_learner_first_name(const inscrire_session *session,
+                                                             size_t index);
+INSCRIRE_API const char *inscrire_session_learner_last_name(const inscrire_session *session,
+                                                            size_t index);
+/* Nonzero when that learner is no longer on the school's roster. */
+INSCRIRE_API int inscrire_session_learner_disabled(const inscrire_session *session, size_t index);
+INSCRIRE_API void inscrire_session_free(inscrire_session *session);
+
+/* Ends the session. INSCRIRE_E_SESSION_INVALID if it was not a live one. */
+INSCRIRE_API int inscrire_logout(inscrire_db *db, const char *session_token);
+
+/* The session's own participations, in the order they started, so that the pupil can resume
+ * one. INSCRIRE_E_SESSION_INVALID. *out: free with inscrire_participation_list_free. */
+INSCRIRE_API int inscrire_participations(inscrire_db *db, const char *session_token,
+                                         inscrire_participation_list **out);
+INSCRIRE_API size_t inscrire_participation_list_count(const inscrire_participation_list *list);
+/* Borrowed: valid until the list is freed. NULL for an index out of range. */
+INSCRIRE_API const inscrire_participation *inscrire_participation_list_get(
+    const inscrire_participation_list *list, size_t index);
+INSCRIRE_API void inscrire_participation_list_free(inscrire_participation_list *list);
+
+/* STARTED -> TO_SHARE (the pupil finished the campaign), then TO_SHARE -> SHARED (the pupil
+ * sent the results), timestamped; *out (may be NULL) receives the participation after the
+ * step. INSCRIRE_E_SESSION_INVALID, INSCRIRE_E_CAMPAIGN_NOT_FOUND (or _ARCHIVED, _DELETED),
+ * INSCRIRE_E_PARTICIPATION_NOT_FOUND when the account has none in the campaign,
+ * INSCRIRE_E_INVALID_PARTICIPATION_STATUS when it is not at the step before.
+ * *out: free with inscrire_participation_free. */
+INSCRIRE_API int inscrire_complete_participation(inscrire_db *db, const char *session_token,
+                                                 const char *code, inscrire_participation **out);
+INSCRIRE_API int inscrire_share_participation(inscrire_db *db, const char *session_token,
+                                              const char *code, inscrire_participation **out);
+/* The campaign's code and name, its school's UAI and name. */
+INSCRIRE_API const char *inscrire_participation_code(const inscrire_participation *p);
+INSCRIRE_API const char *inscrire_participation_campaign(const inscrire_participation *p);
+INSCRIRE_API const char *inscrire_participation_uai(const inscrire_participation *p);
+INSCRIRE_API const char *inscrire_participation_school(const inscrire_participation *p);
+/* "STARTED", "TO_SHARE" or "SHARED". */
+INSCRIRE_API const char *inscrire_participation_status(const inscrire_participation *p);
+/* Unix seconds; 0 when the step was not reached. */
+INSCRIRE_API int64_t inscrire_participation_started_at(const inscrire_participation *p);
+INSCRIRE_API int64_t inscrire_participation_completed_at(const inscrire_participation *p);
+INSCRIRE_API int64_t inscrire_participation_shared_at(const inscrire_participation *p);
+/* Frees a participation from inscrire_complete_participation or inscrire_share_participation
+ * (never one borrowed from a list). Accepts NULL. */
+INSCRIRE_API void inscrire_participation_free(inscrire_participation *p);
+
 INSCRIRE_API int inscrire_change_password(inscrire_db *db, const char *username,
                                           const char *old_password, const char *new_password);
 INSCRIRE_API int inscrire_change_password_with_token(inscrire_db *db, const char *change_token,
@@ -490,11 +685,32 @@ INSCRIRE_API int inscrire_reset_password(inscrire_db *db, const char *uai, const
 /* Clears a login block. */
 INSCRIRE_API int inscrire_unblock(inscrire_db *db, const char *uai, const char *username,
                                   const char *actor);
-/* Usernames for the pupils of a class who lack one, temporary passwords for all of them.
+/* Accounts with temporary passwords for the pupils of a class who lack one; existing accounts
+ * keep their passwords (see inscrire_generate_credentials_v2 to reset them). A row whose
+ * account was left alone has an empty temporary password.
  * *out: free with inscrire_credentials_free. */
 INSCRIRE_API int inscrire_generate_credentials(inscrire_db *db, const char *uai,
                                                const char *division, const char *actor,
                                                inscrire_credentials **out);
+/* Flags of inscrire_generate_credentials_v2. */
+#define INSCRIRE_CREDENTIALS_RESET_EXISTING 1u /* reset every existing account of the class */
+
+/* The credentials of a class, safely: accounts with temporary passwords for the learners who
+ * have none; existing accounts are left alone (their passwords still work) unless flags has
+ * INSCRIRE_CREDENTIALS_RESET_EXISTING, or their INE is among the ine_count INEs of `ines`
+ * (which may be NULL when ine_count is 0; each INE must be of the class). With a list, only
+ * those learners are handled. Learners with an account in another school are left alone.
+ * INSCRIRE_E_LEARNER_NOT_FOUND for an empty class or a listed INE outside it. The report:
+ * inscrire_credentials_created/_reset/_unchanged. inscrire_generate_credentials is this call
+ * with flags 0 and no INE. *out: free with inscrire_credentials_free. */
+INSCRIRE_API int inscrire_generate_credentials_v2(inscrire_db *db, const char *uai,
+                                                  const char *division, unsigned flags,
+                                                  const char *const *ines, size_t ine_count,
+                                                  const char *actor, inscrire_credentials **out);
+/* Accounts created, existing accounts given a temporary password, learners left alone. */
+INSCRIRE_API int inscrire_credentials_created(const inscrire_credentials *credentials);
+INSCRIRE_API int inscrire_credentials_reset(const inscrire_credentials *credentials);
+INSCRIRE_API int inscrire_credentials_unchanged(const inscrire_credentials *credentials);
 INSCRIRE_API size_t inscrire_credentials_count(const inscrire_credentials *credentials);
 INSCRIRE_API const char *inscrire_credentials_division(const inscrire_credentials *credentials,
                                                        size_t index);

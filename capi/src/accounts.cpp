@@ -110,6 +110,38 @@ int inscrire_generate_credentials(inscrire_db* db, const char* uai, const char* 
   });
 }
 
+int inscrire_generate_credentials_v2(inscrire_db* db, const char* uai, const char* division,
+                                     unsigned flags, const char* const* ines, size_t ine_count,
+                                     const char* actor, inscrire_credentials** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    if ((flags & ~INSCRIRE_CREDENTIALS_RESET_EXISTING) != 0) {
+      throw Error(ErrorCode::INVALID_ARGUMENT, "unknown flags");
+    }
+    CredentialOptions options;
+    options.reset_existing = (flags & INSCRIRE_CREDENTIALS_RESET_EXISTING) != 0;
+    if (ine_count > 0) require(ines, "ines");
+    for (size_t i = 0; i < ine_count; ++i) options.ines.emplace_back(text(ines[i], "ines[i]"));
+    auto credentials = std::make_unique<inscrire_credentials>();
+    credentials->credentials =
+        db->service.generate_credentials(text(uai, "uai"), text(division, "division"), options,
+                                         text_or(actor, "actor", kDefaultActor));
+    credentials->csv = credentials_csv(credentials->credentials);
+    give(out, std::move(credentials));
+  });
+}
+
+int inscrire_credentials_created(const inscrire_credentials* c) {
+  return c == nullptr ? 0 : c->credentials.created;
+}
+int inscrire_credentials_reset(const inscrire_credentials* c) {
+  return c == nullptr ? 0 : c->credentials.reset;
+}
+int inscrire_credentials_unchanged(const inscrire_credentials* c) {
+  return c == nullptr ? 0 : c->credentials.unchanged;
+}
+
 size_t inscrire_credentials_count(const inscrire_credentials* c) {
   return c == nullptr ? 0 : c->credentials.rows.size();
 }

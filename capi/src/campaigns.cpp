@@ -1,4 +1,5 @@
-// Campaigns: creation, look-up by code, archiving, listing, and who has not joined.
+// Campaigns: creation, look-up by code, archiving and back, deletion, listing, who has not
+// joined and the teacher's list of participants.
 #include "inscrire/render.hpp"
 #include "internal.hpp"
 
@@ -9,6 +10,23 @@ namespace {
 
 const char* campaign_text(const inscrire_campaign* c, std::string Campaign::*field) noexcept {
   return c == nullptr ? nullptr : (c->campaign.*field).c_str();
+}
+
+const Participant* participant_at(const inscrire_participant_list* list, size_t index) noexcept {
+  if (list == nullptr || index >= list->participants.size()) return nullptr;
+  return &list->participants[index];
+}
+
+const char* participant_text(const inscrire_participant_list* list, size_t index,
+                             std::string Participant::*field) noexcept {
+  const auto* p = participant_at(list, index);
+  return p == nullptr ? nullptr : (p->*field).c_str();
+}
+
+std::int64_t participant_time(const inscrire_participant_list* list, size_t index,
+                              std::optional<std::int64_t> Participant::*field) noexcept {
+  const auto* p = participant_at(list, index);
+  return p == nullptr ? 0 : (p->*field).value_or(0);
 }
 
 // Hands a campaign to an optional out-param.
@@ -48,6 +66,21 @@ int inscrire_archive_campaign(inscrire_db* db, const char* code, inscrire_campai
     if (out != nullptr) *out = nullptr;
     require(db, "db");
     give_campaign(out, db->service.archive_campaign(text(code, "code")));
+  });
+}
+
+int inscrire_unarchive_campaign(inscrire_db* db, const char* code, inscrire_campaign** out) {
+  return guard(db, [&] {
+    if (out != nullptr) *out = nullptr;
+    require(db, "db");
+    give_campaign(out, db->service.unarchive_campaign(text(code, "code")));
+  });
+}
+
+int inscrire_delete_campaign(inscrire_db* db, const char* code, const char* actor) {
+  return guard(db, [&] {
+    require(db, "db")->service.delete_campaign(text(code, "code"),
+                                               text_or(actor, "actor", "admin"));
   });
 }
 
@@ -113,5 +146,55 @@ int inscrire_not_joined(inscrire_db* db, const char* code, inscrire_learner_list
     give(out, learner_list(db->service.not_joined(text(code, "code"))));
   });
 }
+
+int inscrire_campaign_participants(inscrire_db* db, const char* code,
+                                   inscrire_participant_list** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    auto list = std::make_unique<inscrire_participant_list>();
+    list->participants = db->service.campaign_participants(text(code, "code"));
+    list->csv = participants_csv(list->participants);
+    give(out, std::move(list));
+  });
+}
+
+size_t inscrire_participant_list_count(const inscrire_participant_list* list) {
+  return list == nullptr ? 0 : list->participants.size();
+}
+const char* inscrire_participant_list_division(const inscrire_participant_list* list,
+                                               size_t index) {
+  return participant_text(list, index, &Participant::division);
+}
+const char* inscrire_participant_list_last_name(const inscrire_participant_list* list,
+                                                size_t index) {
+  return participant_text(list, index, &Participant::last_name);
+}
+const char* inscrire_participant_list_first_name(const inscrire_participant_list* list,
+                                                 size_t index) {
+  return participant_text(list, index, &Participant::first_name);
+}
+const char* inscrire_participant_list_username(const inscrire_participant_list* list,
+                                               size_t index) {
+  const auto* p = participant_at(list, index);
+  return p == nullptr || !p->username ? nullptr : p->username->c_str();
+}
+const char* inscrire_participant_list_status(const inscrire_participant_list* list, size_t index) {
+  return participant_text(list, index, &Participant::status);
+}
+int64_t inscrire_participant_list_started_at(const inscrire_participant_list* list, size_t index) {
+  return participant_time(list, index, &Participant::started_at);
+}
+int64_t inscrire_participant_list_completed_at(const inscrire_participant_list* list,
+                                               size_t index) {
+  return participant_time(list, index, &Participant::completed_at);
+}
+int64_t inscrire_participant_list_shared_at(const inscrire_participant_list* list, size_t index) {
+  return participant_time(list, index, &Participant::shared_at);
+}
+const char* inscrire_participant_list_csv(const inscrire_participant_list* list) {
+  return list == nullptr ? nullptr : list->csv.c_str();
+}
+void inscrire_participant_list_free(inscrire_participant_list* list) { delete list; }
 
 }  // extern "C"

@@ -103,6 +103,14 @@ int inscrire_options_set_refuse_weak_passwords(inscrire_options* options, int re
   });
 }
 
+int inscrire_options_set_session_lifetime(inscrire_options* options, int seconds) {
+  return set_option(options, [&](ServiceOptions& o) { o.login.session_seconds = seconds; });
+}
+
+int inscrire_options_set_temporary_password_days(inscrire_options* options, int days) {
+  return set_option(options, [&](ServiceOptions& o) { o.login.temporary_password_days = days; });
+}
+
 int inscrire_db_open_v2(const char* path, const inscrire_options* options, inscrire_db** out) {
   return guard_in(language_for(options), [&] {
     out_param(out, "out");

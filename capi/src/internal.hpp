@@ -95,6 +95,53 @@ struct inscrire_credentials {
   std::string csv;
 };
 
+// A pupil's participation (participations, complete_participation, share_participation).
+struct inscrire_participation {
+  inscrire::ParticipationView view;
+};
+
+struct inscrire_participation_list {
+  std::vector<inscrire_participation> participations;
+};
+
+struct inscrire_session {
+  inscrire::Session session;
+};
+
+struct inscrire_participant_list {
+  std::vector<inscrire::Participant> participants;
+  std::string csv;
+};
+
+struct inscrire_account_view {
+  inscrire::AccountView view;
+};
+
+// A roster row with its account state; the C views are built once so accessors can lend them.
+struct inscrire_learner_account {
+  explicit inscrire_learner_account(inscrire::LearnerAccountView row)
+      : learner(std::move(row.learner)), state(row.state) {
+    if (row.account) account = inscrire_account_view{std::move(*row.account)};
+  }
+  inscrire_learner learner;
+  inscrire::LearnerState state;
+  std::optional<inscrire_account_view> account;
+};
+
+struct inscrire_learner_account_list {
+  std::vector<inscrire_learner_account> rows;
+};
+
+struct inscrire_account_details {
+  struct Link {
+    std::string uai;
+    std::string school;
+    inscrire_learner learner;
+  };
+  inscrire_account_view account;
+  std::vector<Link> learners;
+};
+
 namespace inscrire::capi {
 
 // The pinned C number of a code: -(position + 1).

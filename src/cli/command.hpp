@@ -62,6 +62,11 @@ bool take_flag(Arguments& args, const std::string& name);
 // Throws UsageError if arguments are left over.
 void expect_no_more(const Arguments& args);
 
+// The service of the context's database and options.
+Service open_service(const Context& context);
+// One secret per line from standard input (never from argv, where `ps` shows it).
+std::string read_secret(Context& context, const char* what);
+
 // Commands, grouped by file.
 Reply command_username(Context&, const Arguments&);
 Reply command_normalize(Context&, const Arguments&);
@@ -82,5 +87,12 @@ Reply command_not_joined(Context&, const Arguments&);
 Reply command_sheet(Context&, const Arguments&);
 Reply command_anonymize(Context&, const Arguments&);
 Reply command_export_learner(Context&, const Arguments&);
+// The journey (journey.cpp): sessions, participations, admin views, dissociation.
+Reply command_session(Context&, const Arguments&);
+Reply command_participations(Context&, const Arguments&);
+Reply command_participation(Context&, const Arguments&);
+Reply command_participants(Context&, const Arguments&);
+Reply command_learner(Context&, const Arguments&);
+Reply command_dissociate(Context&, const Arguments&);
 
 }  // namespace inscrire::cli

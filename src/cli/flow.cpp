@@ -1,10 +1,15 @@
 // The database commands: schools, rosters, campaigns, the pupil flow and account admin.
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <array>
 #include <iostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "command.hpp"
 #include "inscrire/render.hpp"
@@ -13,13 +18,11 @@
 #include "render.hpp"
 
 namespace inscrire::cli {
-namespace {
 
 Service open_service(const Context& context) {
   return Service::open(context.database, context.options);
 }
 
-// One secret per line from standard input (never from argv, where `ps` shows it).
 std::string read_secret(Context& context, const char* what) {
   std::string line;
   if (!std::getline(*context.input, line)) {
@@ -28,6 +31,8 @@ std::string read_secret(Context& context, const char* what) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
+
+namespace {
 
 // Progress of a large import (4 MiB and more) on stderr: a bar redrawn in place on a terminal,
 // a line every tenth otherwise (logs, pipes); stdout keeps only the report.
@@ -66,6 +71,45 @@ TypedPupil take_typed_pupil(Arguments& args) {
   typed.birthdate = take(args, "DD/MM/YYYY");
   expect_no_more(args);
   return typed;
+}
+
+// A whole number given on the command line; UsageError otherwise (the library checks ranges).
+int number_option(const std::string& value, const std::string& name) {
+  std::size_t used = 0;
+  int number = 0;
+  try {
+    number = std::stoi(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size()) throw UsageError(name + " takes a whole number");
+  return number;
+}
+
+// Every page of the admin list for `query`'s filters.
+std::vector<LearnerAccountView> every_learner_account(Service& service, const std::string& uai,
+                                                      LearnerQuery query) {
+  std::vector<LearnerAccountView> rows;
+  query.limit = kMaxLearnerPage;
+  for (query.offset = 0;; query.offset += kMaxLearnerPage) {
+    auto page = service.learners(uai, query);
+    const bool last = page.size() < static_cast<std::size_t>(kMaxLearnerPage);
+    for (auto& row : page) rows.push_back(std::move(row));
+    if (last) return rows;
+  }
+}
+
+// {"learners": [...], "count"} with account states, and one line per learner.
+Reply learner_accounts_reply(const std::vector<LearnerAccountView>& rows) {
+  Reply reply;
+  auto list = Json::array();
+  for (const auto& row : rows) {
+    list.push(learner_account_json(row));
+    reply.text += learner_account_text(row);
+  }
+  reply.fields.set("learners", list).set("count", static_cast<int>(rows.size()));
+  reply.text += std::to_string(rows.size()) + " learner(s)\n";
+  return reply;
 }
 
 Json stage_json(const std::optional<MatchStage>& stage) {
@@ -135,16 +179,46 @@ Reply command_import(Context& context, const Arguments& arguments) {
 
 Reply command_learners(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto division = take_option(args, "--division");
+  LearnerQuery query;
+  query.division = take_option(args, "--division");
+  const auto state = take_option(args, "--state");
+  const auto limit = take_option(args, "--limit");
+  const auto offset = take_option(args, "--offset");
   const bool all = take_flag(args, "--all");
   const auto uai = take(args, "UAI");
   expect_no_more(args);
-  return learners_reply(open_service(context).learners(uai, division, all));
+  if (state) {
+    query.state = learner_state_from_name(*state);
+    if (!query.state) throw UsageError("unknown --state: " + *state);
+  }
+  auto service = open_service(context);
+  if (limit || offset) {
+    // One page of the admin list (docs/rules.md §7): disabled learners included, ordered by
+    // name; the library checks the bounds (INVALID_ARGUMENT).
+    if (limit) query.limit = number_option(*limit, "--limit");
+    if (offset) query.offset = number_option(*offset, "--offset");
+    auto reply = learner_accounts_reply(service.learners(uai, query));
+    reply.fields.set("limit", query.limit).set("offset", query.offset);
+    return reply;
+  }
+  // The whole list as before (class order, disabled learners only with --all), each row with
+  // its account state; --state keeps the rows in that state.
+  std::unordered_map<std::string, LearnerAccountView> by_ine;
+  for (auto& row : every_learner_account(service, uai, query)) {
+    auto ine = row.learner.ine;
+    by_ine.emplace(std::move(ine), std::move(row));
+  }
+  std::vector<LearnerAccountView> kept;
+  for (const auto& learner : service.learners(uai, query.division, all || state.has_value())) {
+    const auto found = by_ine.find(learner.ine);
+    if (found != by_ine.end()) kept.push_back(std::move(found->second));
+  }
+  return learner_accounts_reply(kept);
 }
 
 Reply command_campaign(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto action = take(args, "campaign action (create, list, archive)");
+  const auto action = take(args, "campaign action (create, list, archive, unarchive, delete)");
   auto service = open_service(context);
   Reply reply;
   if (action == "create") {
@@ -173,6 +247,18 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
     const auto campaign = service.archive_campaign(code);
     reply.fields = campaign_json(campaign);
     reply.text = "campaign " + campaign.code + " archived\n";
+  } else if (action == "unarchive") {
+    const auto code = take(args, "CODE");
+    expect_no_more(args);
+    const auto campaign = service.unarchive_campaign(code);
+    reply.fields = campaign_json(campaign);
+    reply.text = "campaign " + campaign.code + " active\n";
+  } else if (action == "delete") {
+    const auto code = take(args, "CODE");
+    expect_no_more(args);
+    service.delete_campaign(code);
+    reply.fields.set("code", std::string(trim(code))).set("status", "deleted");
+    reply.text = "campaign " + std::string(trim(code)) + " deleted\n";
   } else {
     throw UsageError("unknown campaign action: " + action);
   }
@@ -241,7 +327,9 @@ Reply command_login(Context& context, const Arguments& arguments) {
           "change token: " + result.change_token + "\n");
     }
     reply.fields.set("session_token", result.session_token);
-    reply.text = "logged in as " + result.username + "\n";
+    // The token alone on stdout, for `TOKEN=$(inscrire login USER)`; the rest on stderr.
+    reply.text = result.session_token + "\n";
+    *context.error_stream << "logged in as " << result.username << "\n";
     return reply;
   } catch (const LoginError& refused) {
     auto fields = Json::object();
@@ -325,9 +413,41 @@ Reply command_unblock(Context& context, const Arguments& arguments) {
   return reply;
 }
 
+namespace {
+
+Reply account_show(Context& context, Arguments args) {
+  const auto username = take(args, "USERNAME");
+  expect_no_more(args);
+  const auto details = open_service(context).account(username);
+  const auto& account = details.account;
+  Reply reply;
+  auto learners = Json::array();
+  reply.text = account.username + "  " +
+               (account.blocked == BlockState::None
+                    ? std::string(account.disabled ? "disabled" : "active")
+                    : "blocked (" + std::string(block_state_name(account.blocked)) + ")") +
+               (account.must_change_password ? "  must change password" : "") + "  last login " +
+               (account.last_login_at ? iso8601_utc(*account.last_login_at) : "never") + "  " +
+               std::to_string(account.participations) + " participation(s)\n";
+  for (const auto& link : details.learners) {
+    learners.push(learner_json(link.learner).set("uai", link.uai).set("school", link.school));
+    reply.text += "  " + link.uai + " " + link.school + "  " + link.learner.division + "  " +
+                  link.learner.last_name + " " + link.learner.first_name + "  " + link.learner.ine +
+                  "\n";
+  }
+  reply.fields.set("account", account_json(account)
+                                  .set("disabled", account.disabled)
+                                  .set("failed_attempts", account.failed_attempts));
+  reply.fields.set("learners", learners);
+  return reply;
+}
+
+}  // namespace
+
 Reply command_account(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto action = take(args, "account action (import)");
+  const auto action = take(args, "account action (import, show)");
+  if (action == "show") return account_show(context, args);
   if (action != "import") throw UsageError("unknown account action: " + action);
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
@@ -341,13 +461,76 @@ Reply command_account(Context& context, const Arguments& arguments) {
   return reply;
 }
 
+namespace {
+
+// Opens FILE for the credentials: created, never overwritten (O_EXCL: an existing file may be
+// readable by others, or another class's sheet), readable by its owner only (0600).
+int create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw Error(ErrorCode::INVALID_ARGUMENT,
+                "--output " + path + ": " + std::strerror(errno) +
+                    (errno == EEXIST ? " (refusing to overwrite it)" : ""));
+  }
+  return fd;
+}
+
+void write_all(int fd, const std::string& bytes, const std::string& path) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto written = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw Error(ErrorCode::INTERNAL_ERROR, "writing " + path);
+    done += static_cast<std::size_t>(written);
+  }
+}
+
+Json credentials_report_json(const Credentials& credentials) {
+  return Json::object()
+      .set("created", credentials.created)
+      .set("reset", credentials.reset)
+      .set("unchanged", credentials.unchanged);
+}
+
+std::string credentials_report_text(const Credentials& credentials) {
+  return std::to_string(credentials.created) + " created, " + std::to_string(credentials.reset) +
+         " reset, " + std::to_string(credentials.unchanged) + " unchanged\n";
+}
+
+}  // namespace
+
 Reply command_credentials(Context& context, const Arguments& arguments) {
   auto args = arguments;
+  CredentialOptions options;
+  options.reset_existing = take_flag(args, "--reset-existing");
+  while (auto ine = take_option(args, "--ine")) options.ines.push_back(std::move(*ine));
+  const auto output = take_option(args, "--output");
   const auto uai = take(args, "UAI");
   const auto division = take(args, "DIVISION");
   expect_no_more(args);
-  const auto credentials = open_service(context).generate_credentials(uai, division);
+  auto service = open_service(context);
+  // The file first: a refused file must not cost the class its passwords.
+  const int fd = output ? create_private_file(*output) : -1;
+  Credentials credentials;
+  try {
+    credentials = service.generate_credentials(uai, division, options);
+  } catch (...) {
+    if (fd >= 0) {
+      ::close(fd);
+      ::unlink(output->c_str());
+    }
+    throw;
+  }
   Reply reply;
+  reply.fields.set("report", credentials_report_json(credentials));
+  const auto csv = credentials_csv(credentials);
+  if (output) {
+    write_all(fd, csv, *output);
+    if (::close(fd) != 0) throw Error(ErrorCode::INTERNAL_ERROR, "writing " + *output);
+    reply.fields.set("output", *output);
+    reply.text = credentials_report_text(credentials) + "written to " + *output + "\n";
+    return reply;
+  }
   auto rows = Json::array();
   for (const auto& row : credentials.rows) {
     rows.push(Json::object()
@@ -357,8 +540,10 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
                   .set("username", row.username)
                   .set("temporary_password", row.temporary_password));
   }
-  reply.text = credentials_csv(credentials);
-  reply.fields.set("credentials", rows).set("csv", reply.text);
+  // stdout carries the CSV alone (scripts redirect it to a file): the counts go to stderr.
+  reply.text = csv;
+  reply.fields.set("credentials", rows).set("csv", csv);
+  if (!context.json) *context.error_stream << credentials_report_text(credentials);
   return reply;
 }
 

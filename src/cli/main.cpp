@@ -14,12 +14,21 @@ constexpr const char* kUsage =
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
   org add UAI NAME | org list
   import [--dry-run] UAI FILE          SIECLE XML (zipped or not) or CSV; report on stdout
-  learners UAI [--division D] [--all]
+  learners UAI [--division D] [--state S] [--limit N] [--offset N] [--all]
+                                       S: no_account, active, must_change_password, blocked,
+                                       disabled; --limit/--offset: one page of the admin list
+  learner UAI INE | account show USERNAME
+  dissociate UAI INE                   unlink the learner's account; it may register again
   campaign create UAI NAME [--division D] [--target-profile P]
   campaign list UAI | campaign archive CODE
+  campaign unarchive CODE | campaign delete CODE   (delete: only when nobody joined)
   match [--client-key K] CODE FIRST LAST DD/MM/YYYY
   register [--client-key K] CODE FIRST LAST DD/MM/YYYY   password on standard input
-  login [--client-key K] USERNAME      password on standard input
+  login [--client-key K] USERNAME      password on standard input; prints the session token
+  session show | session end           session token on standard input
+  participations                       the pupil's campaigns; session token on standard input
+  participation complete CODE | participation share CODE   session token on standard input
+  participants CODE [--csv]            the campaign's learners and their status
   join CODE USERNAME [FIRST LAST DD/MM/YYYY]
                                        an existing account joins a campaign (the identity for
                                        a school where it is not linked yet); password on stdin
@@ -28,7 +37,10 @@ constexpr const char* kUsage =
   password reset UAI USERNAME | unblock UAI USERNAME
   account import UAI INE USERNAME      an account from another platform; its bcrypt or
                                        Argon2id hash on standard input
-  credentials UAI DIVISION             CSV of usernames and temporary passwords on stdout
+  credentials UAI DIVISION [--reset-existing] [--ine INE]... [--output FILE]
+                                       CSV of usernames and temporary passwords on stdout, or
+                                       in FILE (created 0600, never overwritten); accounts
+                                       without one only, unless --reset-existing or --ine
   not-joined CODE
   sheet CODE [--base-url URL]          printable HTML instructions for the class; with URL,
                                        also the link URL+CODE and its QR code
@@ -60,6 +72,12 @@ const std::map<std::string, CommandHandler>& commands() {
       {"sheet", command_sheet},
       {"anonymize", command_anonymize},
       {"export-learner", command_export_learner},
+      {"session", command_session},
+      {"participations", command_participations},
+      {"participation", command_participation},
+      {"participants", command_participants},
+      {"learner", command_learner},
+      {"dissociate", command_dissociate},
       {"username", command_username},
       {"normalize", command_normalize},
   };

@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "inscrire/render.hpp"
+
 namespace inscrire::cli {
 
 Json learner_json(const LearnerView& learner) {
@@ -103,6 +105,46 @@ Reply learners_reply(const std::vector<LearnerView>& learners) {
   reply.fields.set("learners", list).set("count", static_cast<int>(learners.size()));
   reply.text += std::to_string(learners.size()) + " learner(s)\n";
   return reply;
+}
+
+Json time_json(const std::optional<std::int64_t>& unix_seconds) {
+  return unix_seconds ? Json(iso8601_utc(*unix_seconds)) : Json();
+}
+
+Json account_json(const std::optional<AccountView>& account) {
+  if (!account) return Json();
+  return Json::object()
+      .set("username", account->username)
+      .set("must_change_password", account->must_change_password)
+      .set("blocked",
+           account->blocked == BlockState::None ? Json() : Json(block_state_name(account->blocked)))
+      .set("last_login_at", time_json(account->last_login_at))
+      .set("participations", account->participations);
+}
+
+Json learner_account_json(const LearnerAccountView& row) {
+  return learner_json(row.learner)
+      .set("state", learner_state_name(row.state))
+      .set("account", account_json(row.account));
+}
+
+std::string learner_account_text(const LearnerAccountView& row) {
+  const auto& learner = row.learner;
+  return learner.division + "  " + learner.last_name + " " + learner.first_name + "  " +
+         learner.birthdate.french() + "  " + learner.ine + "  " + learner.username.value_or("-") +
+         "  " + std::string(learner_state_name(row.state)) + "\n";
+}
+
+Json participation_json(const ParticipationView& participation) {
+  return Json::object()
+      .set("code", participation.code)
+      .set("campaign", participation.campaign)
+      .set("uai", participation.uai)
+      .set("school", participation.school)
+      .set("status", participation.status)
+      .set("started_at", time_json(participation.started_at))
+      .set("completed_at", time_json(participation.completed_at))
+      .set("shared_at", time_json(participation.shared_at));
 }
 
 }  // namespace inscrire::cli

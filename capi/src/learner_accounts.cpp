@@ -1,0 +1,164 @@
+// The admin views of learners and accounts (docs/rules.md §7): the paged list with account
+// states, one learner, one account, and dissociation.
+#include "internal.hpp"
+
+using namespace inscrire;
+using namespace inscrire::capi;
+
+namespace {
+
+// A state name of the C API, or INVALID_ARGUMENT naming the value.
+std::optional<LearnerState> state_filter(const char* state) {
+  const auto name = optional_text(state, "state");
+  if (!name) return std::nullopt;
+  const auto parsed = learner_state_from_name(*name);
+  if (!parsed) throw Error(ErrorCode::INVALID_ARGUMENT, "state " + *name);
+  return parsed;
+}
+
+const AccountView* view_of(const inscrire_account_view* a) noexcept {
+  return a == nullptr ? nullptr : &a->view;
+}
+
+const inscrire_account_details::Link* link_at(const inscrire_account_details* d,
+                                              size_t index) noexcept {
+  if (d == nullptr || index >= d->learners.size()) return nullptr;
+  return &d->learners[index];
+}
+
+}  // namespace
+
+extern "C" {
+
+int inscrire_learners_v2(inscrire_db* db, const char* uai, const char* division, const char* state,
+                         int limit, int offset, inscrire_learner_account_list** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    LearnerQuery query;
+    query.division = optional_text(division, "division");
+    query.state = state_filter(state);
+    if (limit != 0) query.limit = limit;
+    query.offset = offset;
+    auto rows = db->service.learners(text(uai, "uai"), query);
+    auto list = std::make_unique<inscrire_learner_account_list>();
+    list->rows.reserve(rows.size());
+    for (auto& row : rows) list->rows.emplace_back(std::move(row));
+    give(out, std::move(list));
+  });
+}
+
+size_t inscrire_learner_account_list_count(const inscrire_learner_account_list* list) {
+  return list == nullptr ? 0 : list->rows.size();
+}
+const inscrire_learner_account* inscrire_learner_account_list_get(
+    const inscrire_learner_account_list* list, size_t index) {
+  if (list == nullptr || index >= list->rows.size()) return nullptr;
+  return &list->rows[index];
+}
+void inscrire_learner_account_list_free(inscrire_learner_account_list* list) { delete list; }
+
+int inscrire_find_learner(inscrire_db* db, const char* uai, const char* ine,
+                          inscrire_learner_account** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    give(out, std::make_unique<inscrire_learner_account>(
+                  db->service.learner(text(uai, "uai"), text(ine, "ine"))));
+  });
+}
+
+const inscrire_learner* inscrire_learner_account_learner(const inscrire_learner_account* row) {
+  return row == nullptr ? nullptr : &row->learner;
+}
+const char* inscrire_learner_account_state(const inscrire_learner_account* row) {
+  return row == nullptr ? nullptr : learner_state_name(row->state).data();
+}
+const inscrire_account_view* inscrire_learner_account_account(const inscrire_learner_account* row) {
+  return row == nullptr || !row->account ? nullptr : &*row->account;
+}
+void inscrire_learner_account_free(inscrire_learner_account* row) { delete row; }
+
+const char* inscrire_account_view_username(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? nullptr : view->username.c_str();
+}
+int inscrire_account_view_must_change_password(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view != nullptr && view->must_change_password ? 1 : 0;
+}
+const char* inscrire_account_view_blocked(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? nullptr : block_state_name(view->blocked).data();
+}
+int64_t inscrire_account_view_blocked_until(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr || view->blocked != BlockState::Temporary ? 0 : view->blocked_until;
+}
+int inscrire_account_view_failed_attempts(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? 0 : view->failed_attempts;
+}
+int inscrire_account_view_disabled(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view != nullptr && view->disabled ? 1 : 0;
+}
+int64_t inscrire_account_view_last_login_at(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? 0 : view->last_login_at.value_or(0);
+}
+int64_t inscrire_account_view_temporary_expires_at(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? 0 : view->temporary_expires_at;
+}
+int inscrire_account_view_participations(const inscrire_account_view* a) {
+  const auto* view = view_of(a);
+  return view == nullptr ? 0 : view->participations;
+}
+
+int inscrire_account(inscrire_db* db, const char* username, inscrire_account_details** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    auto found = db->service.account(text(username, "username"));
+    auto details = std::make_unique<inscrire_account_details>();
+    details->account.view = std::move(found.account);
+    details->learners.reserve(found.learners.size());
+    for (auto& link : found.learners) {
+      details->learners.push_back(
+          {std::move(link.uai), std::move(link.school), inscrire_learner(std::move(link.learner))});
+    }
+    give(out, std::move(details));
+  });
+}
+
+const inscrire_account_view* inscrire_account_details_account(const inscrire_account_details* d) {
+  return d == nullptr ? nullptr : &d->account;
+}
+size_t inscrire_account_details_learner_count(const inscrire_account_details* d) {
+  return d == nullptr ? 0 : d->learners.size();
+}
+const char* inscrire_account_details_learner_uai(const inscrire_account_details* d, size_t index) {
+  const auto* link = link_at(d, index);
+  return link == nullptr ? nullptr : link->uai.c_str();
+}
+const char* inscrire_account_details_learner_school(const inscrire_account_details* d,
+                                                    size_t index) {
+  const auto* link = link_at(d, index);
+  return link == nullptr ? nullptr : link->school.c_str();
+}
+const inscrire_learner* inscrire_account_details_learner(const inscrire_account_details* d,
+                                                         size_t index) {
+  const auto* link = link_at(d, index);
+  return link == nullptr ? nullptr : &link->learner;
+}
+void inscrire_account_details_free(inscrire_account_details* d) { delete d; }
+
+int inscrire_dissociate(inscrire_db* db, const char* uai, const char* ine, const char* actor) {
+  return guard(db, [&] {
+    require(db, "db")->service.dissociate(text(uai, "uai"), text(ine, "ine"),
+                                          text_or(actor, "actor", "admin"));
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,164 @@
+// The journey's commands: sessions (token on standard input, never in argv), the pupil's
+// participations, the teacher's participant list, the admin view of one learner, and
+// dissociation.
+#include "command.hpp"
+#include "inscrire/render.hpp"
+#include "render.hpp"
+
+namespace inscrire::cli {
+namespace {
+
+std::string read_session_token(Context& context) {
+  return read_secret(context, "the session token");
+}
+
+Json session_json(const Session& session) {
+  auto learners = Json::array();
+  for (const auto& learner : session.learners) {
+    learners.push(Json::object()
+                      .set("uai", learner.uai)
+                      .set("school", learner.school)
+                      .set("division", learner.division)
+                      .set("first_name", learner.first_name)
+                      .set("last_name", learner.last_name)
+                      .set("disabled", learner.disabled));
+  }
+  return Json::object()
+      .set("username", session.username)
+      .set("expires_at", iso8601_utc(session.expires_at))
+      .set("learners", learners);
+}
+
+std::string session_text(const Session& session) {
+  std::string text =
+      "session of " + session.username + ", until " + iso8601_utc(session.expires_at) + "\n";
+  for (const auto& learner : session.learners) {
+    text += "  " + learner.uai + " " + learner.school + "  " + learner.division + "  " +
+            learner.last_name + " " + learner.first_name +
+            (learner.disabled ? "  (disabled)" : "") + "\n";
+  }
+  return text;
+}
+
+std::string participation_text(const ParticipationView& participation) {
+  return participation.code + "  " + participation.status + "  " + participation.campaign + "  " +
+         participation.school + "\n";
+}
+
+Json participant_json(const Participant& participant) {
+  return Json::object()
+      .set("division", participant.division)
+      .set("last_name", participant.last_name)
+      .set("first_name", participant.first_name)
+      .set("username", participant.username ? Json(*participant.username) : Json())
+      .set("status", participant.status)
+      .set("started_at", time_json(participant.started_at))
+      .set("completed_at", time_json(participant.completed_at))
+      .set("shared_at", time_json(participant.shared_at));
+}
+
+}  // namespace
+
+Reply command_session(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "session action (show, end)");
+  if (action != "show" && action != "end") throw UsageError("unknown session action: " + action);
+  expect_no_more(args);
+  const auto token = read_session_token(context);
+  auto service = open_service(context);
+  Reply reply;
+  if (action == "show") {
+    const auto session = service.authenticate(token);
+    reply.fields.set("session", session_json(session));
+    reply.text = session_text(session);
+  } else {
+    service.logout(token);
+    reply.text = "session ended\n";
+  }
+  return reply;
+}
+
+Reply command_participations(Context& context, const Arguments& arguments) {
+  expect_no_more(arguments);
+  const auto token = read_session_token(context);
+  Reply reply;
+  auto list = Json::array();
+  for (const auto& participation : open_service(context).participations(token)) {
+    list.push(participation_json(participation));
+    reply.text += participation_text(participation);
+  }
+  reply.fields.set("participations", list);
+  return reply;
+}
+
+Reply command_participation(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto action = take(args, "participation action (complete, share)");
+  if (action != "complete" && action != "share") {
+    throw UsageError("unknown participation action: " + action);
+  }
+  const auto code = take(args, "CODE");
+  expect_no_more(args);
+  const auto token = read_session_token(context);
+  auto service = open_service(context);
+  const auto participation = action == "complete" ? service.complete_participation(token, code)
+                                                  : service.share_participation(token, code);
+  Reply reply;
+  reply.fields = participation_json(participation);
+  reply.text = participation_text(participation);
+  return reply;
+}
+
+Reply command_participants(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const bool csv = take_flag(args, "--csv");
+  const auto code = take(args, "CODE");
+  expect_no_more(args);
+  const auto participants = open_service(context).campaign_participants(code);
+  Reply reply;
+  auto list = Json::array();
+  for (const auto& participant : participants) {
+    list.push(participant_json(participant));
+    if (!csv) {
+      reply.text += participant.division + "  " + participant.last_name + " " +
+                    participant.first_name + "  " + participant.username.value_or("-") + "  " +
+                    participant.status + "\n";
+    }
+  }
+  reply.fields.set("participants", list);
+  if (csv) {
+    reply.text = participants_csv(participants);
+    reply.fields.set("csv", reply.text);
+  }
+  return reply;
+}
+
+Reply command_learner(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto ine = take(args, "INE");
+  expect_no_more(args);
+  const auto row = open_service(context).learner(uai, ine);
+  Reply reply;
+  reply.fields.set("learner", learner_account_json(row));
+  reply.text = learner_account_text(row);
+  return reply;
+}
+
+Reply command_dissociate(Context& context, const Arguments& arguments) {
+  auto args = arguments;
+  const auto uai = take(args, "UAI");
+  const auto ine = take(args, "INE");
+  expect_no_more(args);
+  auto service = open_service(context);
+  // Read first to name the account in the answer; dissociate() itself is one transaction.
+  const auto before = service.learner(uai, ine);
+  service.dissociate(uai, ine);
+  const auto username = before.learner.username.value_or("");
+  Reply reply;
+  reply.fields.set("ine", before.learner.ine).set("username", username);
+  reply.text = "learner " + before.learner.ine + " dissociated from account " + username + "\n";
+  return reply;
+}
+
+}  // namespace inscrire::cli
