@@ -1,7 +1,8 @@
 #include "sqlite/sqlite.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <sys/stat.h>
+
+#include <system_error>
 
 #include "inscrire/error.hpp"
 
@@ -103,15 +104,18 @@ int trace_statement(unsigned /*type*/, void* context, void* statement, void* /*s
   return 0;
 }
 
-// Creates the database file readable by its owner only (product.md §8: password hashes and
-// minors' data), before SQLite does it with 0644 & ~umask. SQLite gives the journal files it
-// creates later (-wal, -shm, -journal) the mode of the database file, so they are 0600 too. An
-// existing file is opened without O_TRUNC and its mode left as the admin set it. A failure is
-// left to sqlite3_open_v2, which reports it with its own words.
-void create_owner_only(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd >= 0) ::close(fd);
+// Whether `path` names no file yet: SQLite is about to create it.
+bool is_new_file(const std::filesystem::path& path) {
+  std::error_code error;
+  return !std::filesystem::exists(path, error) && !error;
 }
+
+// A database SQLite just created is made readable by its owner only (docs/rules.md §8:
+// password hashes and minors' data); SQLite gives the journal files it creates later (-wal,
+// -shm) the mode of the database file, so they are 0600 too. An existing file keeps the mode
+// its admin gave it. chmod, not an open() of our own: closing any descriptor of the file would
+// drop the POSIX locks SQLite's other connections in this process hold on it.
+void restrict_new_file(const std::filesystem::path& path) { ::chmod(path.c_str(), 0600); }
 
 }  // namespace
 
@@ -119,10 +123,11 @@ Connection::Connection(const std::filesystem::path& path, int busy_timeout_ms,
                        std::function<void(std::string_view sql)> on_statement)
     : on_statement_(std::move(on_statement)) {
   sqlite3* raw = nullptr;
-  create_owner_only(path);
+  const bool created = is_new_file(path);
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int result = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
+  if (result == SQLITE_OK && created) restrict_new_file(path);
   if (result != SQLITE_OK) fail(raw, result, "open " + path.string());
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);

@@ -168,12 +168,12 @@ std::vector<Participation> read_participations(Statement& statement) {
 
 // The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; ?4 is
 // the current time.
-#define LEARNER_STATE_SQL                                                                        \
-  "(CASE WHEN learners.disabled <> 0 THEN 4 WHEN learners.user_id IS NULL THEN 0 ELSE "          \
-  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN EXISTS (SELECT 1 FROM login_failures f "    \
-  "WHERE f.username = u.username AND (f.blocked <> 0 OR f.blocked_until > ?4)) THEN 3 "        \
-  "WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM users u WHERE u.id = "                \
-  "learners.user_id) "                                                                           \
+#define LEARNER_STATE_SQL                                                                 \
+  "(CASE WHEN learners.disabled <> 0 THEN 4 WHEN learners.user_id IS NULL THEN 0 ELSE "   \
+  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN EXISTS (SELECT 1 FROM login_failures f " \
+  "WHERE f.username = u.username AND (f.blocked <> 0 OR f.blocked_until > ?4)) THEN 3 "   \
+  "WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM users u WHERE u.id = "         \
+  "learners.user_id) "                                                                    \
   "END)"
 
 #define CAMPAIGN_SELECT                                                                        \

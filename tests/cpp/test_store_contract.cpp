@@ -769,13 +769,12 @@ TEST_P(StoreContract, LearnerAccountsFilterByStateAndPageInNameOrder) {
     auto u = *tx.user(must_change);
     u.must_change_password = true;
     tx.save_user(u);
+    // Blocks are kept per username (LoginFailures), not on the account row.
     u = *tx.user(blocked);
-    u.blocked = true;
     u.must_change_password = true;
     tx.save_user(u);
-    u = *tx.user(temporarily);
-    u.blocked_until = kNow + 60;
-    tx.save_user(u);
+    tx.save_login_failures(u.username, LoginFailures{10, 0, true});
+    tx.save_login_failures(tx.user(temporarily)->username, LoginFailures{3, kNow + 60, false});
     tx.set_learner_disabled(tx.learner_by_ine(id, "I5")->id, true, kNow);
     Campaign c;
     c.code = "AAAAAA222";
