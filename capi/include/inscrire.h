@@ -113,7 +113,8 @@ typedef enum inscrire_error_code {
   INSCRIRE_E_PASSWORD_CONTAINS_PERSONAL_INFO = -59,
   INSCRIRE_E_PASSWORD_TOO_COMMON = -60,
   INSCRIRE_E_ACCOUNT_DISABLED = -61,
-  INSCRIRE_E_USERNAME_TAKEN = -62
+  INSCRIRE_E_USERNAME_TAKEN = -62,
+  INSCRIRE_E_DATABASE_UNAVAILABLE = -63
 } inscrire_error_code;
 
 /* Languages of the error messages. */

@@ -115,7 +115,9 @@ namespace inscrire {
   X(PASSWORD_TOO_COMMON, "Ce mot de passe est trop courant.", "This password is too common.")     \
   X(ACCOUNT_DISABLED, "Ce compte est désactivé.", "This account is disabled.")                    \
   X(USERNAME_TAKEN, "Cet identifiant est déjà utilisé par un autre compte.",                      \
-    "This username is already used by another account.")
+    "This username is already used by another account.")                                          \
+  X(DATABASE_UNAVAILABLE, "Le serveur de base de données est injoignable.",                       \
+    "The database server cannot be reached.")
 
 enum class ErrorCode {
 #define INSCRIRE_ENUM_ENTRY(name, fr, en) name,

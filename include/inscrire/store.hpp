@@ -2,7 +2,8 @@
 // rules (what an import changes, what anonymisation leaves, which suffix a username takes,
 // what time it is) live in the service; an engine only stores. SQLite implements this
 // (src/sqlite/); another engine implements these two classes and passes the Store contract
-// tests (tests/cpp/test_store_contract.cpp), which check what this header promises.
+// tests (tests/cpp/test_store_contract.cpp), which check what this header promises. PostgreSQL
+// implements it too (src/postgresql/).
 //
 // The contract every engine honours:
 // - Every method runs inside the transaction that `Store::transact` opened, and sees what the
@@ -262,5 +263,20 @@ struct StoreOptions {
 // SQLite).
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path,
                                          const StoreOptions& options = {});
+
+// True for what open_postgresql_store takes: "postgresql://...", "postgres://..." or
+// "postgresql:key=value ...". Anything else is a SQLite file path.
+bool is_postgresql_url(std::string_view location);
+
+// Connects to PostgreSQL (libpq connection URI, or key=value pairs after "postgresql:"; every
+// libpq parameter works as libpq documents) and creates or migrates the schema under an
+// advisory lock (docs/deployment.md). Two query parameters of a URI are inscrire's and are
+// not passed to libpq: `schema` (default "inscrire") and `pool_size` (connections, default 4).
+// Throws Error(INVALID_ARGUMENT) for a malformed URL, Error(DATABASE_UNAVAILABLE) when the
+// server cannot be reached (libpq's message, without the password), Error(SCHEMA_TOO_NEW).
+// On a lost connection the running transaction fails with DATABASE_UNAVAILABLE and the next
+// one reconnects. options.busy_timeout_ms bounds each wait for a lock (lock_timeout).
+std::unique_ptr<Store> open_postgresql_store(std::string_view url,
+                                             const StoreOptions& options = {});
 
 }  // namespace inscrire

@@ -289,6 +289,7 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "PASSWORD_TOO_COMMON": PasswordRejected,
     "ACCOUNT_DISABLED": AuthenticationError,
     "USERNAME_TAKEN": AlreadyExists,
+    "DATABASE_UNAVAILABLE": DatabaseError,
 }
 
 
