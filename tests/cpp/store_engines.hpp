@@ -163,7 +163,7 @@ class PostgresDatabase final : public EngineDatabase {
   const std::string& schema() const noexcept { return schema_; }
   const std::string& server_url() const noexcept { return server_url_; }
 
-  std::unique_ptr<Store> open(const StoreOptions& options) override {
+  std::unique_ptr<Store> open(const StoreOptions& options = {}) override {
     return open_postgresql_store(url(), options);
   }
 

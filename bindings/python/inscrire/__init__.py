@@ -819,7 +819,9 @@ def open(  # noqa: A001 - the operation is named open in every surface
     session_seconds: Optional[int] = None,
     clock: Optional[Callable[[], int]] = None,
 ) -> Database:
-    """Opens or creates a database file and migrates its schema.
+    """Opens or creates a database file and migrates its schema; or, when ``path`` is a
+    PostgreSQL URL (``postgresql://user@host:port/dbname?schema=inscrire``, docs/deployment.md),
+    connects to that server and creates or migrates the schema there.
 
     ``username_policy``: "random" (default) or "sequential" suffixes for homonyms.
     ``matching``: "extended" (default: the two passes, then the later stages) or "pix" (the
@@ -827,7 +829,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
     ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
-    Raises DatabaseError when the file cannot be opened.
+    Raises DatabaseError when the file cannot be opened or the server cannot be reached
+    (code DATABASE_UNAVAILABLE), InvalidInput for a malformed URL.
     """
     text_path = os.fsdecode(os.fspath(path))
     # By name: the native constructor takes options as keywords only, so two of them swapped
