@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "cli_runner.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
@@ -114,6 +115,17 @@ TEST_P(Postgres, ServiceOpenTakesTheUrlAndRunsTheFlow) {
                         std::filesystem::path(INSCRIRE_DATA_DIR) / "siecle-0751234A.xml");
   EXPECT_EQ(database_.rows("SELECT count(*) > 0 FROM learners"), (Rows{{"t"}}));
   EXPECT_EQ(database_.rows("SELECT uai FROM organizations"), (Rows{{kSampleUai}}));
+}
+
+TEST_P(Postgres, TheCliTakesTheUrlFromDbOrFromInscrireDb) {
+  const auto added = run_cli({"--db", database_.url(), "org", "add", kSampleUai, "Collège"});
+  EXPECT_EQ(added.status, 0) << added.err;
+  setenv("INSCRIRE_DB", database_.url().c_str(), 1);
+  const auto listed = run_cli({"--json", "org", "list"});
+  unsetenv("INSCRIRE_DB");
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find(kSampleUai), std::string::npos) << listed.out;
+  EXPECT_EQ(database_.rows("SELECT name FROM organizations"), (Rows{{"Collège"}}));
 }
 
 TEST_P(Postgres, ALostConnectionFailsTheOperationAndTheNextOneReconnects) {
