@@ -100,7 +100,8 @@ struct AuditEntry {
 
 enum class TransactionKind {
   Read,     // reads only; never waits for writers
-  Write,    // reads then writes; waits for the other writers first (one writer at a time)
+  Write,    // reads then writes; SQLite: waits for the other writers first (one writer at a
+            // time); PostgreSQL: READ COMMITTED, writers wait only on the rows they share
   Durable,  // like Write, and the commit survives power loss (creates credentials)
 };
 
@@ -242,16 +243,20 @@ class Store {
  public:
   virtual ~Store() = default;
   // Runs `work` in one transaction of the given kind: committed if it returns, rolled back if
-  // it throws (the exception propagates). Waits for other writers rather than failing. A Store
-  // runs one transaction at a time (callers on other threads wait); several Store instances,
-  // in one process or several, may share a database. Nothing is retried here.
+  // it throws (the exception propagates). Waits for other writers rather than failing. SQLite
+  // runs one transaction at a time per Store (callers on other threads wait); PostgreSQL up to
+  // its pool's size at once. Several Store instances, in one process or several, may share a
+  // database. An engine may run `work` again, a bounded number of times, after a deadlock or
+  // serialization failure rolled it back whole (PostgreSQL): `work` sets its results rather
+  // than appending to what a previous run left. Nothing else is retried here.
   virtual void transact(TransactionKind kind,
                         const std::function<void(StoreTransaction&)>& work) = 0;
 };
 
 struct StoreOptions {
-  // How long a transaction waits for a lock held outside the writer protocol (another
-  // program on the file, a checkpoint) before failing with DATABASE_BUSY.
+  // How long a transaction waits for a lock held outside the writer protocol (SQLite: another
+  // program on the file, a checkpoint; PostgreSQL: any lock, as lock_timeout) before failing
+  // with DATABASE_BUSY.
   int busy_timeout_ms = 10000;
   // Diagnostics (tests): called with the text of every SQL statement the store runs, just
   // before it runs, on the calling thread. Parameters appear as placeholders (?1, ?2...).

@@ -677,8 +677,7 @@ constexpr int kMaxAttempts = 5;
 
 bool is_retryable(const Error& e) {
   return e.code() == ErrorCode::DATABASE_BUSY &&
-         (e.detail().find("deadlock") != std::string::npos ||
-          e.detail().find("could not serialize") != std::string::npos);
+         (e.detail().ends_with("(SQLSTATE 40P01)") || e.detail().ends_with("(SQLSTATE 40001)"));
 }
 
 class PostgresStore final : public Store {
