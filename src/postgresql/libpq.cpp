@@ -262,11 +262,54 @@ Result Connection::run(const char* sql, const Params& params) {
     check(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr), text);
     found = prepared_.emplace(sql, std::move(name)).first;
   }
+  if (!pending_.empty()) return run_pipelined(found->second, params, sql);
   if (on_statement_) on_statement_(qualified(sql));
   const auto pointers = params.pointers();
   return check(PQexecPrepared(conn_.get(), found->second.c_str(), params.size(), pointers.data(),
                               nullptr, nullptr, 0),
                sql);
+}
+
+// One round trip for the pending statements and this one: pipeline mode sends them all, then
+// reads one result per statement, in order, and the sync point.
+Result Connection::run_pipelined(const std::string& name, const Params& params,
+                                 std::string_view sql) {
+  auto statements = std::move(pending_);
+  pending_.clear();
+  PGconn* conn = conn_.get();
+  if (PQenterPipelineMode(conn) != 1) fail(nullptr, "pipeline");
+  bool sent = true;
+  for (const auto& statement : statements) {
+    if (on_statement_) on_statement_(statement);
+    sent = sent && PQsendQueryParams(conn, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                     0) == 1;
+  }
+  if (on_statement_) on_statement_(qualified(sql));
+  const auto pointers = params.pointers();
+  sent = sent && PQsendQueryPrepared(conn, name.c_str(), params.size(), pointers.data(), nullptr,
+                                     nullptr, 0) == 1;
+  sent = sent && PQpipelineSync(conn) == 1;
+  std::vector<Result> results;
+  for (std::size_t i = 0; sent && i <= statements.size(); ++i) {
+    results.emplace_back(PQgetResult(conn));
+    if (!results.back().get()) break;                            // connection lost
+    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // up to the query's end
+  }
+  if (results.size() == statements.size() + 1) {
+    const Result sync(PQgetResult(conn));
+    if (!sync.get() || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) broken_ = true;
+  } else {
+    broken_ = true;
+  }
+  if (PQexitPipelineMode(conn) != 1) broken_ = true;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto status = PQresultStatus(results[i].get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      fail(results[i].get(), i < statements.size() ? std::string_view(statements[i]) : sql);
+    }
+  }
+  if (broken_ || results.size() != statements.size() + 1) fail(nullptr, "pipeline");
+  return std::move(results.back());
 }
 
 Result Connection::exec(std::string_view sql) {

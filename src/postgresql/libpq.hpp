@@ -129,8 +129,13 @@ class Connection {
   Result run(const char* sql, const Params& params = {});
   // Runs SQL text without parameters (one or several statements), unprepared.
   Result exec(std::string_view sql);
+  // Statements without parameters (BEGIN...) sent in one pipeline with the next run(), so that
+  // they cost no round trip of their own; their failure fails that run().
+  void send_with_next(std::vector<std::string> statements) { pending_ = std::move(statements); }
+  // Forgets what send_with_next() left unsent.
+  void drop_pending() noexcept { pending_.clear(); }
   // false once the server went away; the pool then drops the connection.
-  bool healthy() const noexcept { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  bool healthy() const noexcept { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
   // true when the connection is inside a transaction block (even a failed one).
   bool in_transaction() const noexcept { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
   // The table prefix: the quoted schema followed by a dot.
@@ -140,6 +145,7 @@ class Connection {
 
  private:
   Result check(PGresult* raw, std::string_view sql);
+  Result run_pipelined(const std::string& name, const Params& params, std::string_view sql);
   [[noreturn]] void fail(const PGresult* result, std::string_view context);
 
   struct Finish {
@@ -150,6 +156,8 @@ class Connection {
   std::string prefix_;
   std::function<void(std::string_view sql)> on_statement_;
   std::unordered_map<const char*, std::string> prepared_;  // SQL address -> statement name
+  std::vector<std::string> pending_;                       // sent ahead of the next run()
+  bool broken_ = false;  // a pipeline left in a state nobody can resume
 };
 
 }  // namespace inscrire::postgresql

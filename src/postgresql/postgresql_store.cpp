@@ -704,11 +704,12 @@ class PostgresStore final : public Store {
   void run_once(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) {
     auto connection = pool_.acquire();
     try {
-      connection->exec(begin_sql(kind));
+      connection->send_with_next(begin_statements(kind));
       PostgresTransaction transaction(*connection, kind, school_lock_space_);
       work(transaction);
       connection->run("COMMIT");
     } catch (...) {
+      connection->drop_pending();
       if (connection->healthy() && connection->in_transaction()) {
         try {
           connection->exec("ROLLBACK");
@@ -725,16 +726,15 @@ class PostgresStore final : public Store {
   // Reads see one snapshot and never wait. Writes run READ COMMITTED: each statement sees
   // what others committed, conflicts wait on row locks and are settled by the constraints.
   // A Write commit may skip the wait for the WAL flush (as SQLite's synchronous = NORMAL):
-  // a crash of the server may lose it, never corrupt; a Durable one is flushed first.
-  std::string begin_sql(TransactionKind kind) const {
-    const auto timeout = "SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_) + ";";
-    switch (kind) {
-      case TransactionKind::Read: return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-      case TransactionKind::Write:
-        return "BEGIN; " + timeout + " SET LOCAL synchronous_commit = off";
-      case TransactionKind::Durable: return "BEGIN; " + timeout;
-    }
-    return "BEGIN";
+  // a crash of the server may lose it, never corrupt; a Durable one is flushed first. Sent in
+  // one pipeline with the transaction's first statement (no round trip of their own).
+  std::vector<std::string> begin_statements(TransactionKind kind) const {
+    if (kind == TransactionKind::Read) return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+    const auto timeout = std::to_string(lock_timeout_ms_);
+    return {"BEGIN", kind == TransactionKind::Write
+                         ? "SELECT set_config('lock_timeout', '" + timeout +
+                               "', true), set_config('synchronous_commit', 'off', true)"
+                         : "SELECT set_config('lock_timeout', '" + timeout + "', true)"};
   }
 
   // Ten servers starting at once: the first takes the lock and migrates, the others wait for
