@@ -160,12 +160,26 @@ User read_user(const Result& r) {
   user.blocked_until = r.integer(0, 5);
   user.blocked = r.boolean(0, 6);
   user.disabled = r.boolean(0, 7);
+  user.temporary_expires_at = r.integer(0, 8);
+  user.last_login_at = r.optional_integer(0, 9);
   return user;
 }
 
 #define USER_SELECT                                                                            \
   "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
-  "blocked, disabled FROM @users "
+  "blocked, disabled, temporary_expires_at, last_login_at FROM @users "
+
+#define PARTICIPATION_SELECT                                                                   \
+  "SELECT id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
+  "dissociated FROM @participations "
+
+// The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; $4 is
+// the current time.
+#define LEARNER_STATE_SQL                                                                       \
+  "(CASE WHEN l.disabled <> 0 THEN 4 WHEN l.user_id IS NULL THEN 0 ELSE "                       \
+  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN u.blocked <> 0 OR u.blocked_until > $4 THEN "  \
+  "3 WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM @users u WHERE u.id = l.user_id) " \
+  "END)"
 
 #define CAMPAIGN_SELECT                                                                        \
   "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
@@ -189,8 +203,17 @@ Campaign read_campaign(const Result& r, int row) {
 std::vector<Participation> read_participations(const Result& r) {
   std::vector<Participation> found;
   for (int row = 0; row < r.rows(); ++row) {
-    found.push_back({r.integer(row, 0), r.integer(row, 1), r.integer(row, 2), r.integer(row, 3),
-                     r.text(row, 4)});
+    Participation participation;
+    participation.id = r.integer(row, 0);
+    participation.campaign_id = r.integer(row, 1);
+    participation.learner_id = r.integer(row, 2);
+    participation.user_id = r.integer(row, 3);
+    participation.status = r.text(row, 4);
+    participation.started_at = r.integer(row, 5);
+    participation.completed_at = r.optional_integer(row, 6);
+    participation.shared_at = r.optional_integer(row, 7);
+    participation.dissociated = r.boolean(row, 8);
+    found.push_back(std::move(participation));
   }
   return found;
 }
@@ -312,6 +335,56 @@ class PostgresTransaction final : public StoreTransaction {
                                  Params().add(campaign.id).add(campaign.division)));
   }
 
+  std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) override {
+    auto learners = read_learners(db_.run(
+        LEARNER_SELECT
+        "WHERE l.organization_id = $3 AND ($2::text = '' OR l.division = $2) AND (l.disabled = 0 "
+        "OR EXISTS (SELECT 1 FROM @participations p WHERE p.campaign_id = $1 AND p.learner_id = "
+        "l.id AND p.dissociated = 0)) ORDER BY l.division, l.last_name, l.first_name, l.id",
+        Params().add(campaign.id).add(campaign.division).add(campaign.organization_id)));
+    std::vector<CampaignParticipant> found;
+    found.reserve(learners.size());
+    for (auto& learner : learners) {
+      auto participation = this->participation(campaign.id, learner.id);
+      found.push_back({std::move(learner), std::move(participation)});
+    }
+    return found;
+  }
+
+  std::vector<LearnerAccount> learner_accounts(Id organization_id,
+                                               const LearnerPageQuery& filter) override {
+    Params params;
+    params.add(organization_id);
+    if (filter.division != nullptr) {
+      params.add(*filter.division);
+    } else {
+      params.add_null();
+    }
+    if (filter.state) {
+      params.add(static_cast<std::int64_t>(*filter.state));
+    } else {
+      params.add_null();
+    }
+    params.add(filter.now).add(filter.limit).add(filter.offset);
+    auto learners = read_learners(
+        db_.run(LEARNER_SELECT
+                "WHERE l.organization_id = $1 AND ($2::text IS NULL OR l.division = $2) "
+                "AND ($3::integer IS NULL OR " LEARNER_STATE_SQL
+                " = $3) ORDER BY l.last_name, l.first_name, l.ine, l.id LIMIT $5 OFFSET $6",
+                params));
+    std::vector<LearnerAccount> found;
+    found.reserve(learners.size());
+    for (auto& learner : learners) {
+      LearnerAccount row{std::move(learner), std::nullopt, 0};
+      if (row.learner.user_id) {
+        row.account = user(*row.learner.user_id);
+        row.participations = count_participations_of_user(*row.learner.user_id);
+      }
+      found.push_back(std::move(row));
+    }
+    return found;
+  }
+
   std::optional<std::string> username_linked_elsewhere(std::string_view ine,
                                                        Id excluded_organization_id) override {
     const auto r = db_.run(
@@ -390,6 +463,15 @@ class PostgresTransaction final : public StoreTransaction {
     db_.run("UPDATE @learners SET user_id = NULL WHERE id = $1", Params().add(learner_id));
   }
 
+  int dissociate_participations(Id learner_id) override {
+    return db_
+        .run(
+            "UPDATE @participations SET dissociated = 1 WHERE learner_id = $1 AND "
+            "dissociated = 0",
+            Params().add(learner_id))
+        .affected();
+  }
+
   // --- Users. A writing transaction locks the row it reads: what it writes back (failure
   // counters, blocks) is computed from a value no other server changes meanwhile.
   std::optional<User> user(Id id) override {
@@ -432,7 +514,8 @@ class PostgresTransaction final : public StoreTransaction {
   void save_user(const User& user) override {
     db_.run(
         "UPDATE @users SET password_hash = $2, must_change_password = $3, failed_attempts = $4, "
-        "blocked_until = $5, blocked = $6, disabled = $7 WHERE id = $1",
+        "blocked_until = $5, blocked = $6, disabled = $7, temporary_expires_at = $8, "
+        "last_login_at = $9 WHERE id = $1",
         Params()
             .add(user.id)
             .add(user.password_hash)
@@ -440,7 +523,9 @@ class PostgresTransaction final : public StoreTransaction {
             .add(user.failed_attempts)
             .add(user.blocked_until)
             .add(user.blocked)
-            .add(user.disabled));
+            .add(user.disabled)
+            .add(user.temporary_expires_at)
+            .add(user.last_login_at));
   }
 
   // The UPDATE skips the row when another account holds the name, so no unique violation
@@ -505,12 +590,23 @@ class PostgresTransaction final : public StoreTransaction {
             Params().add(campaign_id).add(campaign_status_name(status)));
   }
 
+  std::optional<Campaign> campaign_by_id(Id campaign_id) override {
+    const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.id = $1", Params().add(campaign_id));
+    if (r.rows() == 0) return std::nullopt;
+    return read_campaign(r, 0);
+  }
+
+  bool campaign_has_participations(Id campaign_id) override {
+    return db_.run("SELECT 1 FROM @participations WHERE campaign_id = $1 LIMIT 1",
+                   Params().add(campaign_id))
+               .rows() > 0;
+  }
+
   // --- Participations
   std::optional<Participation> participation(Id campaign_id, Id learner_id) override {
-    const auto found = read_participations(
-        db_.run("SELECT id, campaign_id, learner_id, user_id, status FROM @participations "
-                "WHERE campaign_id = $1 AND learner_id = $2",
-                Params().add(campaign_id).add(learner_id)));
+    const auto found = read_participations(db_.run(
+        PARTICIPATION_SELECT "WHERE campaign_id = $1 AND learner_id = $2 AND dissociated = 0",
+        Params().add(campaign_id).add(learner_id)));
     if (found.empty()) return std::nullopt;
     return found.front();
   }
@@ -520,16 +616,35 @@ class PostgresTransaction final : public StoreTransaction {
     return db_.run(
                   "INSERT INTO @participations(campaign_id, learner_id, user_id, status, "
                   "created_at) VALUES ($1, $2, $3, 'STARTED', $4) "
-                  "ON CONFLICT (campaign_id, learner_id) DO NOTHING",
+                  "ON CONFLICT (campaign_id, learner_id) WHERE dissociated = 0 DO NOTHING",
                   Params().add(campaign_id).add(learner_id).add(user_id).add(created_at))
                .affected() == 1;
   }
 
   std::vector<Participation> participations_of_learner(Id learner_id) override {
+    return read_participations(db_.run(PARTICIPATION_SELECT "WHERE learner_id = $1 ORDER BY id",
+                                       Params().add(learner_id)));
+  }
+
+  std::vector<Participation> participations_of_user(Id user_id) override {
     return read_participations(
-        db_.run("SELECT id, campaign_id, learner_id, user_id, status FROM @participations "
-                "WHERE learner_id = $1 ORDER BY id",
-                Params().add(learner_id)));
+        db_.run(PARTICIPATION_SELECT "WHERE user_id = $1 ORDER BY id", Params().add(user_id)));
+  }
+
+  int count_participations_of_user(Id user_id) override {
+    return static_cast<int>(
+        db_.run("SELECT count(*) FROM @participations WHERE user_id = $1", Params().add(user_id))
+            .integer(0, 0));
+  }
+
+  void save_participation(const Participation& participation) override {
+    db_.run(
+        "UPDATE @participations SET status = $2, completed_at = $3, shared_at = $4 WHERE id = $1",
+        Params()
+            .add(participation.id)
+            .add(participation.status)
+            .add(participation.completed_at)
+            .add(participation.shared_at));
   }
 
   // --- Tokens
@@ -557,6 +672,20 @@ class PostgresTransaction final : public StoreTransaction {
         Params().add(digest).add(purpose).add(now));
     if (r.rows() == 0) return std::nullopt;
     return r.integer(0, 0);
+  }
+
+  std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
+                                   std::int64_t now) override {
+    const auto r = db_.run(
+        "SELECT user_id, expires_at FROM @tokens WHERE digest = $1 AND purpose = $2 AND used = 0 "
+        "AND expires_at > $3",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return StoredToken{r.integer(0, 0), r.integer(0, 1)};
+  }
+
+  bool delete_token(std::string_view digest) override {
+    return db_.run("DELETE FROM @tokens WHERE digest = $1", Params().add(digest)).affected() == 1;
   }
 
   void revoke_tokens(Id user_id, std::string_view purpose) override {

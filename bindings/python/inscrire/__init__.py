@@ -289,6 +289,12 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "PASSWORD_TOO_COMMON": PasswordRejected,
     "ACCOUNT_DISABLED": AuthenticationError,
     "USERNAME_TAKEN": AlreadyExists,
+    "SESSION_INVALID": AuthenticationError,
+    "INVALID_PARTICIPATION_STATUS": Conflict,
+    "PARTICIPATION_NOT_FOUND": NotFound,
+    "LEARNER_NOT_LINKED": NotFound,
+    "CAMPAIGN_HAS_PARTICIPATIONS": Conflict,
+    "TEMPORARY_PASSWORD_EXPIRED": AuthenticationError,
     "DATABASE_UNAVAILABLE": DatabaseError,
 }
 
@@ -819,9 +825,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     session_seconds: Optional[int] = None,
     clock: Optional[Callable[[], int]] = None,
 ) -> Database:
-    """Opens or creates a database file and migrates its schema; or, when ``path`` is a
-    PostgreSQL URL (``postgresql://user@host:port/dbname?schema=inscrire``, docs/deployment.md),
-    connects to that server and creates or migrates the schema there.
+    """Opens or creates a database file and migrates its schema.
 
     ``username_policy``: "random" (default) or "sequential" suffixes for homonyms.
     ``matching``: "extended" (default: the two passes, then the later stages) or "pix" (the
@@ -829,8 +833,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
-    Raises DatabaseError when the file cannot be opened or the server cannot be reached
-    (code DATABASE_UNAVAILABLE), InvalidInput for a malformed URL.
+    Raises DatabaseError when the file cannot be opened.
     """
     text_path = os.fsdecode(os.fspath(path))
     # By name: the native constructor takes options as keywords only, so two of them swapped
