@@ -101,6 +101,7 @@ void BM_EngineMatch(benchmark::State& state) {
   auto& s = schools.at(postgres);
   std::size_t i = 0;
   int matched = 0;
+  const long statements_before = *s.statements;
   for (auto _ : state) {
     const auto& learner = s.learners[(i++ * 7919) % s.learners.size()];
     const auto report =
@@ -108,6 +109,19 @@ void BM_EngineMatch(benchmark::State& state) {
     matched += report.status == MatchStatus::Matched;
   }
   state.counters["matched_pct"] = 100.0 * matched / static_cast<double>(state.iterations());
+  // SQL statements per match, BEGIN and COMMIT included: on PostgreSQL each costs a round trip
+  // unless pipelined (BEGIN travels with the first statement).
+  state.counters["statements"] = static_cast<double>(*s.statements - statements_before) /
+                                 static_cast<double>(state.iterations());
+}
+
+// The floor of any PostgreSQL operation: one prepared statement's round trip over the Unix
+// socket (SELECT 1), here without inscrire.
+void BM_PostgresRoundTrip(benchmark::State& state) {
+  PGconn* conn = PQconnectdb(postgres_server().c_str());
+  PQclear(PQprepare(conn, "one", "SELECT 1", 0, nullptr));
+  for (auto _ : state) PQclear(PQexecPrepared(conn, "one", 0, nullptr, nullptr, nullptr, 0));
+  PQfinish(conn);
 }
 
 bool register_one(Service& service, const std::string& code, const LearnerView& learner) {
