@@ -144,7 +144,7 @@ void set_temporary_password(User& user, const std::string& hash, std::int64_t ex
   user.blocked = false;
 }
 
-// When a temporary password given now stops working (product.md §4).
+// When a temporary password given now stops working (docs/rules.md §4).
 std::int64_t temporary_expiry(const Service::State& state, std::int64_t now) {
   return now + std::int64_t{state.options.login.temporary_password_days} * 24 * 3600;
 }
@@ -292,7 +292,7 @@ void Service::change_password(std::string_view username, std::string_view old_pa
     }
     set_chosen_password(user, hash);
     tx.save_user(user);
-    tx.revoke_tokens(user.id, {});  // every session and change token (product.md §4)
+    tx.revoke_tokens(user.id, {});  // every session and change token (docs/rules.md §4)
   });
 }
 
@@ -394,7 +394,7 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
 
 namespace {
 
-// What generate_credentials does to one learner of the class (product.md §1.8).
+// What generate_credentials does to one learner of the class (docs/rules.md §1.8).
 enum class CredentialAction { Create, Reset, Leave };
 
 // Learners without an account get one, unless their INE has one in another school; existing

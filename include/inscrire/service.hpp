@@ -52,7 +52,7 @@ struct LoginPolicy {
   int first_block_seconds = 120;      // ...for 2 minutes, doubled at each further threshold
   int permanent_block_failures = 30;  // until an admin unblocks
   int change_token_seconds = 3600;    // PASSWORD_CHANGE_REQUIRED token lifetime
-  int session_seconds = 8 * 3600;     // a session ends by itself after this (product.md §4)
+  int session_seconds = 8 * 3600;     // a session ends by itself after this (docs/rules.md §4)
   int temporary_password_days = 30;   // an unused temporary password stops logging in
 };
 
@@ -229,7 +229,7 @@ struct AccountState {
   bool disabled = false;
 };
 
-// A pupil's participation steps (product.md §1.6): STARTED -> TO_SHARE -> SHARED, never back.
+// A pupil's participation steps (docs/rules.md §1.6): STARTED -> TO_SHARE -> SHARED, never back.
 inline constexpr std::string_view kStarted = "STARTED";
 inline constexpr std::string_view kToShare = "TO_SHARE";
 inline constexpr std::string_view kShared = "SHARED";
@@ -237,7 +237,7 @@ inline constexpr std::string_view kShared = "SHARED";
 inline constexpr std::string_view kNotJoined = "NOT_JOINED";
 
 // A learner linked to the account of a session, as the platform shows it: no INE, no birth
-// date (product.md §8).
+// date (docs/rules.md §8).
 struct SessionLearner {
   std::string uai;
   std::string school;
@@ -278,7 +278,7 @@ struct Participant {
   std::optional<std::int64_t> shared_at;
 };
 
-// "no_account", "active", "must_change_password", "blocked", "disabled" (product.md §7).
+// "no_account", "active", "must_change_password", "blocked", "disabled" (docs/rules.md §7).
 std::string_view learner_state_name(LearnerState state) noexcept;
 std::optional<LearnerState> learner_state_from_name(std::string_view name) noexcept;
 
@@ -325,7 +325,7 @@ struct AccountDetails {
   std::vector<Link> learners;
 };
 
-// Which existing accounts generate_credentials resets (product.md §1.8).
+// Which existing accounts generate_credentials resets (docs/rules.md §1.8).
 struct CredentialOptions {
   bool reset_existing = false;    // every account of the class
   std::vector<std::string> ines;  // only these learners of the class (empty: the whole class)
@@ -364,7 +364,7 @@ class Service {
   std::vector<LearnerView> learners(std::string_view uai,
                                     const std::optional<std::string>& division = std::nullopt,
                                     bool include_disabled = false);
-  // The admin list (product.md §7): one page of the school's learners, disabled ones included,
+  // The admin list (docs/rules.md §7): one page of the school's learners, disabled ones included,
   // with their account state, ordered by last name, first name, INE. INVALID_ARGUMENT for a
   // limit or offset out of range.
   std::vector<LearnerAccountView> learners(std::string_view uai, const LearnerQuery& query);
@@ -456,14 +456,14 @@ class Service {
                              std::string_view password_hash, std::string_view actor = "admin");
   // Accounts with temporary passwords for the learners of the class who have none; existing
   // accounts are left alone (their passwords still work) unless `options` asks to reset them
-  // (product.md §1.8). Learners whose INE has an account in another school are left alone.
+  // (docs/rules.md §1.8). Learners whose INE has an account in another school are left alone.
   // LEARNER_NOT_FOUND for an empty class or a listed INE outside it.
   Credentials generate_credentials(std::string_view uai, std::string_view division,
                                    std::string_view actor = "admin");
   Credentials generate_credentials(std::string_view uai, std::string_view division,
                                    const CredentialOptions& options,
                                    std::string_view actor = "admin");
-  // Unlinks the learner from its account (product.md §7, "dissocier"): the account keeps its
+  // Unlinks the learner from its account (docs/rules.md §7, "dissocier"): the account keeps its
   // username, password, sessions and participations (marked dissociated); the learner may
   // register again. Audited. LEARNER_NOT_FOUND, LEARNER_NOT_LINKED.
   void dissociate(std::string_view uai, std::string_view ine, std::string_view actor = "admin");

@@ -113,7 +113,7 @@ struct CampaignParticipant {
   std::optional<Participation> participation;
 };
 
-// The account states an admin filters learners on (product.md §7). Each learner is in exactly
+// The account states an admin filters learners on (docs/rules.md §7). Each learner is in exactly
 // one, the first that applies: Disabled (the row or its account is disabled), NoAccount,
 // Blocked (permanently, or temporarily at `now`), MustChangePassword, Active.
 enum class LearnerState { NoAccount, Active, MustChangePassword, Blocked, Disabled };

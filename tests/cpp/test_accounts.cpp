@@ -590,7 +590,7 @@ TEST_P(Accounts, CredentialsForAClass) {
                           row.username + ";" + row.temporary_password);
   }
 
-  // The two pupils who registered keep their passwords (product.md §1.8): their rows carry none.
+  // The two pupils who registered keep their passwords (docs/rules.md §1.8): their rows carry none.
   EXPECT_EQ(credentials.created, 15);
   EXPECT_EQ(credentials.unchanged, 2);
   EXPECT_EQ(service_->login(allan, kGoodPassword).status, LoginStatus::Success);

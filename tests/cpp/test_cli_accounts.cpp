@@ -269,7 +269,7 @@ TEST_F(CliAccounts, CredentialsCsvOfAClass) {
                           line.substr(password_at + 1));
   }
   ASSERT_EQ(accounts.size(), 17u);
-  // Zoë registered: her account and password are left alone (product.md §1.8).
+  // Zoë registered: her account and password are left alone (docs/rules.md §1.8).
   EXPECT_EQ(login("zoe.muller2802", "Tournesol42").status, 0);
   const auto zoe = std::find_if(accounts.begin(), accounts.end(),
                                 [](const auto& a) { return a.first == "zoe.muller2802"; });
