@@ -11,6 +11,8 @@ pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(XCRYPT REQUIRED IMPORTED_TARGET libxcrypt)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+# libpq (Debian libpq-dev, PostgreSQL 15): the PostgreSQL store (src/postgresql/).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 if(INSCRIRE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -347,7 +347,9 @@ Service Service::open(const std::filesystem::path& path, ServiceOptions options)
   }
   StoreOptions store_options;
   store_options.busy_timeout_ms = options.busy_timeout_ms;
-  auto store = open_sqlite_store(path, store_options);
+  auto store = is_postgresql_url(path.native())
+                   ? open_postgresql_store(path.native(), store_options)
+                   : open_sqlite_store(path, store_options);
   return Service(std::move(store), std::move(options));
 }
 

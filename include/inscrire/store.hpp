@@ -2,7 +2,8 @@
 // rules (what an import changes, what anonymisation leaves, which suffix a username takes,
 // what time it is) live in the service; an engine only stores. SQLite implements this
 // (src/sqlite/); another engine implements these two classes and passes the Store contract
-// tests (tests/cpp/test_store_contract.cpp), which check what this header promises.
+// tests (tests/cpp/test_store_contract.cpp), which check what this header promises. PostgreSQL
+// implements it too (src/postgresql/).
 //
 // The contract every engine honours:
 // - Every method runs inside the transaction that `Store::transact` opened, and sees what the
@@ -151,7 +152,8 @@ struct AuditEntry {
 
 enum class TransactionKind {
   Read,     // reads only; never waits for writers
-  Write,    // reads then writes; waits for the other writers first (one writer at a time)
+  Write,    // reads then writes; SQLite: waits for the other writers first (one writer at a
+            // time); PostgreSQL: READ COMMITTED, writers wait only on the rows they share
   Durable,  // like Write, and the commit survives power loss (creates credentials)
 };
 
@@ -327,16 +329,20 @@ class Store {
  public:
   virtual ~Store() = default;
   // Runs `work` in one transaction of the given kind: committed if it returns, rolled back if
-  // it throws (the exception propagates). Waits for other writers rather than failing. A Store
-  // runs one transaction at a time (callers on other threads wait); several Store instances,
-  // in one process or several, may share a database. Nothing is retried here.
+  // it throws (the exception propagates). Waits for other writers rather than failing. SQLite
+  // runs one transaction at a time per Store (callers on other threads wait); PostgreSQL up to
+  // its pool's size at once. Several Store instances, in one process or several, may share a
+  // database. An engine may run `work` again, a bounded number of times, after a deadlock or
+  // serialization failure rolled it back whole (PostgreSQL): `work` sets its results rather
+  // than appending to what a previous run left. Nothing else is retried here.
   virtual void transact(TransactionKind kind,
                         const std::function<void(StoreTransaction&)>& work) = 0;
 };
 
 struct StoreOptions {
-  // How long a transaction waits for a lock held outside the writer protocol (another
-  // program on the file, a checkpoint) before failing with DATABASE_BUSY.
+  // How long a transaction waits for a lock held outside the writer protocol (SQLite: another
+  // program on the file, a checkpoint; PostgreSQL: any lock, as lock_timeout) before failing
+  // with DATABASE_BUSY.
   int busy_timeout_ms = 10000;
   // Diagnostics (tests): called with the text of every SQL statement the store runs, just
   // before it runs, on the calling thread. Parameters appear as placeholders (?1, ?2...).
@@ -348,5 +354,20 @@ struct StoreOptions {
 // SQLite).
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path,
                                          const StoreOptions& options = {});
+
+// True for what open_postgresql_store takes: "postgresql://...", "postgres://..." or
+// "postgresql:key=value ...". Anything else is a SQLite file path.
+bool is_postgresql_url(std::string_view location);
+
+// Connects to PostgreSQL (libpq connection URI, or key=value pairs after "postgresql:"; every
+// libpq parameter works as libpq documents) and creates or migrates the schema under an
+// advisory lock (docs/deployment.md). Two query parameters of a URI are inscrire's and are
+// not passed to libpq: `schema` (default "inscrire") and `pool_size` (connections, default 4).
+// Throws Error(INVALID_ARGUMENT) for a malformed URL, Error(DATABASE_UNAVAILABLE) when the
+// server cannot be reached (libpq's message, without the password), Error(SCHEMA_TOO_NEW).
+// On a lost connection the running transaction fails with DATABASE_UNAVAILABLE and the next
+// one reconnects. options.busy_timeout_ms bounds each wait for a lock (lock_timeout).
+std::unique_ptr<Store> open_postgresql_store(std::string_view url,
+                                             const StoreOptions& options = {});
 
 }  // namespace inscrire

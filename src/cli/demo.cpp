@@ -1,9 +1,13 @@
 // `inscrire demo`: the whole pupil flow on the bundled sample roster, in a temporary directory.
+#include <unistd.h>
+
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include "command.hpp"
 #include "inscrire/service.hpp"
+#include "inscrire/store.hpp"
 #include "render.hpp"
 #include "temporary_directory.hpp"
 
@@ -41,6 +45,22 @@ std::string padded(std::string text, std::size_t width) {
   return text;
 }
 
+// The demo's own SQLite file in its directory; or, when --db (or INSCRIRE_DB) names a
+// PostgreSQL server, a fresh schema of its own there (left for inspection, named in the output).
+Service open_demo_database(const Context& context, const std::filesystem::path& directory,
+                           std::ostringstream& out) {
+  const auto& location = context.database.native();
+  if (!is_postgresql_url(location)) return Service::open(directory / "inscrire.db");
+  if (!location.starts_with("postgres://") && !location.starts_with("postgresql://")) {
+    return Service::open(location);  // key=value form: its schema option is the default
+  }
+  const auto schema =
+      "inscrire_demo_" + std::to_string(std::time(nullptr)) + "_" + std::to_string(getpid());
+  out << "on PostgreSQL, in schema " << schema << " (left in place)\n\n";
+  return Service::open(location + (location.find('?') == std::string::npos ? "?" : "&") +
+                       "schema=" + schema);
+}
+
 }  // namespace
 
 Reply command_demo(Context& context, const Arguments& arguments) {
@@ -58,7 +78,7 @@ Reply command_demo(Context& context, const Arguments& arguments) {
       << "working in " << directory.path().string() << (keep ? " (kept)" : " (removed at the end)")
       << "\n\n";
 
-  auto service = Service::open(directory.path() / "inscrire.db");
+  auto service = open_demo_database(context, directory.path(), out);
   service.create_organization(kUai, "Collège Victor Hugo");
   const auto report = service.import_roster(kUai, roster_file);
   out << "1. The school imports its SIECLE roster (ISO-8859-15 XML): " << report.created

@@ -1,4 +1,5 @@
 // inscrire: the command-line tool. See docs/cli.md and `inscrire --help`.
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -8,7 +9,7 @@ namespace inscrire::cli {
 namespace {
 
 constexpr const char* kUsage =
-    R"(usage: inscrire [--db FILE] [--lang fr|en] [--json] [--matching extended|pix]
+    R"(usage: inscrire [--db FILE|URL] [--lang fr|en] [--json] [--matching extended|pix]
                 COMMAND [ARGS]
 
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
@@ -48,7 +49,9 @@ constexpr const char* kUsage =
   username FIRST LAST DD/MM/YYYY       the base username, no database needed
   normalize TEXT                       the comparison key of a name, no database needed
 
-The database is ./inscrire.db unless --db says otherwise.
+The database is ./inscrire.db unless --db (or else the environment variable INSCRIRE_DB) names
+another SQLite file or a PostgreSQL server: postgresql://user@host:port/dbname?schema=inscrire
+(passwords from PGPASSWORD or ~/.pgpass, never on the command line).
 
 Exit status: 0 success, 1 refused operation (the error code is printed), 2 usage error.
 )";
@@ -98,7 +101,7 @@ void read_global_options(Context& context, Arguments& args) {
     if (option == "--json") {
       context.json = true;
     } else if (option == "--db") {
-      context.database = take(args, "FILE after --db");
+      context.database = take(args, "FILE or URL after --db");
     } else if (option == "--matching") {
       const auto rules = take(args, "extended or pix after --matching");
       if (rules != "extended" && rules != "pix")
@@ -130,6 +133,9 @@ int run(Arguments args) {
     if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
       std::cout << kUsage;
       return 0;
+    }
+    if (const char* database = std::getenv("INSCRIRE_DB"); database != nullptr && *database != 0) {
+      context.database = database;
     }
     read_global_options(context, args);
     const auto name = take(args, "COMMAND");

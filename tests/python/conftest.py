@@ -1,14 +1,21 @@
 """Shared fixtures of the Python suite: a fresh database per test, the sample roster imported.
 
+The `db` fixture (and `school`, `campaign` over it) runs every test that uses it on each
+engine: SQLite, and PostgreSQL when INSCRIRE_TEST_POSTGRES_URL names a server (the test
+command, scripts/setup test, starts one and always sets it), in a schema of its own dropped
+after the test.
+
 Run by ctest (test `python_tests`) with PYTHONPATH set to the build tree's package and
 INSCRIRE_DATA_DIR to the repository's data/ directory; by hand:
 
     PYTHONPATH=build/bindings/python /usr/bin/python3 -m pytest -q -W error tests/python
 """
 
+import itertools
 import os
 import pathlib
 import shutil
+import subprocess
 
 import pytest
 
@@ -36,10 +43,38 @@ def roster(tmp_path):
     return copy
 
 
+POSTGRES_URL = os.environ.get("INSCRIRE_TEST_POSTGRES_URL", "")
+ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+_schemas = itertools.count()
+
+
+def run_psql(sql: str) -> None:
+    """Runs SQL on the PostgreSQL test server with psql, outside any inscrire connection."""
+    subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", "-c", sql, POSTGRES_URL],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
 @pytest.fixture
-def db(tmp_path):
+def postgres_url():
+    """The URL of a fresh schema on the PostgreSQL test server, dropped after the test."""
+    schema = f"pytest_{os.getpid()}_{next(_schemas)}"
+    yield POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + "schema=" + schema
+    run_psql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=ENGINES)
+def location(request, tmp_path):
+    """Where a test's database lives: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield tmp_path / "school.db"
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db(location):
     """An empty database with fast hashing, closed after the test."""
-    with inscrire.open(tmp_path / "school.db", **FAST) as database:
+    with inscrire.open(location, **FAST) as database:
         yield database
 
 

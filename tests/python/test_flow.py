@@ -293,3 +293,17 @@ def test_matched_by_names_the_stage_and_pix_rules_restore_the_two_passes(tmp_pat
             inscrire.MatchStatus.NO_NAME_MATCH
     with pytest.raises(ValueError, match="matching"):
         inscrire.open(tmp_path / "x.db", matching="fuzzy")
+
+
+def test_postgresql_urls_malformed_or_unreachable(tmp_path):
+    # libpq cannot parse it: InvalidInput, before any connection.
+    with pytest.raises(inscrire.InvalidInput) as malformed:
+        inscrire.open("postgresql://localhost/db?no_such_parameter=1", **FAST)
+    assert malformed.value.code == "INVALID_ARGUMENT"
+    # Nobody listens on that socket: DatabaseError with libpq's words, never the password.
+    url = f"postgresql://inscrire:Secret123@/postgres?host={tmp_path}&port=1"
+    with pytest.raises(inscrire.DatabaseError) as unreachable:
+        inscrire.open(url, **FAST)
+    assert unreachable.value.code == "DATABASE_UNAVAILABLE"
+    assert str(tmp_path) in str(unreachable.value)
+    assert "Secret123" not in str(unreachable.value)

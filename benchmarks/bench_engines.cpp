@@ -1,0 +1,255 @@
+// The same three measures on each storage engine, in one run (engine:0 = SQLite in a file of a
+// temporary directory, engine:1 = PostgreSQL over its Unix socket, on the server named by
+// INSCRIRE_TEST_POSTGRES_URL, which `scripts/setup benchmarks` starts; without it only SQLite
+// runs):
+// - BM_EngineMatch: one Service::match in a school of 2 500 learners (target on PostgreSQL:
+//   <= 150 us);
+// - BM_EngineRegisterProcesses: registrations per second of 1, 2 and 4 processes, each with its
+//   own Service on one database, KDF at its cheapest (target: 4 processes >= 1.5 x one);
+// - BM_EngineImport: the first import of 100 000 pupils into a school (target >= 30 000/s).
+#include <benchmark/benchmark.h>
+#include <libpq-fe.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include "bench_data.hpp"
+#include "inscrire/service.hpp"
+#include "inscrire/store.hpp"
+
+namespace {
+
+using namespace inscrire;
+
+constexpr HashParameters kCheapestKdf{8, 1, 1};
+
+std::string postgres_server() {
+  const char* url = std::getenv("INSCRIRE_TEST_POSTGRES_URL");
+  return url != nullptr ? url : "";
+}
+
+// A fresh database: a SQLite file, or a PostgreSQL schema dropped at the end.
+class Database {
+ public:
+  explicit Database(bool postgres) {
+    if (!postgres) {
+      location_ = (directory_.path() / "bench.db").string();
+      return;
+    }
+    static int counter = 0;
+    schema_ = "bench_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    const auto server = postgres_server();
+    location_ = server + (server.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema_;
+  }
+  ~Database() {
+    if (schema_.empty()) return;
+    PGconn* conn = PQconnectdb(postgres_server().c_str());
+    PQclear(PQexec(conn, ("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE").c_str()));
+    PQfinish(conn);
+  }
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& location() const noexcept { return location_; }
+
+ private:
+  bench::ScratchDirectory directory_;
+  std::string schema_;
+  std::string location_;
+};
+
+ServiceOptions cheap_options() {
+  ServiceOptions options;
+  options.hash_parameters = kCheapestKdf;
+  options.refuse_weak_passwords = false;
+  return options;
+}
+
+struct School {
+  std::unique_ptr<Database> database;
+  std::shared_ptr<std::atomic<long>> statements = std::make_shared<std::atomic<long>>(0);
+  std::unique_ptr<Service> service;
+  std::string code;
+  std::vector<LearnerView> learners;
+};
+
+School school(bool postgres, int pupils) {
+  School s;
+  s.database = std::make_unique<Database>(postgres);
+  // Through the Store of the location's engine, counting the statements it runs.
+  StoreOptions store_options;
+  store_options.on_statement = [count = s.statements](std::string_view) { ++*count; };
+  auto store = postgres ? open_postgresql_store(s.database->location(), store_options)
+                        : open_sqlite_store(s.database->location(), store_options);
+  s.service = std::make_unique<Service>(std::move(store), cheap_options());
+  s.service->create_organization("0751234A", "Bench");
+  s.service->import_roster("0751234A", bench::roster_file(pupils));
+  s.code = s.service->create_campaign("0751234A", "all").code;
+  s.learners = s.service->learners("0751234A");
+  return s;
+}
+
+void BM_EngineMatch(benchmark::State& state) {
+  static std::map<bool, School> schools;
+  const bool postgres = state.range(0) != 0;
+  if (!schools.contains(postgres)) schools.emplace(postgres, school(postgres, 2500));
+  auto& s = schools.at(postgres);
+  std::size_t i = 0;
+  int matched = 0;
+  const long statements_before = *s.statements;
+  for (auto _ : state) {
+    const auto& learner = s.learners[(i++ * 7919) % s.learners.size()];
+    const auto report =
+        s.service->match(s.code, learner.first_name, learner.last_name, learner.birthdate.french());
+    matched += report.status == MatchStatus::Matched;
+  }
+  state.counters["matched_pct"] = 100.0 * matched / static_cast<double>(state.iterations());
+  // SQL statements per match, BEGIN and COMMIT included: on PostgreSQL each costs a round trip
+  // unless pipelined (BEGIN travels with the first statement).
+  state.counters["statements"] = static_cast<double>(*s.statements - statements_before) /
+                                 static_cast<double>(state.iterations());
+}
+
+// The floor of any PostgreSQL operation: one prepared statement's round trip over the Unix
+// socket (SELECT 1), here without inscrire.
+void BM_PostgresRoundTrip(benchmark::State& state) {
+  PGconn* conn = PQconnectdb(postgres_server().c_str());
+  PQclear(PQprepare(conn, "one", "SELECT 1", 0, nullptr));
+  for (auto _ : state) PQclear(PQexecPrepared(conn, "one", 0, nullptr, nullptr, nullptr, 0));
+  PQfinish(conn);
+}
+
+bool register_one(Service& service, const std::string& code, const LearnerView& learner) {
+  try {
+    benchmark::DoNotOptimize(service.register_pupil(code, learner.first_name, learner.last_name,
+                                                    learner.birthdate.french(), "Tournesol42"));
+    return true;
+  } catch (const Error&) {
+    return false;  // homonyms born the same day: AMBIGUOUS_MATCH, as the rules want
+  }
+}
+
+// Forks `workers` processes, each opening its own Service on `location`, starts them at once
+// and returns the wall time until the last one is done with its share of `total` pupils.
+double run_processes(const std::string& location, const School& s, int workers, int total) {
+  int start[2];
+  if (pipe(start) != 0) throw std::runtime_error("pipe");
+  std::vector<pid_t> children;
+  for (int worker = 0; worker < workers; ++worker) {
+    const pid_t child = fork();
+    if (child == 0) {
+      {
+        auto service = Service::open(location, cheap_options());
+        char go = 0;
+        if (read(start[0], &go, 1) != 1) _exit(1);
+        for (int i = worker; i < total; i += workers) {
+          register_one(service, s.code, s.learners[static_cast<std::size_t>(i)]);
+        }
+      }
+      _exit(0);
+    }
+    children.push_back(child);
+  }
+  usleep(300000);  // every process has opened its Service
+  const auto began = std::chrono::steady_clock::now();
+  const std::string go(static_cast<std::size_t>(workers), 'x');
+  if (write(start[1], go.data(), go.size()) != static_cast<ssize_t>(go.size())) {
+    throw std::runtime_error("write");
+  }
+  bool failed = false;
+  for (const auto child : children) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    failed = failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  }
+  close(start[0]);
+  close(start[1]);
+  if (failed) throw std::runtime_error("a process failed");
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+}
+
+void BM_EngineRegisterProcesses(benchmark::State& state) {
+  const bool postgres = state.range(0) != 0;
+  const int workers = static_cast<int>(state.range(1));
+  constexpr int kTotal = 3000;
+  double registered = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto s = school(postgres, 5000);
+    s.service.reset();  // no connection crosses fork()
+    state.ResumeTiming();
+    const double wall = run_processes(s.database->location(), s, workers, kTotal);
+    state.SetIterationTime(wall);
+    seconds += wall;
+    state.PauseTiming();
+    auto service = Service::open(s.database->location(), cheap_options());
+    registered += static_cast<double>(s.learners.size() - service.not_joined(s.code).size());
+    state.ResumeTiming();
+  }
+  state.counters["registrations_per_s"] = registered / seconds;
+}
+
+void BM_EngineImport(benchmark::State& state) {
+  const bool postgres = state.range(0) != 0;
+  constexpr int kPupils = 100000;
+  const auto file = bench::roster_file(kPupils);
+  double imported = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Database database(postgres);
+    auto service = Service::open(database.location(), cheap_options());
+    service.create_organization("0751234A", "Bench");
+    state.ResumeTiming();
+    const auto began = std::chrono::steady_clock::now();
+    const auto report = service.import_roster("0751234A", file);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    state.SetIterationTime(wall);
+    seconds += wall;
+    imported += report.created;
+  }
+  state.counters["pupils_per_s"] = imported / seconds;
+}
+
+// PostgreSQL's variants only when a server is named.
+void register_benchmarks() {
+  std::vector<std::int64_t> engines{0};
+  if (!postgres_server().empty()) engines.push_back(1);
+  benchmark::RegisterBenchmark("BM_EngineMatch", BM_EngineMatch)
+      ->ArgsProduct({engines})
+      ->ArgNames({"engine"})
+      ->Unit(benchmark::kMicrosecond)
+      ->MinTime(2.0);
+  if (engines.size() > 1) {
+    benchmark::RegisterBenchmark("BM_PostgresRoundTrip", BM_PostgresRoundTrip)
+        ->Unit(benchmark::kMicrosecond)
+        ->MinTime(1.0);
+  }
+  benchmark::RegisterBenchmark("BM_EngineRegisterProcesses", BM_EngineRegisterProcesses)
+      ->ArgsProduct({engines, {1, 2, 4}})
+      ->ArgNames({"engine", "processes"})
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Repetitions(3)
+      ->ReportAggregatesOnly(true)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_EngineImport", BM_EngineImport)
+      ->ArgsProduct({engines})
+      ->ArgNames({"engine"})
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Repetitions(2)
+      ->ReportAggregatesOnly(true)
+      ->Unit(benchmark::kMillisecond);
+}
+
+const int registered = (register_benchmarks(), 0);
+
+}  // namespace

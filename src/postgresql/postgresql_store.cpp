@@ -1,0 +1,920 @@
+// The PostgreSQL Store: a small pool of libpq connections, prepared statements, versioned
+// migrations under an advisory lock, READ COMMITTED writers arbitrated by the UNIQUE
+// constraints and conditional updates, and imports serialised per school by an advisory lock.
+// Storage only: the rules live in the service (store.hpp). docs/architecture.md, "PostgreSQL".
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
+#include "inscrire/error.hpp"
+#include "inscrire/store.hpp"
+#include "postgresql/libpq.hpp"
+#include "postgresql/schema.hpp"
+
+namespace inscrire {
+namespace {
+
+using postgresql::Connection;
+using postgresql::ConnectionSettings;
+using postgresql::Params;
+using postgresql::Result;
+using postgresql::TextArray;
+
+// The roster columns of learners, in the order LearnerFields are bound (20 parameters).
+#define LEARNER_FIELD_COLUMNS                                                                   \
+  "ine, first_name, second_name, third_name, last_name, usage_name, birthdate, sex, division, " \
+  "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
+  "status, first_key, second_key, third_key, last_key, usage_key"
+constexpr int kLearnerFieldCount = 20;
+
+#define LEARNER_COLUMNS "l.id, l.organization_id, " LEARNER_FIELD_COLUMNS ", l.disabled, l.user_id"
+#define LEARNER_SELECT                                               \
+  "SELECT " LEARNER_COLUMNS                                          \
+  ", (SELECT u.username FROM @users u WHERE u.id = l.user_id) FROM " \
+  "@learners l "
+constexpr int kUsernameColumn = 24;
+
+// A stable 64-bit FNV-1a hash: advisory-lock keys derived from the schema's name, so that two
+// schemas of one database never share a key by design.
+std::int64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
+Learner read_learner(const Result& r, int row, bool with_username = true) {
+  Learner learner;
+  learner.id = r.integer(row, 0);
+  learner.organization_id = r.integer(row, 1);
+  auto& entry = learner.entry;
+  entry.ine = r.text(row, 2);
+  entry.first_name = r.text(row, 3);
+  entry.second_name = r.text(row, 4);
+  entry.third_name = r.text(row, 5);
+  entry.last_name = r.text(row, 6);
+  entry.usage_name = r.text(row, 7);
+  entry.birthdate = BirthDate::from_trusted_iso(r.text(row, 8));
+  entry.sex = r.view(row, 9) == "F" ? Sex::Female : Sex::Male;
+  entry.division = r.text(row, 10);
+  entry.birth_country_code = r.text(row, 11);
+  entry.birth_department_code = r.text(row, 12);
+  entry.birth_city_code = r.text(row, 13);
+  entry.birth_city_name = r.text(row, 14);
+  entry.mef_code = r.text(row, 15);
+  entry.status = r.text(row, 16);
+  learner.keys = MatchCandidate{learner.id,      r.text(row, 17), r.text(row, 18),
+                                r.text(row, 19), r.text(row, 20), r.text(row, 21)};
+  learner.disabled = r.boolean(row, 22);
+  learner.user_id = r.optional_integer(row, 23);
+  if (with_username && !r.is_null(row, kUsernameColumn)) {
+    learner.username = r.text(row, kUsernameColumn);
+  }
+  return learner;
+}
+
+std::vector<Learner> read_learners(const Result& r) {
+  std::vector<Learner> learners;
+  learners.reserve(static_cast<std::size_t>(r.rows()));
+  for (int row = 0; row < r.rows(); ++row) learners.push_back(read_learner(r, row));
+  return learners;
+}
+
+std::optional<Learner> first_learner(const Result& r) {
+  if (r.rows() == 0) return std::nullopt;
+  return read_learner(r, 0);
+}
+
+// Appends the roster fields and keys as 20 parameters, in LEARNER_FIELD_COLUMNS order.
+void add_fields(Params& params, const LearnerFields& fields) {
+  const auto& e = fields.entry;
+  const auto& k = fields.keys;
+  params.add(e.ine).add(e.first_name).add(e.second_name).add(e.third_name).add(e.last_name);
+  params.add(e.usage_name).add(e.birthdate.iso()).add(e.sex == Sex::Female ? "F" : "M");
+  params.add(e.division).add(e.birth_country_code).add(e.birth_department_code);
+  params.add(e.birth_city_code).add(e.birth_city_name).add(e.mef_code).add(e.status);
+  params.add(k.first_name).add(k.second_name).add(k.third_name).add(k.last_name);
+  params.add(k.usage_name);
+}
+
+// The 20 field columns of many rows as 20 arrays, plus the user ids: one INSERT ... SELECT
+// FROM unnest(...) writes a whole batch in one round trip and one statement.
+std::array<TextArray, kLearnerFieldCount + 1> column_arrays(std::span<const NewLearner> rows) {
+  std::array<TextArray, kLearnerFieldCount + 1> columns;
+  for (const auto& row : rows) {
+    const auto& e = row.fields.entry;
+    const auto& k = row.fields.keys;
+    std::size_t c = 0;
+    for (const std::string_view value :
+         {std::string_view(e.ine), std::string_view(e.first_name), std::string_view(e.second_name),
+          std::string_view(e.third_name), std::string_view(e.last_name),
+          std::string_view(e.usage_name)}) {
+      columns[c++].add(value);
+    }
+    columns[c++].add(e.birthdate.iso());
+    columns[c++].add(e.sex == Sex::Female ? "F" : "M");
+    for (const std::string_view value :
+         {std::string_view(e.division), std::string_view(e.birth_country_code),
+          std::string_view(e.birth_department_code), std::string_view(e.birth_city_code),
+          std::string_view(e.birth_city_name), std::string_view(e.mef_code),
+          std::string_view(e.status), std::string_view(k.first_name),
+          std::string_view(k.second_name), std::string_view(k.third_name),
+          std::string_view(k.last_name), std::string_view(k.usage_name)}) {
+      columns[c++].add(value);
+    }
+    if (row.user_id) {
+      columns[c].add(std::to_string(*row.user_id));
+    } else {
+      columns[c].add_null();
+    }
+  }
+  return columns;
+}
+
+constexpr const char* kInsertLearners =
+    "INSERT INTO @learners AS l (organization_id, updated_at, " LEARNER_FIELD_COLUMNS
+    ", user_id) SELECT $1, $2, t.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], "
+    "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], "
+    "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], "
+    "$21::text[], $22::text[], $23::bigint[]) AS t ON CONFLICT (ine, organization_id) DO NOTHING";
+
+std::string id_array(std::span<const Id> ids) {
+  std::string literal = "{";
+  for (const auto id : ids) {
+    if (literal.size() > 1) literal += ',';
+    literal += std::to_string(id);
+  }
+  return literal + "}";
+}
+
+User read_user(const Result& r) {
+  User user;
+  user.id = r.integer(0, 0);
+  user.username = r.text(0, 1);
+  user.password_hash = r.text(0, 2);
+  user.must_change_password = r.boolean(0, 3);
+  user.failed_attempts = static_cast<int>(r.integer(0, 4));
+  user.blocked_until = r.integer(0, 5);
+  user.blocked = r.boolean(0, 6);
+  user.disabled = r.boolean(0, 7);
+  user.temporary_expires_at = r.integer(0, 8);
+  user.last_login_at = r.optional_integer(0, 9);
+  return user;
+}
+
+#define USER_SELECT                                                                            \
+  "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
+  "blocked, disabled, temporary_expires_at, last_login_at FROM @users "
+
+#define PARTICIPATION_SELECT                                                                   \
+  "SELECT id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
+  "dissociated FROM @participations "
+
+// The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; $4 is
+// the current time.
+#define LEARNER_STATE_SQL                                                                       \
+  "(CASE WHEN l.disabled <> 0 THEN 4 WHEN l.user_id IS NULL THEN 0 ELSE "                       \
+  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN u.blocked <> 0 OR u.blocked_until > $4 THEN "  \
+  "3 WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM @users u WHERE u.id = l.user_id) " \
+  "END)"
+
+#define CAMPAIGN_SELECT                                                                        \
+  "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
+  "c.organization_id FROM @campaigns c JOIN @organizations o ON o.id = c.organization_id "
+
+Campaign read_campaign(const Result& r, int row) {
+  Campaign campaign;
+  campaign.id = r.integer(row, 0);
+  campaign.code = r.text(row, 1);
+  campaign.name = r.text(row, 2);
+  campaign.uai = r.text(row, 3);
+  campaign.division = r.text(row, 4);
+  campaign.target_profile = r.text(row, 5);
+  // The CHECK constraint of the schema admits only the three names.
+  campaign.status = campaign_status_from_name(r.text(row, 6)).value_or(CampaignStatus::Active);
+  campaign.created_at = r.text(row, 7);
+  campaign.organization_id = r.integer(row, 8);
+  return campaign;
+}
+
+std::vector<Participation> read_participations(const Result& r) {
+  std::vector<Participation> found;
+  for (int row = 0; row < r.rows(); ++row) {
+    Participation participation;
+    participation.id = r.integer(row, 0);
+    participation.campaign_id = r.integer(row, 1);
+    participation.learner_id = r.integer(row, 2);
+    participation.user_id = r.integer(row, 3);
+    participation.status = r.text(row, 4);
+    participation.started_at = r.integer(row, 5);
+    participation.completed_at = r.optional_integer(row, 6);
+    participation.shared_at = r.optional_integer(row, 7);
+    participation.dissociated = r.boolean(row, 8);
+    found.push_back(std::move(participation));
+  }
+  return found;
+}
+
+class PostgresTransaction final : public StoreTransaction {
+ public:
+  PostgresTransaction(Connection& db, TransactionKind kind, std::int32_t school_lock_space)
+      : db_(db), writing_(kind != TransactionKind::Read), school_lock_space_(school_lock_space) {}
+
+  // --- UsernameRegistry
+  TakenSuffixes taken_suffixes(std::string_view stem) override {
+    const auto r =
+        db_.run("SELECT taken FROM @username_stems WHERE stem = lower($1)", Params().add(stem));
+    return r.rows() > 0 ? TakenSuffixes::from_bytes(r.bytes(0, 0)) : TakenSuffixes{};
+  }
+
+  bool is_taken(std::string_view username) override {
+    return db_.run("SELECT 1 FROM @users WHERE lower(username) = lower($1::text COLLATE \"C\")",
+                   Params().add(username))
+               .rows() > 0;
+  }
+
+  // --- Organizations
+  std::optional<Organization> organization(std::string_view uai) override {
+    return first_organization(
+        db_.run("SELECT id, uai, name FROM @organizations WHERE uai = $1", Params().add(uai)));
+  }
+
+  std::optional<Organization> organization_by_id(Id id) override {
+    return first_organization(
+        db_.run("SELECT id, uai, name FROM @organizations WHERE id = $1", Params().add(id)));
+  }
+
+  std::vector<Organization> organizations() override {
+    const auto r = db_.run("SELECT id, uai, name FROM @organizations ORDER BY uai");
+    std::vector<Organization> found;
+    for (int row = 0; row < r.rows(); ++row) {
+      found.push_back({r.integer(row, 0), r.text(row, 1), r.text(row, 2)});
+    }
+    return found;
+  }
+
+  std::optional<Organization> insert_organization(std::string_view uai, std::string_view name,
+                                                  std::int64_t created_at) override {
+    return first_organization(
+        db_.run("INSERT INTO @organizations(uai, name, created_at) VALUES ($1, $2, $3) "
+                "ON CONFLICT (uai) DO NOTHING RETURNING id, uai, name",
+                Params().add(uai).add(name).add(created_at)));
+  }
+
+  // --- Learners: reads
+  std::optional<Learner> learner(Id id) override {
+    return first_learner(db_.run(LEARNER_SELECT "WHERE l.id = $1", Params().add(id)));
+  }
+
+  std::optional<Learner> learner_by_user(Id organization_id, Id user_id) override {
+    return first_learner(db_.run(LEARNER_SELECT "WHERE l.organization_id = $1 AND l.user_id = $2",
+                                 Params().add(organization_id).add(user_id)));
+  }
+
+  std::optional<Learner> learner_by_ine(Id organization_id, std::string_view ine) override {
+    return first_learner(db_.run(LEARNER_SELECT "WHERE l.organization_id = $1 AND l.ine = $2",
+                                 Params().add(organization_id).add(ine)));
+  }
+
+  std::vector<Learner> learners_of_user(Id user_id) override {
+    return read_learners(
+        db_.run(LEARNER_SELECT "WHERE l.user_id = $1 ORDER BY l.id", Params().add(user_id)));
+  }
+
+  std::vector<MatchCandidate> match_candidates(Id organization_id,
+                                               const BirthDate& birthdate) override {
+    const auto r = db_.run(
+        "SELECT id, first_key, second_key, third_key, last_key, usage_key FROM @learners "
+        "WHERE organization_id = $1 AND birthdate = $2 AND disabled = 0",
+        Params().add(organization_id).add(birthdate.iso()));
+    std::vector<MatchCandidate> candidates;
+    candidates.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) {
+      candidates.push_back({r.integer(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3),
+                            r.text(row, 4), r.text(row, 5)});
+    }
+    return candidates;
+  }
+
+  std::vector<Learner> learners(Id organization_id, const std::string* division,
+                                bool include_disabled) override {
+    Params params;
+    params.add(organization_id);
+    if (division != nullptr) {
+      params.add(*division);
+    } else {
+      params.add_null();
+    }
+    params.add(include_disabled);
+    return read_learners(db_.run(LEARNER_SELECT
+                                 "WHERE l.organization_id = $1 AND ($2::text IS NULL OR "
+                                 "l.division = $2) AND ($3::integer = 1 OR l.disabled = 0) "
+                                 "ORDER BY l.division, l.last_name, l.first_name, l.id",
+                                 params));
+  }
+
+  void visit_learners(Id organization_id,
+                      const std::function<void(const Learner&)>& visit) override {
+    lock_school(organization_id);
+    const auto r =
+        db_.run("SELECT " LEARNER_COLUMNS " FROM @learners l WHERE l.organization_id = $1",
+                Params().add(organization_id));
+    for (int row = 0; row < r.rows(); ++row) visit(read_learner(r, row, false));
+  }
+
+  std::vector<Learner> learners_without_participation(const Campaign& campaign) override {
+    return read_learners(db_.run(LEARNER_SELECT
+                                 "WHERE l.organization_id = (SELECT organization_id FROM "
+                                 "@campaigns WHERE id = $1) AND l.disabled = 0 AND ($2::text = '' "
+                                 "OR l.division = $2) AND NOT EXISTS (SELECT 1 FROM "
+                                 "@participations p WHERE p.campaign_id = $1 AND p.learner_id = "
+                                 "l.id) ORDER BY l.division, l.last_name, l.first_name, l.id",
+                                 Params().add(campaign.id).add(campaign.division)));
+  }
+
+  std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) override {
+    auto learners = read_learners(db_.run(
+        LEARNER_SELECT
+        "WHERE l.organization_id = $3 AND ($2::text = '' OR l.division = $2) AND (l.disabled = 0 "
+        "OR EXISTS (SELECT 1 FROM @participations p WHERE p.campaign_id = $1 AND p.learner_id = "
+        "l.id AND p.dissociated = 0)) ORDER BY l.division, l.last_name, l.first_name, l.id",
+        Params().add(campaign.id).add(campaign.division).add(campaign.organization_id)));
+    std::vector<CampaignParticipant> found;
+    found.reserve(learners.size());
+    for (auto& learner : learners) {
+      auto participation = this->participation(campaign.id, learner.id);
+      found.push_back({std::move(learner), std::move(participation)});
+    }
+    return found;
+  }
+
+  std::vector<LearnerAccount> learner_accounts(Id organization_id,
+                                               const LearnerPageQuery& filter) override {
+    Params params;
+    params.add(organization_id);
+    if (filter.division != nullptr) {
+      params.add(*filter.division);
+    } else {
+      params.add_null();
+    }
+    if (filter.state) {
+      params.add(static_cast<std::int64_t>(*filter.state));
+    } else {
+      params.add_null();
+    }
+    params.add(filter.now).add(filter.limit).add(filter.offset);
+    auto learners = read_learners(
+        db_.run(LEARNER_SELECT
+                "WHERE l.organization_id = $1 AND ($2::text IS NULL OR l.division = $2) "
+                "AND ($3::integer IS NULL OR " LEARNER_STATE_SQL
+                " = $3) ORDER BY l.last_name, l.first_name, l.ine, l.id LIMIT $5 OFFSET $6",
+                params));
+    std::vector<LearnerAccount> found;
+    found.reserve(learners.size());
+    for (auto& learner : learners) {
+      LearnerAccount row{std::move(learner), std::nullopt, 0};
+      if (row.learner.user_id) {
+        row.account = user(*row.learner.user_id);
+        row.participations = count_participations_of_user(*row.learner.user_id);
+      }
+      found.push_back(std::move(row));
+    }
+    return found;
+  }
+
+  std::optional<std::string> username_linked_elsewhere(std::string_view ine,
+                                                       Id excluded_organization_id) override {
+    const auto r = db_.run(
+        "SELECT u.username FROM @learners l JOIN @users u ON u.id = l.user_id "
+        "WHERE l.ine = $1 AND l.organization_id <> $2 ORDER BY l.id LIMIT 1",
+        Params().add(ine).add(excluded_organization_id));
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
+  }
+
+  // One statement: `ine = ANY(array)` probes the (ine, organization_id) index once per INE.
+  std::vector<Id> users_linked_by_ine(std::span<const std::string_view> ines,
+                                      Id excluded_organization_id) override {
+    if (ines.empty()) return {};
+    TextArray array;
+    for (const auto ine : ines) array.add(ine);
+    const auto r = db_.run(
+        "SELECT DISTINCT user_id FROM @learners WHERE ine = ANY($1::text[]) "
+        "AND organization_id <> $2 AND user_id IS NOT NULL ORDER BY user_id",
+        Params().add_owned(std::move(array).take()).add(excluded_organization_id));
+    std::vector<Id> users;
+    for (int row = 0; row < r.rows(); ++row) users.push_back(r.integer(row, 0));
+    return users;
+  }
+
+  std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) override {
+    if (user_ids.empty()) return {};
+    const auto r = db_.run(
+        "SELECT id, organization_id, ine, birthdate, user_id FROM @learners "
+        "WHERE user_id = ANY($1::bigint[])",
+        Params().add_owned(id_array(user_ids)));
+    std::vector<LinkedLearner> found;
+    for (int row = 0; row < r.rows(); ++row) {
+      found.push_back({r.integer(row, 0), r.integer(row, 1), r.text(row, 2),
+                       BirthDate::from_trusted_iso(r.text(row, 3)), r.integer(row, 4)});
+    }
+    return found;
+  }
+
+  // --- Learners: writes
+  int insert_learners(Id organization_id, std::span<const NewLearner> rows,
+                      std::int64_t updated_at) override {
+    if (rows.empty()) return 0;
+    lock_school(organization_id);
+    Params params;
+    params.add(organization_id).add(updated_at);
+    for (auto& column : column_arrays(rows)) params.add_owned(std::move(column).take());
+    return db_.run(kInsertLearners, params).affected();
+  }
+
+  void update_learner(Id learner_id, const LearnerFields& fields,
+                      std::int64_t updated_at) override {
+    Params params;
+    params.add(learner_id).add(updated_at);
+    add_fields(params, fields);
+    db_.run("UPDATE @learners SET (" LEARNER_FIELD_COLUMNS
+            ") = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+            "$20, $21, $22), updated_at = $2 WHERE id = $1",
+            params);
+  }
+
+  void set_learner_disabled(Id learner_id, bool disabled, std::int64_t updated_at) override {
+    db_.run("UPDATE @learners SET disabled = $2, updated_at = $3 WHERE id = $1",
+            Params().add(learner_id).add(disabled).add(updated_at));
+  }
+
+  // READ COMMITTED re-checks the condition on the row as the first writer committed it: of
+  // two transactions linking one learner, the second finds user_id set and updates nothing.
+  bool link_learner(Id learner_id, Id user_id) override {
+    return db_.run("UPDATE @learners SET user_id = $2 WHERE id = $1 AND user_id IS NULL",
+                   Params().add(learner_id).add(user_id))
+               .affected() == 1;
+  }
+
+  void unlink_learner(Id learner_id) override {
+    db_.run("UPDATE @learners SET user_id = NULL WHERE id = $1", Params().add(learner_id));
+  }
+
+  int dissociate_participations(Id learner_id) override {
+    return db_
+        .run(
+            "UPDATE @participations SET dissociated = 1 WHERE learner_id = $1 AND "
+            "dissociated = 0",
+            Params().add(learner_id))
+        .affected();
+  }
+
+  // --- Users. A writing transaction locks the row it reads: what it writes back (failure
+  // counters, blocks) is computed from a value no other server changes meanwhile.
+  std::optional<User> user(Id id) override {
+    const auto r = writing_ ? db_.run(USER_SELECT "WHERE id = $1 FOR UPDATE", Params().add(id))
+                            : db_.run(USER_SELECT "WHERE id = $1", Params().add(id));
+    if (r.rows() == 0) return std::nullopt;
+    return read_user(r);
+  }
+
+  std::optional<User> user_by_username(std::string_view username) override {
+    const auto r =
+        writing_ ? db_.run(USER_SELECT
+                           "WHERE lower(username) = lower($1::text COLLATE \"C\") "
+                           "FOR UPDATE",
+                           Params().add(username))
+                 : db_.run(USER_SELECT "WHERE lower(username) = lower($1::text COLLATE \"C\")",
+                           Params().add(username));
+    if (r.rows() == 0) return std::nullopt;
+    return read_user(r);
+  }
+
+  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same name and, if it commits,
+  // inserts nothing: the race is arbitrated by the UNIQUE index without aborting the
+  // transaction (the service then picks another suffix).
+  std::optional<User> insert_user(std::string_view username, std::string_view password_hash,
+                                  bool must_change_password, std::int64_t created_at) override {
+    const auto r = db_.run(
+        "INSERT INTO @users(username, password_hash, must_change_password, created_at) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT ((lower(username))) DO NOTHING RETURNING id",
+        Params().add(username).add(password_hash).add(must_change_password).add(created_at));
+    if (r.rows() == 0) return std::nullopt;
+    User inserted;
+    inserted.id = r.integer(0, 0);
+    inserted.username = username;
+    inserted.password_hash = password_hash;
+    inserted.must_change_password = must_change_password;
+    return inserted;
+  }
+
+  void save_user(const User& user) override {
+    db_.run(
+        "UPDATE @users SET password_hash = $2, must_change_password = $3, failed_attempts = $4, "
+        "blocked_until = $5, blocked = $6, disabled = $7, temporary_expires_at = $8, "
+        "last_login_at = $9 WHERE id = $1",
+        Params()
+            .add(user.id)
+            .add(user.password_hash)
+            .add(user.must_change_password)
+            .add(user.failed_attempts)
+            .add(user.blocked_until)
+            .add(user.blocked)
+            .add(user.disabled)
+            .add(user.temporary_expires_at)
+            .add(user.last_login_at));
+  }
+
+  // The UPDATE skips the row when another account holds the name, so no unique violation
+  // aborts the transaction; a concurrent rename to the same name may still raise 23505, which
+  // fails the transaction whole (DATABASE_ERROR) as SQLite's writer lock never would.
+  bool rename_user(Id user_id, std::string_view username) override {
+    return db_.run(
+                  "UPDATE @users SET username = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM "
+                  "@users o WHERE lower(o.username) = lower($2::text COLLATE \"C\") AND o.id <> "
+                  "$1)",
+                  Params().add(user_id).add(username))
+               .affected() == 1;
+  }
+
+  // One statement: set_bit on the bitmap as stored, under the row's lock, never on a copy.
+  void add_taken_suffix(std::string_view stem, int suffix) override {
+    if (suffix < 0 || suffix >= kSuffixCount) {
+      throw Error(ErrorCode::DATABASE_ERROR, "suffix out of range");
+    }
+    db_.run(
+        "INSERT INTO @username_stems AS s (stem, taken) VALUES (lower($1), "
+        "set_bit(decode(repeat('00', 1256), 'hex'), $2, 1)) "
+        "ON CONFLICT (stem) DO UPDATE SET taken = set_bit(s.taken, $2, 1)",
+        Params().add(stem).add(suffix));
+  }
+
+  // --- Campaigns
+  std::optional<Campaign> campaign(std::string_view canonical_code) override {
+    const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.code = $1", Params().add(canonical_code));
+    if (r.rows() == 0) return std::nullopt;
+    return read_campaign(r, 0);
+  }
+
+  std::vector<Campaign> campaigns(Id organization_id) override {
+    const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.organization_id = $1 ORDER BY c.id",
+                           Params().add(organization_id));
+    std::vector<Campaign> found;
+    for (int row = 0; row < r.rows(); ++row) found.push_back(read_campaign(r, row));
+    return found;
+  }
+
+  std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign,
+                                          std::int64_t created_at) override {
+    const auto r = db_.run(
+        "INSERT INTO @campaigns(organization_id, code, name, division, target_profile, status, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING "
+        "RETURNING id",
+        Params()
+            .add(organization_id)
+            .add(campaign.code)
+            .add(campaign.name)
+            .add(campaign.division)
+            .add(campaign.target_profile)
+            .add(campaign_status_name(campaign.status))
+            .add(created_at));
+    if (r.rows() == 0) return std::nullopt;
+    return this->campaign(campaign.code);
+  }
+
+  void set_campaign_status(Id campaign_id, CampaignStatus status) override {
+    db_.run("UPDATE @campaigns SET status = $2 WHERE id = $1",
+            Params().add(campaign_id).add(campaign_status_name(status)));
+  }
+
+  std::optional<Campaign> campaign_by_id(Id campaign_id) override {
+    const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.id = $1", Params().add(campaign_id));
+    if (r.rows() == 0) return std::nullopt;
+    return read_campaign(r, 0);
+  }
+
+  bool campaign_has_participations(Id campaign_id) override {
+    return db_.run("SELECT 1 FROM @participations WHERE campaign_id = $1 LIMIT 1",
+                   Params().add(campaign_id))
+               .rows() > 0;
+  }
+
+  // --- Participations
+  std::optional<Participation> participation(Id campaign_id, Id learner_id) override {
+    const auto found = read_participations(db_.run(
+        PARTICIPATION_SELECT "WHERE campaign_id = $1 AND learner_id = $2 AND dissociated = 0",
+        Params().add(campaign_id).add(learner_id)));
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  }
+
+  bool insert_participation(Id campaign_id, Id learner_id, Id user_id,
+                            std::int64_t created_at) override {
+    return db_.run(
+                  "INSERT INTO @participations(campaign_id, learner_id, user_id, status, "
+                  "created_at) VALUES ($1, $2, $3, 'STARTED', $4) "
+                  "ON CONFLICT (campaign_id, learner_id) WHERE dissociated = 0 DO NOTHING",
+                  Params().add(campaign_id).add(learner_id).add(user_id).add(created_at))
+               .affected() == 1;
+  }
+
+  std::vector<Participation> participations_of_learner(Id learner_id) override {
+    return read_participations(db_.run(PARTICIPATION_SELECT "WHERE learner_id = $1 ORDER BY id",
+                                       Params().add(learner_id)));
+  }
+
+  std::vector<Participation> participations_of_user(Id user_id) override {
+    return read_participations(
+        db_.run(PARTICIPATION_SELECT "WHERE user_id = $1 ORDER BY id", Params().add(user_id)));
+  }
+
+  int count_participations_of_user(Id user_id) override {
+    return static_cast<int>(
+        db_.run("SELECT count(*) FROM @participations WHERE user_id = $1", Params().add(user_id))
+            .integer(0, 0));
+  }
+
+  void save_participation(const Participation& participation) override {
+    db_.run(
+        "UPDATE @participations SET status = $2, completed_at = $3, shared_at = $4 WHERE id = $1",
+        Params()
+            .add(participation.id)
+            .add(participation.status)
+            .add(participation.completed_at)
+            .add(participation.shared_at));
+  }
+
+  // --- Tokens
+  void insert_token(std::string_view digest, Id user_id, std::string_view purpose,
+                    std::int64_t expires_at) override {
+    db_.run("INSERT INTO @tokens(digest, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+            Params().add(digest).add(user_id).add(purpose).add(expires_at));
+  }
+
+  std::optional<Id> consume_token(std::string_view digest, std::string_view purpose,
+                                  std::int64_t now) override {
+    const auto r = db_.run(
+        "UPDATE @tokens SET used = 1 WHERE digest = $1 AND purpose = $2 AND used = 0 "
+        "AND expires_at > $3 RETURNING user_id",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return r.integer(0, 0);
+  }
+
+  std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
+                               std::int64_t now) override {
+    const auto r = db_.run(
+        "SELECT user_id FROM @tokens WHERE digest = $1 AND purpose = $2 AND used = 0 "
+        "AND expires_at > $3",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return r.integer(0, 0);
+  }
+
+  std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
+                                   std::int64_t now) override {
+    const auto r = db_.run(
+        "SELECT user_id, expires_at FROM @tokens WHERE digest = $1 AND purpose = $2 AND used = 0 "
+        "AND expires_at > $3",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return StoredToken{r.integer(0, 0), r.integer(0, 1)};
+  }
+
+  bool delete_token(std::string_view digest) override {
+    return db_.run("DELETE FROM @tokens WHERE digest = $1", Params().add(digest)).affected() == 1;
+  }
+
+  void revoke_tokens(Id user_id, std::string_view purpose) override {
+    db_.run("DELETE FROM @tokens WHERE user_id = $1 AND ($2::text = '' OR purpose = $2)",
+            Params().add(user_id).add(purpose));
+  }
+
+  // --- Throttling and audit
+  int count_events(std::string_view client_key, std::string_view kind,
+                   std::int64_t since) override {
+    const auto r = db_.run(
+        "SELECT count(*) FROM @attempt_events WHERE client_key = $1 AND kind = $2 AND at >= $3",
+        Params().add(client_key).add(kind).add(since));
+    return static_cast<int>(r.integer(0, 0));
+  }
+
+  void record_event(std::string_view client_key, std::string_view kind, std::int64_t at,
+                    std::int64_t forget_before) override {
+    db_.run("DELETE FROM @attempt_events WHERE client_key = $1 AND kind = $2 AND at < $3",
+            Params().add(client_key).add(kind).add(forget_before));
+    db_.run("INSERT INTO @attempt_events(client_key, kind, at) VALUES ($1, $2, $3)",
+            Params().add(client_key).add(kind).add(at));
+  }
+
+  std::optional<std::int64_t> oldest_event(std::string_view client_key, std::string_view kind,
+                                           std::int64_t since) override {
+    const auto r = db_.run(
+        "SELECT min(at) FROM @attempt_events WHERE client_key = $1 AND kind = $2 AND at >= $3",
+        Params().add(client_key).add(kind).add(since));
+    return r.optional_integer(0, 0);
+  }
+
+  void audit(const AuditEntry& entry, std::int64_t at) override {
+    db_.run(
+        "INSERT INTO @audit_log(at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
+        Params().add(at).add(entry.actor).add(entry.action).add(entry.target).add(entry.detail));
+  }
+
+  void retarget_audit(std::string_view from, std::string_view to) override {
+    db_.run("UPDATE @audit_log SET target = $2 WHERE lower(target) = lower($1::text COLLATE \"C\")",
+            Params().add(from).add(to));
+  }
+
+ private:
+  static std::optional<Organization> first_organization(const Result& r) {
+    if (r.rows() == 0) return std::nullopt;
+    return Organization{r.integer(0, 0), r.text(0, 1), r.text(0, 2)};
+  }
+
+  // Two imports of one school run one after the other; other schools never wait. The lock is
+  // the transaction's: released at commit or rollback, or when the connection dies.
+  void lock_school(Id organization_id) {
+    if (!writing_ || !locked_schools_.insert(organization_id).second) return;
+    db_.run("SELECT pg_advisory_xact_lock($1, $2)",
+            Params()
+                .add(std::int64_t{school_lock_space_})
+                .add(static_cast<std::int64_t>(static_cast<std::int32_t>(organization_id))));
+  }
+
+  Connection& db_;
+  bool writing_;
+  std::int32_t school_lock_space_;
+  std::set<Id> locked_schools_;
+};
+
+// Connections made on demand up to the pool's size; a caller waits when all are busy. A
+// connection that lost its server is dropped, and the next caller opens a fresh one.
+class Pool {
+ public:
+  Pool(ConnectionSettings settings, std::function<void(std::string_view)> on_statement)
+      : settings_(std::move(settings)), on_statement_(std::move(on_statement)) {}
+
+  std::unique_ptr<Connection> acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || open_ < settings_.pool_size; });
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      return std::make_unique<Connection>(settings_, on_statement_);
+    } catch (...) {
+      release(nullptr);
+      throw;
+    }
+  }
+
+  // Gives a connection back; a null or broken one is closed and its slot freed.
+  void release(std::unique_ptr<Connection> connection) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (connection && connection->healthy() && !connection->in_transaction()) {
+        idle_.push_back(std::move(connection));
+      } else {
+        --open_;
+      }
+    }
+    available_.notify_one();
+  }
+
+  const ConnectionSettings& settings() const noexcept { return settings_; }
+
+ private:
+  ConnectionSettings settings_;
+  std::function<void(std::string_view)> on_statement_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+};
+
+// Deadlocks and serialization failures roll the transaction back whole; it is run again this
+// many times before DATABASE_BUSY reaches the caller.
+constexpr int kMaxAttempts = 5;
+
+bool is_retryable(const Error& e) {
+  return e.code() == ErrorCode::DATABASE_BUSY &&
+         (e.detail().ends_with("(SQLSTATE 40P01)") || e.detail().ends_with("(SQLSTATE 40001)"));
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(ConnectionSettings settings, const StoreOptions& options)
+      : pool_(std::move(settings), options.on_statement),
+        school_lock_space_(static_cast<std::int32_t>(fnv1a("school:" + pool_.settings().schema))),
+        lock_timeout_ms_(options.busy_timeout_ms) {
+    migrate();
+  }
+
+  void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        run_once(kind, work);
+        return;
+      } catch (const Error& e) {
+        if (!is_retryable(e) || attempt >= kMaxAttempts) throw;
+      }
+    }
+  }
+
+ private:
+  void run_once(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) {
+    auto connection = pool_.acquire();
+    try {
+      connection->send_with_next(begin_statements(kind));
+      PostgresTransaction transaction(*connection, kind, school_lock_space_);
+      work(transaction);
+      connection->run("COMMIT");
+    } catch (...) {
+      connection->drop_pending();
+      if (connection->healthy() && connection->in_transaction()) {
+        try {
+          connection->exec("ROLLBACK");
+        } catch (...) {
+          // A connection that cannot roll back is dropped by release().
+        }
+      }
+      pool_.release(std::move(connection));
+      throw;
+    }
+    pool_.release(std::move(connection));
+  }
+
+  // Reads see one snapshot and never wait. Writes run READ COMMITTED: each statement sees
+  // what others committed, conflicts wait on row locks and are settled by the constraints.
+  // A Write commit may skip the wait for the WAL flush (as SQLite's synchronous = NORMAL):
+  // a crash of the server may lose it, never corrupt; a Durable one is flushed first. Sent in
+  // one pipeline with the transaction's first statement (no round trip of their own).
+  std::vector<std::string> begin_statements(TransactionKind kind) const {
+    if (kind == TransactionKind::Read) return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+    const auto timeout = std::to_string(lock_timeout_ms_);
+    return {"BEGIN", kind == TransactionKind::Write
+                         ? "SELECT set_config('lock_timeout', '" + timeout +
+                               "', true), set_config('synchronous_commit', 'off', true)"
+                         : "SELECT set_config('lock_timeout', '" + timeout + "', true)"};
+  }
+
+  // Ten servers starting at once: the first takes the lock and migrates, the others wait for
+  // it and find the schema current. The lock is the transaction's (safe behind PgBouncer).
+  void migrate() {
+    auto connection = pool_.acquire();
+    auto& db = *connection;
+    try {
+      db.exec("BEGIN");
+      db.run("SELECT pg_advisory_xact_lock($1)",
+             Params().add(fnv1a("migrations:" + pool_.settings().schema)));
+      db.exec("CREATE SCHEMA IF NOT EXISTS " + db.prefix().substr(0, db.prefix().size() - 1));
+      db.exec("CREATE TABLE IF NOT EXISTS @schema_version (version integer NOT NULL)");
+      const auto found = db.run("SELECT version FROM @schema_version");
+      const auto version = found.rows() > 0 ? static_cast<std::size_t>(found.integer(0, 0)) : 0;
+      if (found.rows() == 0) db.exec("INSERT INTO @schema_version VALUES (0)");
+      if (version > postgresql::kMigrations.size()) {
+        throw Error(ErrorCode::SCHEMA_TOO_NEW, "schema version " + std::to_string(version));
+      }
+      for (auto next = version; next < postgresql::kMigrations.size(); ++next) {
+        db.exec(postgresql::kMigrations[next]);
+      }
+      db.run("UPDATE @schema_version SET version = $1",
+             Params().add(static_cast<std::int64_t>(postgresql::kMigrations.size())));
+      db.run("COMMIT");
+    } catch (...) {
+      if (db.healthy() && db.in_transaction()) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (...) {
+        }
+      }
+      pool_.release(std::move(connection));
+      throw;
+    }
+    pool_.release(std::move(connection));
+  }
+
+  Pool pool_;
+  std::int32_t school_lock_space_;
+  int lock_timeout_ms_;
+};
+
+}  // namespace
+
+bool is_postgresql_url(std::string_view location) {
+  return location.starts_with("postgresql:") || location.starts_with("postgres://");
+}
+
+std::unique_ptr<Store> open_postgresql_store(std::string_view url, const StoreOptions& options) {
+  return std::make_unique<PostgresStore>(postgresql::parse_connection_url(url), options);
+}
+
+}  // namespace inscrire
