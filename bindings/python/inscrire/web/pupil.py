@@ -79,12 +79,17 @@ def _identity() -> dict:
 
 
 def _check_identity(identity: dict, errors: FormErrors) -> None:
-    if not identity["first_name"]:
-        errors.add("prenom", inscrire.describe("NAME_REQUIRED", "fr"))
-    if not identity["last_name"]:
-        errors.add("nom", inscrire.describe("NAME_REQUIRED", "fr"))
-    if not identity["birthdate"]:
-        errors.add("naissance", inscrire.describe("BIRTHDATE_REQUIRED", "fr"))
+    """Every field checked with the library's own rules before the match, so that the page
+    lists all the fields to correct at once."""
+    for field, key in (("prenom", "first_name"), ("nom", "last_name")):
+        try:
+            inscrire.validate_name(identity[key])
+        except inscrire.Error as error:
+            errors.add(field, french(error))
+    try:
+        inscrire.parse_birthdate(identity["birthdate"])
+    except inscrire.Error as error:
+        errors.add("naissance", french(error))
 
 
 def _add_identity_error(error: inscrire.Error, errors: FormErrors) -> None:
