@@ -15,7 +15,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from webtest import ADMIN_PASSWORD, SCHOOL, UAI
+from webtest import ADMIN_PASSWORD, SCHOOL, UAI, HttpClient
 
 YEAR = 2014  # tools/make-roster's edge cases: pupils of 5A born in school year - 12
 TWIN = ("Alian", "POE", f"01/03/{YEAR}", "alian.poe0103")
@@ -215,6 +215,40 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     b.forget_pupil()
     b.get("/connexion")
     log_in(b, TYPO[3], PASSWORDS["new"])
+    assert b.heading() == "Mes campagnes"
+
+    # 8. A second campaign for the class: the logged-in pupil joins it with his account.
+    a.get(f"/admin/e/{UAI}")
+    a.fill("Nom de la campagne", "Pix 5A, second trimestre")
+    Select(a.field("Classe de la campagne")).select_by_visible_text("5A")
+    a.click("Créer la campagne")
+    second = a.driver.find_element(By.CSS_SELECTOR, "dd.code").text
+    b.get(f"/c/{second}")
+    assert f"Vous êtes connecté(e) : {TYPO[3]}" in b.text()
+    b.click("Rejoindre la campagne")
+    assert b.path() == f"/campagne/{second}"
+    b.get("/mes-campagnes")
+    cards = [c.find_element(By.TAG_NAME, "h2").text
+             for c in b.driver.find_elements(By.CSS_SELECTOR, ".carte")]
+    assert sorted(cards) == ["Pix 5A", "Pix 5A, second trimestre"]
+
+    # 9. The twin's account is blocked by ten wrong passwords; the admin unblocks it.
+    attacker = HttpClient(server.url)
+    for _ in range(10):
+        _, _, page = attacker.request("/connexion")
+        attacker.request("/connexion", {"jeton": attacker.token_for(page, "/connexion"),
+                                        "identifiant": TWIN[3], "mot_de_passe": "Mauvais123"})
+    b.forget_pupil()
+    b.get("/connexion")
+    log_in(b, TWIN[3], PASSWORDS["twin"])
+    assert "Compte bloqué temporairement" in b.text()
+    a.get(f"/admin/e/{UAI}/eleves?classe=5A&etat=blocked")
+    row = next(r for r in a.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+               if TWIN[3] in r.text)
+    assert "Bloqué (temporairement)" in row.text
+    row.find_element(By.CSS_SELECTOR, "button[value=debloquer]").click()
+    assert TWIN[3] not in a.text()  # no longer in the blocked filter
+    log_in(b, TWIN[3], PASSWORDS["twin"])
     assert b.heading() == "Mes campagnes"
 
     # No secret in a URL or in the server's output.
