@@ -180,4 +180,15 @@ def _install_error_pages(app: flask.Flask) -> None:
     @app.errorhandler(inscrire.DatabaseError)
     def database_error(error: inscrire.Error) -> Tuple[str, int]:
         return flask.render_template("error.html", title="Service indisponible",
-                                     message=message_of(error)), 503
+                                     message=inscrire.describe(error.code, "fr")), 503
+
+    @app.errorhandler(inscrire.Error)
+    def refused(error: inscrire.Error) -> Tuple[str, int]:
+        # A refusal no page expected: the library's French sentence, never a stack trace.
+        return flask.render_template("error.html", title="Action impossible",
+                                     message=inscrire.describe(error.code, "fr")), 400
+
+    @app.errorhandler(500)
+    def internal(_: Exception) -> Tuple[str, int]:
+        return flask.render_template("error.html", title="Erreur du serveur",
+                                     message=inscrire.describe("INTERNAL_ERROR", "fr")), 500

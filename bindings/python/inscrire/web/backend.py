@@ -88,9 +88,12 @@ class LearnerView:
     blocked: Optional[str] = None
     last_login_at: Optional[str] = None
     participations: int = 0
+    library_state: Optional[str] = None  # the library's own word for it, when it says
 
     @property
     def state(self) -> str:
+        if self.library_state in STATE_LABELS:
+            return self.library_state
         if self.disabled:
             return "disabled"
         if not self.username:
@@ -126,15 +129,42 @@ def _field(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+def _school_time_zone() -> datetime.tzinfo:
+    try:
+        import zoneinfo
+        return zoneinfo.ZoneInfo("Europe/Paris")
+    except Exception:  # no tz database on the machine: UTC, said so on the page
+        return datetime.timezone.utc
+
+
+SCHOOL_TIME_ZONE = _school_time_zone()
+
+
 def _text_time(value: Any) -> Optional[str]:
-    """Times as the pages show them: ISO text, minutes, UTC."""
-    if value is None or value == "":
+    """Times as the pages show them: day and minute, in France's time (the library gives Unix
+    seconds, or ISO 8601 UTC text)."""
+    if value is None or value == "" or value == 0:
         return None
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
     if isinstance(value, (int, float)):
         value = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(SCHOOL_TIME_ZONE).strftime("%d/%m/%Y %H:%M")
     return str(value)
+
+
+def _block(value: Any) -> Optional[str]:
+    """None, "temporary" or "permanent" (the library may say "none", or a bool)."""
+    value = getattr(value, "value", value)
+    if value in (None, False, "", "none", "NONE"):
+        return None
+    return str(value).lower() if isinstance(value, str) else "temporary"
 
 
 def _accepts(method: Callable[..., Any], parameter: str) -> bool:
@@ -190,16 +220,19 @@ class Backend:
 
     @staticmethod
     def _learner_view(row: Any) -> LearnerView:
+        learner = _field(row, "learner") or row  # a roster row, or one with its account
         account = _field(row, "account")
-        username = _field(account, "username") if account else _field(row, "username")
+        username = _field(account, "username") if account else _field(learner, "username")
+        state = _field(row, "state")
         return LearnerView(
-            ine=row.ine, first_name=row.first_name, last_name=row.last_name,
-            birthdate=row.birthdate, division=row.division or "",
-            disabled=bool(_field(row, "disabled", False)), username=username,
+            ine=learner.ine, first_name=learner.first_name, last_name=learner.last_name,
+            birthdate=learner.birthdate, division=learner.division or "",
+            disabled=bool(_field(learner, "disabled", False)), username=username,
             must_change_password=bool(_field(account, "must_change_password", False)),
-            blocked=_field(account, "blocked"),
+            blocked=_block(_field(account, "blocked")),
             last_login_at=_text_time(_field(account, "last_login_at")),
-            participations=int(_field(account, "participations", 0) or 0))
+            participations=int(_field(account, "participations", 0) or 0),
+            library_state=str(getattr(state, "value", state)).lower() if state else None)
 
     def learner(self, uai: str, ine: str) -> Optional[LearnerView]:
         if self.has("learner"):

@@ -62,7 +62,11 @@ def session_token() -> str:
 
 
 def to_login() -> flask.Response:
-    return flask.redirect(flask.url_for("pupil.login"), 303)
+    """The session ended (logout elsewhere, expiry, a password reset): log in again."""
+    response = flask.redirect(flask.url_for("pupil.login"), 303)
+    if flask.request.cookies.get(SESSION_COOKIE):
+        clear_cookie(response, SESSION_COOKIE)
+    return response
 
 
 def logged_in(response: flask.Response, result: inscrire.LoginResult) -> flask.Response:
@@ -231,13 +235,40 @@ def join(code: str) -> Any:
     pupil = current_pupil()
     if pupil is None:
         return to_login()
+    with_identity = "prenom" in flask.request.form
+    identity, errors = (_identity(), FormErrors()) if with_identity else ({}, FormErrors())
     try:
-        registration = backend().join_campaign(session_token(), code)
+        if with_identity:
+            _check_identity(identity, errors)
+            if errors:
+                return _join_identity_page(code, pupil, identity, errors)
+            registration = backend().join_campaign(
+                session_token(), code, identity["first_name"], identity["last_name"],
+                identity["birthdate"], client_key())
+        else:
+            registration = backend().join_campaign(session_token(), code)
     except inscrire.Error as error:
+        if error.code == "LEARNER_NOT_FOUND" and not with_identity:
+            # Not linked in this school yet (a pupil who changed school): who are you there?
+            return _join_identity_page(code, pupil, {}, FormErrors(), status=200)
+        if with_identity and (isinstance(error, inscrire.MatchRefused)
+                              or isinstance(error, inscrire.InvalidInput)):
+            _add_identity_error(error, errors)
+            return _join_identity_page(code, pupil, identity, errors)
         return flask.make_response(flask.render_template(
             "error.html", title="Impossible de rejoindre la campagne", message=french(error),
             back=flask.url_for("pupil.my_campaigns")), 400)
     return flask.redirect(flask.url_for("pupil.campaign", code=registration.campaign.code), 303)
+
+
+def _join_identity_page(code: str, pupil: PupilSession, identity: dict, errors: FormErrors,
+                        status: int = 400) -> Any:
+    campaign = _open_campaign(code)
+    if isinstance(campaign, flask.Response):
+        return campaign
+    return flask.render_template("signup.html", campaign=campaign,
+                                 school=backend().school_name(campaign.uai), pupil=pupil,
+                                 errors=errors, identity=identity, ask_identity=True), status
 
 
 # --- « Se connecter » and the new password ---------------------------------------------------
