@@ -48,7 +48,7 @@ def parse_arguments(argv: Optional[List[str]]) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     arguments = parse_arguments(argv)
     # Every file this process creates (the database and its journals, uploaded rosters while
-    # they are imported) is readable by its owner only: pupils' data (product.md §8).
+    # they are imported) is readable by its owner only: pupils' data (docs/rules.md §8).
     os.umask(0o077)
     admin_password = None
     if arguments.admin_password_file:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import inscrire
 
-# The account states of the learner list (product.md §7), in French for the pages.
+# The account states of the learner list (docs/rules.md §7), in French for the pages.
 STATE_LABELS = {
     "no_account": "Pas de compte",
     "active": "Compte actif",
@@ -28,7 +28,7 @@ STATE_LABELS = {
     "blocked": "Bloqué",
     "disabled": "Sorti du registre",
 }
-# Participation statuses (product.md §1.6 and §7).
+# Participation statuses (docs/rules.md §1 and §7).
 STATUS_LABELS = {
     "NOT_JOINED": "Pas encore rejoint",
     "STARTED": "Commencée",
@@ -206,7 +206,7 @@ class Backend:
 
     def learners(self, uai: str, division: Optional[str] = None, state: Optional[str] = None,
                  limit: Optional[int] = None, offset: int = 0) -> List[LearnerView]:
-        """Roster rows with their account state, paged (product.md §7)."""
+        """Roster rows with their account state, paged (docs/rules.md §7)."""
         if _accepts(self.db.learners, "state"):
             rows = self.db.learners(uai, division or None, include_disabled=True,
                                     state=state or None, limit=limit, offset=offset or None)
