@@ -116,3 +116,19 @@ def test_text_contrast_is_aa(browser, code):
         for element in elements:
             ratio = contrast(element.value_of_css_property("color"), background_of(element))
             assert ratio >= 4.5, (selector, element.text, ratio)
+
+
+def test_the_pupil_pages_fit_a_phone(browser, code):
+    """RGAA 10.11: at 360 CSS pixels wide nothing needs a horizontal scroll."""
+    size = browser.driver.get_window_size()
+    browser.driver.set_window_size(360, 780)
+    try:
+        for path in ["/", "/code", f"/c/{code}", "/connexion"]:
+            browser.get(path)
+            width = browser.driver.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (path, width)
+        browser.get(f"/c/{code}")
+        browser.shot("telephone-je-m-inscris")
+    finally:
+        browser.driver.set_window_size(size["width"], size["height"])
