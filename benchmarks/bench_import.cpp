@@ -1,5 +1,5 @@
-// Roster import (siecle.md, docs/benchmarks.md "bench_import"): parsing a 100 000-pupil SIECLE
-// file beside libxml2's bare SAX2 parse of the same file, the whole import (parse + SQLite
+// Roster import (docs/rules.md §R, docs/benchmarks.md "bench_import"): parsing a 100 000-pupil
+// SIECLE file beside libxml2's bare SAX2 parse of the same file, the whole import (parse + SQLite
 // write into a fresh database) of 10 000 and 100 000 pupils, and the peak memory of each, the
 // last measured in a fresh process so that nothing this process did before counts.
 #include <benchmark/benchmark.h>

@@ -1,8 +1,8 @@
-// Matching latency (product.md §3): one Service::match (the pupil's step 4, a read transaction
+// Matching latency (docs/rules.md §3): one Service::match (the pupil's step 4, a read transaction
 // on SQLite: campaign, learners born that day through the (school, birthdate) index, the
 // two-pass match, the username that would be given) in schools of 500, 2 500 and 10 000
-// learners; the same for pupils nobody fits, through every later stage of §3 [v3] or with the
-// Pix rules; the in-memory match over one birth date's candidates; and the distances alone.
+// learners; the same for pupils nobody fits, through every later stage of docs/rules.md §3 or with
+// the Pix rules; the in-memory match over one birth date's candidates; and the distances alone.
 #include <benchmark/benchmark.h>
 
 #include <map>

@@ -1,4 +1,4 @@
-// Throughput of the name pipeline (product.md §2, §3): comparison_key and username_part on
+// Throughput of the name pipeline (docs/rules.md §2, §3): comparison_key and username_part on
 // realistic ASCII, accented Latin and non-Latin names. Items/s = names per second, one thread.
 #include <benchmark/benchmark.h>
 

@@ -1,4 +1,4 @@
-// Username collision resolution (product.md §2): ours against a faithful re-implementation of
+// Username collision resolution (docs/rules.md §2): ours against a faithful re-implementation of
 // Pix's strategy, on the same in-memory registry, at several occupancies of one stem; and a
 // whole-country run: usernames for 1 000 000 pupils with realistic (Zipf-like) French names.
 //

@@ -13,7 +13,6 @@ using namespace service_detail;
 
 namespace {
 
-constexpr std::string_view kSessionPurpose = "session";
 constexpr std::string_view kChangePurpose = "password_change";
 
 // The block a failure count earns: every `failures_per_block`-th consecutive failure blocks for
@@ -129,18 +128,25 @@ bool importable_hash(std::string_view hash) {
 void set_chosen_password(User& user, const std::string& hash) {
   user.password_hash = hash;
   user.must_change_password = false;
+  user.temporary_expires_at = 0;
   user.failed_attempts = 0;
   user.blocked_until = 0;
 }
 
 // A temporary password given by an admin, who has checked who the pupil is: to change at the
 // next login, and every block lifted.
-void set_temporary_password(User& user, const std::string& hash) {
+void set_temporary_password(User& user, const std::string& hash, std::int64_t expires_at) {
   user.password_hash = hash;
   user.must_change_password = true;
+  user.temporary_expires_at = expires_at;
   user.failed_attempts = 0;
   user.blocked_until = 0;
   user.blocked = false;
+}
+
+// When a temporary password given now stops working (docs/rules.md §4).
+std::int64_t temporary_expiry(const Service::State& state, std::int64_t now) {
+  return now + std::int64_t{state.options.login.temporary_password_days} * 24 * 3600;
 }
 
 std::string learner_ref(const Organization& organization, const Learner& learner) {
@@ -232,7 +238,7 @@ LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
 
 LoginResult Service::login(std::string_view username, std::string_view password) {
   const auto& options = state_->options;
-  const auto found = authenticate(*state_, username, password);
+  const auto found = inscrire::authenticate(*state_, username, password);
   std::string rehashed;
   if (needs_rehash(found.password_hash, options.hash_parameters)) {
     rehashed = hash_password(password, options.hash_parameters);
@@ -247,8 +253,13 @@ LoginResult Service::login(std::string_view username, std::string_view password)
       throw LoginError(ErrorCode::INVALID_CREDENTIALS, std::nullopt, 0);
     }
     if (user.disabled) throw LoginError(ErrorCode::ACCOUNT_DISABLED, std::nullopt, 0);
+    if (user.must_change_password && user.temporary_expires_at != 0 &&
+        user.temporary_expires_at <= now) {
+      throw LoginError(ErrorCode::TEMPORARY_PASSWORD_EXPIRED, std::nullopt, 0);
+    }
     user.failed_attempts = 0;
     user.blocked_until = 0;
+    user.last_login_at = now;
     if (!rehashed.empty()) user.password_hash = rehashed;
     tx.save_user(user);
     const auto token = random_token();
@@ -270,7 +281,7 @@ LoginResult Service::login(std::string_view username, std::string_view password)
 void Service::change_password(std::string_view username, std::string_view old_password,
                               std::string_view new_password) {
   check_password_rule(new_password);  // before any look-up: says nothing about the account
-  const auto found = authenticate(*state_, username, old_password);
+  const auto found = inscrire::authenticate(*state_, username, old_password);
   if (found.disabled) throw Error(ErrorCode::ACCOUNT_DISABLED);
   state_->read([&](StoreTransaction& tx) { check_new_password(*state_, tx, found, new_password); });
   const auto hash = hash_password(new_password, state_->options.hash_parameters);
@@ -281,7 +292,7 @@ void Service::change_password(std::string_view username, std::string_view old_pa
     }
     set_chosen_password(user, hash);
     tx.save_user(user);
-    tx.revoke_tokens(user.id, kChangePurpose);
+    tx.revoke_tokens(user.id, {});  // every session and change token (docs/rules.md §4)
   });
 }
 
@@ -305,7 +316,7 @@ void Service::change_password_with_token(std::string_view change_token,
     auto user = *tx.user(*user_id);
     set_chosen_password(user, hash);
     tx.save_user(user);
-    tx.revoke_tokens(user.id, kChangePurpose);  // other tokens of earlier logins die too
+    tx.revoke_tokens(user.id, {});  // other tokens of earlier logins and every session die too
   });
 }
 
@@ -321,11 +332,11 @@ std::string Service::reset_password(std::string_view uai, std::string_view usern
     return std::tuple{organization, user, learner};
   };
   state_->read([&](StoreTransaction& tx) { check(tx); });
-  const auto temporary = temporary_password();
+  auto temporary = temporary_password();
   const auto hash = hash_password(temporary, state_->options.hash_parameters);
   state_->durable([&](StoreTransaction& tx) {
     auto [organization, user, learner] = check(tx);
-    set_temporary_password(user, hash);
+    set_temporary_password(user, hash, temporary_expiry(*state_, state_->now()));
     tx.save_user(user);
     tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
     tx.audit(
@@ -352,7 +363,7 @@ void Service::unblock(std::string_view uai, std::string_view username, std::stri
 std::string Service::import_account(std::string_view uai, std::string_view ine,
                                     std::string_view username, std::string_view password_hash,
                                     std::string_view actor) {
-  const auto name = lower_ascii(trim(username));
+  auto name = lower_ascii(trim(username));
   if (!is_valid_username(name)) throw Error(ErrorCode::INVALID_ARGUMENT, "username");
   // The detail never quotes the hash: it is a secret too (it can be attacked offline).
   if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");
@@ -378,45 +389,118 @@ std::string Service::import_account(std::string_view uai, std::string_view ine,
 
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
                                           std::string_view actor) {
+  return generate_credentials(uai, division, CredentialOptions{}, actor);
+}
+
+namespace {
+
+// What generate_credentials does to one learner of the class (docs/rules.md §1.8).
+enum class CredentialAction { Create, Reset, Leave };
+
+// Learners without an account get one, unless their INE has one in another school; existing
+// accounts are reset only when asked, for the whole class or for the listed INEs.
+std::vector<CredentialAction> plan_credentials(StoreTransaction& tx,
+                                               const Organization& organization,
+                                               const std::vector<Learner>& learners,
+                                               const CredentialOptions& options,
+                                               const std::vector<std::string>& selected) {
+  std::vector<CredentialAction> plan;
+  plan.reserve(learners.size());
+  for (const auto& learner : learners) {
+    const bool listed =
+        std::find(selected.begin(), selected.end(), learner.entry.ine) != selected.end();
+    if (!selected.empty() && !listed) {
+      plan.push_back(CredentialAction::Leave);
+    } else if (learner.user_id) {
+      plan.push_back(options.reset_existing || listed ? CredentialAction::Reset
+                                                      : CredentialAction::Leave);
+    } else if (tx.username_linked_elsewhere(learner.entry.ine, organization.id)) {
+      plan.push_back(CredentialAction::Leave);
+    } else {
+      plan.push_back(CredentialAction::Create);
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
+Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
+                                          const CredentialOptions& options,
+                                          std::string_view actor) {
   const std::string wanted = checked_label(division, "division", kMaxDivisionCharacters);
   if (wanted.empty()) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
-  std::vector<Learner> learners;
+  std::vector<std::string> selected;
+  for (const auto& ine : options.ines) selected.push_back(canonical_ine(ine));
+  const auto read_class = [&](StoreTransaction& tx, Organization& organization) {
+    organization = require_organization(tx, uai);
+    auto learners = tx.learners(organization.id, &wanted, false);
+    if (learners.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND, "division " + wanted);
+    for (const auto& ine : selected) {
+      if (std::none_of(learners.begin(), learners.end(),
+                       [&](const Learner& l) { return l.entry.ine == ine; })) {
+        throw Error(ErrorCode::LEARNER_NOT_FOUND, "INE " + ine);
+      }
+    }
+    return learners;
+  };
+  std::size_t needed = 0;
   state_->read([&](StoreTransaction& tx) {
-    learners = tx.learners(require_organization(tx, uai).id, &wanted, false);
+    Organization organization;
+    const auto learners = read_class(tx, organization);
+    for (const auto action : plan_credentials(tx, organization, learners, options, selected)) {
+      if (action != CredentialAction::Leave) ++needed;
+    }
   });
-  if (learners.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND, "division " + wanted);
-  // Hashing is the slow part: done before taking the write lock.
+  // Hashing is the slow part: done before taking the write lock, for as many accounts as the
+  // plan read above wants (a few spare ones cover a class that changed meanwhile).
   std::vector<std::pair<std::string, std::string>> secrets;  // temporary password, its hash
-  secrets.reserve(learners.size());
-  for (std::size_t i = 0; i < learners.size(); ++i) {
+  const auto make_secret = [&] {
     auto temporary = temporary_password();
     auto hash = hash_password(temporary, state_->options.hash_parameters);
     secrets.emplace_back(std::move(temporary), std::move(hash));
-  }
+  };
+  for (std::size_t i = 0; i < needed; ++i) make_secret();
   Credentials credentials;
   state_->durable([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    credentials.rows.clear();
+    Organization organization;
+    const auto learners = read_class(tx, organization);
+    const auto plan = plan_credentials(tx, organization, learners, options, selected);
+    const auto now = state_->now();
+    credentials = {};
+    std::size_t next_secret = 0;
     for (std::size_t i = 0; i < learners.size(); ++i) {
-      const auto learner = *tx.learner(learners[i].id);
-      const auto& [temporary, hash] = secrets[i];
-      User user;
-      if (learner.user_id) {
-        user = *tx.user(*learner.user_id);
-        set_temporary_password(user, hash);
-        tx.save_user(user);
-        tx.revoke_tokens(user.id, {});
-      } else {
-        user = create_account(tx, learner.entry, hash, true, state_->options.username_policy,
-                              state_->now());
-        tx.link_learner(learner.id, user.id);
+      const auto& learner = learners[i];
+      const auto& e = learner.entry;
+      if (plan[i] == CredentialAction::Leave) {
+        ++credentials.unchanged;
+        if (learner.username) {
+          credentials.rows.push_back(
+              {e.division, e.last_name, e.first_name, *learner.username, {}});
+        }
+        continue;
       }
-      credentials.rows.push_back({learner.entry.division, learner.entry.last_name,
-                                  learner.entry.first_name, user.username, temporary});
+      if (next_secret == secrets.size()) make_secret();  // rare: the class grew meanwhile
+      const auto& [temporary, hash] = secrets[next_secret++];
+      User user;
+      if (plan[i] == CredentialAction::Reset) {
+        user = *tx.user(*learner.user_id);
+        ++credentials.reset;
+      } else {
+        user = create_account(tx, e, hash, true, state_->options.username_policy, now);
+        tx.link_learner(learner.id, user.id);
+        ++credentials.created;
+      }
+      set_temporary_password(user, hash, temporary_expiry(*state_, now));
+      tx.save_user(user);
+      tx.revoke_tokens(user.id, {});
+      credentials.rows.push_back({e.division, e.last_name, e.first_name, user.username, temporary});
     }
-    tx.audit({std::string(actor), "generate_credentials", organization.uai + " " + wanted,
-              std::to_string(credentials.rows.size()) + " account(s)"},
-             state_->now());
+    tx.audit(
+        {std::string(actor), "generate_credentials", organization.uai + " " + wanted,
+         std::to_string(credentials.created) + " created, " + std::to_string(credentials.reset) +
+             " reset, " + std::to_string(credentials.unchanged) + " unchanged"},
+        now);
   });
   return credentials;
 }

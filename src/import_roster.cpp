@@ -1,5 +1,5 @@
-// Roster import (siecle.md): read and validate the file, then one write transaction that plans
-// the changes (roster_import.hpp) and writes them. The cost grows with the school and the
+// Roster import (docs/rules.md §R): read and validate the file, then one write transaction that
+// plans the changes (roster_import.hpp) and writes them. The cost grows with the school and the
 // file, never with the database: the school's rows are read through its index, the accounts
 // the file's INEs have elsewhere through (ine, organization_id).
 #include <algorithm>

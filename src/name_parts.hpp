@@ -1,5 +1,5 @@
 // The words of raw roster names, and the forms of a candidate's names that the later matching
-// stages compare (product.md §3 [v3]; docs/matching.md, "Later stages").
+// stages compare (docs/rules.md §3; docs/matching.md, "Later stages").
 #pragma once
 
 #include <array>

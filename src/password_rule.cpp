@@ -1,4 +1,4 @@
-// The strength rule (product.md §4): length and character classes, counted in NFC.
+// The strength rule (docs/rules.md §4): length and character classes, counted in NFC.
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 

@@ -217,7 +217,7 @@ FieldFit fit_field(std::span<const MatchCandidate> candidates, Fits&& fits) {
   return fit;
 }
 
-// One pass, as product.md §3 and Pix define it: for each field in order, the set of learners
+// One pass, as docs/rules.md §3 and Pix define it: for each field in order, the set of learners
 // fitting it is kept only if it holds exactly one learner; the first such field wins. A field
 // fitting several learners is skipped, and remembered so that "nobody" can be told apart from
 // "several" (AMBIGUOUS_MATCH) at the end. `fits(pass, field, index)`.
@@ -326,7 +326,7 @@ MatchResult family_names_stage(std::string_view first, std::string_view last,
       });
 }
 
-// The four stages of product.md §3 [v3], in order, once the two passes found nobody: the first
+// The four stages of docs/rules.md §3, in order, once the two passes found nobody: the first
 // that singles out a learner, or sees several, decides. Each relaxes one thing only;
 // docs/matching.md, "Later stages", defines their fields.
 MatchResult later_stages(std::string_view first, std::string_view last,
@@ -434,7 +434,7 @@ MatchResult match_learner(std::string_view typed_first_key, std::string_view typ
                                       return fits_keys(pass, candidates[i], field);
                                     });
   // The later stages run only when the two passes found nobody at all: several learners stay
-  // ambiguous (product.md §3 [v3]).
+  // ambiguous (docs/rules.md §3).
   if (pix.outcome != MatchOutcome::NoNameMatch || rules == MatchRules::Pix) return pix;
   return later_stages(typed_first_key, typed_last_key, candidates, roster_names);
 }

@@ -1,5 +1,5 @@
 // The CSV roster variant (schools without SIECLE): ';'-separated, a header row of exact column
-// titles, UTF-8, windows-1252 or Mac Roman. Rules: siecle.md, docs/formats.md.
+// titles, UTF-8, windows-1252 or Mac Roman. Rules: docs/rules.md §R, docs/formats.md.
 #include "roster_csv.hpp"
 
 #include <algorithm>
@@ -243,7 +243,7 @@ Layout read_header(const std::vector<std::string>& titles, std::vector<RosterErr
   std::array<bool, kColumnCount> present{};
   for (const std::string& cell : titles) {
     const std::string_view name = trim(cell);
-    const auto it = std::find(kTitles.begin(), kTitles.end(), name);
+    const auto* const it = std::find(kTitles.begin(), kTitles.end(), name);
     if (name.empty()) {
       layout.emplace_back();  // trailing separators left by spreadsheets
     } else if (it == kTitles.end()) {

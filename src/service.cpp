@@ -81,7 +81,7 @@ RosterNames roster_names(StoreTransaction& tx, std::int64_t learner_id) {
   return {e.first_name, e.second_name, e.third_name, e.last_name, e.usage_name};
 }
 
-// Finds the pupil on the roster of the campaign's school (product.md §3), with the learner
+// Finds the pupil on the roster of the campaign's school (docs/rules.md §3), with the learner
 // found, if any, in `found`.
 MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
                          const TypedIdentity& identity, MatchRules rules,
@@ -236,6 +236,16 @@ Learner require_linked_learner(StoreTransaction& tx, const Organization& organiz
   auto learner = tx.learner_by_user(organization.id, user.id);
   if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
   return *learner;
+}
+
+User session_user(StoreTransaction& tx, std::string_view session_token, std::int64_t now,
+                  std::int64_t* expires_at) {
+  const auto token = tx.token(token_digest(session_token), kSessionPurpose, now);
+  if (!token) throw Error(ErrorCode::SESSION_INVALID);
+  auto user = tx.user(token->user_id);
+  if (!user || user->disabled) throw Error(ErrorCode::SESSION_INVALID);
+  if (expires_at != nullptr) *expires_at = token->expires_at;
+  return *user;
 }
 
 LearnerView view_of(const Learner& learner) {
@@ -491,13 +501,6 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
 }
 
 namespace {
-
-// The account a session token belongs to; INVALID_TOKEN when unknown or expired.
-User session_user(StoreTransaction& tx, std::string_view session_token, std::int64_t now) {
-  const auto user_id = tx.token_user(token_digest(session_token), "session", now);
-  if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
-  return *tx.user(*user_id);
-}
 
 // `matched_by`: the matching stage that found the learner, when the call matched an identity.
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,

@@ -37,6 +37,8 @@ void ServiceOptions::validate() const {
          "login.change_token_seconds", "between 1 and 604800");
   expect(login.session_seconds >= 1 && login.session_seconds <= 30 * kDay, "login.session_seconds",
          "between 1 and 2592000");
+  expect(login.temporary_password_days >= 1 && login.temporary_password_days <= 365,
+         "login.temporary_password_days", "between 1 and 365");
 }
 
 }  // namespace inscrire

@@ -44,6 +44,12 @@ User require_user(StoreTransaction& tx, std::string_view username);
 Learner require_linked_learner(StoreTransaction& tx, const Organization& organization,
                                const User& user);
 LearnerView view_of(const Learner& learner);
+// The purpose under which sessions are stored among the tokens.
+inline constexpr std::string_view kSessionPurpose = "session";
+// The live session's account (its expiry in `expires_at` when given); SESSION_INVALID when the
+// token is unknown, expired or ended, or its account disabled.
+User session_user(StoreTransaction& tx, std::string_view session_token, std::int64_t now,
+                  std::int64_t* expires_at = nullptr);
 UsernameSource username_source(const RosterEntry& entry);
 std::string lower_ascii(std::string_view text);
 // The comparison keys of the entry's names (text.hpp), as the learners table keeps them.
@@ -58,7 +64,7 @@ std::optional<User> insert_account(StoreTransaction& tx, std::string_view userna
 User create_account(StoreTransaction& tx, const RosterEntry& entry, std::string_view hash,
                     bool must_change_password, CollisionPolicy policy, std::int64_t now);
 
-// What an import changed, as its report counts it (siecle.md, re-import semantics).
+// What an import changed, as its report counts it (docs/rules.md §R, re-import semantics).
 struct ImportCounts {
   int created = 0;
   int updated = 0;

@@ -1,6 +1,6 @@
 // The SIECLE XML export (ElevesSansAdresses.xml), streamed through libxml2's SAX2 push parser:
 // the bytes of `Input` are pushed chunk by chunk, no tree is ever built, and the callbacks keep
-// only what the rules need. Rules: siecle.md, docs/formats.md.
+// only what the rules need. Rules: docs/rules.md §R, docs/formats.md.
 #include "siecle_xml.hpp"
 
 #include <libxml/SAX2.h>

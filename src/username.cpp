@@ -68,14 +68,8 @@ bool is_valid_username(std::string_view username) noexcept {
   const auto first = username.substr(0, dot);
   const auto last = username.substr(dot + 1, username.size() - dot - 5);
   const auto digits = username.substr(username.size() - 4);
-  auto all = [](std::string_view s, auto predicate) {
-    for (const char c : s) {
-      if (!predicate(c)) return false;
-    }
-    return true;
-  };
-  return all(first, is_lower_ascii) && !last.empty() && all(last, is_lower_ascii) &&
-         all(digits, is_digit);
+  return std::ranges::all_of(first, is_lower_ascii) && !last.empty() &&
+         std::ranges::all_of(last, is_lower_ascii) && std::ranges::all_of(digits, is_digit);
 }
 
 std::pair<std::string_view, int> split_username(std::string_view username) noexcept {

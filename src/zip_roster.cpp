@@ -123,7 +123,7 @@ ZipEntry open_zip_entry(std::string_view archive, std::uint64_t max_bytes) {
   if (!source) return refused_archive(zip_message(error));
   ZipPtr opened(zip_open_from_source(source.get(), ZIP_RDONLY, &error));
   if (!opened) return refused_archive(zip_message(error));
-  source.release();  // now owned by the archive
+  static_cast<void>(source.release());  // now owned by the archive
   zip_error_fini(&error);
   return open_roster_entry(std::move(opened), max_bytes);
 }

@@ -1,4 +1,4 @@
-// Campaigns and their codes (product.md §5), domain part: drawing a code, reading what a pupil
+// Campaigns and their codes (docs/rules.md §5), domain part: drawing a code, reading what a pupil
 // typed, and the Campaign value the store returns. Uniqueness of codes is the store's job
 // (a UNIQUE constraint; the caller draws again on conflict).
 //

@@ -115,7 +115,21 @@ namespace inscrire {
   X(PASSWORD_TOO_COMMON, "Ce mot de passe est trop courant.", "This password is too common.")     \
   X(ACCOUNT_DISABLED, "Ce compte est désactivé.", "This account is disabled.")                    \
   X(USERNAME_TAKEN, "Cet identifiant est déjà utilisé par un autre compte.",                      \
-    "This username is already used by another account.")
+    "This username is already used by another account.")                                          \
+  X(SESSION_INVALID, "Session inconnue, expirée ou terminée : reconnectez-vous.",                 \
+    "Unknown, expired or ended session: log in again.")                                           \
+  X(INVALID_PARTICIPATION_STATUS,                                                                 \
+    "Cette étape de la participation n'est pas possible maintenant.",                             \
+    "This participation step is not possible now.")                                               \
+  X(PARTICIPATION_NOT_FOUND, "Vous ne participez pas à cette campagne.",                          \
+    "You do not take part in this campaign.")                                                     \
+  X(LEARNER_NOT_LINKED, "Cet élève n'est relié à aucun compte.",                                  \
+    "This pupil is linked to no account.")                                                        \
+  X(CAMPAIGN_HAS_PARTICIPATIONS, "Des élèves ont rejoint cette campagne : archivez-la plutôt.",   \
+    "Pupils have joined this campaign: archive it instead.")                                      \
+  X(TEMPORARY_PASSWORD_EXPIRED, "Ce mot de passe provisoire a expiré : demandez-en un nouveau.",  \
+    "This temporary password has expired: ask for a new one.")                                    \
+  X(DATABASE_UNAVAILABLE, "La base de données est injoignable.", "The database is unreachable.")
 
 enum class ErrorCode {
 #define INSCRIRE_ENUM_ENTRY(name, fr, en) name,

@@ -17,6 +17,11 @@ inline constexpr std::size_t kMaxDivisionCharacters = 32;    // a class, "5A"
 inline constexpr std::size_t kMaxLabelCharacters = 200;      // school and campaign names, profile
 inline constexpr std::size_t kMaxClientKeyCharacters = 200;  // the platform's throttling key
 inline constexpr std::size_t kMaxUsernameCharacters = 64;
+// Paging of the admin learner list (Service::learners with a LearnerQuery): the page size when
+// none is given, the largest page, and the largest offset.
+inline constexpr int kDefaultLearnerPage = 100;
+inline constexpr int kMaxLearnerPage = 1000;
+inline constexpr int kMaxLearnerOffset = 10'000'000;
 // An error detail quotes at most this many characters of what was typed or read.
 inline constexpr std::size_t kMaxEchoCharacters = 64;
 

@@ -1,4 +1,4 @@
-// Passwords (product.md §4): the strength rule, the personal-information and common-password
+// Passwords (docs/rules.md §4): the strength rule, the personal-information and common-password
 // policy, Argon2id hashing in the PHC string format, verification of Argon2id and imported
 // bcrypt hashes, temporary passwords, one-time tokens, and a process-wide bound on the number
 // of hash computations running at once.
@@ -38,7 +38,7 @@ inline constexpr std::size_t kMaxPasswordLength = 255;
 // Shortest password accepted, in characters.
 inline constexpr std::size_t kMinPasswordLength = 8;
 
-// The rule of product.md §4: 8 to 255 characters with at least one upper-case letter, one
+// The rule of docs/rules.md §4: 8 to 255 characters with at least one upper-case letter, one
 // lower-case letter (any script: general categories Lu/Lt and Ll) and one decimal digit (any
 // script: category Nd). Throws Error with PASSWORD_REQUIRED (empty), INVALID_UTF8,
 // PASSWORD_TOO_LONG, or PASSWORD_TOO_WEAK (too short or a class missing; the detail names

@@ -1,5 +1,5 @@
 // Matching what a pupil typed (first name, last name) to one learner of the roster
-// (product.md §3), plus the helpers it rests on: edit distances, the "close enough" rule and the
+// (docs/rules.md §3), plus the helpers it rests on: edit distances, the "close enough" rule and the
 // masked username hint shown when the learner already has an account.
 //
 // Pure computation: no database. The caller selects the candidates (learners of the school, not
@@ -39,7 +39,7 @@ enum class MatchOutcome {
   Ambiguous,              // two or more learners fit equally well (homonyms, twins)
 };
 
-// Which rule found the learner (product.md §3 [v3]), reported so that schools can audit.
+// Which rule found the learner (docs/rules.md §3), reported so that schools can audit.
 enum class MatchStage {
   Exact,          // the strict pass: identical keys
   Tolerant,       // the tolerant pass: ratio <= kMaxMatchRatio
@@ -53,7 +53,7 @@ enum class MatchStage {
 std::string_view match_stage_name(MatchStage stage) noexcept;
 
 enum class MatchRules {
-  Extended,  // the two Pix passes, then the four later stages of product.md §3 [v3]
+  Extended,  // the two Pix passes, then the four later stages of docs/rules.md §3
   Pix,       // the two Pix passes alone
 };
 
@@ -77,7 +77,7 @@ using RosterNamesOf = std::function<RosterNames(std::int64_t learner_id)>;
 // the pupil typed. candidates: the learners of the school, not disabled, with exactly the typed
 // birth date. docs/matching.md defines the fields of every stage and why each one is safe.
 //
-// Two passes (product.md §3, as Pix): strict (identical keys), then, only if strict singled out
+// Two passes (docs/rules.md §3, as Pix): strict (identical keys), then, only if strict singled out
 // nobody, tolerant (ratio <= kMaxMatchRatio). Within a pass the given-name fields are tried in
 // the order first, second, third; a field is kept only if exactly one learner fits both that
 // given name and the last name (or usage name), and the first field kept wins. A field fitting

@@ -6,8 +6,10 @@
 // Thread safety: every function here may be called from any number of threads at once.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "inscrire/service.hpp"
 
@@ -34,6 +36,15 @@ std::string csv_cell(std::string_view value);
 // "Classe;Nom;Prénom;Identifiant;Mot de passe" then one line per row, cells from csv_cell,
 // lines ended by CRLF, in UTF-8 with a byte order mark (spreadsheets need it).
 std::string credentials_csv(const Credentials& credentials);
+
+// "2026-12-01T23:04:38Z": unix seconds as an ISO 8601 UTC time, as every surface writes times.
+std::string iso8601_utc(std::int64_t unix_seconds);
+
+// The teacher's list of a campaign (Service::campaign_participants):
+// "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le", then one line per learner,
+// the status as its stable code (NOT_JOINED, STARTED, TO_SHARE, SHARED), times from
+// iso8601_utc (empty when not reached); cells from csv_cell, CRLF, UTF-8 with a byte order mark.
+std::string participants_csv(const std::vector<Participant>& participants);
 
 // One JSON object: "school" (uai, name), "learner" (every roster field, the birth date in ISO
 // form, "disabled"), "account" (only when a learner has one; never its password hash) and

@@ -1,5 +1,5 @@
 // Reading a school's roster file, whatever its format: the SIECLE XML export (plain or zipped)
-// or the CSV variant (siecle.md). Pure parsing: nothing here touches the database; import
+// or the CSV variant (docs/rules.md §R). Pure parsing: nothing here touches the database; import
 // (service.hpp) writes the result. The formats, every rule and every error code are described
 // in docs/formats.md.
 //

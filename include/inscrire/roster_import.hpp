@@ -1,4 +1,4 @@
-// Planning a roster import (siecle.md, "Re-import semantics"): which rows of the school are
+// Planning a roster import (docs/rules.md §R, "Re-import semantics"): which rows of the school are
 // inserted, updated, disabled, re-enabled and linked automatically to an existing account,
 // decided from the rows the school has, the file's entries and the accounts the file's INEs
 // have in other schools. Pure computation: no storage, no clock. The service reads the inputs

@@ -1,4 +1,5 @@
-// The use cases of interfaces.md, over one database. This is the library's C++ entry point:
+// The use cases of docs/rules.md (named as in docs/cli.md), over one database. This is the
+// library's C++ entry point:
 //
 //   auto service = inscrire::Service::open("school.db");
 //   service.create_organization("0751234A", "Collège Victor Hugo");
@@ -26,6 +27,7 @@
 
 #include "inscrire/campaign.hpp"
 #include "inscrire/error.hpp"
+#include "inscrire/limits.hpp"
 #include "inscrire/password.hpp"
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/roster.hpp"
@@ -50,7 +52,8 @@ struct LoginPolicy {
   int first_block_seconds = 120;      // ...for 2 minutes, doubled at each further threshold
   int permanent_block_failures = 30;  // until an admin unblocks
   int change_token_seconds = 3600;    // PASSWORD_CHANGE_REQUIRED token lifetime
-  int session_seconds = 8 * 3600;
+  int session_seconds = 8 * 3600;     // a session ends by itself after this (docs/rules.md §4)
+  int temporary_password_days = 30;   // an unused temporary password stops logging in
 };
 
 struct ServiceOptions {
@@ -60,7 +63,7 @@ struct ServiceOptions {
   int busy_timeout_ms = 10000;
   ThrottleOptions throttle;
   LoginPolicy login;
-  // Pix: the two matching passes of product.md §3 alone, without the later stages of §3 [v3]
+  // Pix: the two matching passes of docs/rules.md §3 alone, without its later stages
   // (docs/matching.md).
   MatchRules matching = MatchRules::Extended;
   // Unix seconds; replace to control time in tests.
@@ -201,8 +204,12 @@ struct Credential {
 };
 
 // The credentials of a class; credentials_csv (render.hpp) writes them for spreadsheets.
+// Rows are ordered as the class list; a row whose account was left alone has no password.
 struct Credentials {
   std::vector<Credential> rows;
+  int created = 0;    // accounts created, each with a temporary password
+  int reset = 0;      // existing accounts given a temporary password
+  int unchanged = 0;  // learners left alone (their account, or the one they have elsewhere)
 };
 
 // What the printable class sheet ("fiche élève") shows; class_sheet_html (render.hpp) makes
@@ -220,6 +227,108 @@ struct AccountState {
   int failed_attempts = 0;
   bool blocked = false;
   bool disabled = false;
+};
+
+// A pupil's participation steps (docs/rules.md §1.6): STARTED -> TO_SHARE -> SHARED, never back.
+inline constexpr std::string_view kStarted = "STARTED";
+inline constexpr std::string_view kToShare = "TO_SHARE";
+inline constexpr std::string_view kShared = "SHARED";
+// A learner of the campaign's target without a participation (campaign_participants).
+inline constexpr std::string_view kNotJoined = "NOT_JOINED";
+
+// A learner linked to the account of a session, as the platform shows it: no INE, no birth
+// date (docs/rules.md §8).
+struct SessionLearner {
+  std::string uai;
+  std::string school;
+  std::string division;
+  std::string first_name;
+  std::string last_name;
+  bool disabled = false;  // no longer on that school's roster
+};
+
+// What authenticate() answers for a valid session.
+struct Session {
+  std::string username;
+  std::int64_t expires_at = 0;  // unix seconds
+  std::vector<SessionLearner> learners;
+};
+
+// One of the pupil's own participations (participations(session_token)); times in unix seconds.
+struct ParticipationView {
+  std::string code;
+  std::string campaign;  // its name
+  std::string uai;
+  std::string school;
+  std::string status;  // kStarted, kToShare or kShared
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> completed_at;
+  std::optional<std::int64_t> shared_at;
+};
+
+// One learner a campaign targets, as the teacher's list shows it (campaign_participants).
+struct Participant {
+  std::string division;
+  std::string last_name;
+  std::string first_name;
+  std::optional<std::string> username;  // the learner's account, if any
+  std::string status;                   // kNotJoined, kStarted, kToShare or kShared
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> completed_at;
+  std::optional<std::int64_t> shared_at;
+};
+
+// "no_account", "active", "must_change_password", "blocked", "disabled" (docs/rules.md §7).
+std::string_view learner_state_name(LearnerState state) noexcept;
+std::optional<LearnerState> learner_state_from_name(std::string_view name) noexcept;
+
+enum class BlockState { None, Temporary, Permanent };
+// "none", "temporary", "permanent".
+std::string_view block_state_name(BlockState state) noexcept;
+
+// An account as an admin sees it (never its password hash).
+struct AccountView {
+  std::string username;
+  bool must_change_password = false;
+  BlockState blocked = BlockState::None;
+  std::int64_t blocked_until = 0;  // when blocked is Temporary
+  int failed_attempts = 0;
+  bool disabled = false;
+  std::optional<std::int64_t> last_login_at;
+  std::int64_t temporary_expires_at = 0;  // 0: no temporary password limit
+  int participations = 0;
+};
+
+// The admin learner list's filters and page (learners(uai, LearnerQuery)).
+struct LearnerQuery {
+  std::optional<std::string> division;
+  std::optional<LearnerState> state;
+  int limit = kDefaultLearnerPage;  // 1..kMaxLearnerPage, else INVALID_ARGUMENT
+  int offset = 0;                   // 0..kMaxLearnerOffset, else INVALID_ARGUMENT
+};
+
+// A roster row with its account state (admin view).
+struct LearnerAccountView {
+  LearnerView learner;
+  LearnerState state = LearnerState::NoAccount;
+  std::optional<AccountView> account;
+};
+
+// One account with every learner it is linked to (account(username)).
+struct AccountDetails {
+  AccountView account;
+  struct Link {
+    std::string uai;
+    std::string school;
+    LearnerView learner;
+  };
+  std::vector<Link> learners;
+};
+
+// Which existing accounts generate_credentials resets (docs/rules.md §1.8).
+struct CredentialOptions {
+  bool reset_existing = false;    // every account of the class
+  std::vector<std::string> ines;  // only these learners of the class (empty: the whole class)
 };
 
 // One participation of a learner, with its campaign when the school has it.
@@ -255,6 +364,13 @@ class Service {
   std::vector<LearnerView> learners(std::string_view uai,
                                     const std::optional<std::string>& division = std::nullopt,
                                     bool include_disabled = false);
+  // The admin list (docs/rules.md §7): one page of the school's learners, disabled ones included,
+  // with their account state, ordered by last name, first name, INE. INVALID_ARGUMENT for a
+  // limit or offset out of range.
+  std::vector<LearnerAccountView> learners(std::string_view uai, const LearnerQuery& query);
+  // One learner by INE (LEARNER_NOT_FOUND), one account by username (USER_NOT_FOUND).
+  LearnerAccountView learner(std::string_view uai, std::string_view ine);
+  AccountDetails account(std::string_view username);
 
   Campaign create_campaign(std::string_view uai, std::string_view name,
                            const std::optional<std::string>& division = std::nullopt,
@@ -264,6 +380,11 @@ class Service {
   Campaign find_campaign(std::string_view code, std::string_view client_key = {});
   std::vector<Campaign> campaigns(std::string_view uai);
   Campaign archive_campaign(std::string_view code);
+  // Back to active (an active campaign stays so); CAMPAIGN_DELETED for a deleted one.
+  Campaign unarchive_campaign(std::string_view code);
+  // Deletes a campaign nobody joined (CAMPAIGN_HAS_PARTICIPATIONS otherwise): its code then
+  // answers CAMPAIGN_DELETED. Audited.
+  void delete_campaign(std::string_view code, std::string_view actor = "admin");
 
   // The pupil's step 4 as a dry run: who they are on the roster and the username they would
   // get. Writes nothing but the throttling counters of `client_key`.
@@ -275,7 +396,23 @@ class Service {
                               std::string_view last_name, std::string_view birthdate,
                               std::string_view password, std::string_view client_key = {});
 
+  // TEMPORARY_PASSWORD_EXPIRED for a temporary password older than
+  // login.temporary_password_days (after the password was checked: it says nothing to whoever
+  // does not know it).
   LoginResult login(std::string_view username, std::string_view password);
+  // The session's account and learners; SESSION_INVALID for a token unknown, expired or ended
+  // (logout, password change or reset), or of a disabled account.
+  Session authenticate(std::string_view session_token);
+  // Ends the session; SESSION_INVALID if it was not a live one.
+  void logout(std::string_view session_token);
+  // The session's own participations, ordered by when they started (by id).
+  std::vector<ParticipationView> participations(std::string_view session_token);
+  // STARTED -> TO_SHARE (the pupil finished) and TO_SHARE -> SHARED (the pupil sent the
+  // results), timestamped. SESSION_INVALID, CAMPAIGN_NOT_FOUND (or ARCHIVED, DELETED),
+  // PARTICIPATION_NOT_FOUND when the account has none in the campaign,
+  // INVALID_PARTICIPATION_STATUS when the participation is not at the step before.
+  ParticipationView complete_participation(std::string_view session_token, std::string_view code);
+  ParticipationView share_participation(std::string_view session_token, std::string_view code);
   void change_password(std::string_view username, std::string_view old_password,
                        std::string_view new_password);
   void change_password_with_token(std::string_view change_token, std::string_view new_password);
@@ -293,6 +430,10 @@ class Service {
 
   // Enabled learners of the campaign's division (or school) with no participation in it.
   std::vector<LearnerView> not_joined(std::string_view code);
+  // Every learner the campaign targets (its division, or its school) with the status of their
+  // current participation, or kNotJoined; ordered by division, last name, first name.
+  // participants_csv (render.hpp) writes it. CAMPAIGN_NOT_FOUND.
+  std::vector<Participant> campaign_participants(std::string_view code);
   // What the printable class sheet ("fiche élève") of a campaign shows: its school and the
   // campaign, and with a `base_url` (the platform's sign-up address, e.g.
   // "https://inscrire.example.fr/c/") the direct link base_url + code. The base URL must be an
@@ -313,8 +454,19 @@ class Service {
   // LEARNER_ALREADY_LINKED, LEARNER_HAS_ACCOUNT_ELSEWHERE.
   std::string import_account(std::string_view uai, std::string_view ine, std::string_view username,
                              std::string_view password_hash, std::string_view actor = "admin");
+  // Accounts with temporary passwords for the learners of the class who have none; existing
+  // accounts are left alone (their passwords still work) unless `options` asks to reset them
+  // (docs/rules.md §1.8). Learners whose INE has an account in another school are left alone.
+  // LEARNER_NOT_FOUND for an empty class or a listed INE outside it.
   Credentials generate_credentials(std::string_view uai, std::string_view division,
                                    std::string_view actor = "admin");
+  Credentials generate_credentials(std::string_view uai, std::string_view division,
+                                   const CredentialOptions& options,
+                                   std::string_view actor = "admin");
+  // Unlinks the learner from its account (docs/rules.md §7, "dissocier"): the account keeps its
+  // username, password, sessions and participations (marked dissociated); the learner may
+  // register again. Audited. LEARNER_NOT_FOUND, LEARNER_NOT_LINKED.
+  void dissociate(std::string_view uai, std::string_view ine, std::string_view actor = "admin");
   // RGPD erasure of one learner of the school: names replaced by "Anonyme", birth date reduced
   // to its year (stored as YYYY-01-01), INE replaced by "ANONYME-<row id>", division and
   // birth place removed, the row disabled and unlinked from its account. The account itself

@@ -80,6 +80,10 @@ struct User {
   std::int64_t blocked_until = 0;  // unix seconds; 0 = not temporarily blocked
   bool blocked = false;            // until an admin unblocks
   bool disabled = false;
+  // Unix seconds after which the temporary password no longer logs in; 0 = no such limit (a
+  // password the pupil chose, or a temporary one given before the limit existed).
+  std::int64_t temporary_expires_at = 0;
+  std::optional<std::int64_t> last_login_at;  // the last login with the right password
 };
 
 struct Participation {
@@ -87,7 +91,45 @@ struct Participation {
   Id campaign_id = 0;
   Id learner_id = 0;
   Id user_id = 0;
-  std::string status;  // "STARTED"
+  std::string status;  // "STARTED", "TO_SHARE" or "SHARED"
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> completed_at;  // when it became TO_SHARE
+  std::optional<std::int64_t> shared_at;     // when it became SHARED
+  // The learner was dissociated from the account since: the participation stays the account's
+  // but is no longer the learner's current one (the learner may start another).
+  bool dissociated = false;
+};
+
+// A one-time token or a session as stored.
+struct StoredToken {
+  Id user_id = 0;
+  std::int64_t expires_at = 0;
+};
+
+// One learner the campaign targets, with its current participation in it if any.
+struct CampaignParticipant {
+  Learner learner;
+  std::optional<Participation> participation;
+};
+
+// The account states an admin filters learners on (docs/rules.md §7). Each learner is in exactly
+// one, the first that applies: Disabled (the row or its account is disabled), NoAccount,
+// Blocked (permanently, or temporarily at `now`), MustChangePassword, Active.
+enum class LearnerState { NoAccount, Active, MustChangePassword, Blocked, Disabled };
+
+struct LearnerPageQuery {
+  const std::string* division = nullptr;  // all divisions when null
+  std::optional<LearnerState> state;      // every state when unset
+  std::int64_t now = 0;                   // for temporary blocks
+  int limit = 0;                          // rows at most (> 0)
+  int offset = 0;                         // rows skipped first
+};
+
+// A learner with its account, if any, and the number of participations of that account.
+struct LearnerAccount {
+  Learner learner;
+  std::optional<User> account;
+  int participations = 0;
 };
 
 struct AuditEntry {
@@ -141,6 +183,14 @@ class StoreTransaction : public UsernameRegistry {
   // Enabled learners of the campaign's division (its whole school when the campaign has no
   // division) without a participation in it; ordered as learners().
   virtual std::vector<Learner> learners_without_participation(const Campaign& campaign) = 0;
+  // The learners of the campaign's division (its whole school without a division) with their
+  // current (not dissociated) participation in it: the enabled ones, and disabled ones that
+  // have such a participation. Ordered as learners().
+  virtual std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) = 0;
+  // One page of the school's learners, disabled ones included, with their accounts, filtered
+  // as `query` says, ordered by last name, first name, INE, id.
+  virtual std::vector<LearnerAccount> learner_accounts(Id organization_id,
+                                                       const LearnerPageQuery& query) = 0;
   // The username of the account linked to the learner of lowest id holding `ine` in a school
   // other than `excluded_organization_id`, if any. Through (ine, organization_id).
   virtual std::optional<std::string> username_linked_elsewhere(std::string_view ine,
@@ -169,6 +219,9 @@ class StoreTransaction : public UsernameRegistry {
   // or does not exist. Of two transactions linking the same learner, exactly one gets true.
   virtual bool link_learner(Id learner_id, Id user_id) = 0;
   virtual void unlink_learner(Id learner_id) = 0;
+  // Marks every current participation of the learner dissociated (they keep their account and
+  // learner); returns how many.
+  virtual int dissociate_participations(Id learner_id) = 0;
 
   // --- Users (UNIQUE username, case-insensitive)
   virtual std::optional<User> user(Id id) = 0;
@@ -195,6 +248,9 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::optional<Campaign> insert_campaign(Id organization_id, const Campaign& campaign,
                                                   std::int64_t created_at) = 0;
   virtual void set_campaign_status(Id campaign_id, CampaignStatus status) = 0;
+  virtual std::optional<Campaign> campaign_by_id(Id campaign_id) = 0;
+  // Whether anybody has a participation in the campaign, dissociated or not.
+  virtual bool campaign_has_participations(Id campaign_id) = 0;
 
   // --- Participations (UNIQUE (campaign_id, learner_id))
   virtual std::optional<Participation> participation(Id campaign_id, Id learner_id) = 0;
@@ -204,6 +260,12 @@ class StoreTransaction : public UsernameRegistry {
                                     std::int64_t created_at) = 0;
   // Ordered by id; through (learner_id).
   virtual std::vector<Participation> participations_of_learner(Id learner_id) = 0;
+  // The account's participations, dissociated ones too, ordered by id; through (user_id).
+  virtual std::vector<Participation> participations_of_user(Id user_id) = 0;
+  // How many participations the account has; through (user_id).
+  virtual int count_participations_of_user(Id user_id) = 0;
+  // Writes the participation's status, completed_at and shared_at.
+  virtual void save_participation(const Participation& participation) = 0;
 
   // --- One-time tokens and sessions, stored as digests (primary key)
   virtual void insert_token(std::string_view digest, Id user_id, std::string_view purpose,
@@ -215,6 +277,11 @@ class StoreTransaction : public UsernameRegistry {
   // The same test, without consuming.
   virtual std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
                                        std::int64_t now) = 0;
+  // The token if it exists, has this purpose, expires after `now` and was not used.
+  virtual std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
+                                           std::int64_t now) = 0;
+  // Deletes one token; false if there was none.
+  virtual bool delete_token(std::string_view digest) = 0;
   // Deletes the user's tokens of `purpose` (every purpose when empty).
   virtual void revoke_tokens(Id user_id, std::string_view purpose) = 0;
 

@@ -1,5 +1,5 @@
-// Names as text: the comparison key used to match a pupil to the roster (product.md §3), the
-// username part built from a roster name (product.md §2), and the checks a name passes.
+// Names as text: the comparison key used to match a pupil to the roster (docs/rules.md §3), the
+// username part built from a roster name (docs/rules.md §2), and the checks a name passes.
 //
 // The key and the username part run the same pipeline: any script transliterated to Latin then
 // ASCII with ICU ("Straße" -> "strasse", "Œnone" -> "oenone", "Анна" -> "anna", "王芳" ->

@@ -1,4 +1,4 @@
-// Usernames `first.lastDDMM` (product.md §2) and their collision resolution.
+// Usernames `first.lastDDMM` (docs/rules.md §2) and their collision resolution.
 //
 // The stem `first.last` comes from the roster row, never from what a pupil typed. When the
 // DDMM form is taken, the four digits are replaced by a free four-digit suffix chosen in one

@@ -132,6 +132,38 @@ CREATE INDEX learners_by_user ON learners(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX tokens_by_user ON tokens(user_id);
 CREATE INDEX audit_log_by_target ON audit_log(target COLLATE NOCASE);
 )sql",
+    // 3: the pupil's journey (docs/architecture.md, schema 3). Accounts get the expiry of their
+    // temporary password (0: none, which is what accounts reset before this version keep) and
+    // their last login. Participations get their steps' times and a dissociated mark; the
+    // table is rebuilt because its UNIQUE (campaign_id, learner_id) becomes a partial index
+    // (one current participation per learner and campaign: a dissociated one stays with its
+    // account while the learner starts again with another). Existing rows keep their ids and
+    // status (STARTED, the only one the first schema wrote); created_at is the start time.
+    R"sql(
+ALTER TABLE users ADD COLUMN temporary_expires_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+
+CREATE TABLE participations_v3 (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  learner_id INTEGER NOT NULL REFERENCES learners(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  status TEXT NOT NULL DEFAULT 'STARTED' CHECK (status IN ('STARTED', 'TO_SHARE', 'SHARED')),
+  created_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  shared_at INTEGER,
+  dissociated INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO participations_v3(id, campaign_id, learner_id, user_id, status, created_at)
+  SELECT id, campaign_id, learner_id, user_id, status, created_at FROM participations;
+DROP TABLE participations;
+ALTER TABLE participations_v3 RENAME TO participations;
+CREATE UNIQUE INDEX participations_current ON participations(campaign_id, learner_id)
+  WHERE dissociated = 0;
+CREATE INDEX participations_by_campaign ON participations(campaign_id);
+CREATE INDEX participations_by_learner ON participations(learner_id);
+CREATE INDEX participations_by_user ON participations(user_id);
+)sql",
 };
 
 }  // namespace inscrire::sqlite

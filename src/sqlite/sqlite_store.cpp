@@ -133,12 +133,47 @@ User read_user(const Statement& row) {
   user.blocked_until = row.integer(5);
   user.blocked = row.integer(6) != 0;
   user.disabled = row.integer(7) != 0;
+  user.temporary_expires_at = row.integer(8);
+  user.last_login_at = row.optional_integer(9);
   return user;
 }
 
 #define USER_SELECT                                                                            \
   "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
-  "blocked, disabled FROM users "
+  "blocked, disabled, temporary_expires_at, last_login_at FROM users "
+
+#define PARTICIPATION_SELECT                                                                   \
+  "SELECT id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
+  "dissociated FROM participations "
+
+Participation read_participation(const Statement& row) {
+  Participation participation;
+  participation.id = row.integer(0);
+  participation.campaign_id = row.integer(1);
+  participation.learner_id = row.integer(2);
+  participation.user_id = row.integer(3);
+  participation.status = row.text(4);
+  participation.started_at = row.integer(5);
+  participation.completed_at = row.optional_integer(6);
+  participation.shared_at = row.optional_integer(7);
+  participation.dissociated = row.integer(8) != 0;
+  return participation;
+}
+
+std::vector<Participation> read_participations(Statement& statement) {
+  std::vector<Participation> found;
+  while (statement.step()) found.push_back(read_participation(statement));
+  return found;
+}
+
+// The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; ?4 is
+// the current time.
+#define LEARNER_STATE_SQL                                                                        \
+  "(CASE WHEN learners.disabled <> 0 THEN 4 WHEN learners.user_id IS NULL THEN 0 ELSE "          \
+  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN u.blocked <> 0 OR u.blocked_until > ?4 THEN 3 " \
+  "WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM users u WHERE u.id = "                \
+  "learners.user_id) "                                                                           \
+  "END)"
 
 #define CAMPAIGN_SELECT                                                                        \
   "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
@@ -279,6 +314,43 @@ class SqliteTransaction final : public StoreTransaction {
     return read_learners(query);
   }
 
+  std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) override {
+    auto query = db_.prepare(LEARNER_SELECT
+                             "WHERE organization_id = ?3 AND (?2 = '' OR division = ?2) "
+                             "AND (disabled = 0 OR EXISTS (SELECT 1 FROM participations p WHERE "
+                             "p.campaign_id = ?1 AND p.learner_id = learners.id AND "
+                             "p.dissociated = 0)) ORDER BY division, last_name, first_name, id");
+    query.bind(1, campaign.id).bind(2, campaign.division).bind(3, campaign.organization_id);
+    std::vector<CampaignParticipant> found;
+    for (auto& learner : read_learners(query)) {
+      auto participation = this->participation(campaign.id, learner.id);
+      found.push_back({std::move(learner), std::move(participation)});
+    }
+    return found;
+  }
+
+  std::vector<LearnerAccount> learner_accounts(Id organization_id,
+                                               const LearnerPageQuery& filter) override {
+    auto query = db_.prepare(LEARNER_SELECT
+                             "WHERE organization_id = ?1 AND (?2 IS NULL OR division = ?2) "
+                             "AND (?3 IS NULL OR " LEARNER_STATE_SQL
+                             " = ?3) ORDER BY last_name, first_name, ine, id LIMIT ?5 OFFSET ?6");
+    query.bind(1, organization_id).bind(4, filter.now);
+    if (filter.division != nullptr) query.bind(2, *filter.division);
+    if (filter.state) query.bind(3, static_cast<std::int64_t>(*filter.state));
+    query.bind(5, filter.limit).bind(6, filter.offset);
+    std::vector<LearnerAccount> found;
+    for (auto& learner : read_learners(query)) {
+      LearnerAccount row{std::move(learner), std::nullopt, 0};
+      if (row.learner.user_id) {
+        row.account = user(*row.learner.user_id);
+        row.participations = count_participations_of_user(*row.learner.user_id);
+      }
+      found.push_back(std::move(row));
+    }
+    return found;
+  }
+
   std::optional<std::string> username_linked_elsewhere(std::string_view ine,
                                                        Id excluded_organization_id) override {
     auto query = db_.prepare(
@@ -371,6 +443,14 @@ class SqliteTransaction final : public StoreTransaction {
     db_.prepare("UPDATE learners SET user_id = NULL WHERE id = ?1").bind(1, learner_id).run();
   }
 
+  int dissociate_participations(Id learner_id) override {
+    db_.prepare(
+           "UPDATE participations SET dissociated = 1 WHERE learner_id = ?1 AND dissociated = 0")
+        .bind(1, learner_id)
+        .run();
+    return db_.changes();
+  }
+
   // --- Users
   std::optional<User> user(Id id) override {
     auto query = db_.prepare(USER_SELECT "WHERE id = ?1");
@@ -405,8 +485,11 @@ class SqliteTransaction final : public StoreTransaction {
   void save_user(const User& user) override {
     db_.prepare(
            "UPDATE users SET password_hash = ?2, must_change_password = ?3, "
-           "failed_attempts = ?4, blocked_until = ?5, blocked = ?6, disabled = ?7 WHERE id = ?1")
+           "failed_attempts = ?4, blocked_until = ?5, blocked = ?6, disabled = ?7, "
+           "temporary_expires_at = ?8, last_login_at = ?9 WHERE id = ?1")
         .bind(1, user.id)
+        .bind(8, user.temporary_expires_at)
+        .bind(9, user.last_login_at)
         .bind(2, user.password_hash)
         .bind(3, user.must_change_password)
         .bind(4, user.failed_attempts)
@@ -470,22 +553,34 @@ class SqliteTransaction final : public StoreTransaction {
         .run();
   }
 
+  std::optional<Campaign> campaign_by_id(Id campaign_id) override {
+    auto query = db_.prepare(CAMPAIGN_SELECT "WHERE c.id = ?1");
+    query.bind(1, campaign_id);
+    if (!query.step()) return std::nullopt;
+    return read_campaign(query);
+  }
+
+  bool campaign_has_participations(Id campaign_id) override {
+    auto query = db_.prepare("SELECT 1 FROM participations WHERE campaign_id = ?1 LIMIT 1");
+    query.bind(1, campaign_id);
+    return query.step();
+  }
+
   // --- Participations
   std::optional<Participation> participation(Id campaign_id, Id learner_id) override {
-    auto query = db_.prepare(
-        "SELECT id, campaign_id, learner_id, user_id, status FROM participations "
-        "WHERE campaign_id = ?1 AND learner_id = ?2");
+    auto query = db_.prepare(PARTICIPATION_SELECT
+                             "WHERE campaign_id = ?1 AND learner_id = ?2 AND dissociated = 0");
     query.bind(1, campaign_id).bind(2, learner_id);
     if (!query.step()) return std::nullopt;
-    return Participation{query.integer(0), query.integer(1), query.integer(2), query.integer(3),
-                         query.text(4)};
+    return read_participation(query);
   }
 
   bool insert_participation(Id campaign_id, Id learner_id, Id user_id,
                             std::int64_t created_at) override {
     db_.prepare(
            "INSERT INTO participations(campaign_id, learner_id, user_id, status, created_at) "
-           "VALUES (?1, ?2, ?3, 'STARTED', ?4) ON CONFLICT(campaign_id, learner_id) DO NOTHING")
+           "VALUES (?1, ?2, ?3, 'STARTED', ?4) "
+           "ON CONFLICT(campaign_id, learner_id) WHERE dissociated = 0 DO NOTHING")
         .bind(1, campaign_id)
         .bind(2, learner_id)
         .bind(3, user_id)
@@ -495,16 +590,33 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::vector<Participation> participations_of_learner(Id learner_id) override {
-    auto query = db_.prepare(
-        "SELECT id, campaign_id, learner_id, user_id, status FROM participations "
-        "WHERE learner_id = ?1 ORDER BY id");
+    auto query = db_.prepare(PARTICIPATION_SELECT "WHERE learner_id = ?1 ORDER BY id");
     query.bind(1, learner_id);
-    std::vector<Participation> found;
-    while (query.step()) {
-      found.push_back(
-          {query.integer(0), query.integer(1), query.integer(2), query.integer(3), query.text(4)});
-    }
-    return found;
+    return read_participations(query);
+  }
+
+  std::vector<Participation> participations_of_user(Id user_id) override {
+    auto query = db_.prepare(PARTICIPATION_SELECT "WHERE user_id = ?1 ORDER BY id");
+    query.bind(1, user_id);
+    return read_participations(query);
+  }
+
+  int count_participations_of_user(Id user_id) override {
+    auto query = db_.prepare("SELECT count(*) FROM participations WHERE user_id = ?1");
+    query.bind(1, user_id);
+    query.step();
+    return static_cast<int>(query.integer(0));
+  }
+
+  void save_participation(const Participation& participation) override {
+    db_.prepare(
+           "UPDATE participations SET status = ?2, completed_at = ?3, shared_at = ?4 "
+           "WHERE id = ?1")
+        .bind(1, participation.id)
+        .bind(2, participation.status)
+        .bind(3, participation.completed_at)
+        .bind(4, participation.shared_at)
+        .run();
   }
 
   // --- Tokens
@@ -538,6 +650,21 @@ class SqliteTransaction final : public StoreTransaction {
     query.bind(1, digest).bind(2, purpose).bind(3, now);
     if (!query.step()) return std::nullopt;
     return query.integer(0);
+  }
+
+  std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
+                                   std::int64_t now) override {
+    auto query = db_.prepare(
+        "SELECT user_id, expires_at FROM tokens WHERE digest = ?1 AND purpose = ?2 AND used = 0 "
+        "AND expires_at > ?3");
+    query.bind(1, digest).bind(2, purpose).bind(3, now);
+    if (!query.step()) return std::nullopt;
+    return StoredToken{query.integer(0), query.integer(1)};
+  }
+
+  bool delete_token(std::string_view digest) override {
+    db_.prepare("DELETE FROM tokens WHERE digest = ?1").bind(1, digest).run();
+    return db_.changes() == 1;
   }
 
   void revoke_tokens(Id user_id, std::string_view purpose) override {

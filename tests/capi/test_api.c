@@ -607,7 +607,8 @@ static void test_login(inscrire_db *db, const char *username, const char *school
   inscrire_login_result_free(result);
 
   /* The session joins the whole-school campaign. */
-  CHECK_RC(inscrire_join_campaign(db, "not-a-token", school_code, &reg), INSCRIRE_E_INVALID_TOKEN);
+  CHECK_RC(inscrire_join_campaign(db, "not-a-token", school_code, &reg),
+           INSCRIRE_E_SESSION_INVALID);
   CHECK(reg == NULL);
   CHECK_RC(inscrire_join_campaign(db, token, "ZZZZZZ999", &reg), INSCRIRE_E_CAMPAIGN_NOT_FOUND);
   CHECK_OK(inscrire_not_joined(db, school_code, &list));

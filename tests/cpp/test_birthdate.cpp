@@ -1,4 +1,4 @@
-// Birth dates as pupils type them and as files carry them (product.md §1 step 4, §6).
+// Birth dates as pupils type them and as files carry them (docs/rules.md §1 step 4, §6).
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,4 +1,4 @@
-// Campaign codes (product.md §5): shape, alphabet, distribution, and reading what a pupil typed.
+// Campaign codes (docs/rules.md §5): shape, alphabet, distribution, and reading what a pupil typed.
 #include <gtest/gtest.h>
 
 #include <array>

@@ -6,6 +6,7 @@
 #include <crypt.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <algorithm>
 
 #include <cstdlib>
 #include <filesystem>
@@ -268,7 +269,13 @@ TEST_F(CliAccounts, CredentialsCsvOfAClass) {
                           line.substr(password_at + 1));
   }
   ASSERT_EQ(accounts.size(), 17u);
-  EXPECT_EQ(login("zoe.muller2802", "Tournesol42").status, 1);  // replaced by a temporary one
+  // Zoë registered: her account and password are left alone (docs/rules.md §1.8).
+  EXPECT_EQ(login("zoe.muller2802", "Tournesol42").status, 0);
+  const auto zoe = std::find_if(accounts.begin(), accounts.end(),
+                                [](const auto& a) { return a.first == "zoe.muller2802"; });
+  ASSERT_NE(zoe, accounts.end());
+  EXPECT_TRUE(zoe->second.empty());
+  accounts.erase(zoe);
   int index = 10;
   for (const auto& [username, temporary] : accounts) {
     const auto first = login(username, temporary);
@@ -284,7 +291,8 @@ TEST_F(CliAccounts, CredentialsCsvOfAClass) {
     EXPECT_FALSE(contains(refusals_, temporary));
   }
   const auto audit = query(database(), "SELECT * FROM audit_log");
-  EXPECT_TRUE(contains(audit, "generate_credentials|0751234A 5A|17 account(s)|")) << audit;
+  EXPECT_TRUE(contains(audit, "generate_credentials|0751234A 5A|16 created, 0 reset, 1 unchanged|"))
+      << audit;
   for (const auto& [username, temporary] : accounts) EXPECT_FALSE(contains(audit, temporary));
 
   // A missing argument is a usage error (2); an unknown class is refused (1).

@@ -117,14 +117,42 @@ class QueryPlans : public ServiceTest {
     s.change_password_with_token(s.login(username, temporary).change_token, "Girouette77");
     s.change_password(username, "Girouette77", "Tournesol43");
     s.unblock(kSampleUai, username);
+    run_the_journey_cases(code, username);
     s.generate_credentials(kSampleUai, "5B");
+    CredentialOptions reset;
+    reset.reset_existing = true;
+    s.generate_credentials(kSampleUai, "5B", reset);
     const auto free_ine = s.learners(kSampleUai, std::string("5C")).at(0).ine;
     s.import_account(kSampleUai, free_ine, "rose.petit0101",
                      "$2b$04$abcdefghijklmnopqrstuu5Kp0HS3KmZ.6Af2HTdyh6Nq0BBT0X6S");
     s.export_learner(kSampleUai, "552340183SS");
     s.anonymize_learner("0331234B", "552340183SS");
+    s.dissociate(kSampleUai, "552340183SS");
     s.anonymize_learner(kSampleUai, "552340183SS");
     s.archive_campaign(code);
+  }
+
+  // Sessions, participation steps, the teacher's and the admin's views (issue 13).
+  void run_the_journey_cases(const std::string& code, const std::string& username) {
+    auto& s = *service_;
+    const auto session = s.login(username, "Tournesol43").session_token;
+    s.authenticate(session);
+    s.participations(session);
+    s.complete_participation(session, code);
+    s.share_participation(session, code);
+    s.campaign_participants(code);
+    LearnerQuery query;
+    s.learners(kSampleUai, query);
+    query.division = "5A";
+    query.state = LearnerState::Active;
+    s.learners(kSampleUai, query);
+    s.learner(kSampleUai, "552340183SS");
+    s.account(username);
+    s.logout(session);
+    const auto empty = s.create_campaign(kSampleUai, "Vide").code;
+    s.archive_campaign(empty);
+    s.unarchive_campaign(empty);
+    s.delete_campaign(empty);
   }
 
   std::mutex mutex_;

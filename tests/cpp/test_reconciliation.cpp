@@ -1,5 +1,5 @@
-// Matching a pupil to the roster (product.md §3): the Pix facts, the decisions of
-// docs/matching.md, the later stages of §3 [v3] and the name forms they compare, the ratio
+// Matching a pupil to the roster (docs/rules.md §3): the Pix facts, the decisions of
+// docs/matching.md, the later stages of docs/rules.md §3 and the name forms they compare, the ratio
 // boundaries, the edit distances against a reference, the hint mask.
 #include <gtest/gtest.h>
 
@@ -156,7 +156,7 @@ TEST(Match, SecondGivenNameOnly) {
 // ---- Decisions of docs/matching.md ----------------------------------------------------------
 
 TEST(MatchDecision, AFieldFittingSeveralLearnersIsSkipped) {
-  // product.md §3 (and Pix): a field's set is kept only if it holds exactly one learner; the
+  // docs/rules.md §3 (and Pix): a field's set is kept only if it holds exactly one learner; the
   // first such field wins. Field 1 fits learners 1 and 2, field 2 fits learner 3 alone.
   const Roster roster = {learner(1, "Marie", "Dupont"), learner(2, "Marie", "Dupont"),
                          learner(3, "Anne", "Dupont", "", "Marie")};
@@ -190,7 +190,7 @@ TEST(MatchDecision, ToleratedFirstFieldBeatsToleratedSecondField) {
 }
 
 TEST(MatchDecision, FirstAndLastNamesAreSwappedOnlyByTheLaterStages) {
-  // Pix never exchanges the fields; product.md §3 [v3] stage 3 does, once the passes found nobody.
+  // Pix never exchanges the fields; docs/rules.md §3 stage 3 does, once the passes found nobody.
   expect_outcome(match("Poe", "Joe", {learner(7, "Joe", "Poe")}, MatchRules::Pix),
                  MatchOutcome::NoNameMatch);
   expect_matched(match("Poe", "Joe", {learner(7, "Joe", "Poe")}), 7, MatchStage::Swapped);
@@ -285,7 +285,7 @@ TEST(MatchEmpty, ShortTypedKeyIsNotCloseToAnEmptyRosterValue) {
                  MatchOutcome::NoNameMatch);
 }
 
-// ---- Later stages (product.md §3 [v3]): which stage, and the rules for each -----------------
+// ---- Later stages (docs/rules.md §3): which stage, and the rules for each -----------------
 
 TEST(MatchStages, NamesOfTheStages) {
   EXPECT_EQ(match_stage_name(MatchStage::Exact), "exact");

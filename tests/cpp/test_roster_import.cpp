@@ -1,5 +1,5 @@
-// Planning an import (roster_import.hpp), without any storage: siecle.md's re-import steps on
-// rows and entries built here.
+// Planning an import (roster_import.hpp), without any storage: docs/rules.md §R's re-import steps
+// on rows and entries built here.
 #include <gtest/gtest.h>
 
 #include "inscrire/roster_import.hpp"

@@ -113,7 +113,7 @@ TEST_P(Flow, JoiningAnotherCampaignOfTheSchoolNeedsNoMatching) {
   EXPECT_EQ(joined.username, "allan.poe0103");
   EXPECT_EQ(service_->not_joined(school_wide).size(), 309u);
   EXPECT_EQ(error_of([&] { service_->join_campaign("not-a-session", school_wide); }),
-            ErrorCode::INVALID_TOKEN);
+            ErrorCode::SESSION_INVALID);
 }
 
 TEST_P(Flow, CodesAreLookedUpIgnoringCaseSpacesAndHyphens) {
@@ -188,7 +188,7 @@ TEST_P(Flow, ChangePasswordWithTheOldOne) {
             ErrorCode::INVALID_CREDENTIALS);
 }
 
-// --- Later matching stages (product.md §3 [v3]) ---------------------------------------------
+// --- Later matching stages (docs/rules.md §3) ---------------------------------------------
 
 class LaterStages : public ServiceTest {
  protected:

@@ -462,6 +462,8 @@ TEST_P(StoreContract, SaveWritesEverythingButTheUsernameAndRenameRespectsUniquen
     changed.blocked_until = kNow + 60;
     changed.blocked = true;
     changed.disabled = true;
+    changed.temporary_expires_at = kNow + 30;
+    changed.last_login_at = kNow - 5;
     tx.save_user(changed);
     EXPECT_FALSE(tx.rename_user(id, "ANA.lopez0202"));
     EXPECT_FALSE(tx.rename_user(id + 100, "free.name0101"));
@@ -475,6 +477,8 @@ TEST_P(StoreContract, SaveWritesEverythingButTheUsernameAndRenameRespectsUniquen
     EXPECT_EQ(saved.blocked_until, kNow + 60);
     EXPECT_TRUE(saved.blocked);
     EXPECT_TRUE(saved.disabled);
+    EXPECT_EQ(saved.temporary_expires_at, kNow + 30);
+    EXPECT_EQ(saved.last_login_at, kNow - 5);
   });
   write([&](StoreTransaction& tx) { EXPECT_TRUE(tx.rename_user(id, "anonyme-1")); });
   read([&](StoreTransaction& tx) { EXPECT_EQ(tx.user(id)->username, "anonyme-1"); });
@@ -562,7 +566,240 @@ TEST_P(StoreContract, AParticipationIsInsertedOnce) {
             std::to_string(kNow));
 }
 
+TEST_P(StoreContract, ANewUserHasNoTemporaryLimitNorLastLogin) {
+  const auto id = user("lea.martin0101");
+  read([&](StoreTransaction& tx) {
+    EXPECT_EQ(tx.user(id)->temporary_expires_at, 0);
+    EXPECT_FALSE(tx.user(id)->last_login_at.has_value());
+  });
+}
+
+TEST_P(StoreContract, CampaignsByIdAndWhetherAnybodyJoined) {
+  const auto id = school("0751234A", {entry("I1", "Ana", "Lopez", "2013-02-02")});
+  const auto ana = learner(id, "I1").id;
+  const auto account = user("ana.lopez0202");
+  Campaign c;
+  c.code = "AAAAAA222";
+  c.name = "Pix";
+  write([&](StoreTransaction& tx) {
+    const auto campaign = *tx.insert_campaign(id, c, kNow);
+    EXPECT_EQ(tx.campaign_by_id(campaign.id)->code, "AAAAAA222");
+    EXPECT_EQ(tx.campaign_by_id(campaign.id)->uai, "0751234A");
+    EXPECT_FALSE(tx.campaign_by_id(campaign.id + 100).has_value());
+    EXPECT_FALSE(tx.campaign_has_participations(campaign.id));
+    tx.insert_participation(campaign.id, ana, account, kNow);
+    EXPECT_TRUE(tx.campaign_has_participations(campaign.id));
+    // A dissociated participation still counts: somebody joined.
+    tx.dissociate_participations(ana);
+    EXPECT_TRUE(tx.campaign_has_participations(campaign.id));
+  });
+}
+
+TEST_P(StoreContract, ParticipationsKeepTheirStepsAndTimesAndListByAccount) {
+  const auto id = school("0751234A", {entry("I1", "Ana", "Lopez", "2013-02-02")});
+  const auto ana = learner(id, "I1").id;
+  const auto account = user("ana.lopez0202");
+  const auto other = user("ben.morel0202");
+  write([&](StoreTransaction& tx) {
+    Campaign c;
+    c.code = "AAAAAA222";
+    c.name = "all";
+    const auto first = tx.insert_campaign(id, c, kNow)->id;
+    c.code = "BBBBBB333";
+    const auto second = tx.insert_campaign(id, c, kNow)->id;
+    tx.insert_participation(first, ana, account, kNow);
+    tx.insert_participation(second, ana, account, kNow + 5);
+    auto p = *tx.participation(first, ana);
+    EXPECT_EQ(p.started_at, kNow);
+    EXPECT_FALSE(p.completed_at.has_value());
+    EXPECT_FALSE(p.shared_at.has_value());
+    EXPECT_FALSE(p.dissociated);
+    p.status = "TO_SHARE";
+    p.completed_at = kNow + 10;
+    p.user_id = other;  // not written
+    tx.save_participation(p);
+    p = *tx.participation(first, ana);
+    EXPECT_EQ(p.status, "TO_SHARE");
+    EXPECT_EQ(p.completed_at, kNow + 10);
+    EXPECT_EQ(p.user_id, account);
+    p.status = "SHARED";
+    p.shared_at = kNow + 20;
+    tx.save_participation(p);
+    const auto mine = tx.participations_of_user(account);
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].campaign_id, first);
+    EXPECT_EQ(mine[0].status, "SHARED");
+    EXPECT_EQ(mine[0].shared_at, kNow + 20);
+    EXPECT_EQ(mine[1].started_at, kNow + 5);
+    EXPECT_EQ(tx.count_participations_of_user(account), 2);
+    EXPECT_EQ(tx.count_participations_of_user(other), 0);
+    EXPECT_TRUE(tx.participations_of_user(other).empty());
+  });
+}
+
+TEST_P(StoreContract, DissociatedParticipationsStayWithTheAccountAndFreeTheLearner) {
+  const auto id = school("0751234A", {entry("I1", "Ana", "Lopez", "2013-02-02")});
+  const auto ana = learner(id, "I1").id;
+  const auto old_account = user("ana.lopez0202");
+  const auto new_account = user("ana.lopez1234");
+  write([&](StoreTransaction& tx) {
+    Campaign c;
+    c.code = "AAAAAA222";
+    c.name = "all";
+    const auto campaign = tx.insert_campaign(id, c, kNow)->id;
+    tx.link_learner(ana, old_account);
+    tx.insert_participation(campaign, ana, old_account, kNow);
+    tx.unlink_learner(ana);
+    EXPECT_EQ(tx.dissociate_participations(ana), 1);
+    EXPECT_EQ(tx.dissociate_participations(ana), 0);
+    EXPECT_FALSE(tx.participation(campaign, ana).has_value());
+    EXPECT_TRUE(tx.link_learner(ana, new_account));
+    EXPECT_TRUE(tx.insert_participation(campaign, ana, new_account, kNow + 1));
+    EXPECT_FALSE(tx.insert_participation(campaign, ana, new_account, kNow + 2));
+    EXPECT_EQ(tx.participation(campaign, ana)->user_id, new_account);
+    const auto kept = tx.participations_of_user(old_account);
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_TRUE(kept[0].dissociated);
+    EXPECT_EQ(kept[0].learner_id, ana);
+    EXPECT_EQ(tx.participations_of_learner(ana).size(), 2u);
+  });
+}
+
+TEST_P(StoreContract, CampaignParticipantsAreTheTargetWithTheirCurrentParticipation) {
+  const auto id = school("0751234A", {entry("I1", "Ana", "Lopez", "2013-02-02", "5A"),
+                                      entry("I2", "Ben", "Morel", "2013-02-02", "5A"),
+                                      entry("I3", "Cid", "Roux", "2013-02-03", "5B"),
+                                      entry("I4", "Dan", "Petit", "2013-02-02", "5A"),
+                                      entry("I5", "Eva", "Abel", "2013-02-02", "5A")});
+  const auto account = user("ana.lopez0202");
+  Campaign division;
+  Campaign whole;
+  write([&](StoreTransaction& tx) {
+    Campaign c;
+    c.code = "AAAAAA222";
+    c.name = "5A";
+    c.division = "5A";
+    division = *tx.insert_campaign(id, c, kNow);
+    c.code = "BBBBBB333";
+    c.division.clear();
+    whole = *tx.insert_campaign(id, c, kNow);
+    tx.link_learner(tx.learner_by_ine(id, "I1")->id, account);
+    tx.insert_participation(division.id, tx.learner_by_ine(id, "I1")->id, account, kNow);
+    // Disabled: listed only with a participation.
+    tx.insert_participation(division.id, tx.learner_by_ine(id, "I4")->id, account, kNow);
+    tx.set_learner_disabled(tx.learner_by_ine(id, "I4")->id, true, kNow);
+    tx.set_learner_disabled(tx.learner_by_ine(id, "I5")->id, true, kNow);
+  });
+  read([&](StoreTransaction& tx) {
+    std::vector<std::string> ines;
+    const auto rows = tx.campaign_participants(division);
+    for (const auto& row : rows) ines.push_back(row.learner.entry.ine);
+    EXPECT_EQ(ines, (std::vector<std::string>{"I1", "I2", "I4"}));
+    ASSERT_TRUE(rows[0].participation.has_value());
+    EXPECT_EQ(rows[0].participation->status, "STARTED");
+    EXPECT_EQ(rows[0].learner.username, "ana.lopez0202");
+    EXPECT_FALSE(rows[1].participation.has_value());
+    ines.clear();
+    for (const auto& row : tx.campaign_participants(whole)) ines.push_back(row.learner.entry.ine);
+    EXPECT_EQ(ines, (std::vector<std::string>{"I1", "I2", "I3"}));
+  });
+}
+
+TEST_P(StoreContract, LearnerAccountsFilterByStateAndPageInNameOrder) {
+  const auto id = school("0751234A", {entry("I1", "Ana", "Lopez", "2013-02-02", "5A"),
+                                      entry("I2", "Ben", "Morel", "2013-02-02", "5A"),
+                                      entry("I3", "Cid", "Roux", "2013-02-03", "5B"),
+                                      entry("I4", "Dan", "Petit", "2013-02-02", "5A"),
+                                      entry("I5", "Eva", "Abel", "2013-02-02", "5A"),
+                                      entry("I6", "Ana", "Lopez", "2013-02-05", "5A"),
+                                      entry("I0", "Ana", "Lopez", "2013-02-06", "5B")});
+  const auto active = user("ana.lopez0202");
+  const auto must_change = user("ben.morel0202");
+  const auto blocked = user("cid.roux0302");
+  const auto temporarily = user("dan.petit0202");
+  write([&](StoreTransaction& tx) {
+    tx.link_learner(tx.learner_by_ine(id, "I1")->id, active);
+    tx.link_learner(tx.learner_by_ine(id, "I2")->id, must_change);
+    tx.link_learner(tx.learner_by_ine(id, "I3")->id, blocked);
+    tx.link_learner(tx.learner_by_ine(id, "I4")->id, temporarily);
+    auto u = *tx.user(must_change);
+    u.must_change_password = true;
+    tx.save_user(u);
+    u = *tx.user(blocked);
+    u.blocked = true;
+    u.must_change_password = true;
+    tx.save_user(u);
+    u = *tx.user(temporarily);
+    u.blocked_until = kNow + 60;
+    tx.save_user(u);
+    tx.set_learner_disabled(tx.learner_by_ine(id, "I5")->id, true, kNow);
+    Campaign c;
+    c.code = "AAAAAA222";
+    c.name = "all";
+    const auto campaign = tx.insert_campaign(id, c, kNow)->id;
+    tx.insert_participation(campaign, tx.learner_by_ine(id, "I1")->id, active, kNow);
+  });
+  const auto ines = [&](std::optional<LearnerState> state, std::int64_t now, int limit = 100,
+                        int offset = 0, const std::string* division = nullptr) {
+    std::vector<std::string> found;
+    read([&](StoreTransaction& tx) {
+      for (const auto& row :
+           tx.learner_accounts(id, LearnerPageQuery{division, state, now, limit, offset})) {
+        found.push_back(row.learner.entry.ine);
+      }
+    });
+    return found;
+  };
+  using V = std::vector<std::string>;
+  // Last name, first name, INE.
+  EXPECT_EQ(ines(std::nullopt, kNow), (V{"I5", "I0", "I1", "I6", "I2", "I4", "I3"}));
+  EXPECT_EQ(ines(std::nullopt, kNow, 3, 2), (V{"I1", "I6", "I2"}));
+  EXPECT_EQ(ines(std::nullopt, kNow, 3, 7), V{});
+  const std::string fifth_b = "5B";
+  EXPECT_EQ(ines(std::nullopt, kNow, 100, 0, &fifth_b), (V{"I0", "I3"}));
+  EXPECT_EQ(ines(LearnerState::NoAccount, kNow), (V{"I0", "I6"}));
+  EXPECT_EQ(ines(LearnerState::Active, kNow), (V{"I1"}));
+  EXPECT_EQ(ines(LearnerState::MustChangePassword, kNow), (V{"I2"}));
+  EXPECT_EQ(ines(LearnerState::Blocked, kNow), (V{"I4", "I3"}));
+  EXPECT_EQ(ines(LearnerState::Disabled, kNow), (V{"I5"}));
+  // The temporary block is over at its end.
+  EXPECT_EQ(ines(LearnerState::Blocked, kNow + 60), (V{"I3"}));
+  EXPECT_EQ(ines(LearnerState::Active, kNow + 60), (V{"I1", "I4"}));
+  read([&](StoreTransaction& tx) {
+    const auto rows =
+        tx.learner_accounts(id, LearnerPageQuery{nullptr, LearnerState::Active, kNow, 10, 0});
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_TRUE(rows[0].account.has_value());
+    EXPECT_EQ(rows[0].account->username, "ana.lopez0202");
+    EXPECT_EQ(rows[0].participations, 1);
+    const auto none =
+        tx.learner_accounts(id, LearnerPageQuery{nullptr, LearnerState::NoAccount, kNow, 10, 0});
+    EXPECT_FALSE(none[0].account.has_value());
+    EXPECT_EQ(none[0].participations, 0);
+  });
+}
+
 // --- Tokens, throttling, audit --------------------------------------------------------------
+
+TEST_P(StoreContract, SessionTokensShowTheirExpiryAndAreDeletedOneByOne) {
+  const auto id = user("lea.martin0101");
+  write([&](StoreTransaction& tx) {
+    tx.insert_token("d1", id, "session", kNow + 10);
+    tx.insert_token("d2", id, "session", kNow + 20);
+  });
+  write([&](StoreTransaction& tx) {
+    const auto token = tx.token("d1", "session", kNow);
+    ASSERT_TRUE(token.has_value());
+    EXPECT_EQ(token->user_id, id);
+    EXPECT_EQ(token->expires_at, kNow + 10);
+    EXPECT_FALSE(tx.token("d1", "session", kNow + 10).has_value());
+    EXPECT_FALSE(tx.token("d1", "password_change", kNow).has_value());
+    EXPECT_TRUE(tx.delete_token("d1"));
+    EXPECT_FALSE(tx.delete_token("d1"));
+    EXPECT_FALSE(tx.token("d1", "session", kNow).has_value());
+    EXPECT_EQ(tx.token("d2", "session", kNow)->expires_at, kNow + 20);
+  });
+}
 
 TEST_P(StoreContract, TokensHaveAPurposeAnExpiryAndAreConsumedOnce) {
   const auto id = user("lea.martin0101");

@@ -1,4 +1,4 @@
-// Names as text (product.md §2 and §3): the comparison key, the username part, UTF-8 checks and
+// Names as text (docs/rules.md §2 and §3): the comparison key, the username part, UTF-8 checks and
 // name validation, against real ICU.
 #include <gtest/gtest.h>
 
@@ -155,7 +155,7 @@ TEST(NameTable, OutputsStayInTheirAlphabet) {
   }
 }
 
-// Pix facts of product.md: we do not drop ß, œ, æ or non-Latin letters.
+// Pix facts (docs/rules.md §2): we do not drop ß, œ, æ or non-Latin letters.
 TEST(PixFacts, WeTransliterateWhatPixDrops) {
   EXPECT_EQ(username_part("Straße"), "strasse");  // Pix: "strae"
   EXPECT_EQ(username_part("Œnone"), "oenone");    // Pix: "none"

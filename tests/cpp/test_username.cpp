@@ -1,4 +1,4 @@
-// Usernames `first.lastDDMM` and their collision resolution (product.md §2).
+// Usernames `first.lastDDMM` and their collision resolution (docs/rules.md §2).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -50,7 +50,8 @@ TakenSuffixes all_but(std::initializer_list<int> free_suffixes) {
   return taken;
 }
 
-// --- the examples of product.md §2 -------------------------------------------------------------
+// --- the examples of docs/rules.md §2
+// -------------------------------------------------------------
 
 struct Example {
   UsernameSource source;

@@ -1,4 +1,4 @@
-"""The whole flow of interfaces.md on the sample roster, through the Python API."""
+"""The whole flow of docs/rules.md §1 on the sample roster, through the Python API."""
 
 import datetime
 import os

@@ -289,6 +289,13 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "PASSWORD_TOO_COMMON": PasswordRejected,
     "ACCOUNT_DISABLED": AuthenticationError,
     "USERNAME_TAKEN": AlreadyExists,
+    "SESSION_INVALID": AuthenticationError,
+    "INVALID_PARTICIPATION_STATUS": Conflict,
+    "PARTICIPATION_NOT_FOUND": NotFound,
+    "LEARNER_NOT_LINKED": NotFound,
+    "CAMPAIGN_HAS_PARTICIPATIONS": Conflict,
+    "TEMPORARY_PASSWORD_EXPIRED": AuthenticationError,
+    "DATABASE_UNAVAILABLE": DatabaseError,
 }
 
 
