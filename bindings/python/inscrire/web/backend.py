@@ -292,6 +292,9 @@ class Backend:
                 for l in self.not_joined(code)]
 
     def participants_csv(self, code: str) -> Optional[str]:
+        """``Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le`` (with a BOM)."""
+        if self.has("participants_csv"):
+            return self.db.participants_csv(code)
         if not self.has("campaign_participants"):
             return None
         rows = self.db.campaign_participants(code)
