@@ -174,12 +174,13 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     # 6. The admin sees the statuses and who has not joined.
     a = admin_browser
     a.get(f"/admin/campagne/{code}")
-    rows = {r.find_elements(By.TAG_NAME, "td")[3].text: r.text
-            for r in a.driver.find_elements(By.CSS_SELECTOR, "table")[0]
-            .find_elements(By.CSS_SELECTOR, "tbody tr")}
-    assert "Résultats envoyés" in rows[TWIN[3]]
-    assert "Commencée" in rows[TYPO[3]]
-    assert "Allan" not in " ".join(v for k, v in rows.items() if k)  # the twin's brother
+    table = a.driver.find_elements(By.CSS_SELECTOR, "table")[0]
+    assert table.find_element(By.TAG_NAME, "caption").text.startswith("Élèves visés")
+    rows = [r.text for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert "Résultats envoyés" in next(r for r in rows if TWIN[3] in r)
+    assert "Commencée" in next(r for r in rows if TYPO[3] in r)
+    assert "Pas encore rejoint" in next(r for r in rows if "Allan" in r)  # the twin's brother
+    assert sum("Pas encore rejoint" in r for r in rows) == len(rows) - 2
     heading = next(h.text for h in a.driver.find_elements(By.TAG_NAME, "h2")
                    if h.text.startswith("Pas encore rejoint"))
     assert heading == f"Pas encore rejoint ({len(rows) - 2})"
@@ -191,7 +192,7 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     row = next(r for r in a.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
                if TYPO[3] in r.text)
     assert "Compte actif" in row.text
-    row.find_element(By.CSS_SELECTOR, "button[value=reinitialiser]").click()
+    a.press(row.find_element(By.CSS_SELECTOR, "button[value=reinitialiser]"))
     assert a.heading() == "Mot de passe provisoire"
     temporary = a.driver.find_element(By.ID, "provisoire").text
     assert re.fullmatch(r"[a-z]{6}[0-9]{2}", temporary)
@@ -246,7 +247,7 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     row = next(r for r in a.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
                if TWIN[3] in r.text)
     assert "Bloqué (temporairement)" in row.text
-    row.find_element(By.CSS_SELECTOR, "button[value=debloquer]").click()
+    a.press(row.find_element(By.CSS_SELECTOR, "button[value=debloquer]"))
     assert TWIN[3] not in a.text()  # no longer in the blocked filter
     log_in(b, TWIN[3], PASSWORDS["twin"])
     assert b.heading() == "Mes campagnes"

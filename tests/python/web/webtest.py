@@ -17,6 +17,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 UAI = "0751234A"
@@ -119,11 +121,25 @@ class Browser:
         """Clicks the button or link of the page's main content (or of ``within``, a CSS
         selector: "header" for the menu) whose visible text is ``text``."""
         area = self.driver.find_element(By.CSS_SELECTOR, within)
+        def names(element):  # what is seen, and what a screen reader says (hidden text)
+            return {element.text.strip(),
+                    " ".join((element.get_attribute("textContent") or "").split())}
         candidates = [e for e in area.find_elements(By.CSS_SELECTOR, "button, a")
-                      if e.text.strip() == text and e.is_displayed()]
+                      if text in names(e) and e.is_displayed()]
         assert candidates, f"no button or link {text!r} on {self.title()}"
-        candidates[0].click()
+        self._navigate(candidates[0].click)
+
+    def _navigate(self, action) -> None:
+        """Runs ``action`` (a click that loads a page) and waits until the new page replaced
+        the old one: reading the page right after a click could otherwise see the old one."""
+        old_page = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old_page))
         self.visited.append(self.driver.current_url)
+
+    def press(self, element) -> None:
+        """Clicks an element found by the test (a row's button)."""
+        self._navigate(element.click)
 
     def title(self) -> str:
         return self.driver.title
