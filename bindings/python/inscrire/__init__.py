@@ -24,7 +24,8 @@ import datetime as _dt
 import enum
 import json
 import os
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, Union
+from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type,
+                    Union)
 
 from . import _native as _unchecked_native
 
@@ -44,7 +45,17 @@ __all__ = [
     "LoginStatus",
     "LoginResult",
     "Credential",
+    "CredentialReport",
     "Credentials",
+    "SessionLearner",
+    "Session",
+    "ParticipationStatus",
+    "Participation",
+    "Participant",
+    "LearnerState",
+    "Account",
+    "AccountLink",
+    "AccountDetails",
     # functions without a database
     "username",
     "normalize",
@@ -365,6 +376,59 @@ def _date(value: Tuple[int, int, int]) -> _dt.date:
     return _dt.date(*value)
 
 
+def _time(seconds: int) -> _dt.datetime:
+    # The core's times are unix seconds; Python gets aware datetimes in UTC.
+    return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc)
+
+
+def _optional_time(seconds: Optional[int]) -> Optional[_dt.datetime]:
+    return None if seconds is None else _time(seconds)
+
+
+class LearnerState(str, enum.Enum):
+    """The state of a learner in the admin list (docs/rules.md §7): the first that applies of
+    disabled, no account, blocked, must change password, active."""
+
+    NO_ACCOUNT = "no_account"
+    ACTIVE = "active"
+    MUST_CHANGE_PASSWORD = "must_change_password"
+    BLOCKED = "blocked"
+    DISABLED = "disabled"
+
+    def __repr__(self) -> str:
+        return f"LearnerState.{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    """An account as an admin sees it (never its password hash).
+
+    ``blocked`` is None, "temporary" (until ``blocked_until``) or "permanent" (an admin must
+    call :meth:`Database.unblock`); ``temporary_expires_at`` is when an unused temporary
+    password stops logging in (None: no limit); ``participations`` counts every participation
+    of the account. Times are aware datetimes in UTC.
+    """
+
+    username: str
+    must_change_password: bool = False
+    blocked: Optional[str] = None
+    blocked_until: Optional[_dt.datetime] = None
+    failed_attempts: int = 0
+    disabled: bool = False
+    last_login_at: Optional[_dt.datetime] = None
+    temporary_expires_at: Optional[_dt.datetime] = None
+    participations: int = 0
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Account":
+        return cls(username=d["username"], must_change_password=d["must_change_password"],
+                   blocked=d["blocked"], blocked_until=_optional_time(d["blocked_until"]),
+                   failed_attempts=d["failed_attempts"], disabled=d["disabled"],
+                   last_login_at=_optional_time(d["last_login_at"]),
+                   temporary_expires_at=_optional_time(d["temporary_expires_at"]),
+                   participations=d["participations"])
+
+
 @dataclasses.dataclass(frozen=True)
 class Organization:
     """A school, identified by its UAI."""
@@ -388,13 +452,21 @@ class Learner:
     second_name: str = dataclasses.field(default="", repr=False)
     third_name: str = dataclasses.field(default="", repr=False)
     usage_name: str = dataclasses.field(default="", repr=False)
+    # The admin view (learners with state, limit or offset; learner): None in roster listings.
+    # Not compared: a learner is the same roster row whatever its account does.
+    state: Optional[LearnerState] = dataclasses.field(default=None, compare=False)
+    account: Optional[Account] = dataclasses.field(default=None, compare=False)
 
     @classmethod
     def _from_native(cls, d: Dict[str, Any]) -> "Learner":
+        state = d.get("state")
+        account = d.get("account")
         return cls(ine=d["ine"], first_name=d["first_name"], last_name=d["last_name"],
                    birthdate=_date(d["birthdate"]), division=d["division"],
                    username=d["username"], disabled=d["disabled"], second_name=d["second_name"],
-                   third_name=d["third_name"], usage_name=d["usage_name"])
+                   third_name=d["third_name"], usage_name=d["usage_name"],
+                   state=LearnerState(state) if state is not None else None,
+                   account=Account._from_native(account) if account is not None else None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -555,21 +627,35 @@ class LoginResult:
 
 @dataclasses.dataclass(frozen=True)
 class Credential:
-    """One pupil's credentials for the printed sheet (the password is left out of ``repr``)."""
+    """One pupil's credentials for the printed sheet (the password is left out of ``repr``).
+    ``temporary_password`` is None for a pupil whose account was left alone: their own
+    password still works."""
 
     division: str
     last_name: str
     first_name: str
     username: str
-    temporary_password: str = dataclasses.field(repr=False)
+    temporary_password: Optional[str] = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class CredentialReport:
+    """What :meth:`Database.generate_credentials` did: accounts ``created`` (each with a
+    temporary password), existing accounts ``reset`` to one, learners left ``unchanged``."""
+
+    created: int = 0
+    reset: int = 0
+    unchanged: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
 class Credentials:
-    """The credentials of a class: ``rows`` and the CSV for spreadsheets (:meth:`csv`)."""
+    """The credentials of a class: ``rows`` in class-list order, the counts in ``report``
+    and the CSV for spreadsheets (:meth:`csv`)."""
 
     rows: Tuple[Credential, ...]
     _csv: str = dataclasses.field(repr=False, compare=False)
+    report: CredentialReport = dataclasses.field(default_factory=CredentialReport)
 
     def csv(self) -> str:
         """``Classe;Nom;Prénom;Identifiant;Mot de passe`` lines, starting with a BOM (U+FEFF)
@@ -581,6 +667,119 @@ class Credentials:
 
     def __iter__(self) -> Any:
         return iter(self.rows)
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionLearner:
+    """A learner the session's account is linked to, as a platform shows it: no INE, no birth
+    date (docs/rules.md §8). ``disabled``: no longer on that school's roster."""
+
+    uai: str
+    school: str
+    division: str
+    first_name: str
+    last_name: str
+    disabled: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """A live session (:meth:`Database.authenticate`): its account, the learners that account
+    is linked to, and when the session ends by itself (an aware datetime in UTC)."""
+
+    username: str
+    expires_at: _dt.datetime
+    learners: Tuple[SessionLearner, ...] = ()
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Session":
+        return cls(username=d["username"], expires_at=_time(d["expires_at"]),
+                   learners=tuple(SessionLearner(**row) for row in d["learners"]))
+
+
+class ParticipationStatus(str, enum.Enum):
+    """A participation's step (docs/rules.md §1.6): STARTED -> TO_SHARE -> SHARED, never back;
+    NOT_JOINED for a learner of the campaign without one (campaign_participants). The values
+    are the core's codes, so ``status == "SHARED"`` holds."""
+
+    NOT_JOINED = "NOT_JOINED"
+    STARTED = "STARTED"
+    TO_SHARE = "TO_SHARE"
+    SHARED = "SHARED"
+
+    def __repr__(self) -> str:
+        return f"ParticipationStatus.{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Participation:
+    """One of the pupil's own participations: the campaign's ``code`` and name (``campaign``),
+    its school (``uai``, ``school``), the step and when each was reached (aware datetimes in
+    UTC; None when not reached)."""
+
+    code: str
+    campaign: str
+    uai: str
+    school: str
+    status: ParticipationStatus
+    started_at: _dt.datetime
+    completed_at: Optional[_dt.datetime] = None
+    shared_at: Optional[_dt.datetime] = None
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Participation":
+        return cls(code=d["code"], campaign=d["campaign"], uai=d["uai"], school=d["school"],
+                   status=ParticipationStatus(d["status"]), started_at=_time(d["started_at"]),
+                   completed_at=_optional_time(d["completed_at"]),
+                   shared_at=_optional_time(d["shared_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Participant:
+    """One learner a campaign targets, as the teacher's list shows it: ``username`` of their
+    account (None without one), the step of their participation (NOT_JOINED without one) and
+    its times (aware datetimes in UTC; None when not reached)."""
+
+    division: str
+    last_name: str
+    first_name: str
+    username: Optional[str]
+    status: ParticipationStatus
+    started_at: Optional[_dt.datetime] = None
+    completed_at: Optional[_dt.datetime] = None
+    shared_at: Optional[_dt.datetime] = None
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Participant":
+        return cls(division=d["division"], last_name=d["last_name"], first_name=d["first_name"],
+                   username=d["username"], status=ParticipationStatus(d["status"]),
+                   started_at=_optional_time(d["started_at"]),
+                   completed_at=_optional_time(d["completed_at"]),
+                   shared_at=_optional_time(d["shared_at"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountLink:
+    """A learner an account is linked to, with its school."""
+
+    uai: str
+    school: str
+    learner: Learner
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountDetails:
+    """One account (:meth:`Database.account`) with every learner it is linked to."""
+
+    account: Account
+    learners: Tuple[AccountLink, ...] = ()
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "AccountDetails":
+        return cls(account=Account._from_native(d["account"]),
+                   learners=tuple(AccountLink(uai=link["uai"], school=link["school"],
+                                              learner=Learner._from_native(link["learner"]))
+                                  for link in d["learners"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -607,6 +806,20 @@ def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
     return value
+
+
+def _optional_int(name: str, value: Optional[int]) -> Optional[int]:
+    # bool is an int to Python, not a page size.
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    return value
+
+
+def _state_name(state: Optional[Union[LearnerState, str]]) -> Optional[str]:
+    # A name the core does not know is its INVALID_ARGUMENT, as on the other surfaces.
+    if isinstance(state, LearnerState):
+        return state.value
+    return _optional_str("state", state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,10 +893,33 @@ class Database:
             self._native.import_roster(uai, _path_bytes(path), bool(dry_run), progress))
 
     def learners(self, uai: str, division: Optional[str] = None, *,
-                 include_disabled: bool = False) -> List[Learner]:
-        """The roster of a school (or of one class), with each learner's username if any."""
-        return [Learner._from_native(d) for d in self._native.learners(
-            uai, _optional_str("division", division), bool(include_disabled))]
+                 include_disabled: bool = False,
+                 state: Optional[Union[LearnerState, str]] = None,
+                 limit: Optional[int] = None, offset: Optional[int] = None) -> List[Learner]:
+        """The roster of a school (or of one class), with each learner's username if any.
+
+        With ``state``, ``limit`` or ``offset``, the admin list instead (docs/rules.md §7): one
+        page (``limit`` 1 to 1000, default 100; ``offset`` 0 to 10 000 000) of the school's
+        learners, disabled ones always included (``include_disabled`` is not used), ordered
+        by last name, first name and INE, each with its ``state`` (a :class:`LearnerState`)
+        and ``account``, filtered by ``division`` and ``state``. Raises InvalidInput (INVALID_ARGUMENT) for a page or a state out of range,
+        NotFound for an unknown school."""
+        division = _optional_str("division", division)
+        if state is None and limit is None and offset is None:
+            return [Learner._from_native(d) for d in self._native.learners(
+                uai, division, bool(include_disabled))]
+        return [Learner._from_native(d) for d in self._native.learner_page(
+            uai, division, _state_name(state), _optional_int("limit", limit),
+            _optional_int("offset", offset))]
+
+    def learner(self, uai: str, ine: str) -> Learner:
+        """One learner of the school by INE (case and spaces ignored), with its ``state`` and
+        ``account``. Raises NotFound (LEARNER_NOT_FOUND)."""
+        return Learner._from_native(self._native.learner(uai, ine))
+
+    def account(self, username: str) -> AccountDetails:
+        """One account with every learner it is linked to. Raises NotFound (USER_NOT_FOUND)."""
+        return AccountDetails._from_native(self._native.account(username))
 
     # --- campaigns ---------------------------------------------------------------------------
 
@@ -708,6 +944,28 @@ class Database:
     def archive_campaign(self, code: str) -> Campaign:
         """Closes a campaign to new pupils; returns it archived."""
         return Campaign._from_native(self._native.archive_campaign(code))
+
+    def unarchive_campaign(self, code: str) -> Campaign:
+        """Opens an archived campaign again (an active one stays so); returns it. Raises
+        CampaignClosed (CAMPAIGN_DELETED) for a deleted one."""
+        return Campaign._from_native(self._native.unarchive_campaign(code))
+
+    def delete_campaign(self, code: str, *, actor: str = "admin") -> None:
+        """Deletes a campaign nobody joined (audited); its code then answers CAMPAIGN_DELETED.
+        Raises Conflict (CAMPAIGN_HAS_PARTICIPATIONS): archive it instead."""
+        self._native.delete_campaign(code, actor)
+
+    def campaign_participants(self, code: str) -> List[Participant]:
+        """Every learner the campaign targets (its class, or its school) with the step of
+        their participation, NOT_JOINED without one; ordered by division, last name, first
+        name. Raises NotFound (CAMPAIGN_NOT_FOUND)."""
+        return [Participant._from_native(d) for d in self._native.campaign_participants(code)]
+
+    def participants_csv(self, code: str) -> str:
+        """The same list for spreadsheets: ``Classe;Nom;Prénom;Identifiant;Statut;Commencé
+        le;Partagé le`` lines, statuses as codes, times in ISO 8601 UTC, starting with a BOM
+        (U+FEFF): write it with ``encoding="utf-8"``."""
+        return str(self._native.participants_csv(code))
 
     def class_sheet(self, code: str, base_url: Optional[str] = None) -> str:
         """The printable class sheet ("fiche élève") of a campaign: an HTML page in French with
@@ -740,6 +998,35 @@ class Database:
         """A session, or PASSWORD_CHANGE_REQUIRED with a one-time ``change_token``. Raises
         AuthenticationError (``remaining_attempts``) or AccountBlocked (``retry_after``)."""
         return LoginResult._from_native(self._native.login(username, password))
+
+    def authenticate(self, session_token: str) -> Session:
+        """The account of a live session (a ``session_token`` from :meth:`login`), its learners
+        and when the session ends. Raises AuthenticationError (SESSION_INVALID) for a token
+        unknown, expired or ended (logout, password change or reset), or of a disabled
+        account."""
+        return Session._from_native(self._native.authenticate(session_token))
+
+    def logout(self, session_token: str) -> None:
+        """Ends that session (the account's other sessions go on). Raises AuthenticationError
+        (SESSION_INVALID) if it was not a live one."""
+        self._native.logout(session_token)
+
+    def participations(self, session_token: str) -> List[Participation]:
+        """The session's own participations, in the order they started (to resume one)."""
+        return [Participation._from_native(d)
+                for d in self._native.participations(session_token)]
+
+    def complete_participation(self, session_token: str, code: str) -> Participation:
+        """STARTED -> TO_SHARE: the pupil finished the campaign ``code``. Raises Conflict
+        (INVALID_PARTICIPATION_STATUS) at another step, NotFound (PARTICIPATION_NOT_FOUND,
+        CAMPAIGN_NOT_FOUND), CampaignClosed, AuthenticationError (SESSION_INVALID)."""
+        return Participation._from_native(
+            self._native.complete_participation(session_token, code))
+
+    def share_participation(self, session_token: str, code: str) -> Participation:
+        """TO_SHARE -> SHARED: the pupil sent their results; raises as
+        :meth:`complete_participation`."""
+        return Participation._from_native(self._native.share_participation(session_token, code))
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """Changes a password given the old one."""
@@ -790,11 +1077,32 @@ class Database:
         InvalidInput, AlreadyExists (USERNAME_TAKEN), NotFound, AlreadyRegistered..."""
         return str(self._native.import_account(uai, ine, username, password_hash, actor))
 
-    def generate_credentials(self, uai: str, division: str, *,
+    def generate_credentials(self, uai: str, division: str, *, reset_existing: bool = False,
+                             ines: Optional[Iterable[str]] = None,
                              actor: str = "admin") -> Credentials:
-        """Usernames for the pupils of a class who lack one and temporary passwords for all."""
-        d = self._native.generate_credentials(uai, division, actor)
-        return Credentials(rows=tuple(Credential(**r) for r in d["rows"]), _csv=d["csv"])
+        """Accounts with temporary passwords for the pupils of a class who have none
+        (docs/rules.md §1.8). Existing accounts are left alone, their passwords still working,
+        unless ``reset_existing`` (every account of the class) or ``ines`` (only these learners
+        of the class) asks to reset them. ``rows`` list the whole class, a row left alone
+        without a password; ``report`` counts created, reset and unchanged. Raises NotFound
+        (LEARNER_NOT_FOUND) for an empty class or a listed INE outside it."""
+        if isinstance(ines, (str, bytes)):
+            raise TypeError("ines must be a list of INEs, not a single string")
+        listed = [] if ines is None else list(ines)
+        d = self._native.generate_credentials(uai, division, bool(reset_existing), listed, actor)
+        rows = tuple(Credential(division=r["division"], last_name=r["last_name"],
+                                first_name=r["first_name"], username=r["username"],
+                                temporary_password=r["temporary_password"] or None)
+                     for r in d["rows"])
+        report = CredentialReport(created=d["created"], reset=d["reset"],
+                                  unchanged=d["unchanged"])
+        return Credentials(rows=rows, _csv=d["csv"], report=report)
+
+    def dissociate(self, uai: str, ine: str, *, actor: str = "admin") -> None:
+        """Unlinks the learner ``ine`` from its account ("dissocier", audited): the account
+        keeps its username, password, sessions and participations; the learner may register
+        again, getting a new account. Raises NotFound (LEARNER_NOT_FOUND, LEARNER_NOT_LINKED)."""
+        self._native.dissociate(uai, ine, actor)
 
     def anonymize_learner(self, uai: str, ine: str, *, actor: str = "admin") -> None:
         """Replaces a learner's personal data with placeholders and disables their account."""
@@ -823,6 +1131,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     login_permanent_block_failures: Optional[int] = None,
     change_token_seconds: Optional[int] = None,
     session_seconds: Optional[int] = None,
+    temporary_password_days: Optional[int] = None,
     clock: Optional[Callable[[], int]] = None,
 ) -> Database:
     """Opens or creates a database file and migrates its schema.
@@ -831,6 +1140,8 @@ def open(  # noqa: A001 - the operation is named open in every surface
     ``matching``: "extended" (default: the two passes, then the later stages) or "pix" (the
     two passes of Pix alone); docs/matching.md.
     ``hash_*``: Argon2id cost (defaults: OWASP's minimum, m=19456 KiB, t=2, p=1).
+    ``session_seconds``: a session's lifetime (default 8 hours); ``temporary_password_days``:
+    how long an unused temporary password still logs in (default 30, at most 365).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
     Raises DatabaseError when the file cannot be opened.
@@ -854,6 +1165,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
         login_permanent_block_failures=login_permanent_block_failures,
         change_token_seconds=change_token_seconds,
         session_seconds=session_seconds,
+        temporary_password_days=temporary_password_days,
         clock=clock,
     )
     return Database(_TextChecked(native), text_path)

@@ -2,8 +2,8 @@
 import datetime
 import enum
 import os
-from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Type,
-                    Union)
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple,
+                    Type, Union)
 
 __version__: str
 
@@ -62,6 +62,30 @@ class Organization:
     id: int
     def __init__(self, uai: str, name: str, id: int = ...) -> None: ...
 
+class LearnerState(str, enum.Enum):
+    NO_ACCOUNT: str
+    ACTIVE: str
+    MUST_CHANGE_PASSWORD: str
+    BLOCKED: str
+    DISABLED: str
+
+class Account:
+    username: str
+    must_change_password: bool
+    blocked: Optional[str]
+    blocked_until: Optional[datetime.datetime]
+    failed_attempts: int
+    disabled: bool
+    last_login_at: Optional[datetime.datetime]
+    temporary_expires_at: Optional[datetime.datetime]
+    participations: int
+    def __init__(self, username: str, must_change_password: bool = ...,
+                 blocked: Optional[str] = ..., blocked_until: Optional[datetime.datetime] = ...,
+                 failed_attempts: int = ..., disabled: bool = ...,
+                 last_login_at: Optional[datetime.datetime] = ...,
+                 temporary_expires_at: Optional[datetime.datetime] = ...,
+                 participations: int = ...) -> None: ...
+
 class Learner:
     ine: str
     first_name: str
@@ -73,9 +97,13 @@ class Learner:
     second_name: str
     third_name: str
     usage_name: str
+    state: Optional[LearnerState]
+    account: Optional[Account]
     def __init__(self, ine: str, first_name: str, last_name: str, birthdate: datetime.date,
                  division: str, username: Optional[str] = ..., disabled: bool = ...,
-                 second_name: str = ..., third_name: str = ..., usage_name: str = ...) -> None: ...
+                 second_name: str = ..., third_name: str = ..., usage_name: str = ...,
+                 state: Optional[LearnerState] = ...,
+                 account: Optional[Account] = ...) -> None: ...
 
 class Campaign:
     code: str
@@ -165,16 +193,86 @@ class Credential:
     last_name: str
     first_name: str
     username: str
-    temporary_password: str
+    temporary_password: Optional[str]
     def __init__(self, division: str, last_name: str, first_name: str, username: str,
-                 temporary_password: str) -> None: ...
+                 temporary_password: Optional[str] = ...) -> None: ...
+
+class CredentialReport:
+    created: int
+    reset: int
+    unchanged: int
+    def __init__(self, created: int = ..., reset: int = ..., unchanged: int = ...) -> None: ...
 
 class Credentials:
     rows: Tuple[Credential, ...]
-    def __init__(self, rows: Tuple[Credential, ...], _csv: str) -> None: ...
+    report: CredentialReport
+    def __init__(self, rows: Tuple[Credential, ...], _csv: str,
+                 report: CredentialReport = ...) -> None: ...
     def csv(self) -> str: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Credential]: ...
+
+class SessionLearner:
+    uai: str
+    school: str
+    division: str
+    first_name: str
+    last_name: str
+    disabled: bool
+    def __init__(self, uai: str, school: str, division: str, first_name: str, last_name: str,
+                 disabled: bool = ...) -> None: ...
+
+class Session:
+    username: str
+    expires_at: datetime.datetime
+    learners: Tuple[SessionLearner, ...]
+    def __init__(self, username: str, expires_at: datetime.datetime,
+                 learners: Tuple[SessionLearner, ...] = ...) -> None: ...
+
+class ParticipationStatus(str, enum.Enum):
+    NOT_JOINED: str
+    STARTED: str
+    TO_SHARE: str
+    SHARED: str
+
+class Participation:
+    code: str
+    campaign: str
+    uai: str
+    school: str
+    status: ParticipationStatus
+    started_at: datetime.datetime
+    completed_at: Optional[datetime.datetime]
+    shared_at: Optional[datetime.datetime]
+    def __init__(self, code: str, campaign: str, uai: str, school: str,
+                 status: ParticipationStatus, started_at: datetime.datetime,
+                 completed_at: Optional[datetime.datetime] = ...,
+                 shared_at: Optional[datetime.datetime] = ...) -> None: ...
+
+class Participant:
+    division: str
+    last_name: str
+    first_name: str
+    username: Optional[str]
+    status: ParticipationStatus
+    started_at: Optional[datetime.datetime]
+    completed_at: Optional[datetime.datetime]
+    shared_at: Optional[datetime.datetime]
+    def __init__(self, division: str, last_name: str, first_name: str, username: Optional[str],
+                 status: ParticipationStatus, started_at: Optional[datetime.datetime] = ...,
+                 completed_at: Optional[datetime.datetime] = ...,
+                 shared_at: Optional[datetime.datetime] = ...) -> None: ...
+
+class AccountLink:
+    uai: str
+    school: str
+    learner: Learner
+    def __init__(self, uai: str, school: str, learner: Learner) -> None: ...
+
+class AccountDetails:
+    account: Account
+    learners: Tuple[AccountLink, ...]
+    def __init__(self, account: Account, learners: Tuple[AccountLink, ...] = ...) -> None: ...
 
 # --- the database ----------------------------------------------------------------------------
 
@@ -191,18 +289,30 @@ class Database:
     def import_roster(self, uai: str, path: PathLike, *, dry_run: bool = ...,
                       progress: Optional[Callable[[int, int], Any]] = ...) -> ImportReport: ...
     def learners(self, uai: str, division: Optional[str] = ..., *,
-                 include_disabled: bool = ...) -> List[Learner]: ...
+                 include_disabled: bool = ..., state: Optional[Union[LearnerState, str]] = ...,
+                 limit: Optional[int] = ..., offset: Optional[int] = ...) -> List[Learner]: ...
+    def learner(self, uai: str, ine: str) -> Learner: ...
+    def account(self, username: str) -> AccountDetails: ...
     def create_campaign(self, uai: str, name: str, division: Optional[str] = ...,
                         target_profile: Optional[str] = ...) -> Campaign: ...
     def find_campaign(self, code: str, client_key: Optional[str] = ...) -> Campaign: ...
     def campaigns(self, uai: str) -> List[Campaign]: ...
     def archive_campaign(self, code: str) -> Campaign: ...
+    def unarchive_campaign(self, code: str) -> Campaign: ...
+    def delete_campaign(self, code: str, *, actor: str = ...) -> None: ...
+    def campaign_participants(self, code: str) -> List[Participant]: ...
+    def participants_csv(self, code: str) -> str: ...
     def class_sheet(self, code: str, base_url: Optional[str] = ...) -> str: ...
     def match(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
               client_key: Optional[str] = ...) -> MatchReport: ...
     def register(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
                  password: str, client_key: Optional[str] = ...) -> Registration: ...
     def login(self, username: str, password: str) -> LoginResult: ...
+    def authenticate(self, session_token: str) -> Session: ...
+    def logout(self, session_token: str) -> None: ...
+    def participations(self, session_token: str) -> List[Participation]: ...
+    def complete_participation(self, session_token: str, code: str) -> Participation: ...
+    def share_participation(self, session_token: str, code: str) -> Participation: ...
     def change_password(self, username: str, old_password: str, new_password: str) -> None: ...
     def change_password_with_token(self, token: str, new_password: str) -> None: ...
     def join_campaign(self, session_token: str, code: str, first_name: Optional[str] = ...,
@@ -213,8 +323,10 @@ class Database:
     def unblock(self, uai: str, username: str, *, actor: str = ...) -> None: ...
     def import_account(self, uai: str, ine: str, username: str, password_hash: str, *,
                        actor: str = ...) -> str: ...
-    def generate_credentials(self, uai: str, division: str, *,
+    def generate_credentials(self, uai: str, division: str, *, reset_existing: bool = ...,
+                             ines: Optional[Iterable[str]] = ...,
                              actor: str = ...) -> Credentials: ...
+    def dissociate(self, uai: str, ine: str, *, actor: str = ...) -> None: ...
     def anonymize_learner(self, uai: str, ine: str, *, actor: str = ...) -> None: ...
     def export_learner(self, uai: str, ine: str, *, actor: str = ...) -> Dict[str, Any]: ...
 
@@ -228,6 +340,7 @@ def open(path: PathLike, *, username_policy: str = ..., matching: str = ...,
          login_first_block_seconds: Optional[int] = ...,
          login_permanent_block_failures: Optional[int] = ...,
          change_token_seconds: Optional[int] = ..., session_seconds: Optional[int] = ...,
+         temporary_password_days: Optional[int] = ...,
          clock: Optional[Callable[[], int]] = ...) -> Database: ...
 
 # --- functions without a database ------------------------------------------------------------

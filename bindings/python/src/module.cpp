@@ -213,6 +213,109 @@ py::dict credentials_dict(const Credentials& credentials) {
   py::dict d;
   d["rows"] = rows;
   d["csv"] = py::bytes(credentials_csv(credentials)).attr("decode")("utf-8");
+  d["created"] = credentials.created;
+  d["reset"] = credentials.reset;
+  d["unchanged"] = credentials.unchanged;
+  return d;
+}
+
+py::object optional_time(const std::optional<std::int64_t>& value) {
+  return value ? py::object(py::int_(*value)) : py::object(py::none());
+}
+
+// Times are unix seconds here; __init__.py makes them aware UTC datetimes.
+py::object time_or_none(std::int64_t value) {
+  return value > 0 ? py::object(py::int_(value)) : py::object(py::none());
+}
+
+py::dict session_dict(const Session& session) {
+  py::list learners;
+  for (const auto& learner : session.learners) {
+    py::dict l;
+    l["uai"] = learner.uai;
+    l["school"] = learner.school;
+    l["division"] = learner.division;
+    l["first_name"] = learner.first_name;
+    l["last_name"] = learner.last_name;
+    l["disabled"] = learner.disabled;
+    learners.append(l);
+  }
+  py::dict d;
+  d["username"] = session.username;
+  d["expires_at"] = session.expires_at;
+  d["learners"] = learners;
+  return d;
+}
+
+py::dict participation_dict(const ParticipationView& participation) {
+  py::dict d;
+  d["code"] = participation.code;
+  d["campaign"] = participation.campaign;
+  d["uai"] = participation.uai;
+  d["school"] = participation.school;
+  d["status"] = participation.status;
+  d["started_at"] = participation.started_at;
+  d["completed_at"] = optional_time(participation.completed_at);
+  d["shared_at"] = optional_time(participation.shared_at);
+  return d;
+}
+
+py::list participations_list(const std::vector<ParticipationView>& participations) {
+  py::list list;
+  for (const auto& participation : participations) list.append(participation_dict(participation));
+  return list;
+}
+
+py::dict participant_dict(const Participant& participant) {
+  py::dict d;
+  d["division"] = participant.division;
+  d["last_name"] = participant.last_name;
+  d["first_name"] = participant.first_name;
+  d["username"] = optional_string(participant.username);
+  d["status"] = participant.status;
+  d["started_at"] = optional_time(participant.started_at);
+  d["completed_at"] = optional_time(participant.completed_at);
+  d["shared_at"] = optional_time(participant.shared_at);
+  return d;
+}
+
+py::dict account_dict(const AccountView& account) {
+  py::dict d;
+  d["username"] = account.username;
+  d["must_change_password"] = account.must_change_password;
+  d["blocked"] = account.blocked == BlockState::None
+                     ? py::object(py::none())
+                     : py::object(py::str(std::string(block_state_name(account.blocked))));
+  d["blocked_until"] = account.blocked == BlockState::Temporary
+                           ? time_or_none(account.blocked_until)
+                           : py::object(py::none());
+  d["failed_attempts"] = account.failed_attempts;
+  d["disabled"] = account.disabled;
+  d["last_login_at"] = optional_time(account.last_login_at);
+  d["temporary_expires_at"] = time_or_none(account.temporary_expires_at);
+  d["participations"] = account.participations;
+  return d;
+}
+
+py::dict learner_account_dict(const LearnerAccountView& row) {
+  py::dict d = learner_dict(row.learner);
+  d["state"] = std::string(learner_state_name(row.state));
+  d["account"] = row.account ? py::object(account_dict(*row.account)) : py::object(py::none());
+  return d;
+}
+
+py::dict account_details_dict(const AccountDetails& details) {
+  py::list learners;
+  for (const auto& link : details.learners) {
+    py::dict l;
+    l["uai"] = link.uai;
+    l["school"] = link.school;
+    l["learner"] = learner_dict(link.learner);
+    learners.append(l);
+  }
+  py::dict d;
+  d["account"] = account_dict(details.account);
+  d["learners"] = learners;
   return d;
 }
 
@@ -390,7 +493,7 @@ std::unique_ptr<Database> open_database(
     IntOption throttle_max_failures, IntOption throttle_window_seconds,
     IntOption login_failures_per_block, IntOption login_first_block_seconds,
     IntOption login_permanent_block_failures, IntOption change_token_seconds,
-    IntOption session_seconds, const py::object& clock) {
+    IntOption session_seconds, IntOption temporary_password_days, const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   options.matching = parse_matching(matching);
@@ -406,6 +509,7 @@ std::unique_ptr<Database> open_database(
   set_if(options.login.permanent_block_failures, login_permanent_block_failures);
   set_if(options.login.change_token_seconds, change_token_seconds);
   set_if(options.login.session_seconds, session_seconds);
+  set_if(options.login.temporary_password_days, temporary_password_days);
   if (!clock.is_none()) {
     if (PyCallable_Check(clock.ptr()) == 0) throw py::type_error("clock must be callable");
     auto held = share(clock);
@@ -415,6 +519,25 @@ std::unique_ptr<Database> open_database(
 }
 
 BirthDate parse_birthdate(const std::string& text) { return BirthDate::parse(text); }
+
+// The admin list's filters: a state by its name (docs/rules.md §7), paging figures clamped to
+// int so that the core refuses any out-of-range value with INVALID_ARGUMENT, as for options.
+LearnerQuery learner_query(const std::optional<std::string>& division,
+                           const std::optional<std::string>& state, const IntOption& limit,
+                           const IntOption& offset) {
+  LearnerQuery query;
+  query.division = division;
+  if (state) {
+    query.state = learner_state_from_name(*state);
+    if (!query.state) {
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  "(state: no_account, active, must_change_password, blocked or disabled)");
+    }
+  }
+  set_if(query.limit, limit);
+  set_if(query.offset, offset);
+  return query;
+}
 
 }  // namespace
 }  // namespace inscrire::python
@@ -528,7 +651,7 @@ PYBIND11_MODULE(_native, m) {
            py::arg("login_first_block_seconds") = py::none(),
            py::arg("login_permanent_block_failures") = py::none(),
            py::arg("change_token_seconds") = py::none(), py::arg("session_seconds") = py::none(),
-           py::arg("clock") = py::none())
+           py::arg("temporary_password_days") = py::none(), py::arg("clock") = py::none())
       .def_property_readonly("path", &Db::path)
       .def_property_readonly("closed", &Db::closed)
       .def("close", &Db::close)
@@ -565,6 +688,24 @@ PYBIND11_MODULE(_native, m) {
              return learners_list(
                  db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }));
            })
+      .def("learner_page",
+           [](Db& db, const std::string& uai, const std::optional<std::string>& division,
+              const std::optional<std::string>& state, const IntOption& limit,
+              const IntOption& offset) {
+             const auto query = learner_query(division, state, limit, offset);
+             const auto page = db.call([&](Service& s) { return s.learners(uai, query); });
+             py::list list;
+             for (const auto& row : page) list.append(learner_account_dict(row));
+             return list;
+           })
+      .def("learner",
+           [](Db& db, const std::string& uai, const std::string& ine) {
+             return learner_account_dict(db.call([&](Service& s) { return s.learner(uai, ine); }));
+           })
+      .def("account",
+           [](Db& db, const std::string& username) {
+             return account_details_dict(db.call([&](Service& s) { return s.account(username); }));
+           })
       .def("create_campaign",
            [](Db& db, const std::string& uai, const std::string& name,
               const std::optional<std::string>& division,
@@ -589,6 +730,14 @@ PYBIND11_MODULE(_native, m) {
            [](Db& db, const std::string& code) {
              return campaign_dict(db.call([&](Service& s) { return s.archive_campaign(code); }));
            })
+      .def("unarchive_campaign",
+           [](Db& db, const std::string& code) {
+             return campaign_dict(db.call([&](Service& s) { return s.unarchive_campaign(code); }));
+           })
+      .def("delete_campaign",
+           [](Db& db, const std::string& code, const std::string& actor) {
+             db.call([&](Service& s) { s.delete_campaign(code, actor); });
+           })
       .def("match",
            [](Db& db, const std::string& code, const std::string& first, const std::string& last,
               const std::string& birthdate, const std::string& client_key) {
@@ -606,6 +755,30 @@ PYBIND11_MODULE(_native, m) {
       .def("login",
            [](Db& db, const std::string& username, const std::string& password) {
              return login_dict(db.call([&](Service& s) { return s.login(username, password); }));
+           })
+      .def(
+          "authenticate",
+          [](Db& db, const std::string& session_token) {
+            return session_dict(db.call([&](Service& s) { return s.authenticate(session_token); }));
+          })
+      .def("logout",
+           [](Db& db, const std::string& session_token) {
+             db.call([&](Service& s) { s.logout(session_token); });
+           })
+      .def("participations",
+           [](Db& db, const std::string& session_token) {
+             return participations_list(
+                 db.call([&](Service& s) { return s.participations(session_token); }));
+           })
+      .def("complete_participation",
+           [](Db& db, const std::string& session_token, const std::string& code) {
+             return participation_dict(db.call(
+                 [&](Service& s) { return s.complete_participation(session_token, code); }));
+           })
+      .def("share_participation",
+           [](Db& db, const std::string& session_token, const std::string& code) {
+             return participation_dict(
+                 db.call([&](Service& s) { return s.share_participation(session_token, code); }));
            })
       .def("change_password",
            [](Db& db, const std::string& username, const std::string& old_password,
@@ -633,6 +806,19 @@ PYBIND11_MODULE(_native, m) {
            [](Db& db, const std::string& code) {
              return learners_list(db.call([&](Service& s) { return s.not_joined(code); }));
            })
+      .def("campaign_participants",
+           [](Db& db, const std::string& code) {
+             const auto rows = db.call([&](Service& s) { return s.campaign_participants(code); });
+             py::list list;
+             for (const auto& row : rows) list.append(participant_dict(row));
+             return list;
+           })
+      .def("participants_csv",
+           [](Db& db, const std::string& code) {
+             const auto csv = db.call(
+                 [&](Service& s) { return participants_csv(s.campaign_participants(code)); });
+             return py::bytes(csv).attr("decode")("utf-8");
+           })
       .def("class_sheet",
            [](Db& db, const std::string& code, const std::string& base_url) {
              return db.call(
@@ -656,10 +842,18 @@ PYBIND11_MODULE(_native, m) {
              });
            })
       .def("generate_credentials",
-           [](Db& db, const std::string& uai, const std::string& division,
-              const std::string& actor) {
-             return credentials_dict(
-                 db.call([&](Service& s) { return s.generate_credentials(uai, division, actor); }));
+           [](Db& db, const std::string& uai, const std::string& division, bool reset_existing,
+              const std::vector<std::string>& ines, const std::string& actor) {
+             CredentialOptions options;
+             options.reset_existing = reset_existing;
+             options.ines = ines;
+             return credentials_dict(db.call([&](Service& s) {
+               return s.generate_credentials(uai, division, options, actor);
+             }));
+           })
+      .def("dissociate",
+           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
+             db.call([&](Service& s) { s.dissociate(uai, ine, actor); });
            })
       .def("anonymize_learner",
            [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
