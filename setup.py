@@ -78,9 +78,11 @@ if __name__ == "__main__":  # also under pip: setuptools.build_meta runs this fi
     setup(
         version=project_version(),
         # Where the package lives (setuptools 66 calls [tool.setuptools] in pyproject.toml beta).
-        packages=["inscrire"],
+        packages=["inscrire", "inscrire.web"],
         package_dir={"inscrire": "bindings/python/inscrire"},
-        package_data={"inscrire": ["py.typed", "__init__.pyi"]},
+        package_data={"inscrire": ["py.typed", "__init__.pyi"],
+                      "inscrire.web": ["templates/*.html", "templates/admin/*.html",
+                                       "static/*.css"]},
         zip_safe=False,
         ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
         cmdclass={"build_ext": CMakeBuild},
