@@ -177,7 +177,8 @@ User read_user(const Result& r) {
 // the current time.
 #define LEARNER_STATE_SQL                                                                       \
   "(CASE WHEN l.disabled <> 0 THEN 4 WHEN l.user_id IS NULL THEN 0 ELSE "                       \
-  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN u.blocked <> 0 OR u.blocked_until > $4 THEN "  \
+  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN EXISTS (SELECT 1 FROM @login_failures f "      \
+  "WHERE f.username = lower(u.username) AND (f.blocked <> 0 OR f.blocked_until > $4)) THEN "    \
   "3 WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM @users u WHERE u.id = l.user_id) " \
   "END)"
 
@@ -691,6 +692,34 @@ class PostgresTransaction final : public StoreTransaction {
   void revoke_tokens(Id user_id, std::string_view purpose) override {
     db_.run("DELETE FROM @tokens WHERE user_id = $1 AND ($2::text = '' OR purpose = $2)",
             Params().add(user_id).add(purpose));
+  }
+
+  // --- Login failures, per lower-case username
+  LoginFailures login_failures(std::string_view username) override {
+    const auto r = db_.run(
+        "SELECT failed_attempts, blocked_until, blocked FROM @login_failures "
+        "WHERE username = lower($1::text COLLATE \"C\")",
+        Params().add(username));
+    if (r.rows() == 0) return {};
+    return {static_cast<int>(r.integer(0, 0)), r.integer(0, 1), r.boolean(0, 2)};
+  }
+
+  void save_login_failures(std::string_view username, const LoginFailures& failures) override {
+    db_.run(
+        "INSERT INTO @login_failures(username, failed_attempts, blocked_until, blocked) "
+        "VALUES (lower($1::text COLLATE \"C\"), $2, $3, $4) ON CONFLICT (username) DO UPDATE SET "
+        "failed_attempts = excluded.failed_attempts, blocked_until = excluded.blocked_until, "
+        "blocked = excluded.blocked",
+        Params()
+            .add(username)
+            .add(failures.failed_attempts)
+            .add(failures.blocked_until)
+            .add(failures.blocked));
+  }
+
+  void clear_login_failures(std::string_view username) override {
+    db_.run("DELETE FROM @login_failures WHERE username = lower($1::text COLLATE \"C\")",
+            Params().add(username));
   }
 
   // --- Throttling and audit

@@ -148,6 +148,21 @@ CREATE TABLE @audit_log (
 );
 CREATE INDEX audit_log_by_target ON @audit_log(lower(target));
 )sql",
+    // 2: login failures per normalised (lower-case) username, whether an account holds it or
+    // not (SQLite's schema 4, docs/rules.md §4).
+    R"sql(
+CREATE TABLE @login_failures (
+  username text COLLATE "C" PRIMARY KEY,
+  failed_attempts integer NOT NULL DEFAULT 0,
+  blocked_until bigint NOT NULL DEFAULT 0,
+  blocked integer NOT NULL DEFAULT 0
+);
+INSERT INTO @login_failures(username, failed_attempts, blocked_until, blocked)
+  SELECT lower(username), failed_attempts, blocked_until, blocked FROM @users
+  WHERE failed_attempts > 0 OR blocked_until > 0 OR blocked <> 0;
+UPDATE @users SET failed_attempts = 0, blocked_until = 0, blocked = 0
+  WHERE failed_attempts > 0 OR blocked_until > 0 OR blocked <> 0;
+)sql",
 };
 
 }  // namespace inscrire::postgresql

@@ -34,9 +34,13 @@ ALLOWLIST = [
 
 def test_stubtest_finds_the_stubs_faithful_to_the_module(tmp_path):
     allowlist = tmp_path / "allowlist.txt"
+    # The stubs describe the library's API; the web application (inscrire.web) is an
+    # application over it, with no stubs of its own: its modules are neither checked nor stubbed.
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n[mypy-inscrire.web.*]\nignore_errors = True\n", encoding="utf-8")
     allowlist.write_text("\n".join(ALLOWLIST) + "\n", encoding="utf-8")
     checked = run_mypy_tool("mypy.stubtest", "inscrire", "--allowlist", str(allowlist),
-                            cwd=tmp_path)
+                            "--mypy-config-file", str(config), cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
