@@ -51,7 +51,7 @@ struct CallbackFailed {};
 
 // Builds the Python exception for a core error through inscrire._error_factory, set by
 // __init__.py: factory(code, detail, message_fr, message_en, extra) -> exception instance.
-void raise_core_error(const Error& error, py::dict extra) {
+void raise_core_error(const Error& error, const py::dict& extra) {
   const auto code = std::string(code_name(error.code()));
   try {
     auto native = py::module_::import("inscrire._native");
@@ -61,7 +61,7 @@ void raise_core_error(const Error& error, py::dict extra) {
     }
     py::object instance =
         native.attr("_error_factory")(code, error.detail(), error.message(Language::French),
-                                      error.message(Language::English), std::move(extra));
+                                      error.message(Language::English), extra);
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(instance.ptr())), instance.ptr());
   } catch (py::error_already_set& failure) {
     failure.restore();
@@ -336,7 +336,7 @@ class Database;
 // One call of this thread into a Database: detects re-entry from a callback and holds the
 // Python exception a callback raised.
 struct CallScope {
-  explicit CallScope(const Database* database);
+  explicit CallScope(const Database* db);
   ~CallScope();
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
@@ -393,7 +393,7 @@ Result call_python(const py::object& callable, Args... args) {
   if (scope.parked) {
     auto error = std::move(*scope.parked);
     scope.parked.reset();
-    throw error;
+    throw py::error_already_set(std::move(error));
   }
   throw std::runtime_error("an inscrire callback failed");
 }
@@ -497,13 +497,14 @@ using IntOption = std::optional<py::int_>;
 
 std::unique_ptr<Database> open_database(
     const py::bytes& path, const std::string& username_policy, const std::string& matching,
-    IntOption hash_memory_kib, IntOption hash_iterations, IntOption hash_parallelism,
-    std::optional<bool> refuse_weak_passwords, IntOption busy_timeout_ms,
-    IntOption throttle_max_failures, IntOption throttle_window_seconds,
-    IntOption login_throttle_max_failures, IntOption login_throttle_window_seconds,
-    IntOption login_failures_per_block, IntOption login_first_block_seconds,
-    IntOption login_permanent_block_failures, IntOption change_token_seconds,
-    IntOption session_seconds, IntOption temporary_password_days, const py::object& clock) {
+    const IntOption& hash_memory_kib, const IntOption& hash_iterations,
+    const IntOption& hash_parallelism, std::optional<bool> refuse_weak_passwords,
+    const IntOption& busy_timeout_ms, const IntOption& throttle_max_failures,
+    const IntOption& throttle_window_seconds, const IntOption& login_throttle_max_failures,
+    const IntOption& login_throttle_window_seconds, const IntOption& login_failures_per_block,
+    const IntOption& login_first_block_seconds, const IntOption& login_permanent_block_failures,
+    const IntOption& change_token_seconds, const IntOption& session_seconds,
+    const IntOption& temporary_password_days, const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   options.matching = parse_matching(matching);
@@ -562,6 +563,8 @@ PYBIND11_MODULE(_native, m) {
   m.doc() = "The C++ core of inscrire (private: use the inscrire package).";
   m.attr("__version__") = std::string(version());
 
+  // pybind11 takes a function pointer of exactly this type: the pointer is passed by value.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   py::register_exception_translator([](std::exception_ptr pointer) {
     try {
       if (pointer) std::rethrow_exception(pointer);
