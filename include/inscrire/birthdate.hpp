@@ -33,6 +33,7 @@ class BirthDate {
   std::string french() const;  // "05/06/2010"
   std::string ddmm() const;    // "0506", the username suffix
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 sees the literal 0 of the synthesised <=>
   friend auto operator<=>(const BirthDate&, const BirthDate&) = default;
 
  private:

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <string>
+#include <system_error>
 
 #include "inscrire/error.hpp"
 
@@ -14,7 +14,7 @@ namespace inscrire::sqlite {
 namespace {
 
 [[noreturn]] void fail(const std::string& what) {
-  throw Error(ErrorCode::DATABASE_ERROR, what + ": " + std::strerror(errno));
+  throw Error(ErrorCode::DATABASE_ERROR, what + ": " + std::system_category().message(errno));
 }
 
 }  // namespace
@@ -27,12 +27,13 @@ WriterLock::WriterLock(const std::filesystem::path& database) {
 
 WriterLock::~WriterLock() { ::close(fd_); }
 
-void WriterLock::lock() {
+// Not const although it could be: it changes the state of the lock, which the object stands for.
+void WriterLock::lock() {  // NOLINT(readability-make-member-function-const)
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno != EINTR) fail("lock");
   }
 }
 
-void WriterLock::unlock() noexcept { ::flock(fd_, LOCK_UN); }
+void WriterLock::unlock() noexcept {  // NOLINT(readability-make-member-function-const) ::flock(fd_, LOCK_UN); }
 
 }  // namespace inscrire::sqlite
