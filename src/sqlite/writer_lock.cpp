@@ -34,6 +34,8 @@ void WriterLock::lock() {  // NOLINT(readability-make-member-function-const)
   }
 }
 
-void WriterLock::unlock() noexcept {  // NOLINT(readability-make-member-function-const) ::flock(fd_, LOCK_UN); }
+void WriterLock::unlock() noexcept {  // NOLINT(readability-make-member-function-const)
+  ::flock(fd_, LOCK_UN);
+}
 
 }  // namespace inscrire::sqlite
