@@ -15,9 +15,9 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -132,9 +132,14 @@ class Browser:
     def _navigate(self, action) -> None:
         """Runs ``action`` (a click that loads a page) and waits until the new page replaced
         the old one: reading the page right after a click could otherwise see the old one."""
-        old_page = self.driver.find_element(By.TAG_NAME, "html")
+        # A mark on the old page's window, gone once the new page is loaded. Chromium may
+        # answer a query made while the page is torn down with an "inspector error" rather
+        # than "stale element", so errors are retried until the new page answers.
+        self.driver.execute_script("window.inscrireOldPage = true")
         action()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old_page))
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(
+                "return !window.inscrireOldPage && document.readyState === 'complete'"))
         self.visited.append(self.driver.current_url)
 
     def press(self, element) -> None:
