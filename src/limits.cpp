@@ -11,20 +11,6 @@ namespace {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 
-// C0 (with TAB, CR, LF), DEL, C1: the code points a terminal or a log may act upon. ESC is C0.
-bool has_control_characters(std::string_view utf8) {
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(utf8[i]);
-    if (byte < 0x20 || byte == 0x7F) return true;
-    // U+0080..U+009F are encoded C2 80..C2 9F.
-    if (byte == 0xC2 && i + 1 < utf8.size()) {
-      const auto next = static_cast<unsigned char>(utf8[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
-}
-
 void check_length(std::string_view text, std::string_view field, std::size_t max_characters) {
   if (character_count(text) > max_characters) {
     throw Error(ErrorCode::FIELD_TOO_LONG,
@@ -41,6 +27,20 @@ bool all_upper_letters(std::string_view text) {
 }
 
 }  // namespace
+
+// C0 (with TAB, CR, LF), DEL, C1: the code points a terminal or a log may act upon. ESC is C0.
+bool has_control_characters(std::string_view utf8) noexcept {
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(utf8[i]);
+    if (byte < 0x20 || byte == 0x7F) return true;
+    // U+0080..U+009F are encoded C2 80..C2 9F.
+    if (byte == 0xC2 && i + 1 < utf8.size()) {
+      const auto next = static_cast<unsigned char>(utf8[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
 
 std::size_t character_count(std::string_view text) noexcept {
   if (!is_valid_utf8(text)) return text.size();

@@ -91,12 +91,19 @@ struct Record {
   }
 };
 
+// A record of a roster holds 15 cells of at most 255 characters (4 bytes each at most): one
+// longer than this is not a roster line, and reading stops there rather than holding it whole
+// (a header of one 100 MiB cell would otherwise be read, copied and decoded whole).
+constexpr std::size_t kMaxRecordBytes = 64 * 1024;
+
 class RecordReader {
  public:
   explicit RecordReader(Input& input) : input_(input) {}
 
-  // The next record; false at the end of the input.
+  // The next record; false at the end of the input, or at a record over kMaxRecordBytes (then
+  // overlong() is true and `record.line` is where it starts).
   bool next(Record& record);
+  bool overlong() const noexcept { return overlong_; }
 
  private:
   int get();  // next byte, or -1 at the end
@@ -107,6 +114,7 @@ class RecordReader {
   std::size_t pos_ = 0;
   std::size_t size_ = 0;
   int line_ = 1;
+  bool overlong_ = false;
 };
 
 int RecordReader::peek() {
@@ -133,7 +141,11 @@ bool RecordReader::next(Record& record) {
   if (c < 0) return false;
   bool quoted = false;
   bool cell_start = true;
-  for (; c >= 0; c = get()) {
+  for (std::size_t bytes = 1; c >= 0; c = get(), ++bytes) {
+    if (bytes > kMaxRecordBytes) {
+      overlong_ = true;
+      return false;
+    }
     std::string& cell = record.cells.back();
     if (quoted) {
       if (c == '"' && peek() == '"') {
@@ -282,11 +294,6 @@ bool is_digits(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
-
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -323,7 +330,7 @@ class CsvReader {
  private:
   void fail(ErrorCode code, Column column, std::string detail = {}) {
     errors_.push_back(
-        RosterError{code, ine_, {}, line_, std::string(title(column)), std::move(detail)});
+        RosterError{code, echo(ine_), {}, line_, std::string(title(column)), std::move(detail)});
   }
   const std::string& value(Column column) const {
     return values_[static_cast<std::size_t>(column)];
@@ -338,6 +345,7 @@ class CsvReader {
   Layout layout_;
   int line_ = 0;
   std::string ine_;
+  bool ine_shaped_ = false;  // ine_ has the shape of an INE
   std::array<std::string, kColumnCount> values_;
   std::array<bool, kColumnCount> bad_{};  // already reported (undecodable, too long)
   std::unordered_set<std::string> seen_ids_;
@@ -372,9 +380,14 @@ void CsvReader::decode_cells(const Record& record) {
       values_[index] = *text;
     }
   }
-  if (!bad_[static_cast<std::size_t>(Column::Ine)]) ine_ = value(Column::Ine);
+  if (!bad_[static_cast<std::size_t>(Column::Ine)]) {
+    ine_ = value(Column::Ine);
+    ine_shaped_ = canonicalise_ine(ine_);
+  }
   // The errors of this line pushed above were made before the INE was known.
-  for (auto it = errors_.rbegin(); it != errors_.rend() && it->line == line_; ++it) it->ine = ine_;
+  for (auto it = errors_.rbegin(); it != errors_.rend() && it->line == line_; ++it) {
+    it->ine = echo(ine_);
+  }
 }
 
 void CsvReader::check_names(RosterEntry& entry) {
@@ -400,8 +413,8 @@ void CsvReader::check_identity(RosterEntry& entry) {
   if (!bad_[static_cast<std::size_t>(Column::Ine)]) {
     if (ine_.empty()) {
       fail(ErrorCode::INE_REQUIRED, Column::Ine);
-    } else if (has_control(ine_) || ine_.find(' ') != std::string::npos) {
-      fail(ErrorCode::INVALID_VALUE, Column::Ine);
+    } else if (!ine_shaped_) {
+      fail(ErrorCode::INVALID_VALUE, Column::Ine, kIneShape);
     } else if (!seen_ids_.insert(ine_).second) {
       fail(ErrorCode::DUPLICATE_ID, Column::Ine);
     }
@@ -473,12 +486,15 @@ void CsvReader::check_school(RosterEntry& entry) {
   entry.mef_code = value(Column::Mef);
   if (ok(Column::Mef) && entry.mef_code.empty()) fail(ErrorCode::FIELD_REQUIRED, Column::Mef);
   entry.division = collapse_spaces(value(Column::Division));
-  if (ok(Column::Division) && entry.division.empty()) {
+  if (!ok(Column::Division)) {
+  } else if (entry.division.empty()) {
     fail(ErrorCode::FIELD_REQUIRED, Column::Division);
+  } else if (const auto code = check_division(entry.division)) {
+    fail(*code, Column::Division);
   }
   for (const Column column : {Column::Country, Column::CityCode, Column::CityName,
-                              Column::Department, Column::Status, Column::Mef, Column::Division}) {
-    if (ok(column) && has_control(value(column))) fail(ErrorCode::INVALID_VALUE, column);
+                              Column::Department, Column::Status, Column::Mef}) {
+    if (ok(column) && has_control_characters(value(column))) fail(ErrorCode::INVALID_VALUE, column);
   }
 }
 
@@ -504,6 +520,11 @@ ParsedRoster CsvReader::finish(std::vector<RosterError> file_errors) {
   return result;
 }
 
+RosterError overlong_record(int line) {
+  return file_error(ErrorCode::INVALID_FILE,
+                    "a line of over " + std::to_string(kMaxRecordBytes) + " bytes", {}, line);
+}
+
 }  // namespace
 
 ParsedRoster parse_roster_csv(Input& input) {
@@ -512,6 +533,7 @@ ParsedRoster parse_roster_csv(Input& input) {
   bool found = false;
   while (!found && records.next(header)) found = !header.blank();
   if (input.too_large()) return refused(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
+  if (records.overlong()) return refused(overlong_record(header.line));
   if (!found) return refused(file_error(ErrorCode::EMPTY, "no header and no pupil"));
   std::string& first = header.cells.front();
   const bool bom = first.rfind("\xEF\xBB\xBF", 0) == 0;
@@ -538,6 +560,7 @@ ParsedRoster parse_roster_csv(Input& input) {
   while (records.next(record)) {
     if (!record.blank()) reader.read_line(record);
   }
+  if (records.overlong()) return refused(overlong_record(record.line));
   input.finish();
   if (input.too_large()) return refused(file_error(ErrorCode::FILE_TOO_LARGE, "above the limit"));
   return reader.finish(std::move(file_errors));

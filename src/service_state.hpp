@@ -44,7 +44,7 @@ User require_user(StoreTransaction& tx, std::string_view username);
 Learner require_linked_learner(StoreTransaction& tx, const Organization& organization,
                                const User& user);
 LearnerView view_of(const Learner& learner);
-// What a pupil-facing result may show of the row (product.md §8).
+// What a pupil-facing result may show of the row (docs/rules.md §8).
 PupilLearner pupil_view_of(const Learner& learner);
 // The purpose under which sessions are stored among the tokens.
 inline constexpr std::string_view kSessionPurpose = "session";

@@ -27,6 +27,7 @@
 
 #include "inscrire/birthdate.hpp"
 #include "inscrire/error.hpp"
+#include "inscrire/limits.hpp"
 #include "inscrire/text.hpp"
 #include "roster_checks.hpp"
 
@@ -305,6 +306,10 @@ class PupilCheck {
   PupilCheck(const PupilFields& pupil, std::vector<RosterError>& errors)
       : pupil_(pupil), errors_(errors) {}
 
+  void ine() {
+    if (!is_valid_ine(pupil_[Field::Ine])) fail(ErrorCode::INVALID_VALUE, Field::Ine, kIneShape);
+  }
+
   void names() {
     for (const auto& [field, required] :
          {std::pair{Field::LastName, true}, std::pair{Field::UsageName, false},
@@ -353,7 +358,7 @@ class PupilCheck {
 
  private:
   void fail(ErrorCode code, Field field, std::string detail = {}) {
-    errors_.push_back(RosterError{code, std::string(pupil_[Field::Ine]), pupil_.eleve_id,
+    errors_.push_back(RosterError{code, echo(pupil_[Field::Ine]), echo(pupil_.eleve_id),
                                   pupil_.line, field_name(field), std::move(detail)});
   }
 
@@ -536,7 +541,8 @@ struct PendingPupil {
   std::uint32_t division = FirstIndex::kNone;  // in SiecleRoster::divisions_, set at the end
   std::uint8_t error_count = 0;  // its errors, next in line in SiecleRoster::pupil_errors_
   bool female = false;
-  bool duplicate = false;  // its INE was seen before (set with the division)
+  bool duplicate = false;                   // its INE was seen before (set with the division)
+  std::optional<ErrorCode> division_error;  // of its division's code (set with the division)
 };
 
 // The roster as it is read: the UAJ, the skips, the pupils waiting for their division, and the
@@ -581,13 +587,15 @@ void SiecleRoster::add_pupil(const PupilFields& pupil) {
   if (pupil[Field::Ine].empty()) return skip(skipped_, SkipReason::NoIne);
   const std::size_t errors_before = pupil_errors_.size();
   PupilCheck check(pupil, pupil_errors_);
+  check.ine();
   check.names();
   const Sex sex = check.sex();
   const BirthDate birthdate = check.birthdate(today_);
   check.birthplace_and_status();
   const auto error_count = static_cast<std::uint8_t>(pupil_errors_.size() - errors_before);
   pending_.push_back(PendingPupil{arena_.pack(texts_of(pupil)), birthdate, pupil.line,
-                                  FirstIndex::kNone, error_count, sex == Sex::Female});
+                                  FirstIndex::kNone, error_count, sex == Sex::Female, false,
+                                  std::nullopt});
 }
 
 void SiecleRoster::add_structure(std::string_view owner, std::string_view type,
@@ -633,7 +641,8 @@ std::size_t SiecleRoster::resolve_divisions() {
     if (pupil.division == FirstIndex::kNone) continue;
     next_division = pupil.division + 1;
     pupil.duplicate = seen.insert(ine, i, pupil_ine) != i;
-    if (pupil.error_count == 0 && !pupil.duplicate) ++entries;
+    pupil.division_error = check_division(first_two(divisions_[pupil.division])[1]);
+    if (pupil.error_count == 0 && !pupil.duplicate && !pupil.division_error) ++entries;
   }
   return entries;
 }
@@ -661,9 +670,14 @@ RosterEntry SiecleRoster::entry_of(const PendingPupil& pupil) const {
 
 RosterError duplicate_error(const PendingPupil& pupil) {
   const auto [ine, eleve_id] = first_two(pupil.texts);
-  return RosterError{ErrorCode::DUPLICATE_INE, std::string(ine),
-                     std::string(eleve_id),    pupil.line,
+  return RosterError{ErrorCode::DUPLICATE_INE, echo(ine), echo(eleve_id), pupil.line,
                      field_name(Field::Ine),   {}};
+}
+
+RosterError division_error(const PendingPupil& pupil) {
+  const auto [ine, eleve_id] = first_two(pupil.texts);
+  return RosterError{*pupil.division_error, echo(ine), echo(eleve_id), pupil.line,
+                     "CODE_STRUCTURE",      {}};
 }
 
 // The entries and the pupils' errors, in file order. A pupil without a division is skipped and
@@ -674,11 +688,12 @@ void SiecleRoster::emit(ParsedRoster& result) {
     const auto own_end = errors + pupil.error_count;
     if (pupil.division == FirstIndex::kNone) {
       skip(skipped_, SkipReason::NoDivision);
-    } else if (pupil.error_count == 0 && !pupil.duplicate) {
+    } else if (pupil.error_count == 0 && !pupil.duplicate && !pupil.division_error) {
       result.entries.push_back(entry_of(pupil));
     } else {
       std::move(errors, own_end, std::back_inserter(result.errors));
       if (pupil.duplicate) result.errors.push_back(duplicate_error(pupil));
+      if (pupil.division_error) result.errors.push_back(division_error(pupil));
     }
     errors = own_end;
   }
@@ -845,7 +860,9 @@ void SiecleSax::end_value(OpenElement element) {
     // The text becomes the value without a copy; text_ gets the old value's buffer.
     std::string& value = pupil_.values[static_cast<std::size_t>(element.field)];
     value.swap(text_);
-    return trim_in_place(value);
+    trim_in_place(value);
+    if (element.field == Field::Ine) canonicalise_ine(value);  // its shape is checked later
+    return;
   }
   const std::string_view value = trim(text_);
   switch (element.node) {

@@ -334,7 +334,7 @@ INSCRIRE_API int inscrire_learner_disabled(const inscrire_learner *learner);
 /* The linked account's username; NULL when the learner has none. */
 INSCRIRE_API const char *inscrire_learner_username(const inscrire_learner *learner);
 /* The learner of a pupil-facing result (inscrire_match_report_learner,
- * inscrire_registration_learner) holds only what the pupil may see (product.md §8): first name,
+ * inscrire_registration_learner) holds only what the pupil may see (docs/rules.md §8): first name,
  * last name and division. On it, inscrire_learner_ine and inscrire_learner_birthdate return ""
  * and the other names "", inscrire_learner_username NULL: deprecated there, kept so that the
  * ABI only grows. Admin lists (inscrire_learners, inscrire_not_joined) keep full rows. */

@@ -41,7 +41,7 @@ struct inscrire_import_report {
 struct inscrire_learner {
   explicit inscrire_learner(inscrire::LearnerView learner)
       : view(std::move(learner)), birthdate(view.birthdate.iso()) {}
-  // A pupil-facing result's learner (product.md §8): first name, last name and division; the
+  // A pupil-facing result's learner (docs/rules.md §8): first name, last name and division; the
   // INE and birth date read "", the username NULL.
   explicit inscrire_learner(const inscrire::PupilLearner& learner) {
     view.first_name = learner.first_name;

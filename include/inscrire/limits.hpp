@@ -32,6 +32,10 @@ inline constexpr std::size_t kMaxEchoCharacters = 64;
 std::string checked_label(std::string_view text, std::string_view field,
                           std::size_t max_characters);
 
+// Whether UTF-8 `text` holds a C0 control character (TAB, CR and LF included), DEL or a C1
+// control character: what checked_label refuses.
+bool has_control_characters(std::string_view utf8) noexcept;
+
 // The caller-supplied throttling key: the rules of a label, 200 characters at most.
 void check_client_key(std::string_view client_key);
 

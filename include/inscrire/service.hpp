@@ -97,7 +97,7 @@ struct LearnerView {
   std::optional<std::string> username;  // the linked account
 };
 
-// A roster row as a pupil may see it (product.md §8): what they typed or what names them in
+// A roster row as a pupil may see it (docs/rules.md §8): what they typed or what names them in
 // their class, never the INE, a birth date or an account's username. What the pupil-facing
 // results (match, register, join) carry; admin operations return LearnerView.
 struct PupilLearner {

@@ -12,7 +12,7 @@
 namespace inscrire::cli {
 
 Json learner_json(const LearnerView& learner);
-// A pupil-facing result's learner (product.md §8): first_name, last_name, division only.
+// A pupil-facing result's learner (docs/rules.md §8): first_name, last_name, division only.
 Json pupil_learner_json(const PupilLearner& learner);
 Json campaign_json(const Campaign& campaign);
 Json report_json(const ImportReport& report);

@@ -180,9 +180,14 @@ static void test_open(void) {
   CHECK_RC(inscrire_db_open(path_in(path, sizeof path, temp_dir, "missing/dir/x.db"), &db),
            INSCRIRE_E_DATABASE_ERROR);
   CHECK(db == NULL);
-  /* A file that is not a database. */
-  CHECK_RC(inscrire_db_open(path_in(path, sizeof path, data_dir, "siecle-0751234A.xml"), &db),
-           INSCRIRE_E_DATABASE_ERROR);
+  /* A file that is not a database, in the temp dir: opening writes the "-lock" file beside it. */
+  {
+    FILE *file = fopen(path_in(path, sizeof path, temp_dir, "roster.xml"), "w");
+    CHECK(file != NULL);
+    CHECK(fputs("<?xml version=\"1.0\"?><BEE_ELEVES/>\n", file) >= 0);
+    CHECK(fclose(file) == 0);
+  }
+  CHECK_RC(inscrire_db_open(path, &db), INSCRIRE_E_DATABASE_ERROR);
   CHECK_OK(inscrire_db_open(path_in(path, sizeof path, temp_dir, "plain.db"), &db));
   inscrire_db_free(db);
   inscrire_db_free(NULL);
@@ -503,7 +508,7 @@ static void test_match(inscrire_db *db, const char *code) {
   CHECK_STR(inscrire_match_report_matched_by(report), "exact");
   learner = inscrire_match_report_learner(report);
   CHECK_STR(inscrire_learner_first_name(learner), "Noé");
-  /* product.md §8: a pupil-facing result holds no INE and no birth date. */
+  /* docs/rules.md §8: a pupil-facing result holds no INE and no birth date. */
   CHECK_STR(inscrire_learner_ine(learner), "");
   CHECK_STR(inscrire_learner_birthdate(learner), "");
   CHECK(inscrire_learner_username(learner) == NULL);
@@ -572,7 +577,7 @@ static void test_register(inscrire_db *db, const char *code, char *username) {
   strcpy(username, inscrire_registration_username(reg));
   CHECK_STR(inscrire_registration_participation_status(reg), "STARTED");
   CHECK_STR(inscrire_registration_matched_by(reg), "exact");
-  /* product.md §8: the pupil's names and class; no INE, no birth date, no username there. */
+  /* docs/rules.md §8: the pupil's names and class; no INE, no birth date, no username there. */
   CHECK_STR(inscrire_learner_first_name(inscrire_registration_learner(reg)), "Léa");
   CHECK_STR(inscrire_learner_ine(inscrire_registration_learner(reg)), "");
   CHECK_STR(inscrire_learner_birthdate(inscrire_registration_learner(reg)), "");

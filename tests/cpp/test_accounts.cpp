@@ -333,7 +333,7 @@ TEST_P(Accounts, ThePolicyIsConfigurable) {
   EXPECT_EQ(wrong_login(kAllan).code(), ErrorCode::ACCOUNT_BLOCKED);  // 7th
 }
 
-// product.md §4 [v2]: failures are counted per username whether or not an account holds it,
+// docs/rules.md §4 [v2]: failures are counted per username whether or not an account holds it,
 // so 30 failures on an unknown username and on a real one get the very same answers.
 TEST_P(Accounts, UnknownAndRealUsernamesGetTheSameAnswersThroughThirtyFailures) {
   enrol("Allan", "POE", "01/03/2014");
@@ -784,7 +784,7 @@ TEST_P(Throttling, AnAttackerKeyIsThrottledThenRecoversAfterTheWindow) {
             kAllan);
 }
 
-// product.md §4 [v2]: one device walking a class list is throttled across usernames; a class
+// docs/rules.md §4 [v2]: one device walking a class list is throttled across usernames; a class
 // logging in correctly behind one address is never slowed.
 TEST_P(Throttling, LoginFailuresAreThrottledPerClientKeyAcrossUsernames) {
   auto service = open_clocked();  // default: 50 failures per 10 minutes

@@ -232,7 +232,7 @@ TEST_F(CliAccounts, SheetWithABaseUrlCarriesTheLinkAsAQrCodeThatDecodesToIt) {
   }
 }
 
-// product.md §8: what the pupil sees names them and their class; never the INE, a birth date
+// docs/rules.md §8: what the pupil sees names them and their class; never the INE, a birth date
 // or the full username of an existing account.
 TEST_F(CliAccounts, PupilFacingResultsHoldNoIneBirthDateOrOtherUsername) {
   const auto matched = cli({"--json", "match", code_, "Allan", "POE", "01/03/2014"});

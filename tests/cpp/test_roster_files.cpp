@@ -268,7 +268,7 @@ TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
   std::vector<Pupil> pupils;
   const auto add = [&](auto change) {
     Pupil p = pupil(std::to_string(100 + pupils.size()),
-                    "10000000" + std::to_string(pupils.size()) + "XA");
+                    std::to_string(100000000 + pupils.size()) + "XA");
     change(p);
     pupils.push_back(p);
   };
@@ -284,6 +284,13 @@ TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
   add([](Pupil& p) { p.first = ""; });
   add([](Pupil& p) { p.ine = "100000000XA"; });           // the first pupil's INE
   add([](Pupil& p) { p.country = "212", p.city = ""; });  // born abroad: no commune needed
+  // docs/rules.md §6: an INE has 11 characters of one of two shapes; a division 32 at most and
+  // no control character. The ELEVE_ID and INE of an error are quoted capped.
+  add([](Pupil& p) { p.ine = "12345678ABC"; });
+  add([](Pupil& p) { p.ine = std::string(200, '1'), p.id = std::string(100, '9'); });
+  add([](Pupil& p) { p.division = std::string(33, 'D'); });
+  add([](Pupil& p) { p.division = "5&#x9B;31mA"; });  // C1 CSI (XML 1.0 has no ESC)
+  add([](Pupil& p) { p.ine = "100000016xa"; });       // lower case: upper-cased, an entry
   const auto roster = read_roster(siecle_xml(pupils), kUai);
   const std::vector<std::tuple<ErrorCode, std::string, std::string, std::string>> expected = {
       {ErrorCode::BIRTHDATE_REQUIRED, "100000000XA", "100", "DATE_NAISS"},
@@ -297,6 +304,11 @@ TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
       {ErrorCode::INVALID_NAME_CHARACTERS, "100000008XA", "108", "NOM_USAGE"},
       {ErrorCode::NAME_REQUIRED, "100000009XA", "109", "PRENOM"},
       {ErrorCode::DUPLICATE_INE, "100000000XA", "110", "ID_NATIONAL"},
+      {ErrorCode::INVALID_VALUE, "12345678ABC", "112", "ID_NATIONAL"},
+      {ErrorCode::INVALID_VALUE, echo(std::string(200, '1')), echo(std::string(100, '9')),
+       "ID_NATIONAL"},
+      {ErrorCode::FIELD_TOO_LONG, "100000014XA", "114", "CODE_STRUCTURE"},
+      {ErrorCode::INVALID_VALUE, "100000015XA", "115", "CODE_STRUCTURE"},
   };
   ASSERT_EQ(roster.errors.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -307,9 +319,10 @@ TEST_F(RosterFiles, EveryPerPupilErrorNamesThePupilAndTheField) {
     EXPECT_EQ(roster.errors[i].field, field) << i;
     EXPECT_GT(roster.errors[i].line, 0) << i;
   }
-  // Only the pupils without error are entries; the one born abroad is among them.
-  ASSERT_EQ(roster.entries.size(), 1u);
-  EXPECT_EQ(roster.entries[0].ine, "1000000011XA");
+  // Only the pupils without error are entries: the one born abroad, the lower-case INE.
+  ASSERT_EQ(roster.entries.size(), 2u);
+  EXPECT_EQ(roster.entries[0].ine, "100000011XA");
+  EXPECT_EQ(roster.entries[1].ine, "100000016XA");
 }
 
 TEST_F(RosterFiles, NamesKeepTheirCaseAndAreTrimmed) {
@@ -768,15 +781,16 @@ TEST_F(RosterFiles, CsvEncodings) {
 TEST_F(RosterFiles, CsvHeaderErrors) {
   std::string header(kHeader);
   header.replace(header.find("Statut*"), 7, "Régime");
-  const auto roster = read_roster(header + "\n" + csv_line("1", "Léa", "MARTIN") + "\n", "");
+  const auto roster =
+      read_roster(header + "\n" + csv_line("123456789AB", "Léa", "MARTIN") + "\n", "");
   ASSERT_EQ(codes(roster), (std::vector{ErrorCode::HEADER_UNKNOWN, ErrorCode::HEADER_REQUIRED}));
   EXPECT_EQ(roster.errors[0].field, "Régime");
   EXPECT_EQ(roster.errors[0].line, 1);
   EXPECT_EQ(roster.errors[1].field, "Statut*");
   EXPECT_TRUE(roster.entries.empty());
   // Unknown extra column: reported, but the lines are still checked.
-  const auto extra =
-      read_roster(std::string(kHeader) + ";Remarque\n" + csv_line("1", "", "MARTIN") + ";ok\n", "");
+  const auto extra = read_roster(
+      std::string(kHeader) + ";Remarque\n" + csv_line("123456789AB", "", "MARTIN") + ";ok\n", "");
   EXPECT_EQ(codes(extra), (std::vector{ErrorCode::HEADER_UNKNOWN, ErrorCode::FIELD_REQUIRED}));
   // A plain ASCII header without "Premier prénom*" is read as UTF-8: its columns are reported.
   const auto ascii = read_roster("Nom;Prenom\nMARTIN;Lea\n", "");
@@ -786,52 +800,97 @@ TEST_F(RosterFiles, CsvHeaderErrors) {
             std::vector{ErrorCode::EMPTY});
 }
 
-// product.md §6: an error echoes at most 64 characters of what it read, even of a header cell of
-// 100 000 characters.
+// docs/rules.md §6: an error echoes at most 64 characters of what it read, even of a header
+// cell of 60 000 characters.
 TEST_F(RosterFiles, AHugeUnknownHeaderCellIsEchoedCappedAt64Characters) {
-  const std::string huge(100000, 'x');
+  const std::string huge(60000, 'x');
   const auto roster = read_roster(
-      std::string(kHeader) + ";" + huge + "\n" + csv_line("1", "Léa", "MARTIN") + "\n", "");
+      std::string(kHeader) + ";" + huge + "\n" + csv_line("123456789AB", "Léa", "MARTIN") + "\n",
+      "");
   ASSERT_FALSE(roster.errors.empty());
   EXPECT_EQ(roster.errors[0].code, ErrorCode::HEADER_UNKNOWN);
   EXPECT_EQ(roster.errors[0].field, echo(huge));
   EXPECT_EQ(character_count(roster.errors[0].field), kMaxEchoCharacters + 1);  // and "…"
 }
 
+// A line of over 64 KiB is no roster line: the file is refused there, without reading the rest
+// of it (a header of one 100 MiB cell used to be read, copied and decoded whole: 1.1 GiB).
+TEST_F(RosterFiles, ALineOverSixtyFourKibibytesRefusesTheFileWhereItStarts) {
+  std::string bytes = std::string(kHeader) + "\n" + csv_line("123456789AB", "Léa", "MARTIN") +
+                      "\n" + csv_line("123456789AC", std::string(70000, 'a'), "MARTIN") + "\n";
+  auto roster = read_roster(bytes, "");
+  ASSERT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(roster.errors[0].line, 3);
+  EXPECT_TRUE(roster.entries.empty());
+
+  const fs::path header = dir_ / "header.csv";
+  {
+    std::ofstream out(header, std::ios::binary);
+    const std::string mebibyte(1 << 20, 'x');
+    for (int i = 0; i < 100; ++i) out << mebibyte;
+    out << "\n" << csv_line("123456789AB", "Léa", "MARTIN") << "\n";
+  }
+  ReadOptions options;
+  std::uint64_t most_read = 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t) { most_read = done; };
+  roster = read_roster_file(header, "", options);
+  ASSERT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+  EXPECT_EQ(roster.errors[0].line, 1);
+  EXPECT_LT(most_read, 4U << 20);
+}
+
 TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
   const std::string lines[] = {
-      csv_line("", "Léa", "MARTIN"),                                                       // 2
-      csv_line("A2", "", "MARTIN"),                                                        // 3
-      csv_line("A3", std::string(256, 'a'), "MARTIN"),                                     // 4
-      csv_line("A4", "Léa", "MARTIN", "Féminin;31/02/2014;75056;Paris;75;99100;ST;1;5A"),  // 5
-      csv_line("A5", "Léa", "MARTIN", "Fille;14/07/2014;75056;Paris;75;99100;ST;1;5A"),    // 6
-      csv_line("A5", "Léa", "MARTIN"),                                                     // 7
-      csv_line("A7", "Léa", "MARTIN", "Féminin;14/07/2014;7505;Paris;75;99100;ST;1;5A"),   // 8
-      csv_line("A8", "Léa", "MARTIN", "Féminin;14/07/2014;;;75;99100;ST;1;5A"),            // 9
-      csv_line("A9", "Léa", "MARTIN", "Féminin;14/07/2014;;;99;99600;ST;1;5A"),            // 10
-      csv_line("B1", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;XX;1;5A"),  // 11
-      csv_line("B2", "CÃ©cile", "MARTIN"),                                                 // 12
-      csv_line("B3", "Léa", "MARTIN", "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;"),    // 13
-      csv_line("B4", "Léa", "MARTIN", "Féminin;2014-07-14;75056;Paris;75;99100;ST;1;5A"),  // 14
+      csv_line("", "Léa", "MARTIN"),                             // 2
+      csv_line("000000002AA", "", "MARTIN"),                     // 3
+      csv_line("000000003AA", std::string(256, 'a'), "MARTIN"),  // 4
+      csv_line("000000004AA", "Léa", "MARTIN",
+               "Féminin;31/02/2014;75056;Paris;75;99100;ST;1;5A"),  // 5
+      csv_line("000000005AA", "Léa", "MARTIN",
+               "Fille;14/07/2014;75056;Paris;75;99100;ST;1;5A"),  // 6
+      csv_line("000000005AA", "Léa", "MARTIN"),                   // 7
+      csv_line("000000007AA", "Léa", "MARTIN",
+               "Féminin;14/07/2014;7505;Paris;75;99100;ST;1;5A"),                         // 8
+      csv_line("000000008AA", "Léa", "MARTIN", "Féminin;14/07/2014;;;75;99100;ST;1;5A"),  // 9
+      csv_line("000000009AA", "Léa", "MARTIN", "Féminin;14/07/2014;;;99;99600;ST;1;5A"),  // 10
+      csv_line("000000001BA", "Léa", "MARTIN",
+               "Féminin;14/07/2014;75056;Paris;75;99100;XX;1;5A"),  // 11
+      csv_line("000000002BA", "CÃ©cile", "MARTIN"),                 // 12
+      csv_line("000000003BA", "Léa", "MARTIN",
+               "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;"),  // 13
+      csv_line("000000004BA", "Léa", "MARTIN",
+               "Féminin;2014-07-14;75056;Paris;75;99100;ST;1;5A"),  // 14
+      csv_line("12345678ABC", "Léa", "MARTIN"),                     // 15
+      csv_line("000000006BA", "Léa", "MARTIN",
+               "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;" + std::string(33, 'D')),  // 16
+      csv_line("000000007BA", "Léa", "MARTIN",
+               "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;5\x1B[31mA"),  // 17
+      csv_line(std::string(255, '1'), "Léa", "MARTIN"),                     // 18
   };
   std::string csv = std::string(kHeader) + "\n";
   for (const auto& line : lines) csv += line + "\n";
   const auto roster = read_roster(csv, "");
   const std::vector<std::tuple<ErrorCode, int, std::string, std::string>> expected = {
       {ErrorCode::INE_REQUIRED, 2, "Identifiant unique*", ""},
-      {ErrorCode::FIELD_REQUIRED, 3, "Premier prénom*", "A2"},
-      {ErrorCode::FIELD_TOO_LONG, 4, "Premier prénom*", "A3"},
-      {ErrorCode::INVALID_DATE, 5, "Date de naissance (jj/mm/aaaa)*", "A4"},
-      {ErrorCode::INVALID_VALUE, 6, "Code sexe*", "A5"},
-      {ErrorCode::DUPLICATE_ID, 7, "Identifiant unique*", "A5"},
-      {ErrorCode::INVALID_INSEE_CODE, 8, "Code commune naissance**", "A7"},
-      {ErrorCode::BIRTH_CITY_CODE_REQUIRED, 9, "Code commune naissance**", "A8"},
-      {ErrorCode::FIELD_REQUIRED, 9, "Libellé commune naissance**", "A8"},
-      {ErrorCode::INVALID_INSEE_CODE, 10, "Code pays naissance*", "A9"},
-      {ErrorCode::INVALID_VALUE, 11, "Statut*", "B1"},
-      {ErrorCode::INVALID_NAME_CHARACTERS, 12, "Premier prénom*", "B2"},
-      {ErrorCode::FIELD_REQUIRED, 13, "Division*", "B3"},
-      {ErrorCode::INVALID_DATE, 14, "Date de naissance (jj/mm/aaaa)*", "B4"},
+      {ErrorCode::FIELD_REQUIRED, 3, "Premier prénom*", "000000002AA"},
+      {ErrorCode::FIELD_TOO_LONG, 4, "Premier prénom*", "000000003AA"},
+      {ErrorCode::INVALID_DATE, 5, "Date de naissance (jj/mm/aaaa)*", "000000004AA"},
+      {ErrorCode::INVALID_VALUE, 6, "Code sexe*", "000000005AA"},
+      {ErrorCode::DUPLICATE_ID, 7, "Identifiant unique*", "000000005AA"},
+      {ErrorCode::INVALID_INSEE_CODE, 8, "Code commune naissance**", "000000007AA"},
+      {ErrorCode::BIRTH_CITY_CODE_REQUIRED, 9, "Code commune naissance**", "000000008AA"},
+      {ErrorCode::FIELD_REQUIRED, 9, "Libellé commune naissance**", "000000008AA"},
+      {ErrorCode::INVALID_INSEE_CODE, 10, "Code pays naissance*", "000000009AA"},
+      {ErrorCode::INVALID_VALUE, 11, "Statut*", "000000001BA"},
+      {ErrorCode::INVALID_NAME_CHARACTERS, 12, "Premier prénom*", "000000002BA"},
+      {ErrorCode::FIELD_REQUIRED, 13, "Division*", "000000003BA"},
+      {ErrorCode::INVALID_DATE, 14, "Date de naissance (jj/mm/aaaa)*", "000000004BA"},
+      // docs/rules.md §6: INE of 11 characters of two shapes, division of 32, no control
+      // character; an error quotes at most 64 characters of the INE.
+      {ErrorCode::INVALID_VALUE, 15, "Identifiant unique*", "12345678ABC"},
+      {ErrorCode::FIELD_TOO_LONG, 16, "Division*", "000000006BA"},
+      {ErrorCode::INVALID_VALUE, 17, "Division*", "000000007BA"},
+      {ErrorCode::INVALID_VALUE, 18, "Identifiant unique*", echo(std::string(255, '1'))},
   };
   ASSERT_EQ(roster.errors.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -847,16 +906,17 @@ TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
 TEST_F(RosterFiles, CsvValuesAreTrimmedAndNormalised) {
   const std::string csv =
       std::string(kHeader) + "\n\n" +
-      "  A1 ; Héloïse ;\"Marie;Anne\";;\" D'ARTAGNAN \";;FÉMININ ; 14/07/2014;2A004;Ajaccio;2A;"
+      "  000000001aa ; Héloïse ;\"Marie;Anne\";;\" D'ARTAGNAN \";;FÉMININ ; "
+      "14/07/2014;2A004;Ajaccio;2A;"
       "99100; AP;10010012110; 5   B \n" +
       ";;;;;;;;;;;;;;\n" +
-      csv_line("A2", "Noé", "MARTIN", "masculin;01/03/2014;;;99;99134;ST;10010012110;4C");
+      csv_line("000000002AA", "Noé", "MARTIN", "masculin;01/03/2014;;;99;99134;ST;10010012110;4C");
   const auto roster = read_roster(csv, "");
   ASSERT_TRUE(roster.errors.empty()) << static_cast<int>(roster.errors[0].code) << " line "
                                      << roster.errors[0].line << " " << roster.errors[0].field;
   ASSERT_EQ(roster.entries.size(), 2u);
   const RosterEntry& first = roster.entries[0];
-  EXPECT_EQ(first.ine, "A1");
+  EXPECT_EQ(first.ine, "000000001AA");
   EXPECT_EQ(first.first_name, "Héloïse");
   EXPECT_EQ(first.second_name, "Marie;Anne");
   EXPECT_EQ(first.last_name, "D'ARTAGNAN");
@@ -874,7 +934,7 @@ TEST_F(RosterFiles, CsvValuesAreTrimmedAndNormalised) {
 
 TEST_F(RosterFiles, GeneratedRostersWithEdgeCases) {
   const fs::path tool = INSCRIRE_MAKE_ROSTER;
-  if (!fs::exists(tool) || !fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no make-roster";
+  ASSERT_TRUE(fs::exists(tool) && fs::exists("/usr/bin/python3")) << tool;
   const auto run = [&](const std::string& arguments, const std::string& out) {
     const std::string command = "/usr/bin/python3 " + tool.string() + " " + arguments +
                                 " --edge-cases --pupils 200 --out " + (dir_ / out).string();
@@ -898,7 +958,7 @@ TEST_F(RosterFiles, GeneratedRostersWithEdgeCases) {
 // both formats carry the same way).
 TEST_F(RosterFiles, LargeGeneratedRosterReadsTheSameAsXmlAndCsv) {
   const fs::path tool = INSCRIRE_MAKE_ROSTER;
-  if (!fs::exists(tool) || !fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no make-roster";
+  ASSERT_TRUE(fs::exists(tool) && fs::exists("/usr/bin/python3")) << tool;
   const auto generate = [&](const std::string& format, const std::string& out) {
     const std::string command = "/usr/bin/python3 " + tool.string() + " --format " + format +
                                 " --encoding windows-1252 --edge-cases --pupils 20000 --seed 5"

@@ -557,7 +557,7 @@ TEST_F(SqliteFile, ADatabaseOfTheFirstSchemaIsMigratedWithItsRows) {
             ErrorCode::ACCOUNT_BLOCKED);
 }
 
-// product.md §8: password hashes and minors' data are not for the other users of the machine.
+// docs/rules.md §8: password hashes and minors' data are not for the other users of the machine.
 TEST_F(SqliteFile, TheDatabaseAndItsJournalFilesAreCreatedOwnerOnlyUnderUmask022) {
   const auto previous = ::umask(022);  // the usual umask, under which SQLite alone makes 0644
   {

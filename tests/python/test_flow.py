@@ -97,7 +97,7 @@ def test_register_login_join_and_passwords(school, campaign):
     assert first.username == "lea.martin1205"
     assert first.participation_status == "STARTED"
     assert first.campaign == campaign
-    # product.md §8: a pupil-facing result names the pupil and their class, nothing more.
+    # docs/rules.md §8: a pupil-facing result names the pupil and their class, nothing more.
     assert first.learner == inscrire.PupilLearner("Léa", "MARTIN", "5A")
     assert not hasattr(first.learner, "ine") and not hasattr(first.learner, "birthdate")
     second = school.register(campaign.code, "Léa", "Martin", datetime.date(2014, 5, 12), PASSWORD)

@@ -472,7 +472,7 @@ class Learner:
 
 @dataclasses.dataclass(frozen=True)
 class PupilLearner:
-    """A roster row as the pupil may see it in a match or registration result (product.md §8):
+    """A roster row as the pupil may see it in a match or registration result (docs/rules.md §8):
     names and class, never the INE, a birth date or an account's username."""
 
     first_name: str

@@ -95,7 +95,7 @@ py::dict learner_dict(const LearnerView& learner) {
   return d;
 }
 
-// What a pupil may see of their row (product.md §8): no INE, birth date or username.
+// What a pupil may see of their row (docs/rules.md §8): no INE, birth date or username.
 py::dict pupil_learner_dict(const PupilLearner& learner) {
   py::dict d;
   d["first_name"] = learner.first_name;
