@@ -16,56 +16,18 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.hpp"
+#include "cli_school.hpp"
 #include "qr_decoder.hpp"
 
 namespace {
 
 using inscrire::testing::CliRun;
+using inscrire::testing::contains;
+using inscrire::testing::json_field;
+using inscrire::testing::query;
 using inscrire::testing::run_cli;
 
-constexpr const char* kUai = "0751234A";
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// The value of `"key": ...` in the CLI's one-line JSON output: a string (unescaped for the
-// simple escapes the CLI writes) or a bare literal (number, true, false).
-std::string json_field(const std::string& json, const std::string& key) {
-  const auto marker = "\"" + key + "\": ";
-  const auto at = json.find(marker);
-  if (at == std::string::npos) return {};
-  auto i = at + marker.size();
-  std::string value;
-  if (json[i] != '"') {
-    while (i < json.size() && json[i] != ',' && json[i] != '}') value += json[i++];
-    return value;
-  }
-  for (++i; i < json.size() && json[i] != '"'; ++i) {
-    if (json[i] == '\\' && i + 1 < json.size()) ++i;
-    value += json[i];
-  }
-  return value;
-}
-
-std::string query(const std::filesystem::path& file, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  EXPECT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, sqlite3_close);
-  std::string result;
-  char* message = nullptr;
-  const auto append = [](void* out, int columns, char** values, char**) {
-    auto& text = *static_cast<std::string*>(out);
-    for (int i = 0; i < columns; ++i) text += std::string(values[i] ? values[i] : "") + "|";
-    text += "\n";
-    return 0;
-  };
-  EXPECT_EQ(sqlite3_exec(db.get(), sql.c_str(), append, &result, &message), SQLITE_OK)
-      << (message ? message : "");
-  sqlite3_free(message);
-  return result;
-}
+constexpr const char* kUai = inscrire::testing::kCliUai;
 
 std::string bcrypt(const std::string& password) {
   auto data = std::make_unique<crypt_data>();
@@ -76,41 +38,8 @@ std::string bcrypt(const std::string& password) {
   return hash;
 }
 
-class CliAccounts : public ::testing::Test {
+class CliAccounts : public inscrire::testing::CliSchool {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "inscrire-cli-acc-XXXXXX");
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
-    ASSERT_EQ(cli({"org", "add", kUai, "Collège Victor Hugo"}).status, 0);
-    ASSERT_EQ(cli({"import", kUai, std::string(INSCRIRE_DATA_DIR) + "/siecle-0751234A.xml"}).status,
-              0);
-    const auto campaign = cli({"--json", "campaign", "create", kUai, "Pix 5A", "--division", "5A"});
-    ASSERT_EQ(campaign.status, 0) << campaign.err;
-    code_ = json_field(campaign.out, "code");
-    ASSERT_EQ(code_.size(), 9u) << campaign.out;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
-
-  std::filesystem::path database() const { return directory_ / "demo.db"; }
-
-  // Runs `inscrire --db demo.db ARGS` with `input` on standard input. Every refused run's
-  // output is kept to be checked for secrets.
-  CliRun cli(std::vector<std::string> args, const std::string& input = {}) {
-    std::vector<std::string> full{"--db", database().string()};
-    if (!args.empty() && args.front() == "--json") {
-      full.insert(full.begin(), "--json");
-      args.erase(args.begin());
-    }
-    full.insert(full.end(), args.begin(), args.end());
-    auto run = run_cli(full, input);
-    if (run.status != 0) refusals_ += run.out + "\n" + run.err + "\n";
-    return run;
-  }
-
   CliRun login(const std::string& username, const std::string& password) {
     return cli({"--json", "login", username}, password + "\n");
   }
@@ -121,10 +50,6 @@ class CliAccounts : public ::testing::Test {
     query(database(),
           "UPDATE login_failures SET blocked_until = 1 WHERE username = '" + username + "'");
   }
-
-  std::filesystem::path directory_;
-  std::string code_;
-  std::string refusals_;  // stdout and stderr of every refused run
 };
 
 TEST_F(CliAccounts, ResetLoginChangeLogin) {
