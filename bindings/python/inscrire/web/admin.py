@@ -214,9 +214,6 @@ def campaign(code: str) -> Any:
     return flask.render_template(
         "admin/campaign.html", campaign=campaign, school=backend().organization(campaign.uai),
         participants=participants, not_joined=not_joined,
-        detailed=backend().has("campaign_participants"),
-        can_unarchive=backend().has("unarchive_campaign"),
-        can_delete=backend().has("delete_campaign"),
         sign_up_link=f"{public_base_url()}/c/{campaign.code}")
 
 
@@ -270,10 +267,8 @@ def class_sheet(code: str) -> Any:
 @admin_required
 def participants_csv(code: str) -> Any:
     campaign = _campaign_or_404(code)
-    csv = backend().participants_csv(campaign.code)
-    if csv is None:
-        flask.abort(404)
-    return _csv_download(csv, f"participants-{campaign.code}.csv")
+    return _csv_download(backend().participants_csv(campaign.code),
+                         f"participants-{campaign.code}.csv")
 
 
 def _csv_download(text: str, filename: str) -> flask.Response:
@@ -296,7 +291,7 @@ def learners(uai: str) -> Any:
     return flask.render_template(
         "admin/learners.html", school=organization, rows=rows[:PAGE_SIZE],
         has_next=len(rows) > PAGE_SIZE, page=page, division=division, state=state,
-        divisions=backend().divisions(uai), can_dissociate=backend().has("dissociate"))
+        divisions=backend().divisions(uai))
 
 
 @blueprint.post("/e/<uai>/eleves")

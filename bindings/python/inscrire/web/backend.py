@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import inspect
-import threading
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, List, Optional
 
 import inscrire
 
@@ -45,8 +43,18 @@ class PupilSession:
     expires_at: Optional[str] = None
 
 
+class _StatusLabel:
+    """The French label of a participation's ``status`` (the views below)."""
+
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
 @dataclasses.dataclass(frozen=True)
-class ParticipationView:
+class ParticipationView(_StatusLabel):
     code: str
     campaign: str
     school: str
@@ -55,13 +63,9 @@ class ParticipationView:
     completed_at: Optional[str] = None
     shared_at: Optional[str] = None
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
 
 @dataclasses.dataclass(frozen=True)
-class ParticipantView:
+class ParticipantView(_StatusLabel):
     division: str
     last_name: str
     first_name: str
@@ -69,10 +73,6 @@ class ParticipantView:
     status: str
     started_at: Optional[str] = None
     shared_at: Optional[str] = None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,25 +167,11 @@ def _block(value: Any) -> Optional[str]:
     return str(value).lower() if isinstance(value, str) else "temporary"
 
 
-def _accepts(method: Callable[..., Any], parameter: str) -> bool:
-    try:
-        return parameter in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 class Backend:
     """The library calls of the web application, over one shared ``inscrire.Database``."""
 
     def __init__(self, db: inscrire.Database) -> None:
         self.db = db
-        # Sessions of a library without ``authenticate`` (before interfaces.md [v2]): the
-        # process remembers which username each of its login tokens belongs to.
-        self._local_sessions: Dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def has(self, operation: str) -> bool:
-        return callable(getattr(self.db, operation, None))
 
     # --- schools and roster -------------------------------------------------------------
 
@@ -207,16 +193,9 @@ class Backend:
     def learners(self, uai: str, division: Optional[str] = None, state: Optional[str] = None,
                  limit: Optional[int] = None, offset: int = 0) -> List[LearnerView]:
         """Roster rows with their account state, paged (docs/rules.md §7)."""
-        if _accepts(self.db.learners, "state"):
-            rows = self.db.learners(uai, division or None, include_disabled=True,
-                                    state=state or None, limit=limit, offset=offset or None)
-            return [self._learner_view(row) for row in rows]
-        views = [self._learner_view(row)
-                 for row in self.db.learners(uai, division or None, include_disabled=True)]
-        views.sort(key=lambda v: (v.last_name, v.first_name, v.ine))
-        if state:
-            views = [v for v in views if v.state == state]
-        return views[offset: None if limit is None else offset + limit]
+        rows = self.db.learners(uai, division or None, include_disabled=True,
+                                state=state or None, limit=limit, offset=offset or None)
+        return [self._learner_view(row) for row in rows]
 
     @staticmethod
     def _learner_view(row: Any) -> LearnerView:
@@ -235,12 +214,10 @@ class Backend:
             library_state=str(getattr(state, "value", state)).lower() if state else None)
 
     def learner(self, uai: str, ine: str) -> Optional[LearnerView]:
-        if self.has("learner"):
-            try:
-                return self._learner_view(self.db.learner(uai, ine))
-            except inscrire.NotFound:
-                return None
-        return next((v for v in self.learners(uai) if v.ine == ine), None)
+        try:
+            return self._learner_view(self.db.learner(uai, ine))
+        except inscrire.NotFound:
+            return None
 
     # --- campaigns ------------------------------------------------------------------------
 
@@ -279,27 +256,18 @@ class Backend:
 
     def campaign_participants(self, code: str) -> List[ParticipantView]:
         """Every learner the campaign targets with their status."""
-        if self.has("campaign_participants"):
-            rows = self.db.campaign_participants(code)
-            rows = getattr(rows, "rows", rows)
-            return [ParticipantView(
-                division=_field(r, "division") or "", last_name=_field(r, "last_name"),
-                first_name=_field(r, "first_name"), username=_field(r, "username"),
-                status=str(getattr(_field(r, "status"), "value", _field(r, "status"))),
-                started_at=_text_time(_field(r, "started_at")),
-                shared_at=_text_time(_field(r, "shared_at"))) for r in rows]
-        return [ParticipantView(l.division, l.last_name, l.first_name, l.username, "NOT_JOINED")
-                for l in self.not_joined(code)]
-
-    def participants_csv(self, code: str) -> Optional[str]:
-        """``Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le`` (with a BOM)."""
-        if self.has("participants_csv"):
-            return self.db.participants_csv(code)
-        if not self.has("campaign_participants"):
-            return None
         rows = self.db.campaign_participants(code)
-        csv = getattr(rows, "csv", None)
-        return csv() if callable(csv) else None
+        rows = getattr(rows, "rows", rows)
+        return [ParticipantView(
+            division=_field(r, "division") or "", last_name=_field(r, "last_name"),
+            first_name=_field(r, "first_name"), username=_field(r, "username"),
+            status=str(getattr(_field(r, "status"), "value", _field(r, "status"))),
+            started_at=_text_time(_field(r, "started_at")),
+            shared_at=_text_time(_field(r, "shared_at"))) for r in rows]
+
+    def participants_csv(self, code: str) -> str:
+        """``Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le`` (with a BOM)."""
+        return self.db.participants_csv(code)
 
     # --- the pupil's flow -----------------------------------------------------------------
 
@@ -312,14 +280,7 @@ class Backend:
         return self.db.register(code, first_name, last_name, birthdate, password, client_key)
 
     def login(self, username: str, password: str, client_key: str) -> inscrire.LoginResult:
-        if _accepts(self.db.login, "client_key"):
-            result = self.db.login(username, password, client_key=client_key)
-        else:
-            result = self.db.login(username, password)
-        if result.session_token and not self.has("authenticate"):
-            with self._lock:
-                self._local_sessions[result.session_token] = result.username
-        return result
+        return self.db.login(username, password, client_key=client_key)
 
     def change_password_with_token(self, token: str, new_password: str) -> None:
         self.db.change_password_with_token(token, new_password)
@@ -328,10 +289,6 @@ class Backend:
         """The session's pupil, or None for an unknown, ended or expired token."""
         if not session_token:
             return None
-        if not self.has("authenticate"):
-            with self._lock:
-                username = self._local_sessions.get(session_token)
-            return PupilSession(username) if username else None
         try:
             session = self.db.authenticate(session_token)
         except inscrire.Error:
@@ -340,13 +297,10 @@ class Backend:
                             _text_time(_field(session, "expires_at")))
 
     def logout(self, session_token: str) -> None:
-        if self.has("logout"):
-            try:
-                self.db.logout(session_token)
-            except inscrire.Error:
-                pass  # already ended: the pupil is logged out either way
-        with self._lock:
-            self._local_sessions.pop(session_token, None)
+        try:
+            self.db.logout(session_token)
+        except inscrire.Error:
+            pass  # already ended: the pupil is logged out either way
 
     def join_campaign(self, session_token: str, code: str, first_name: Optional[str] = None,
                       last_name: Optional[str] = None, birthdate: Optional[str] = None,
@@ -356,10 +310,8 @@ class Backend:
         return self.db.join_campaign(session_token, code, first_name, last_name, birthdate,
                                      client_key)
 
-    def participations(self, session_token: str) -> Optional[List[ParticipationView]]:
-        """The pupil's own participations; None when the library cannot list them."""
-        if not self.has("participations"):
-            return None
+    def participations(self, session_token: str) -> List[ParticipationView]:
+        """The pupil's own participations."""
         return [ParticipationView(
             code=_field(p, "code"), campaign=_field(p, "campaign") or _field(p, "name") or "",
             school=_field(p, "school") or "",
@@ -384,16 +336,12 @@ class Backend:
         self.db.unblock(uai, username, actor="web-admin")
 
     def dissociate(self, uai: str, ine: str) -> None:
-        self.db.dissociate(uai, ine, actor="web-admin") if _accepts(
-            self.db.dissociate, "actor") else self.db.dissociate(uai, ine)
+        self.db.dissociate(uai, ine, actor="web-admin")
 
     def generate_credentials(self, uai: str, division: str,
                              reset_existing: bool = False) -> CredentialsFile:
-        method = self.db.generate_credentials
-        if _accepts(method, "reset_existing"):
-            result = method(uai, division, reset_existing=reset_existing, actor="web-admin")
-        else:
-            result = method(uai, division, actor="web-admin")
+        result = self.db.generate_credentials(uai, division, reset_existing=reset_existing,
+                                              actor="web-admin")
         report = _field(result, "report")
         return CredentialsFile(result.csv(), _field(report, "created"), _field(report, "reset"),
                                _field(report, "unchanged"))

@@ -374,7 +374,7 @@ def my_campaigns() -> Any:
 
 
 def _participation(code: str) -> Any:
-    participations = backend().participations(session_token()) or []
+    participations = backend().participations(session_token())
     return next((p for p in participations if p.code == code), None)
 
 
@@ -384,7 +384,7 @@ def campaign(code: str) -> Any:
     if pupil is None:
         return to_login()
     participation = _participation(code)
-    if participation is None and backend().has("participations"):
+    if participation is None:
         flask.abort(404)
     return flask.render_template("campaign.html", pupil=pupil, code=code,
                                  participation=participation,
