@@ -9,18 +9,19 @@
 // - BM_EngineImport: the first import of 100 000 pupils into a school (target >= 30 000/s).
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 
 #include "bench_data.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
+#include "processes.hpp"
 
 namespace {
 
@@ -134,43 +135,17 @@ bool register_one(Service& service, const std::string& code, const LearnerView& 
   }
 }
 
-// Forks `workers` processes, each opening its own Service on `location`, starts them at once
-// and returns the wall time until the last one is done with its share of `total` pupils.
+// Forks `workers` processes, each with its own Service on `location` registering its share of
+// `total` pupils, and returns the wall time until the last one is done.
 double run_processes(const std::string& location, const School& s, int workers, int total) {
-  int start[2];
-  if (pipe(start) != 0) throw std::runtime_error("pipe");
-  std::vector<pid_t> children;
-  for (int worker = 0; worker < workers; ++worker) {
-    const pid_t child = fork();
-    if (child == 0) {
-      {
-        auto service = Service::open(location, cheap_options());
-        char go = 0;
-        if (read(start[0], &go, 1) != 1) _exit(1);
-        for (int i = worker; i < total; i += workers) {
-          register_one(service, s.code, s.learners[static_cast<std::size_t>(i)]);
-        }
+  return bench::run_processes(workers, [&](int worker) {
+    auto service = std::make_shared<Service>(Service::open(location, cheap_options()));
+    return std::function<void()>([service, &s, worker, workers, total] {
+      for (int i = worker; i < total; i += workers) {
+        register_one(*service, s.code, s.learners[static_cast<std::size_t>(i)]);
       }
-      _exit(0);
-    }
-    children.push_back(child);
-  }
-  usleep(300000);  // every process has opened its Service
-  const auto began = std::chrono::steady_clock::now();
-  const std::string go(static_cast<std::size_t>(workers), 'x');
-  if (write(start[1], go.data(), go.size()) != static_cast<ssize_t>(go.size())) {
-    throw std::runtime_error("write");
-  }
-  bool failed = false;
-  for (const auto child : children) {
-    int status = 0;
-    waitpid(child, &status, 0);
-    failed = failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-  }
-  close(start[0]);
-  close(start[1]);
-  if (failed) throw std::runtime_error("a process failed");
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    });
+  });
 }
 
 void BM_EngineRegisterProcesses(benchmark::State& state) {

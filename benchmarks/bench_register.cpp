@@ -5,15 +5,14 @@
 // with its own Service (the writer lock of docs/architecture.md, SQLite).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "bench_data.hpp"
 #include "inscrire/password.hpp"
 #include "inscrire/service.hpp"
+#include "processes.hpp"
 
 namespace {
 
@@ -87,51 +86,19 @@ BENCHMARK(BM_RegisterInMemoryFilesystem)->Unit(benchmark::kMicrosecond)->Iterati
 
 // --- Several processes on one file ------------------------------------------------------------
 
-// One child's share: pupils `worker`, `worker + workers`... of the first `total`, registered
-// once the parent writes a byte to `start` (the parent counts the registrations from the
-// database).
-[[noreturn]] void run_child(const std::filesystem::path& database, const Registrations& r,
-                            const HashParameters& kdf, int start, int worker, int workers,
-                            int total) {
-  {
-    auto service = Service::open(database, options_with(kdf));
-    char go = 0;
-    if (read(start, &go, 1) != 1) _exit(1);
-    for (int i = worker; i < total; i += workers) {
-      register_one(service, r.code, r.learners[static_cast<std::size_t>(i)]);
-    }
-  }  // closed before exiting: the last connection out checkpoints
-  _exit(0);
-}
-
-// Forks `workers` children on the database of `r`, starts them at once and returns the wall
-// time until the last one ends.
+// Forks `workers` processes on the database of `r`, each with its own Service registering
+// pupils `worker`, `worker + workers`... of the first `total`, and returns the wall time until
+// the last one ends (the parent counts the registrations from the database).
 double run_children(const std::filesystem::path& database, const Registrations& r,
                     const HashParameters& kdf, int workers, int total) {
-  int start[2];
-  if (pipe(start) != 0) throw std::runtime_error("pipe");
-  std::vector<pid_t> children;
-  for (int worker = 0; worker < workers; ++worker) {
-    const pid_t child = fork();
-    if (child == 0) run_child(database, r, kdf, start[0], worker, workers, total);
-    children.push_back(child);
-  }
-  usleep(200000);  // every child has opened its Service
-  const auto began = std::chrono::steady_clock::now();
-  const std::string go(static_cast<std::size_t>(workers), 'x');
-  if (write(start[1], go.data(), go.size()) != static_cast<ssize_t>(go.size())) {
-    throw std::runtime_error("write");
-  }
-  bool failed = false;
-  for (const auto child : children) {
-    int status = 0;
-    waitpid(child, &status, 0);
-    failed = failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-  }
-  close(start[0]);
-  close(start[1]);
-  if (failed) throw std::runtime_error("a child failed");
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  return bench::run_processes(workers, [&](int worker) {
+    auto service = std::make_shared<Service>(Service::open(database, options_with(kdf)));
+    return std::function<void()>([service, &r, worker, workers, total] {
+      for (int i = worker; i < total; i += workers) {
+        register_one(*service, r.code, r.learners[static_cast<std::size_t>(i)]);
+      }
+    });
+  });
 }
 
 // User and system time of the children waited for so far.

@@ -295,7 +295,7 @@ void BM_RawInsert100k(benchmark::State& state) {
     sqlite3_open(file.c_str(), &db);
     sqlite3_exec(db,
                  "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
-                 "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;",
+                 "PRAGMA cache_size = -65536; PRAGMA mmap_size = 0;",
                  nullptr, nullptr, nullptr);
     state.ResumeTiming();
     raw_insert(db, entries, keys);

@@ -768,9 +768,12 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA journal_mode = WAL;");
     db_.exec("PRAGMA synchronous = NORMAL;");
     // A national platform's learners table outgrows SQLite's 2 MiB default cache: page misses
-    // then cost a pread each. 64 MiB of cache and memory-mapped reads keep lookups in memory.
+    // then cost a pread each; 64 MiB of cache keeps lookups in memory. No memory mapping: a
+    // connection drops its cache whenever another process has committed, and with a mapping
+    // every page read again was a page fault, every growth of the file a remap (a quarter of
+    // the CPU of four processes registering at once; docs/benchmarks.md, bench_register).
     db_.exec("PRAGMA cache_size = -65536;");
-    db_.exec("PRAGMA mmap_size = 1073741824;");
+    db_.exec("PRAGMA mmap_size = 0;");
     // Direct only: no schema object (view, trigger) of a crafted file can call it.
     sqlite3_create_function_v2(db_.handle(), "inscrire_add_suffix", 2,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
