@@ -358,22 +358,20 @@ std::vector<CredentialAction> plan_credentials(StoreTransaction& tx,
                                                const std::vector<Learner>& learners,
                                                const CredentialOptions& options,
                                                const std::vector<std::string>& selected) {
-  std::vector<CredentialAction> plan;
-  plan.reserve(learners.size());
-  for (const auto& learner : learners) {
+  const auto action = [&](const Learner& learner) {
     const bool listed =
         std::find(selected.begin(), selected.end(), learner.entry.ine) != selected.end();
-    if (!selected.empty() && !listed) {
-      plan.push_back(CredentialAction::Leave);
-    } else if (learner.user_id) {
-      plan.push_back(options.reset_existing || listed ? CredentialAction::Reset
-                                                      : CredentialAction::Leave);
-    } else if (tx.username_linked_elsewhere(learner.entry.ine, organization.id)) {
-      plan.push_back(CredentialAction::Leave);
-    } else {
-      plan.push_back(CredentialAction::Create);
+    if (!selected.empty() && !listed) return CredentialAction::Leave;
+    if (learner.user_id) {
+      return options.reset_existing || listed ? CredentialAction::Reset : CredentialAction::Leave;
     }
-  }
+    const bool account_elsewhere =
+        tx.username_linked_elsewhere(learner.entry.ine, organization.id).has_value();
+    return account_elsewhere ? CredentialAction::Leave : CredentialAction::Create;
+  };
+  std::vector<CredentialAction> plan;
+  plan.reserve(learners.size());
+  for (const auto& learner : learners) plan.push_back(action(learner));
   return plan;
 }
 

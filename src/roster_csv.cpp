@@ -94,7 +94,7 @@ struct Record {
 // A record of a roster holds 15 cells of at most 255 characters (4 bytes each at most): one
 // longer than this is not a roster line, and reading stops there rather than holding it whole
 // (a header of one 100 MiB cell would otherwise be read, copied and decoded whole).
-constexpr std::size_t kMaxRecordBytes = 64 * 1024;
+constexpr std::size_t kMaxRecordBytes = std::size_t{64} * 1024;
 
 class RecordReader {
  public:

@@ -512,7 +512,7 @@ namespace {
 
 // `matched_by`: the matching stage that found the learner, when the call matched an identity.
 Registration start_participation(StoreTransaction& tx, const Campaign& campaign, const User& user,
-                                 Learner learner, std::int64_t now,
+                                 const Learner& learner, std::int64_t now,
                                  std::optional<MatchStage> matched_by) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
   auto status = participation_status(tx, campaign, learner.id, user.id, now);

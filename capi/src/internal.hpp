@@ -75,7 +75,7 @@ struct inscrire_match_report {
 struct inscrire_registration {
   explicit inscrire_registration(inscrire::Registration value)
       : username(std::move(value.username)),
-        learner(std::move(value.learner)),
+        learner(value.learner),
         campaign(std::move(value.campaign)),
         participation_status(std::move(value.participation_status)),
         matched_by(value.matched_by) {}

@@ -30,7 +30,8 @@ std::int64_t participation_time(const inscrire_participation* p,
 
 // Hands a participation to an optional out-param.
 void give_participation(inscrire_participation** out, ParticipationView view) {
-  if (out != nullptr) give(out, std::make_unique<inscrire_participation>(std::move(view)));
+  if (out != nullptr)
+    give(out, std::make_unique<inscrire_participation>(inscrire_participation{std::move(view)}));
 }
 
 }  // namespace

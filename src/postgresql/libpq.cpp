@@ -156,7 +156,11 @@ std::string Result::bytes(int row, int column) const {
 
 int Result::affected() const {
   const char* count = PQcmdTuples(result_.get());
-  return count == nullptr || *count == '\0' ? 0 : std::atoi(count);
+  if (count == nullptr) return 0;
+  // The server's own decimal row count ("" for commands that count nothing).
+  int affected = 0;
+  std::from_chars(count, count + std::strlen(count), affected);
+  return affected;
 }
 
 std::vector<const char*> Params::pointers() const {

@@ -251,6 +251,7 @@ class PostgresTransaction final : public StoreTransaction {
   std::vector<Organization> organizations() override {
     const auto r = db_.run("SELECT id, uai, name FROM @organizations ORDER BY uai");
     std::vector<Organization> found;
+    found.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
       found.push_back({r.integer(row, 0), r.text(row, 1), r.text(row, 2)});
     }
@@ -407,6 +408,7 @@ class PostgresTransaction final : public StoreTransaction {
         "AND organization_id <> $2 AND user_id IS NOT NULL ORDER BY user_id",
         Params().add_owned(std::move(array).take()).add(excluded_organization_id));
     std::vector<Id> users;
+    users.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) users.push_back(r.integer(row, 0));
     return users;
   }
@@ -418,6 +420,7 @@ class PostgresTransaction final : public StoreTransaction {
         "WHERE user_id = ANY($1::bigint[])",
         Params().add_owned(id_array(user_ids)));
     std::vector<LinkedLearner> found;
+    found.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) {
       found.push_back({r.integer(row, 0), r.integer(row, 1), r.text(row, 2),
                        BirthDate::from_trusted_iso(r.text(row, 3)), r.integer(row, 4)});
@@ -564,6 +567,7 @@ class PostgresTransaction final : public StoreTransaction {
     const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.organization_id = $1 ORDER BY c.id",
                            Params().add(organization_id));
     std::vector<Campaign> found;
+    found.reserve(static_cast<std::size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) found.push_back(read_campaign(r, row));
     return found;
   }
