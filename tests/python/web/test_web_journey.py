@@ -15,19 +15,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from webtest import ADMIN_PASSWORD, SCHOOL, UAI, HttpClient
+from webtest import (ADMIN_PASSWORD, SCHOOL, UAI, HttpClient, log_in, log_in_as_admin,
+                     register)
 
 YEAR = 2014  # tools/make-roster's edge cases: pupils of 5A born in school year - 12
 TWIN = ("Alian", "POE", f"01/03/{YEAR}", "alian.poe0103")
 TYPO = ("Jean-Mark", "d'Artagnan", f"01/03/{YEAR}", "jeanmarc.dartagnan0103")
 PASSWORDS = {"twin": "Tournesol42", "typo": "Pissenlit77", "new": "Coquelicot2026"}
-
-
-def log_in_as_admin(b):
-    b.get("/admin/connexion")
-    b.fill("Mot de passe d'administration", ADMIN_PASSWORD)
-    b.click("Se connecter")
-    assert b.heading() == "Établissements"
 
 
 @pytest.fixture(scope="module")
@@ -78,19 +72,6 @@ def test_admin_prints_the_class_sheet_with_its_link_and_qr_code(admin_browser, c
     assert decoded == [link]
 
 
-def register(b, first, last, birthdate, password):
-    b.fill("Prénom", first)
-    b.fill("Nom", last)
-    b.fill("Date de naissance (JJ/MM/AAAA)", birthdate)
-    b.click("Je m'inscris")
-
-
-def log_in(b, username, password):
-    b.fill("Identifiant", username)
-    b.fill("Mot de passe", password)
-    b.click("Se connecter")
-
-
 def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_browser,
                                                              campaign_code, server):
     b, code = browser, campaign_code
@@ -106,7 +87,7 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     assert b.path() == f"/c/{code}"
     assert b.heading() == "Je m'inscris"
     b.shot("je-m-inscris")
-    register(b, *TYPO[:3], PASSWORDS["typo"])
+    register(b, *TYPO[:3])
     assert b.heading() == f"Votre identifiant : {TYPO[3]}"
     assert "Jean-Marc D'ARTAGNAN, classe 5A" in b.text()
     rule = "8 caractères dont une majuscule, une minuscule et un chiffre"
@@ -130,7 +111,7 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     # 2. A twin, through the class sheet's direct link: her own account, not her brother's.
     b.forget_pupil()
     b.get(f"/c/{code}")
-    register(b, *TWIN[:3], PASSWORDS["twin"])
+    register(b, *TWIN[:3])
     assert b.heading() == f"Votre identifiant : {TWIN[3]}"
     b.fill("Mot de passe", PASSWORDS["twin"])
     b.click("Créer mon compte et commencer")
@@ -139,7 +120,7 @@ def test_pupils_register_resume_finish_and_the_admin_follows(browser, admin_brow
     # 3. Already registered: the masked hint and « Se connecter », back into the campaign.
     b.forget_pupil()
     b.get(f"/c/{code}")
-    register(b, "Jean-Marc", "D'ARTAGNAN", TYPO[2], PASSWORDS["typo"])
+    register(b, "Jean-Marc", "D'ARTAGNAN", TYPO[2])
     assert b.heading() == "Vous avez déjà un compte"
     assert "j***.d***3" in b.text()
     b.shot("deja-inscrit")

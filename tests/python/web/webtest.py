@@ -178,6 +178,28 @@ class Browser:
 
 
 
+def log_in_as_admin(b: Browser) -> None:
+    b.get("/admin/connexion")
+    b.fill("Mot de passe d'administration", ADMIN_PASSWORD)
+    b.click("Se connecter")
+    assert b.heading() == "Établissements"
+
+
+def register(b: Browser, first: str, last: str, birthdate: str) -> None:
+    """The « Je m'inscris » form; the password comes on the next page."""
+    b.fill("Prénom", first)
+    b.fill("Nom", last)
+    b.fill("Date de naissance (JJ/MM/AAAA)", birthdate)
+    b.click("Je m'inscris")
+
+
+def log_in(b: Browser, username: str, password: str) -> None:
+    b.fill("Identifiant", username)
+    b.fill("Mot de passe", password)
+    b.click("Se connecter")
+
+
+
 
 class HttpClient:
     """A browser without a browser: cookies kept, redirects not followed, for the tests that

@@ -222,7 +222,10 @@ class Backend:
     # --- campaigns ------------------------------------------------------------------------
 
     def campaigns(self, uai: str) -> List[inscrire.Campaign]:
-        return sorted(self.db.campaigns(uai), key=lambda c: (c.status != "active", c.name))
+        """Active then archived; a deleted campaign is gone for the admin too (the library
+        keeps it, marked deleted, and its code answers CAMPAIGN_DELETED)."""
+        kept = [c for c in self.db.campaigns(uai) if c.status != "deleted"]
+        return sorted(kept, key=lambda c: (c.status != "active", c.name))
 
     def create_campaign(self, uai: str, name: str, division: Optional[str],
                         target_profile: Optional[str]) -> inscrire.Campaign:

@@ -1,0 +1,180 @@
+"""The admin's corrections in a real browser (docs/web.md, "Tests"): a campaign archived (its
+code refused) and brought back, a campaign nobody joined deleted and one with a participant
+that cannot be, the participants CSV, and an account dissociated from its learner, who then
+registers again with a new username while the old account still logs in.
+"""
+
+import re
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
+
+from webtest import UAI, HttpClient, log_in, log_in_as_admin, prepare_school, register
+
+YEAR = 2014  # tools/make-roster's edge cases: pupils of 5A born in school year - 12
+ALLAN = ("Allan", "POE", f"01/03/{YEAR}")
+ZOE = ("Zoë", "MÜLLER", f"28/02/{YEAR}")
+MAELYS = ("Maëlys", "N'DIAYE", f"11/11/{YEAR}")
+PASSWORD = "Tournesol42"
+CSV_HEADER = "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le"
+
+
+@pytest.fixture(scope="module")
+def class_code(server, web_roster, admin_browser):
+    """The school, its roster and the 5A campaign (made through the library), the admin in."""
+    code = prepare_school(server.db_path, web_roster)
+    log_in_as_admin(admin_browser)
+    return code
+
+
+def new_campaign(a, name):
+    a.get(f"/admin/e/{UAI}")
+    a.fill("Nom de la campagne", name)
+    Select(a.field("Classe de la campagne")).select_by_visible_text("5A")
+    a.click("Créer la campagne")
+    assert a.heading() == name
+    return a.driver.find_element(By.CSS_SELECTOR, "dd.code").text
+
+
+def campaign_state(a):
+    return a.driver.find_element(By.XPATH, "//dt[.='État']/following-sibling::dd[1]").text
+
+
+def sign_up(b, code, pupil, password=PASSWORD):
+    """A pupil on a fresh browser registers through the campaign's link; returns the username
+    the username page announced and the one the campaign page confirms once created."""
+    b.forget_pupil()
+    b.get(f"/c/{code}")
+    register(b, *pupil)
+    shown = re.fullmatch(r"Votre identifiant : (\S+)", b.heading()).group(1)
+    b.fill("Mot de passe", password)
+    b.click("Créer mon compte et commencer")
+    assert b.path() == f"/campagne/{code}"
+    created = b.driver.find_element(By.CSS_SELECTOR, "[role=status] .identifiant").text
+    return shown, created
+
+
+def enter_code(b, code):
+    """The code page; returns the refusal it shows, None when it opened the sign-up page."""
+    b.get("/code")
+    b.fill("Code", code)
+    b.click("Continuer")
+    if b.path() == f"/c/{code}":
+        assert b.heading() == "Je m'inscris"
+        return None
+    assert b.path() == "/code"
+    return b.driver.find_element(By.CSS_SELECTOR, ".erreurs[role=alert] li").text
+
+
+def test_an_archived_campaign_refuses_its_code_until_it_is_unarchived(admin_browser, browser,
+                                                                     class_code):
+    a, b = admin_browser, browser
+    code = new_campaign(a, "Pix 5A, à archiver")
+    a.click("Archiver")
+    assert campaign_state(a) == "Archivée"
+    assert enter_code(b, code) == "Cette campagne est archivée."
+    b.get(f"/c/{code}")  # the class sheet's link too
+    assert b.heading() == "Campagne indisponible"
+    assert "Cette campagne est archivée." in b.text()
+
+    a.click("Désarchiver")
+    assert campaign_state(a) == "Active"
+    assert enter_code(b, code) is None
+
+
+def test_a_campaign_nobody_joined_is_deleted_and_its_code_refused(admin_browser, browser,
+                                                                  class_code):
+    a, b = admin_browser, browser
+    code = new_campaign(a, "Pix 5A, en trop")
+    a.click("Supprimer (si personne ne l'a rejointe)")
+    assert a.path() == f"/admin/e/{UAI}"
+    listed = [c.text for c in a.driver.find_elements(By.CSS_SELECTOR, "td.code")]
+    assert class_code in listed and code not in listed
+    a.get(f"/admin/campagne/{code}")
+    assert a.heading() == "Page introuvable"
+    assert enter_code(b, code) == "Cette campagne a été supprimée."
+
+
+def test_a_campaign_with_a_participant_cannot_be_deleted(admin_browser, browser, class_code):
+    a, b = admin_browser, browser
+    code = new_campaign(a, "Pix 5A, commencée")
+    sign_up(b, code, ZOE)
+    a.get(f"/admin/campagne/{code}")
+    a.click("Supprimer (si personne ne l'a rejointe)")
+    assert a.heading() == "Action refusée"
+    alert = a.driver.find_element(By.CSS_SELECTOR, ".erreurs[role=alert]").text
+    assert alert == "Des élèves ont rejoint cette campagne : archivez-la plutôt."
+    a.click("Retour")
+    assert a.heading() == "Pix 5A, commencée" and campaign_state(a) == "Active"
+    assert enter_code(b, code) is None
+
+
+def download(a, url):
+    """A link followed with the admin browser's cookies (Chromium would save the file
+    instead of showing it): (Content-Type, Content-Disposition, body bytes)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in a.driver.get_cookies())
+    request = urllib.request.Request(url, headers={"Cookie": cookies})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return (response.headers["Content-Type"], response.headers["Content-Disposition"],
+                response.read())
+
+
+def test_the_participants_csv_lists_the_class_with_the_registered_pupil_started(
+        admin_browser, browser, server, class_code):
+    a, b = admin_browser, browser
+    code = new_campaign(a, "Pix 5A, export")
+    _, username = sign_up(b, code, MAELYS)
+    a.get(f"/admin/campagne/{code}")
+    shown = a.driver.find_elements(By.CSS_SELECTOR, "table")[0].find_elements(
+        By.CSS_SELECTOR, "tbody tr")
+    link = a.driver.find_element(By.LINK_TEXT, "Participants (CSV)").get_attribute("href")
+    assert HttpClient(server.url).request(link[len(server.url):])[0] == 303  # admins only
+
+    content_type, disposition, body = download(a, link)
+    assert content_type.startswith("text/csv")
+    assert disposition == f'attachment; filename="participants-{code}.csv"'
+    assert body.startswith(b"\xef\xbb\xbf")
+    lines = body[3:].decode("utf-8").splitlines()
+    assert lines[0] == CSV_HEADER
+    assert len(lines) - 1 == len(shown)  # the rows of the page
+    row = next(line.split(";") for line in lines if f";{username};" in line)
+    assert row[:5] == ["5A", "N'DIAYE", "Maëlys", username, "STARTED"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[5]) and row[6] == ""
+    assert sum(line.endswith(";NOT_JOINED;;") for line in lines) == len(lines) - 2
+
+
+def learner_row(a, first, last):
+    a.get(f"/admin/e/{UAI}/eleves?classe=5A")
+    rows = [r for r in a.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+            if [td.text for td in r.find_elements(By.TAG_NAME, "td")[1:3]] == [last, first]]
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_a_dissociated_learner_registers_again_and_the_old_account_still_logs_in(
+        admin_browser, browser, class_code):
+    a, b = admin_browser, browser
+    assert sign_up(b, class_code, ALLAN, "Tournesol42") == ("allan.poe0103",) * 2
+    old = "allan.poe0103"
+    row = learner_row(a, *ALLAN[:2])
+    assert old in row.text
+    a.press(row.find_element(By.CSS_SELECTOR, "button[value=dissocier]"))
+    row = learner_row(a, *ALLAN[:2])
+    assert row.find_element(By.CSS_SELECTOR, "td.identifiant").text == ""
+    assert row.find_element(By.CSS_SELECTOR, "td.etat-no_account").text == "Pas de compte"
+    assert not row.find_elements(By.TAG_NAME, "button")
+
+    # A new account with another free suffix of the stem (random by default). The username
+    # page's preview is not checked: the library's match draws its own random suffix, which
+    # register does not reuse (reported; fixing it is the library's business).
+    _, new = sign_up(b, class_code, ALLAN, "Pissenlit77")
+    assert re.fullmatch(r"allan\.poe[0-9]{4}", new) and new != old
+    assert learner_row(a, *ALLAN[:2]).find_element(By.CSS_SELECTOR, "td.identifiant").text == new
+
+    b.forget_pupil()
+    b.get("/connexion")
+    log_in(b, old, "Tournesol42")
+    assert b.heading() == "Mes campagnes"
+    assert "Pix 5A" in b.text()  # its participation stayed with the account
