@@ -176,15 +176,26 @@ def _match(code: str, identity: dict, errors: FormErrors) -> Optional[Any]:
         _add_identity_error(error, errors)
         return None
     if report.matched:
-        return flask.render_template("username.html", code=code, identity=identity,
-                                     username=report.username, learner=report.learner,
-                                     rule=password_rule(), errors=FormErrors())
+        return _username_page(code, identity, report, FormErrors())
     if report.username_hint:  # already registered: the masked hint and « Se connecter »
         return flask.render_template("already.html", code=code, hint=report.username_hint,
                                      message=inscrire.describe(
                                          report.error or "LEARNER_ALREADY_LINKED", "fr"))
     errors.add(None, inscrire.describe(report.error or "NO_NAME_MATCH", "fr"))
     return None
+
+
+def _username_page(code: str, identity: dict, report: Any, errors: FormErrors) -> str:
+    """The username registration will give. When its DDMM form is taken (twins, namesakes,
+    a dissociated learner), the library draws a free suffix at random at registration, not the
+    one of this preview: the page then announces the stem only, and the campaign page shows
+    the name once the account exists (docs/web.md)."""
+    birthdate = inscrire.parse_birthdate(identity["birthdate"])
+    settled = report.username.endswith(birthdate.strftime("%d%m"))
+    return flask.render_template("username.html", code=code, identity=identity,
+                                 username=report.username if settled else None,
+                                 stem=report.username[:-4], learner=report.learner,
+                                 rule=password_rule(), errors=errors)
 
 
 @blueprint.post("/c/<code>/mot-de-passe")
@@ -221,9 +232,7 @@ def choose_password(code: str) -> Any:
         pass
     if report is None or not report.matched:
         return flask.redirect(flask.url_for("pupil.signup", code=code), 303)
-    return flask.render_template("username.html", code=code, identity=identity,
-                                 username=report.username, learner=report.learner,
-                                 rule=password_rule(), errors=errors), 400
+    return _username_page(code, identity, report, errors), 400
 
 
 @blueprint.post("/c/<code>/rejoindre")
