@@ -396,9 +396,9 @@ void CsvReader::check_names(RosterEntry& entry) {
     out = value(column);
     const auto code = check_name(out, required);
     if (!code) return;
-    fail(*code == ErrorCode::NAME_REQUIRED ? ErrorCode::FIELD_REQUIRED
-                                           : ErrorCode::INVALID_NAME_CHARACTERS,
-         column);
+    // NAME_REQUIRED is the CSV's FIELD_REQUIRED; FIELD_TOO_LONG (over 100 characters) and
+    // INVALID_NAME_CHARACTERS as they are.
+    fail(*code == ErrorCode::NAME_REQUIRED ? ErrorCode::FIELD_REQUIRED : *code, column);
   };
   name(Column::FirstName, true, entry.first_name);
   name(Column::SecondName, false, entry.second_name);

@@ -4,6 +4,7 @@
 // Storage only: the rules live in the service (store.hpp). docs/architecture.md, "PostgreSQL".
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -34,6 +35,14 @@ constexpr int kLearnerFieldCount = 20;
   ", (SELECT u.username FROM @users u WHERE u.id = l.user_id) FROM " \
   "@learners l "
 constexpr int kUsernameColumn = 24;
+// LEARNER_SELECT and the username of the account the same INE has in another school (the
+// automatic link; username_linked_elsewhere's query, for every row).
+#define LEARNER_SELECT_WITH_ELSEWHERE                                                           \
+  "SELECT " LEARNER_COLUMNS                                                                     \
+  ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), (SELECT u.username FROM "        \
+  "@learners o JOIN @users u ON u.id = o.user_id WHERE o.ine = l.ine AND o.organization_id <> " \
+  "l.organization_id ORDER BY o.id LIMIT 1) FROM @learners l "
+constexpr int kElsewhereColumn = 25;
 
 // A stable 64-bit FNV-1a hash: advisory-lock keys derived from the schema's name, so that two
 // schemas of one database never share a key by design.
@@ -268,6 +277,7 @@ class PostgresTransaction final : public StoreTransaction {
 
   // --- Learners: reads
   std::optional<Learner> learner(Id id) override {
+    if (const auto* read = prefetched(id)) return read->learner;
     return first_learner(db_.run(LEARNER_SELECT "WHERE l.id = $1", Params().add(id)));
   }
 
@@ -288,6 +298,7 @@ class PostgresTransaction final : public StoreTransaction {
 
   std::vector<MatchCandidate> match_candidates(Id organization_id,
                                                const BirthDate& birthdate) override {
+    if (!writing_) return prefetch_candidates(organization_id, birthdate);
     const auto r = db_.run(
         "SELECT id, first_key, second_key, third_key, last_key, usage_key FROM @learners "
         "WHERE organization_id = $1 AND birthdate = $2 AND disabled = 0",
@@ -389,6 +400,12 @@ class PostgresTransaction final : public StoreTransaction {
 
   std::optional<std::string> username_linked_elsewhere(std::string_view ine,
                                                        Id excluded_organization_id) override {
+    for (const auto& [id, read] : prefetched_) {
+      if (read.learner.entry.ine == ine &&
+          read.learner.organization_id == excluded_organization_id) {
+        return read.elsewhere;
+      }
+    }
     const auto r = db_.run(
         "SELECT u.username FROM @learners l JOIN @users u ON u.id = l.user_id "
         "WHERE l.ine = $1 AND l.organization_id <> $2 ORDER BY l.id LIMIT 1",
@@ -763,6 +780,38 @@ class PostgresTransaction final : public StoreTransaction {
   }
 
  private:
+  // A candidate's row as a read transaction read it with the candidates.
+  struct PrefetchedLearner {
+    Learner learner;
+    std::optional<std::string> elsewhere;  // the username of the same INE in another school
+  };
+
+  // A match reads the candidates, then the one found and the account its INE has elsewhere:
+  // in a read transaction (one snapshot) the candidates' whole rows come with the first
+  // statement, which saves the two others their round trips (a match: five statements
+  // instead of seven; docs/benchmarks.md, bench_engines). A write transaction reads afresh:
+  // under READ COMMITTED a row may change between two statements.
+  std::vector<MatchCandidate> prefetch_candidates(Id organization_id, const BirthDate& birthdate) {
+    const auto r = db_.run(LEARNER_SELECT_WITH_ELSEWHERE
+                           "WHERE l.organization_id = $1 AND l.birthdate = $2 AND l.disabled = 0",
+                           Params().add(organization_id).add(birthdate.iso()));
+    std::vector<MatchCandidate> candidates;
+    candidates.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) {
+      auto learner = read_learner(r, row);
+      candidates.push_back(learner.keys);
+      std::optional<std::string> elsewhere;
+      if (!r.is_null(row, kElsewhereColumn)) elsewhere = r.text(row, kElsewhereColumn);
+      prefetched_[learner.id] = PrefetchedLearner{std::move(learner), std::move(elsewhere)};
+    }
+    return candidates;
+  }
+
+  const PrefetchedLearner* prefetched(Id id) const {
+    const auto found = prefetched_.find(id);
+    return found == prefetched_.end() ? nullptr : &found->second;
+  }
+
   static std::optional<Organization> first_organization(const Result& r) {
     if (r.rows() == 0) return std::nullopt;
     return Organization{r.integer(0, 0), r.text(0, 1), r.text(0, 2)};
@@ -782,6 +831,7 @@ class PostgresTransaction final : public StoreTransaction {
   bool writing_;
   std::int32_t school_lock_space_;
   std::set<Id> locked_schools_;
+  std::map<Id, PrefetchedLearner> prefetched_;  // read transactions only
 };
 
 // Connections made on demand up to the pool's size; a caller waits when all are busy. A

@@ -866,6 +866,7 @@ TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
       csv_line("000000007BA", "Léa", "MARTIN",
                "Féminin;14/07/2014;75056;Paris;75;99100;ST;1;5\x1B[31mA"),  // 17
       csv_line(std::string(255, '1'), "Léa", "MARTIN"),                     // 18
+      csv_line("000000009BA", std::string(101, 'a'), "MARTIN"),             // 19
   };
   std::string csv = std::string(kHeader) + "\n";
   for (const auto& line : lines) csv += line + "\n";
@@ -891,6 +892,7 @@ TEST_F(RosterFiles, CsvEveryLineErrorHasItsLineAndColumn) {
       {ErrorCode::FIELD_TOO_LONG, 16, "Division*", "000000006BA"},
       {ErrorCode::INVALID_VALUE, 17, "Division*", "000000007BA"},
       {ErrorCode::INVALID_VALUE, 18, "Identifiant unique*", echo(std::string(255, '1'))},
+      {ErrorCode::FIELD_TOO_LONG, 19, "Premier prénom*", "000000009BA"},  // names: 100
   };
   ASSERT_EQ(roster.errors.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
