@@ -802,7 +802,8 @@ class PostgresTransaction final : public StoreTransaction {
       candidates.push_back(learner.keys);
       std::optional<std::string> elsewhere;
       if (!r.is_null(row, kElsewhereColumn)) elsewhere = r.text(row, kElsewhereColumn);
-      prefetched_[learner.id] = PrefetchedLearner{std::move(learner), std::move(elsewhere)};
+      const Id id = learner.id;
+      prefetched_[id] = PrefetchedLearner{std::move(learner), std::move(elsewhere)};
     }
     return candidates;
   }
