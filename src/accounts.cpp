@@ -261,9 +261,9 @@ void Service::change_password_with_token(std::string_view change_token,
   const auto digest = token_digest(change_token);
   std::optional<User> found;
   state_->read([&](StoreTransaction& tx) {
-    const auto user_id = tx.token_user(digest, kChangePurpose, state_->now());
-    if (!user_id) throw Error(ErrorCode::INVALID_TOKEN);
-    found = tx.user(*user_id);
+    const auto token = tx.token(digest, kChangePurpose, state_->now());
+    if (!token) throw Error(ErrorCode::INVALID_TOKEN);
+    found = tx.user(token->user_id);
     if (!found || found->disabled) throw Error(ErrorCode::INVALID_TOKEN);
     check_new_password(*state_, tx, *found, new_password);
   });

@@ -286,10 +286,8 @@ class StoreTransaction : public UsernameRegistry {
   // used, and marks it used: of two transactions consuming it, exactly one gets the user.
   virtual std::optional<Id> consume_token(std::string_view digest, std::string_view purpose,
                                           std::int64_t now) = 0;
-  // The same test, without consuming.
-  virtual std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
-                                       std::int64_t now) = 0;
-  // The token if it exists, has this purpose, expires after `now` and was not used.
+  // The token if it exists, has this purpose, expires after `now` and was not used (the same
+  // test as consume_token, without consuming).
   virtual std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
                                            std::int64_t now) = 0;
   // Deletes one token; false if there was none.

@@ -686,16 +686,6 @@ class PostgresTransaction final : public StoreTransaction {
     return r.integer(0, 0);
   }
 
-  std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
-                               std::int64_t now) override {
-    const auto r = db_.run(
-        "SELECT user_id FROM @tokens WHERE digest = $1 AND purpose = $2 AND used = 0 "
-        "AND expires_at > $3",
-        Params().add(digest).add(purpose).add(now));
-    if (r.rows() == 0) return std::nullopt;
-    return r.integer(0, 0);
-  }
-
   std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
                                    std::int64_t now) override {
     const auto r = db_.run(

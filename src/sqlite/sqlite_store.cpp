@@ -643,16 +643,6 @@ class SqliteTransaction final : public StoreTransaction {
     return user_id;
   }
 
-  std::optional<Id> token_user(std::string_view digest, std::string_view purpose,
-                               std::int64_t now) override {
-    auto query = db_.prepare(
-        "SELECT user_id FROM tokens WHERE digest = ?1 AND purpose = ?2 AND used = 0 "
-        "AND expires_at > ?3");
-    query.bind(1, digest).bind(2, purpose).bind(3, now);
-    if (!query.step()) return std::nullopt;
-    return query.integer(0);
-  }
-
   std::optional<StoredToken> token(std::string_view digest, std::string_view purpose,
                                    std::int64_t now) override {
     auto query = db_.prepare(
