@@ -22,6 +22,7 @@
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
 #include "processes.hpp"
+#include "registration.hpp"
 
 namespace {
 
@@ -125,16 +126,6 @@ void BM_PostgresRoundTrip(benchmark::State& state) {
   PQfinish(conn);
 }
 
-bool register_one(Service& service, const std::string& code, const LearnerView& learner) {
-  try {
-    benchmark::DoNotOptimize(service.register_pupil(code, learner.first_name, learner.last_name,
-                                                    learner.birthdate.french(), "Tournesol42"));
-    return true;
-  } catch (const Error&) {
-    return false;  // homonyms born the same day: AMBIGUOUS_MATCH, as the rules want
-  }
-}
-
 // Forks `workers` processes, each with its own Service on `location` registering its share of
 // `total` pupils, and returns the wall time until the last one is done.
 double run_processes(const std::string& location, const School& s, int workers, int total) {
@@ -142,7 +133,7 @@ double run_processes(const std::string& location, const School& s, int workers, 
     auto service = std::make_shared<Service>(Service::open(location, cheap_options()));
     return std::function<void()>([service, &s, worker, workers, total] {
       for (int i = worker; i < total; i += workers) {
-        register_one(*service, s.code, s.learners[static_cast<std::size_t>(i)]);
+        bench::register_one(*service, s.code, s.learners[static_cast<std::size_t>(i)]);
       }
     });
   });

@@ -13,6 +13,7 @@
 #include "inscrire/password.hpp"
 #include "inscrire/service.hpp"
 #include "processes.hpp"
+#include "registration.hpp"
 
 namespace {
 
@@ -50,18 +51,6 @@ Registrations prepare(const std::filesystem::path& parent) {
   return r;
 }
 
-// True if registered; false for homonyms born the same day (AMBIGUOUS_MATCH, as the spec
-// wants).
-bool register_one(Service& service, const std::string& code, const LearnerView& learner) {
-  try {
-    benchmark::DoNotOptimize(service.register_pupil(code, learner.first_name, learner.last_name,
-                                                    learner.birthdate.french(), "Tournesol42"));
-    return true;
-  } catch (const Error&) {
-    return false;
-  }
-}
-
 void register_all(benchmark::State& state, const std::filesystem::path& parent) {
   auto r = prepare(parent);
   int refused = 0;
@@ -70,7 +59,7 @@ void register_all(benchmark::State& state, const std::filesystem::path& parent) 
       state.SkipWithError("ran out of pupils");
       break;
     }
-    if (!register_one(*r.service, r.code, r.learners[r.next++])) ++refused;
+    if (!bench::register_one(*r.service, r.code, r.learners[r.next++])) ++refused;
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["refused"] = refused;
@@ -95,7 +84,7 @@ double run_children(const std::filesystem::path& database, const Registrations& 
     auto service = std::make_shared<Service>(Service::open(database, options_with(kdf)));
     return std::function<void()>([service, &r, worker, workers, total] {
       for (int i = worker; i < total; i += workers) {
-        register_one(*service, r.code, r.learners[static_cast<std::size_t>(i)]);
+        bench::register_one(*service, r.code, r.learners[static_cast<std::size_t>(i)]);
       }
     });
   });
