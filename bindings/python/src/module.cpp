@@ -104,9 +104,11 @@ py::dict pupil_learner_dict(const PupilLearner& learner) {
   return d;
 }
 
-py::list learners_list(const std::vector<LearnerView>& learners) {
+// A Python list of `to_dict(item)` for every item.
+template <typename Item, typename ToDict>
+py::list list_of(const std::vector<Item>& items, ToDict to_dict) {
   py::list list;
-  for (const auto& learner : learners) list.append(learner_dict(learner));
+  for (const auto& item : items) list.append(to_dict(item));
   return list;
 }
 
@@ -267,12 +269,6 @@ py::dict participation_dict(const ParticipationView& participation) {
   d["completed_at"] = optional_time(participation.completed_at);
   d["shared_at"] = optional_time(participation.shared_at);
   return d;
-}
-
-py::list participations_list(const std::vector<ParticipationView>& participations) {
-  py::list list;
-  for (const auto& participation : participations) list.append(participation_dict(participation));
-  return list;
 }
 
 py::dict participant_dict(const Participant& participant) {
@@ -679,10 +675,8 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("organizations",
            [](Db& db) {
-             const auto found = db.call([](Service& s) { return s.organizations(); });
-             py::list list;
-             for (const auto& organization : found) list.append(organization_dict(organization));
-             return list;
+             return list_of(db.call([](Service& s) { return s.organizations(); }),
+                            organization_dict);
            })
       .def("import_roster",
            [](Db& db, const std::string& uai, const py::bytes& file, bool dry_run,
@@ -702,18 +696,17 @@ PYBIND11_MODULE(_native, m) {
       .def("learners",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
               bool include_disabled) {
-             return learners_list(
-                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }));
+             return list_of(
+                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }),
+                 learner_dict);
            })
       .def("learner_page",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
               const std::optional<std::string>& state, const IntOption& limit,
               const IntOption& offset) {
              const auto query = learner_query(division, state, limit, offset);
-             const auto page = db.call([&](Service& s) { return s.learners(uai, query); });
-             py::list list;
-             for (const auto& row : page) list.append(learner_account_dict(row));
-             return list;
+             return list_of(db.call([&](Service& s) { return s.learners(uai, query); }),
+                            learner_account_dict);
            })
       .def("learner",
            [](Db& db, const std::string& uai, const std::string& ine) {
@@ -738,10 +731,7 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("campaigns",
            [](Db& db, const std::string& uai) {
-             const auto found = db.call([&](Service& s) { return s.campaigns(uai); });
-             py::list list;
-             for (const auto& campaign : found) list.append(campaign_dict(campaign));
-             return list;
+             return list_of(db.call([&](Service& s) { return s.campaigns(uai); }), campaign_dict);
            })
       .def("archive_campaign",
            [](Db& db, const std::string& code) {
@@ -786,8 +776,8 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("participations",
            [](Db& db, const std::string& session_token) {
-             return participations_list(
-                 db.call([&](Service& s) { return s.participations(session_token); }));
+             return list_of(db.call([&](Service& s) { return s.participations(session_token); }),
+                            participation_dict);
            })
       .def("complete_participation",
            [](Db& db, const std::string& session_token, const std::string& code) {
@@ -823,14 +813,12 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("not_joined",
            [](Db& db, const std::string& code) {
-             return learners_list(db.call([&](Service& s) { return s.not_joined(code); }));
+             return list_of(db.call([&](Service& s) { return s.not_joined(code); }), learner_dict);
            })
       .def("campaign_participants",
            [](Db& db, const std::string& code) {
-             const auto rows = db.call([&](Service& s) { return s.campaign_participants(code); });
-             py::list list;
-             for (const auto& row : rows) list.append(participant_dict(row));
-             return list;
+             return list_of(db.call([&](Service& s) { return s.campaign_participants(code); }),
+                            participant_dict);
            })
       .def("participants_csv",
            [](Db& db, const std::string& code) {
