@@ -74,18 +74,22 @@ bool is_valid_ine(std::string_view ine) noexcept {
          (all_digits(ine.substr(0, 10)) && all_upper_letters(ine.substr(10)));
 }
 
+bool canonicalise_ine(std::string& ine) noexcept {
+  for (char& c : ine) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return is_valid_ine(ine);
+}
+
 std::string canonical_ine(std::string_view typed) {
   std::string ine(trim(typed));
-  std::transform(ine.begin(), ine.end(), ine.begin(), [](char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-  });
+  const bool shaped = canonicalise_ine(ine);
   // An anonymised learner's row keeps "ANONYME-<row id>" in place of its INE, and stays
   // addressable by it (export, corrections).
   const bool anonymous = ine.starts_with("ANONYME-") && ine.size() > 8 && ine.size() <= 28 &&
                          all_digits(std::string_view(ine).substr(8));
-  if (!is_valid_ine(ine) && !anonymous) {
-    throw Error(ErrorCode::INVALID_VALUE, "ine: 9 digits and 2 letters, or 10 digits and 1 letter");
-  }
+  if (!shaped && !anonymous)
+    throw Error(ErrorCode::INVALID_VALUE, std::string("ine: ") + kIneShape);
   return ine;
 }
 

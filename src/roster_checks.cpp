@@ -41,13 +41,6 @@ std::optional<ErrorCode> check_division(std::string_view division) {
   return std::nullopt;
 }
 
-bool canonicalise_ine(std::string& ine) {
-  for (char& c : ine) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return is_valid_ine(ine);
-}
-
 std::optional<ErrorCode> check_name(std::string_view name, bool required) {
   if (name.empty()) {
     return required ? std::optional(ErrorCode::NAME_REQUIRED) : std::nullopt;

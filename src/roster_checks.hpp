@@ -20,11 +20,6 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required);
 // INVALID_VALUE with a control character (docs/rules.md §6, as for a division an admin types).
 std::optional<ErrorCode> check_division(std::string_view division);
 
-// The INE of a roster row upper-cased in place ("123456789ab" is 123456789AB), and whether it
-// then has an INE's shape; kIneShape is the detail of the INVALID_VALUE error when it has not.
-bool canonicalise_ine(std::string& ine);
-inline constexpr const char* kIneShape = "9 digits and 2 letters, or 10 digits and 1 letter";
-
 // Collapses runs of white space inside `text` into one space (divisions: "5  A" -> "5 A").
 std::string collapse_spaces(std::string_view text);
 

@@ -48,6 +48,10 @@ void check_typed_username(std::string_view username);
 // (field "ine") if it has neither shape nor that of an anonymised row ("ANONYME-<row id>").
 bool is_valid_ine(std::string_view ine) noexcept;
 std::string canonical_ine(std::string_view typed);
+// A roster row's INE upper-cased in place ("123456789ab" is 123456789AB), and whether it then
+// has an INE's shape; kIneShape says which (the detail of the INVALID_VALUE error).
+bool canonicalise_ine(std::string& ine) noexcept;
+inline constexpr const char* kIneShape = "9 digits and 2 letters, or 10 digits and 1 letter";
 
 // The number of characters of valid UTF-8 `text` (its bytes, for invalid UTF-8).
 std::size_t character_count(std::string_view text) noexcept;
