@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "temporary_directory.hpp"
+#include "cli/temporary_directory.hpp"
 
 namespace inscrire::bench {
 

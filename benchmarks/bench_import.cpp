@@ -19,7 +19,7 @@
 #include "bench_data.hpp"
 #include "inscrire/roster_file.hpp"
 #include "inscrire/service.hpp"
-#include "roster_input.hpp"
+#include "roster/input.hpp"
 
 namespace {
 
@@ -46,9 +46,9 @@ std::optional<std::size_t> parse(const std::filesystem::path& file) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The yardstick: libxml2's SAX2 push parser alone, set up as src/siecle_xml.cpp sets it up (same
-// byte stream, look-ahead, chunk size, options and forced encoding: the generated files declare
-// ISO-8859-15), with callbacks that do nothing.
+// The yardstick: libxml2's SAX2 push parser alone, set up as src/roster/siecle_xml.cpp sets it up
+// (same byte stream, look-ahead, chunk size, options and forced encoding: the generated files
+// declare ISO-8859-15), with callbacks that do nothing.
 
 void ignore_element_start(void* /*context*/, const xmlChar* /*name*/, const xmlChar* /*prefix*/,
                           const xmlChar* /*uri*/, int /*namespace_count*/,
@@ -62,7 +62,7 @@ struct ContextDeleter {
   void operator()(xmlParserCtxt* context) const { xmlFreeParserCtxt(context); }
 };
 
-constexpr std::size_t kChunkBytes = 64u << 10;  // as in src/siecle_xml.cpp
+constexpr std::size_t kChunkBytes = 64u << 10;  // as in src/roster/siecle_xml.cpp
 
 // False if the file is not well-formed.
 bool bare_sax2_parse(const std::filesystem::path& file) {

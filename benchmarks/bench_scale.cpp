@@ -23,7 +23,7 @@
 #include "inscrire/roster_file.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
-#include "service_state.hpp"
+#include "service/state.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // inserted, updated, disabled, re-enabled and linked automatically to an existing account,
 // decided from the rows the school has, the file's entries and the accounts the file's INEs
 // have in other schools. Pure computation: no storage, no clock. The service reads the inputs
-// and applies the plan in one transaction (src/import_roster.cpp).
+// and applies the plan in one transaction (src/service/roster.cpp).
 //
 // Thread safety: every function here is reentrant.
 #pragma once

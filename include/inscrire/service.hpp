@@ -496,7 +496,7 @@ class Service {
   LearnerExport export_learner(std::string_view uai, std::string_view ine,
                                std::string_view actor = "admin");
 
-  struct State;  // implementation detail (src/service_state.hpp)
+  struct State;  // implementation detail (src/service/state.hpp)
 
  private:
   std::unique_ptr<State> state_;

@@ -40,4 +40,15 @@ bool looks_mis_encoded(std::string_view utf8);
 // `text` without leading and trailing ASCII white space.
 std::string_view trim(std::string_view text) noexcept;
 
+// ASCII case only: other bytes (UTF-8 sequences among them) pass unchanged. For identifiers,
+// codes and keywords (usernames, UAI, INE, campaign codes, encodings), never for names.
+constexpr char lower_ascii(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+constexpr char upper_ascii(char c) noexcept {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+std::string lower_ascii(std::string_view text);
+std::string upper_ascii(std::string_view text);
+
 }  // namespace inscrire

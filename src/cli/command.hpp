@@ -87,7 +87,7 @@ Reply command_not_joined(Context&, const Arguments&);
 Reply command_sheet(Context&, const Arguments&);
 Reply command_anonymize(Context&, const Arguments&);
 Reply command_export_learner(Context&, const Arguments&);
-// The journey (journey.cpp): sessions, participations, admin views, dissociation.
+// The journey (cli/journey.cpp): sessions, participations, admin views, dissociation.
 Reply command_session(Context&, const Arguments&);
 Reply command_participations(Context&, const Arguments&);
 Reply command_participation(Context&, const Arguments&);

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/temporary_directory.hpp"
 #include "command.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
-#include "render.hpp"
-#include "temporary_directory.hpp"
+#include "replies.hpp"
 
 extern const std::string_view kSampleRoster;  // data/siecle-0751234A.xml, embedded at build
 

@@ -15,7 +15,7 @@
 #include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
-#include "render.hpp"
+#include "replies.hpp"
 
 namespace inscrire::cli {
 

@@ -3,7 +3,7 @@
 // dissociation.
 #include "command.hpp"
 #include "inscrire/render.hpp"
-#include "render.hpp"
+#include "replies.hpp"
 
 namespace inscrire::cli {
 namespace {

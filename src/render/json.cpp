@@ -1,4 +1,4 @@
-#include "json.hpp"
+#include "render/json.hpp"
 
 #include <array>
 #include <cstdio>

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "inscrire/render.hpp"
-#include "json.hpp"
+#include "render/json.hpp"
 
 namespace inscrire {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/temporary_directory.hpp"
 #include "inscrire/service.hpp"
 #include "store_engines.hpp"
-#include "temporary_directory.hpp"
 
 namespace inscrire::testing {
 

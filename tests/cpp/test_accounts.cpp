@@ -14,7 +14,7 @@
 #include "inscrire/password.hpp"
 #include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
-#include "password_internal.hpp"
+#include "password/test_hooks.hpp"
 #include "service_fixture.hpp"
 
 namespace inscrire::testing {

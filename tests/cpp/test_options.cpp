@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "cli/temporary_directory.hpp"
 #include "inscrire/service.hpp"
-#include "temporary_directory.hpp"
 
 namespace inscrire {
 namespace {

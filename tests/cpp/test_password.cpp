@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "inscrire/error.hpp"
-#include "password_internal.hpp"
+#include "password/test_hooks.hpp"
 
 namespace inscrire {
 namespace {

@@ -5,13 +5,13 @@
 #include <latch>
 #include <thread>
 
+#include "cli/temporary_directory.hpp"
 #include "cli_runner.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
 #include "service_fixture.hpp"
 #include "store_engines.hpp"
-#include "temporary_directory.hpp"
 
 namespace inscrire::testing {
 namespace {

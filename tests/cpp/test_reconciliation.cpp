@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "domain/name_parts.hpp"
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/text.hpp"
-#include "name_parts.hpp"
 
 namespace inscrire {
 namespace {

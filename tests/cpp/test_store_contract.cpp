@@ -9,11 +9,11 @@
 #include <set>
 #include <thread>
 
+#include "cli/temporary_directory.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/store.hpp"
 #include "inscrire/text.hpp"
 #include "store_engines.hpp"
-#include "temporary_directory.hpp"
 
 namespace inscrire::testing {
 namespace {

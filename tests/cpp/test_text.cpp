@@ -7,10 +7,10 @@
 #include <thread>
 #include <vector>
 
+#include "domain/text_internal.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/limits.hpp"
 #include "inscrire/text.hpp"
-#include "text_internal.hpp"
 
 #include <unicode/unistr.h>
 

@@ -1,0 +1,159 @@
+// The school's view of its learners and their accounts (docs/rules.md §7): the admin learner
+// list with account states, one learner, one account, and dissociation.
+#include "inscrire/limits.hpp"
+#include "inscrire/service.hpp"
+#include "service/state.hpp"
+
+namespace inscrire {
+
+using namespace service_detail;
+
+std::string_view learner_state_name(LearnerState state) noexcept {
+  switch (state) {
+    case LearnerState::NoAccount: return "no_account";
+    case LearnerState::Active: return "active";
+    case LearnerState::MustChangePassword: return "must_change_password";
+    case LearnerState::Blocked: return "blocked";
+    case LearnerState::Disabled: return "disabled";
+  }
+  return "no_account";
+}
+
+std::optional<LearnerState> learner_state_from_name(std::string_view name) noexcept {
+  for (const auto state :
+       {LearnerState::NoAccount, LearnerState::Active, LearnerState::MustChangePassword,
+        LearnerState::Blocked, LearnerState::Disabled}) {
+    if (learner_state_name(state) == name) return state;
+  }
+  return std::nullopt;
+}
+
+std::string_view block_state_name(BlockState state) noexcept {
+  switch (state) {
+    case BlockState::None: return "none";
+    case BlockState::Temporary: return "temporary";
+    case BlockState::Permanent: return "permanent";
+  }
+  return "none";
+}
+
+namespace {
+
+// Blocks are counted per username (login_failures.hpp), not on the account row.
+BlockState block_state(const LoginFailures& failures, std::int64_t now) {
+  if (failures.blocked) return BlockState::Permanent;
+  if (failures.blocked_until > now) return BlockState::Temporary;
+  return BlockState::None;
+}
+
+AccountView account_view(const User& user, const LoginFailures& failures, int participations,
+                         std::int64_t now) {
+  const auto blocked = block_state(failures, now);
+  return {user.username,
+          user.must_change_password,
+          blocked,
+          blocked == BlockState::Temporary ? failures.blocked_until : 0,
+          failures.failed_attempts,
+          user.disabled,
+          user.last_login_at,
+          user.temporary_expires_at,
+          participations};
+}
+
+// The one state of a learner, in the precedence store.hpp gives (LearnerState): the store's
+// filter and this function must agree (tests/cpp/test_journey.cpp checks both on each state).
+LearnerState learner_state(const Learner& learner, const std::optional<User>& account,
+                           const LoginFailures& failures, std::int64_t now) {
+  if (learner.disabled || (account && account->disabled)) return LearnerState::Disabled;
+  if (!account) return LearnerState::NoAccount;
+  if (block_state(failures, now) != BlockState::None) return LearnerState::Blocked;
+  if (account->must_change_password) return LearnerState::MustChangePassword;
+  return LearnerState::Active;
+}
+
+// `tx` reads the failures of the row's account.
+LearnerAccountView learner_account_view(StoreTransaction& tx, const LearnerAccount& row,
+                                        std::int64_t now) {
+  const auto failures = row.account ? tx.login_failures(row.account->username) : LoginFailures{};
+  LearnerAccountView view{view_of(row.learner),
+                          learner_state(row.learner, row.account, failures, now), std::nullopt};
+  if (row.account) view.account = account_view(*row.account, failures, row.participations, now);
+  return view;
+}
+
+}  // namespace
+
+std::vector<LearnerAccountView> Service::learners(std::string_view uai, const LearnerQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxLearnerPage) {
+    throw Error(ErrorCode::INVALID_ARGUMENT,
+                "limit must be between 1 and " + std::to_string(kMaxLearnerPage));
+  }
+  if (query.offset < 0 || query.offset > kMaxLearnerOffset) {
+    throw Error(ErrorCode::INVALID_ARGUMENT,
+                "offset must be between 0 and " + std::to_string(kMaxLearnerOffset));
+  }
+  std::optional<std::string> division;
+  if (query.division) {
+    division = checked_label(*query.division, "division", kMaxDivisionCharacters);
+  }
+  std::vector<LearnerAccountView> views;
+  state_->read([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    const auto now = state_->now();
+    const LearnerPageQuery page{division ? &*division : nullptr, query.state, now, query.limit,
+                                query.offset};
+    for (const auto& row : tx.learner_accounts(organization.id, page)) {
+      views.push_back(learner_account_view(tx, row, now));
+    }
+  });
+  return views;
+}
+
+LearnerAccountView Service::learner(std::string_view uai, std::string_view ine) {
+  const auto wanted = canonical_ine(ine);
+  LearnerAccountView view;
+  state_->read([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    auto learner = tx.learner_by_ine(organization.id, wanted);
+    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+    LearnerAccount row{std::move(*learner), std::nullopt, 0};
+    if (row.learner.user_id) {
+      row.account = tx.user(*row.learner.user_id);
+      row.participations = tx.count_participations_of_user(*row.learner.user_id);
+    }
+    view = learner_account_view(tx, row, state_->now());
+  });
+  return view;
+}
+
+AccountDetails Service::account(std::string_view username) {
+  AccountDetails details;
+  state_->read([&](StoreTransaction& tx) {
+    const auto user = require_user(tx, username);
+    details.account = account_view(user, tx.login_failures(user.username),
+                                   tx.count_participations_of_user(user.id), state_->now());
+    for (const auto& learner : tx.learners_of_user(user.id)) {
+      const auto organization = tx.organization_by_id(learner.organization_id);
+      details.learners.push_back({organization->uai, organization->name, view_of(learner)});
+    }
+  });
+  return details;
+}
+
+void Service::dissociate(std::string_view uai, std::string_view ine, std::string_view actor) {
+  const auto wanted = canonical_ine(ine);
+  state_->write([&](StoreTransaction& tx) {
+    const auto organization = require_organization(tx, uai);
+    const auto learner = tx.learner_by_ine(organization.id, wanted);
+    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+    if (!learner->user_id) throw Error(ErrorCode::LEARNER_NOT_LINKED);
+    tx.unlink_learner(learner->id);
+    const auto kept = tx.dissociate_participations(learner->id);
+    tx.audit({std::string(actor), "dissociate", learner->username.value_or(""),
+              learner_ref(organization, *learner) + " (" + std::to_string(kept) +
+                  " participation(s) kept by the account)"},
+             state_->now());
+  });
+}
+
+}  // namespace inscrire
