@@ -80,7 +80,7 @@ if __name__ == "__main__":  # also under pip: setuptools.build_meta runs this fi
         # Where the package lives (setuptools 66 calls [tool.setuptools] in pyproject.toml beta).
         packages=["inscrire", "inscrire.web"],
         package_dir={"inscrire": "bindings/python/inscrire"},
-        package_data={"inscrire": ["py.typed", "__init__.pyi"],
+        package_data={"inscrire": ["py.typed", "_native.pyi"],
                       "inscrire.web": ["templates/*.html", "templates/admin/*.html",
                                        "static/*.css"]},
         zip_safe=False,

@@ -1,6 +1,7 @@
 // Accounts: login, password changes, and the admin operations.
 #include "inscrire/render.hpp"
 #include "internal.hpp"
+#include "records.hpp"
 
 using namespace inscrire;
 using namespace inscrire::capi;
@@ -11,12 +12,6 @@ constexpr std::string_view kDefaultActor = "admin";
 
 const char* nonempty(const std::string& value) noexcept {
   return value.empty() ? nullptr : value.c_str();
-}
-
-const char* credential_text(const inscrire_credentials* c, size_t index,
-                            std::string Credential::*field) noexcept {
-  if (c == nullptr || index >= c->credentials.rows.size()) return nullptr;
-  return (c->credentials.rows[index].*field).c_str();
 }
 
 }  // namespace
@@ -132,33 +127,15 @@ int inscrire_generate_credentials_v2(inscrire_db* db, const char* uai, const cha
   });
 }
 
-int inscrire_credentials_created(const inscrire_credentials* c) {
-  return c == nullptr ? 0 : c->credentials.created;
-}
-int inscrire_credentials_reset(const inscrire_credentials* c) {
-  return c == nullptr ? 0 : c->credentials.reset;
-}
-int inscrire_credentials_unchanged(const inscrire_credentials* c) {
-  return c == nullptr ? 0 : c->credentials.unchanged;
-}
+#define CREDENTIALS_FIELD(type, name, presence) \
+  INSCRIRE_C_FIELD(inscrire_credentials, credentials, credentials, type, name, presence)
+INSCRIRE_CREDENTIALS_FIELDS(CREDENTIALS_FIELD, INSCRIRE_C_NONE)
+#define CREDENTIAL_FIELD(type, name, presence) \
+  INSCRIRE_C_ITEM(inscrire_credentials, credentials, credentials.rows, type, name, presence)
+INSCRIRE_CREDENTIAL_FIELDS(CREDENTIAL_FIELD, INSCRIRE_C_NONE)
 
 size_t inscrire_credentials_count(const inscrire_credentials* c) {
   return c == nullptr ? 0 : c->credentials.rows.size();
-}
-const char* inscrire_credentials_division(const inscrire_credentials* c, size_t index) {
-  return credential_text(c, index, &Credential::division);
-}
-const char* inscrire_credentials_last_name(const inscrire_credentials* c, size_t index) {
-  return credential_text(c, index, &Credential::last_name);
-}
-const char* inscrire_credentials_first_name(const inscrire_credentials* c, size_t index) {
-  return credential_text(c, index, &Credential::first_name);
-}
-const char* inscrire_credentials_username(const inscrire_credentials* c, size_t index) {
-  return credential_text(c, index, &Credential::username);
-}
-const char* inscrire_credentials_temporary_password(const inscrire_credentials* c, size_t index) {
-  return credential_text(c, index, &Credential::temporary_password);
 }
 const char* inscrire_credentials_csv(const inscrire_credentials* c) {
   return c == nullptr ? nullptr : c->csv.c_str();

@@ -2,32 +2,12 @@
 // joined and the teacher's list of participants.
 #include "inscrire/render.hpp"
 #include "internal.hpp"
+#include "records.hpp"
 
 using namespace inscrire;
 using namespace inscrire::capi;
 
 namespace {
-
-const char* campaign_text(const inscrire_campaign* c, std::string Campaign::*field) noexcept {
-  return c == nullptr ? nullptr : (c->campaign.*field).c_str();
-}
-
-const Participant* participant_at(const inscrire_participant_list* list, size_t index) noexcept {
-  if (list == nullptr || index >= list->participants.size()) return nullptr;
-  return &list->participants[index];
-}
-
-const char* participant_text(const inscrire_participant_list* list, size_t index,
-                             std::string Participant::*field) noexcept {
-  const auto* p = participant_at(list, index);
-  return p == nullptr ? nullptr : (p->*field).c_str();
-}
-
-std::int64_t participant_time(const inscrire_participant_list* list, size_t index,
-                              std::optional<std::int64_t> Participant::*field) noexcept {
-  const auto* p = participant_at(list, index);
-  return p == nullptr ? 0 : (p->*field).value_or(0);
-}
 
 // Hands a campaign to an optional out-param.
 void give_campaign(inscrire_campaign** out, Campaign campaign) {
@@ -106,27 +86,9 @@ const inscrire_campaign* inscrire_campaign_list_get(const inscrire_campaign_list
 }
 void inscrire_campaign_list_free(inscrire_campaign_list* list) { delete list; }
 
-const char* inscrire_campaign_code(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::code);
-}
-const char* inscrire_campaign_name(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::name);
-}
-const char* inscrire_campaign_uai(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::uai);
-}
-const char* inscrire_campaign_division(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::division);
-}
-const char* inscrire_campaign_target_profile(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::target_profile);
-}
-const char* inscrire_campaign_status(const inscrire_campaign* c) {
-  return c == nullptr ? nullptr : c->status.c_str();
-}
-const char* inscrire_campaign_created_at(const inscrire_campaign* c) {
-  return campaign_text(c, &Campaign::created_at);
-}
+#define CAMPAIGN_FIELD(type, name, presence) \
+  INSCRIRE_C_FIELD(inscrire_campaign, campaign, campaign, type, name, presence)
+INSCRIRE_CAMPAIGN_FIELDS(CAMPAIGN_FIELD, INSCRIRE_C_NONE)
 void inscrire_campaign_free(inscrire_campaign* campaign) { delete campaign; }
 
 int inscrire_class_sheet(inscrire_db* db, const char* code, const char* base_url, char** html) {
@@ -162,36 +124,9 @@ int inscrire_campaign_participants(inscrire_db* db, const char* code,
 size_t inscrire_participant_list_count(const inscrire_participant_list* list) {
   return list == nullptr ? 0 : list->participants.size();
 }
-const char* inscrire_participant_list_division(const inscrire_participant_list* list,
-                                               size_t index) {
-  return participant_text(list, index, &Participant::division);
-}
-const char* inscrire_participant_list_last_name(const inscrire_participant_list* list,
-                                                size_t index) {
-  return participant_text(list, index, &Participant::last_name);
-}
-const char* inscrire_participant_list_first_name(const inscrire_participant_list* list,
-                                                 size_t index) {
-  return participant_text(list, index, &Participant::first_name);
-}
-const char* inscrire_participant_list_username(const inscrire_participant_list* list,
-                                               size_t index) {
-  const auto* p = participant_at(list, index);
-  return p == nullptr || !p->username ? nullptr : p->username->c_str();
-}
-const char* inscrire_participant_list_status(const inscrire_participant_list* list, size_t index) {
-  return participant_text(list, index, &Participant::status);
-}
-int64_t inscrire_participant_list_started_at(const inscrire_participant_list* list, size_t index) {
-  return participant_time(list, index, &Participant::started_at);
-}
-int64_t inscrire_participant_list_completed_at(const inscrire_participant_list* list,
-                                               size_t index) {
-  return participant_time(list, index, &Participant::completed_at);
-}
-int64_t inscrire_participant_list_shared_at(const inscrire_participant_list* list, size_t index) {
-  return participant_time(list, index, &Participant::shared_at);
-}
+#define PARTICIPANT_FIELD(type, name, presence) \
+  INSCRIRE_C_ITEM(inscrire_participant_list, participant_list, participants, type, name, presence)
+INSCRIRE_PARTICIPANT_FIELDS(PARTICIPANT_FIELD, INSCRIRE_C_NONE)
 const char* inscrire_participant_list_csv(const inscrire_participant_list* list) {
   return list == nullptr ? nullptr : list->csv.c_str();
 }

@@ -1,5 +1,6 @@
 // Options, the database handle and schools.
 #include "internal.hpp"
+#include "records.hpp"
 
 using namespace inscrire;
 using namespace inscrire::capi;
@@ -147,15 +148,10 @@ size_t inscrire_organization_list_count(const inscrire_organization_list* list) 
   return list == nullptr ? 0 : list->organizations.size();
 }
 
-const char* inscrire_organization_list_uai(const inscrire_organization_list* list, size_t index) {
-  return at(list ? &list->organizations : nullptr, index,
-            [](const Organization& o) -> const std::string& { return o.uai; });
-}
-
-const char* inscrire_organization_list_name(const inscrire_organization_list* list, size_t index) {
-  return at(list ? &list->organizations : nullptr, index,
-            [](const Organization& o) -> const std::string& { return o.name; });
-}
+#define ORGANIZATION_FIELD(type, name, presence)                                            \
+  INSCRIRE_C_ITEM(inscrire_organization_list, organization_list, organizations, type, name, \
+                  presence)
+INSCRIRE_ORGANIZATION_FIELDS(ORGANIZATION_FIELD, INSCRIRE_C_NONE)
 
 void inscrire_organization_list_free(inscrire_organization_list* list) { delete list; }
 

@@ -57,10 +57,8 @@ struct inscrire_learner_list {
 };
 
 struct inscrire_campaign {
-  explicit inscrire_campaign(inscrire::Campaign value)
-      : campaign(std::move(value)), status(inscrire::campaign_status_name(campaign.status)) {}
+  explicit inscrire_campaign(inscrire::Campaign value) : campaign(std::move(value)) {}
   inscrire::Campaign campaign;
-  std::string status;
 };
 
 struct inscrire_campaign_list {

@@ -1,6 +1,7 @@
 // The admin views of learners and accounts (docs/rules.md §7): the paged list with account
 // states, one learner, one account, and dissociation.
 #include "internal.hpp"
+#include "records.hpp"
 
 using namespace inscrire;
 using namespace inscrire::capi;
@@ -14,16 +15,6 @@ std::optional<LearnerState> state_filter(const char* state) {
   const auto parsed = learner_state_from_name(*name);
   if (!parsed) throw Error(ErrorCode::INVALID_ARGUMENT, "state " + *name);
   return parsed;
-}
-
-const AccountView* view_of(const inscrire_account_view* a) noexcept {
-  return a == nullptr ? nullptr : &a->view;
-}
-
-const inscrire_account_details::Link* link_at(const inscrire_account_details* d,
-                                              size_t index) noexcept {
-  if (d == nullptr || index >= d->learners.size()) return nullptr;
-  return &d->learners[index];
 }
 
 }  // namespace
@@ -79,42 +70,9 @@ const inscrire_account_view* inscrire_learner_account_account(const inscrire_lea
 }
 void inscrire_learner_account_free(inscrire_learner_account* row) { delete row; }
 
-const char* inscrire_account_view_username(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? nullptr : view->username.c_str();
-}
-int inscrire_account_view_must_change_password(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view != nullptr && view->must_change_password ? 1 : 0;
-}
-const char* inscrire_account_view_blocked(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? nullptr : block_state_name(view->blocked).data();
-}
-int64_t inscrire_account_view_blocked_until(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr || view->blocked != BlockState::Temporary ? 0 : view->blocked_until;
-}
-int inscrire_account_view_failed_attempts(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? 0 : view->failed_attempts;
-}
-int inscrire_account_view_disabled(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view != nullptr && view->disabled ? 1 : 0;
-}
-int64_t inscrire_account_view_last_login_at(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? 0 : view->last_login_at.value_or(0);
-}
-int64_t inscrire_account_view_temporary_expires_at(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? 0 : view->temporary_expires_at;
-}
-int inscrire_account_view_participations(const inscrire_account_view* a) {
-  const auto* view = view_of(a);
-  return view == nullptr ? 0 : view->participations;
-}
+#define ACCOUNT_VIEW_FIELD(type, name, presence) \
+  INSCRIRE_C_FIELD(inscrire_account_view, account_view, view, type, name, presence)
+INSCRIRE_ACCOUNT_VIEW_FIELDS(ACCOUNT_VIEW_FIELD, INSCRIRE_C_NONE)
 
 int inscrire_account(inscrire_db* db, const char* username, inscrire_account_details** out) {
   return guard(db, [&] {
@@ -138,19 +96,12 @@ const inscrire_account_view* inscrire_account_details_account(const inscrire_acc
 size_t inscrire_account_details_learner_count(const inscrire_account_details* d) {
   return d == nullptr ? 0 : d->learners.size();
 }
-const char* inscrire_account_details_learner_uai(const inscrire_account_details* d, size_t index) {
-  const auto* link = link_at(d, index);
-  return link == nullptr ? nullptr : link->uai.c_str();
-}
-const char* inscrire_account_details_learner_school(const inscrire_account_details* d,
-                                                    size_t index) {
-  const auto* link = link_at(d, index);
-  return link == nullptr ? nullptr : link->school.c_str();
-}
+#define ACCOUNT_LINK_FIELD(type, name, presence) \
+  INSCRIRE_C_ITEM(inscrire_account_details, account_details_learner, learners, type, name, presence)
+INSCRIRE_ACCOUNT_LINK_FIELDS(ACCOUNT_LINK_FIELD, INSCRIRE_C_NONE)
 const inscrire_learner* inscrire_account_details_learner(const inscrire_account_details* d,
                                                          size_t index) {
-  const auto* link = link_at(d, index);
-  return link == nullptr ? nullptr : &link->learner;
+  return d == nullptr || index >= d->learners.size() ? nullptr : &d->learners[index].learner;
 }
 void inscrire_account_details_free(inscrire_account_details* d) { delete d; }
 

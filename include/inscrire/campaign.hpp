@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "inscrire/records.hpp"
+
 namespace inscrire {
 
 // No I, L, O (they read as 1, 1, 0) and no 0, 1.
@@ -43,14 +45,20 @@ std::string_view campaign_status_name(CampaignStatus status) noexcept;
 // The inverse of campaign_status_name; nullopt for anything else.
 std::optional<CampaignStatus> campaign_status_from_name(std::string_view name) noexcept;
 
+// A campaign and the code pupils type to join it (records.hpp explains the list).
+#define INSCRIRE_CAMPAIGN_FIELDS(FIELD, COMPOUND)                          \
+  FIELD(std::int64_t, id, internal)                                        \
+  FIELD(std::int64_t, organization_id, internal)                           \
+  FIELD(std::string, code, always)                                         \
+  FIELD(std::string, name, always)                                         \
+  FIELD(std::string, uai, always)            /* its school */              \
+  FIELD(std::string, division, unless_empty) /* empty: the whole school */ \
+  FIELD(std::string, target_profile, unless_empty)                         \
+  FIELD(CampaignStatus, status, always)                                    \
+  FIELD(std::string, created_at, always) /* as the store wrote it */
 struct Campaign {
-  std::int64_t id = 0;
-  std::int64_t organization_id = 0;
-  std::string code, name, uai;
-  std::string division;  // empty = the whole school
-  std::string target_profile;
-  CampaignStatus status = CampaignStatus::Active;
-  std::string created_at;
+  INSCRIRE_CAMPAIGN_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Campaign, INSCRIRE_CAMPAIGN_FIELDS)
 
 }  // namespace inscrire

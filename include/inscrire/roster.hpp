@@ -9,6 +9,7 @@
 
 #include "inscrire/birthdate.hpp"
 #include "inscrire/error.hpp"
+#include "inscrire/records.hpp"
 
 namespace inscrire {
 
@@ -42,14 +43,19 @@ std::string_view skip_reason_name(SkipReason reason) noexcept;  // "left", "no_i
 // names the element or column; `pupil_id` is the ELEVE_ID when the INE is missing; `detail`
 // says more when the code alone cannot (the parser's message for INVALID_FILE, the value
 // refused), in English, never a secret.
+// One problem found in a roster file: `line` (CSV) or `ine` and `pupil_id` (XML) say where
+// (records.hpp explains the list).
+#define INSCRIRE_ROSTER_ERROR_FIELDS(FIELD, COMPOUND)                 \
+  FIELD(ErrorCode, code, always)                                      \
+  FIELD(std::string, ine, unless_empty)                               \
+  FIELD(std::string, pupil_id, unless_empty) /* ELEVE_ID in SIECLE */ \
+  FIELD(int, line, unless_empty)                                      \
+  FIELD(std::string, field, unless_empty)                             \
+  FIELD(std::string, detail, always)
 struct RosterError {
-  ErrorCode code;
-  std::string ine;
-  std::string pupil_id;
-  int line = 0;
-  std::string field;
-  std::string detail;
+  INSCRIRE_ROSTER_ERROR_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(RosterError, INSCRIRE_ROSTER_ERROR_FIELDS)
 
 struct ParsedRoster {
   std::string uai;  // PARAMETRES/UAJ for SIECLE XML; empty for CSV

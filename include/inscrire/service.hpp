@@ -30,6 +30,7 @@
 #include "inscrire/limits.hpp"
 #include "inscrire/password.hpp"
 #include "inscrire/reconciliation.hpp"
+#include "inscrire/records.hpp"
 #include "inscrire/roster.hpp"
 #include "inscrire/store.hpp"
 #include "inscrire/username.hpp"
@@ -83,44 +84,59 @@ struct ServiceOptions {
   void validate() const;
 };
 
+// The result records: each lists its fields once (records.hpp), and every surface follows
+// the list.
+
 // A roster row as shown to admins.
+#define INSCRIRE_LEARNER_VIEW_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, ine, always)                     \
+  FIELD(std::string, first_name, always)              \
+  FIELD(std::string, second_name, always)             \
+  FIELD(std::string, third_name, always)              \
+  FIELD(std::string, last_name, always)               \
+  FIELD(std::string, usage_name, always)              \
+  COMPOUND(BirthDate, birthdate, always)              \
+  FIELD(std::string, division, always)                \
+  FIELD(bool, disabled, always)                       \
+  FIELD(std::optional<std::string>, username, always) /* the linked account */
 struct LearnerView {
-  std::string ine;
-  std::string first_name;
-  std::string second_name;
-  std::string third_name;
-  std::string last_name;
-  std::string usage_name;
-  BirthDate birthdate;
-  std::string division;
-  bool disabled = false;
-  std::optional<std::string> username;  // the linked account
+  INSCRIRE_LEARNER_VIEW_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(LearnerView, INSCRIRE_LEARNER_VIEW_FIELDS)
 
 // A roster row as a pupil may see it (docs/rules.md §8): what they typed or what names them in
 // their class, never the INE, a birth date or an account's username. What the pupil-facing
 // results (match, register, join) carry; admin operations return LearnerView.
+#define INSCRIRE_PUPIL_LEARNER_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, first_name, always)               \
+  FIELD(std::string, last_name, always)                \
+  FIELD(std::string, division, always)
 struct PupilLearner {
-  std::string first_name;
-  std::string last_name;
-  std::string division;
+  INSCRIRE_PUPIL_LEARNER_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(PupilLearner, INSCRIRE_PUPIL_LEARNER_FIELDS)
 
 struct ImportOptions {
   bool dry_run = false;  // validate and report, write nothing
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
+// Pupils of a file not imported, by SkipReason (roster.hpp).
+using SkipCounts = std::array<int, kSkipReasonCount>;
+
+#define INSCRIRE_IMPORT_REPORT_FIELDS(FIELD, COMPOUND)                          \
+  FIELD(int, created, always)                                                   \
+  FIELD(int, updated, always)                                                   \
+  FIELD(int, disabled, always)                                                  \
+  FIELD(int, reenabled, always)                                                 \
+  FIELD(int, linked, always) /* rows given an existing account automatically */ \
+  COMPOUND(SkipCounts, skipped, always)                                         \
+  COMPOUND(std::vector<RosterError>, errors, always)                            \
+  FIELD(bool, dry_run, always)
 struct ImportReport {
-  int created = 0;
-  int updated = 0;
-  int disabled = 0;
-  int reenabled = 0;
-  int linked = 0;  // rows given an existing account automatically
-  std::array<int, kSkipReasonCount> skipped{};
-  std::vector<RosterError> errors;
-  bool dry_run = false;
+  INSCRIRE_IMPORT_REPORT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(ImportReport, INSCRIRE_IMPORT_REPORT_FIELDS)
 
 // Thrown when a roster file is refused: the code is that of the first error; the report lists
 // every error. Nothing was written.
@@ -142,33 +158,50 @@ enum class MatchStatus {
   LearnerHasAccountElsewhere,  // the same INE has an account in another school
 };
 
+// "matched", "no_learner_for_birthdate", "no_name_match", "ambiguous", "learner_already_linked",
+// "learner_has_account_elsewhere".
+std::string_view match_status_name(MatchStatus status) noexcept;
+
+#define INSCRIRE_MATCH_REPORT_FIELDS(FIELD, COMPOUND)                                            \
+  FIELD(MatchStatus, status, always)                                                             \
+  COMPOUND(std::optional<PupilLearner>, learner, always) /* when a learner was found */          \
+  FIELD(std::string, username, unless_empty)        /* what registration would give (Matched) */ \
+  FIELD(std::string, masked_username, unless_empty) /* "j***.h***2", the two linked cases */     \
+  FIELD(std::optional<MatchStage>, matched_by, always) /* the stage that found the learner */
 struct MatchReport {
-  MatchStatus status = MatchStatus::NoNameMatch;
-  std::optional<PupilLearner> learner;   // when a learner was found
-  std::string username;                  // the username registration would give (Matched)
-  std::string masked_username;           // "j***.h***2" for the two linked cases
-  std::optional<MatchStage> matched_by;  // which matching stage found the learner, with learner
+  INSCRIRE_MATCH_REPORT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
   // The stable code of a status that refuses registration; nullopt for Matched.
   std::optional<ErrorCode> error() const noexcept;
 };
+INSCRIRE_DESCRIBE_RECORD(MatchReport, INSCRIRE_MATCH_REPORT_FIELDS)
 
+// matched_by: which matching stage found the learner, when this call matched a typed identity.
+#define INSCRIRE_REGISTRATION_FIELDS(FIELD, COMPOUND)              \
+  FIELD(std::string, username, always)                             \
+  COMPOUND(PupilLearner, learner, always)                          \
+  COMPOUND(Campaign, campaign, always)                             \
+  FIELD(std::string, participation_status, always) /* "STARTED" */ \
+  FIELD(std::optional<MatchStage>, matched_by, always)
 struct Registration {
-  std::string username;
-  PupilLearner learner;
-  Campaign campaign;
-  std::string participation_status;  // "STARTED"
-  // Which matching stage found the learner, when this call matched a typed identity.
-  std::optional<MatchStage> matched_by;
+  INSCRIRE_REGISTRATION_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Registration, INSCRIRE_REGISTRATION_FIELDS)
 
 enum class LoginStatus { Success, PasswordChangeRequired };
+// "success", "password_change_required".
+std::string_view login_status_name(LoginStatus status) noexcept;
 
+// session_token (Success): an opaque token for join_campaign; change_token
+// (PasswordChangeRequired): one-time, valid one hour.
+#define INSCRIRE_LOGIN_RESULT_FIELDS(FIELD, COMPOUND) \
+  FIELD(LoginStatus, status, always)                  \
+  FIELD(std::string, username, always)                \
+  FIELD(std::string, session_token, unless_empty)     \
+  FIELD(std::string, change_token, unless_empty)
 struct LoginResult {
-  LoginStatus status = LoginStatus::Success;
-  std::string username;
-  std::string session_token;  // Success: an opaque token for join_campaign
-  std::string change_token;   // PasswordChangeRequired: one-time, valid one hour
+  INSCRIRE_LOGIN_RESULT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(LoginResult, INSCRIRE_LOGIN_RESULT_FIELDS)
 
 // A refused login (or password change with the old password). For INVALID_CREDENTIALS,
 // remaining_attempts is the number of failures left before the *permanent* block
@@ -209,22 +242,32 @@ class ThrottledError : public Error {
   std::int64_t retry_after_;
 };
 
+// One pupil's credentials; temporary_password is empty for an account left alone.
+#define INSCRIRE_CREDENTIAL_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, division, always)              \
+  FIELD(std::string, last_name, always)             \
+  FIELD(std::string, first_name, always)            \
+  FIELD(std::string, username, always)              \
+  FIELD(std::string, temporary_password, unless_empty)
 struct Credential {
-  std::string division;
-  std::string last_name;
-  std::string first_name;
-  std::string username;
-  std::string temporary_password;
+  INSCRIRE_CREDENTIAL_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Credential, INSCRIRE_CREDENTIAL_FIELDS)
 
 // The credentials of a class; credentials_csv (render.hpp) writes them for spreadsheets.
 // Rows are ordered as the class list; a row whose account was left alone has no password.
+// created: accounts created, each with a temporary password; reset: existing accounts given a
+// temporary password; unchanged: learners left alone (their account, or the one they have
+// elsewhere).
+#define INSCRIRE_CREDENTIALS_FIELDS(FIELD, COMPOUND) \
+  COMPOUND(std::vector<Credential>, rows, always)    \
+  FIELD(int, created, always)                        \
+  FIELD(int, reset, always)                          \
+  FIELD(int, unchanged, always)
 struct Credentials {
-  std::vector<Credential> rows;
-  int created = 0;    // accounts created, each with a temporary password
-  int reset = 0;      // existing accounts given a temporary password
-  int unchanged = 0;  // learners left alone (their account, or the one they have elsewhere)
+  INSCRIRE_CREDENTIALS_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Credentials, INSCRIRE_CREDENTIALS_FIELDS)
 
 // What the printable class sheet ("fiche élève") shows; class_sheet_html (render.hpp) makes
 // the page.
@@ -252,45 +295,59 @@ inline constexpr std::string_view kNotJoined = "NOT_JOINED";
 
 // A learner linked to the account of a session, as the platform shows it: no INE, no birth
 // date (docs/rules.md §8).
+#define INSCRIRE_SESSION_LEARNER_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, uai, always)                        \
+  FIELD(std::string, school, always)                     \
+  FIELD(std::string, division, always)                   \
+  FIELD(std::string, first_name, always)                 \
+  FIELD(std::string, last_name, always)                  \
+  FIELD(bool, disabled, always) /* no longer on that school's roster */
 struct SessionLearner {
-  std::string uai;
-  std::string school;
-  std::string division;
-  std::string first_name;
-  std::string last_name;
-  bool disabled = false;  // no longer on that school's roster
+  INSCRIRE_SESSION_LEARNER_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(SessionLearner, INSCRIRE_SESSION_LEARNER_FIELDS)
 
 // What authenticate() answers for a valid session.
+#define INSCRIRE_SESSION_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, username, always)           \
+  FIELD(std::int64_t, expires_at, always)        \
+  COMPOUND(std::vector<SessionLearner>, learners, always)
 struct Session {
-  std::string username;
-  std::int64_t expires_at = 0;  // unix seconds
-  std::vector<SessionLearner> learners;
+  INSCRIRE_SESSION_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Session, INSCRIRE_SESSION_FIELDS)
 
-// One of the pupil's own participations (participations(session_token)); times in unix seconds.
+// One of the pupil's own participations (participations(session_token)): the campaign's code
+// and name, its school, the step (kStarted, kToShare or kShared) and when each was reached.
+#define INSCRIRE_PARTICIPATION_VIEW_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, code, always)                          \
+  FIELD(std::string, campaign, always)                      \
+  FIELD(std::string, uai, always)                           \
+  FIELD(std::string, school, always)                        \
+  FIELD(std::string, status, always)                        \
+  FIELD(std::int64_t, started_at, always)                   \
+  FIELD(std::optional<std::int64_t>, completed_at, always)  \
+  FIELD(std::optional<std::int64_t>, shared_at, always)
 struct ParticipationView {
-  std::string code;
-  std::string campaign;  // its name
-  std::string uai;
-  std::string school;
-  std::string status;  // kStarted, kToShare or kShared
-  std::int64_t started_at = 0;
-  std::optional<std::int64_t> completed_at;
-  std::optional<std::int64_t> shared_at;
+  INSCRIRE_PARTICIPATION_VIEW_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(ParticipationView, INSCRIRE_PARTICIPATION_VIEW_FIELDS)
 
-// One learner a campaign targets, as the teacher's list shows it (campaign_participants).
+// One learner a campaign targets, as the teacher's list shows it (campaign_participants): the
+// learner's account if any, the step (kNotJoined, kStarted, kToShare or kShared) and its times.
+#define INSCRIRE_PARTICIPANT_FIELDS(FIELD, COMPOUND)       \
+  FIELD(std::string, division, always)                     \
+  FIELD(std::string, last_name, always)                    \
+  FIELD(std::string, first_name, always)                   \
+  FIELD(std::optional<std::string>, username, always)      \
+  FIELD(std::string, status, always)                       \
+  FIELD(std::optional<std::int64_t>, started_at, always)   \
+  FIELD(std::optional<std::int64_t>, completed_at, always) \
+  FIELD(std::optional<std::int64_t>, shared_at, always)
 struct Participant {
-  std::string division;
-  std::string last_name;
-  std::string first_name;
-  std::optional<std::string> username;  // the learner's account, if any
-  std::string status;                   // kNotJoined, kStarted, kToShare or kShared
-  std::optional<std::int64_t> started_at;
-  std::optional<std::int64_t> completed_at;
-  std::optional<std::int64_t> shared_at;
+  INSCRIRE_PARTICIPANT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Participant, INSCRIRE_PARTICIPANT_FIELDS)
 
 // "no_account", "active", "must_change_password", "blocked", "disabled" (docs/rules.md §7).
 std::string_view learner_state_name(LearnerState state) noexcept;
@@ -300,18 +357,23 @@ enum class BlockState { None, Temporary, Permanent };
 // "none", "temporary", "permanent".
 std::string_view block_state_name(BlockState state) noexcept;
 
-// An account as an admin sees it (never its password hash).
+// An account as an admin sees it (never its password hash): blocked_until when blocked is
+// Temporary, temporary_expires_at when an unused temporary password stops logging in (0: no
+// limit), participations of the account in every school.
+#define INSCRIRE_ACCOUNT_VIEW_FIELDS(FIELD, COMPOUND)       \
+  FIELD(std::string, username, always)                      \
+  FIELD(bool, must_change_password, always)                 \
+  FIELD(BlockState, blocked, unless_empty)                  \
+  FIELD(std::int64_t, blocked_until, unless_empty)          \
+  FIELD(int, failed_attempts, always)                       \
+  FIELD(bool, disabled, always)                             \
+  FIELD(std::optional<std::int64_t>, last_login_at, always) \
+  FIELD(std::int64_t, temporary_expires_at, unless_empty)   \
+  FIELD(int, participations, always)
 struct AccountView {
-  std::string username;
-  bool must_change_password = false;
-  BlockState blocked = BlockState::None;
-  std::int64_t blocked_until = 0;  // when blocked is Temporary
-  int failed_attempts = 0;
-  bool disabled = false;
-  std::optional<std::int64_t> last_login_at;
-  std::int64_t temporary_expires_at = 0;  // 0: no temporary password limit
-  int participations = 0;
+  INSCRIRE_ACCOUNT_VIEW_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(AccountView, INSCRIRE_ACCOUNT_VIEW_FIELDS)
 
 // The admin learner list's filters and page (learners(uai, LearnerQuery)).
 struct LearnerQuery {
@@ -322,22 +384,34 @@ struct LearnerQuery {
 };
 
 // A roster row with its account state (admin view).
+#define INSCRIRE_LEARNER_ACCOUNT_VIEW_FIELDS(FIELD, COMPOUND) \
+  COMPOUND(LearnerView, learner, always)                      \
+  FIELD(LearnerState, state, always)                          \
+  COMPOUND(std::optional<AccountView>, account, always)
 struct LearnerAccountView {
-  LearnerView learner;
-  LearnerState state = LearnerState::NoAccount;
-  std::optional<AccountView> account;
+  INSCRIRE_LEARNER_ACCOUNT_VIEW_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(LearnerAccountView, INSCRIRE_LEARNER_ACCOUNT_VIEW_FIELDS)
+
+// A learner an account is linked to, with its school.
+#define INSCRIRE_ACCOUNT_LINK_FIELDS(FIELD, COMPOUND) \
+  FIELD(std::string, uai, always)                     \
+  FIELD(std::string, school, always)                  \
+  COMPOUND(LearnerView, learner, always)
+struct AccountLink {
+  INSCRIRE_ACCOUNT_LINK_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
+};
+INSCRIRE_DESCRIBE_RECORD(AccountLink, INSCRIRE_ACCOUNT_LINK_FIELDS)
 
 // One account with every learner it is linked to (account(username)).
+#define INSCRIRE_ACCOUNT_DETAILS_FIELDS(FIELD, COMPOUND) \
+  COMPOUND(AccountView, account, always)                 \
+  COMPOUND(std::vector<AccountLink>, learners, always)
 struct AccountDetails {
-  AccountView account;
-  struct Link {
-    std::string uai;
-    std::string school;
-    LearnerView learner;
-  };
-  std::vector<Link> learners;
+  INSCRIRE_ACCOUNT_DETAILS_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
+  using Link = AccountLink;
 };
+INSCRIRE_DESCRIBE_RECORD(AccountDetails, INSCRIRE_ACCOUNT_DETAILS_FIELDS)
 
 // Which existing accounts generate_credentials resets (docs/rules.md §1.8).
 struct CredentialOptions {

@@ -33,6 +33,7 @@
 
 #include "inscrire/campaign.hpp"
 #include "inscrire/reconciliation.hpp"
+#include "inscrire/records.hpp"
 #include "inscrire/roster.hpp"
 #include "inscrire/roster_import.hpp"
 #include "inscrire/username.hpp"
@@ -41,11 +42,15 @@ namespace inscrire {
 
 using Id = std::int64_t;
 
+// A school (records.hpp explains the list).
+#define INSCRIRE_ORGANIZATION_FIELDS(FIELD, COMPOUND) \
+  FIELD(Id, id, internal)                             \
+  FIELD(std::string, uai, always)                     \
+  FIELD(std::string, name, always)
 struct Organization {
-  Id id = 0;
-  std::string uai;
-  std::string name;
+  INSCRIRE_ORGANIZATION_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
+INSCRIRE_DESCRIBE_RECORD(Organization, INSCRIRE_ORGANIZATION_FIELDS)
 
 // A roster row as stored: the imported fields, their comparison keys and the row's state.
 struct Learner {

@@ -84,7 +84,7 @@ Reply command_demo(Context& context, const Arguments& arguments) {
   out << "1. The school imports its SIECLE roster (ISO-8859-15 XML): " << report.created
       << " pupils; skipped " << report.skipped[0] << " who left, " << report.skipped[1]
       << " without INE, " << report.skipped[2] << " without class.\n";
-  json.set("report", report_json(report));
+  json.set("report", to_json(report));
 
   const auto campaign = service.create_campaign(kUai, "Parcours de rentrée 5A", kDivision);
   const auto class_size = service.learners(kUai, std::string(kDivision)).size();

@@ -104,7 +104,7 @@ Reply learner_accounts_reply(const std::vector<LearnerAccountView>& rows) {
   Reply reply;
   auto list = Json::array();
   for (const auto& row : rows) {
-    list.push(learner_account_json(row));
+    list.push(to_json(row));
     reply.text += learner_account_text(row);
   }
   reply.fields.set("learners", list).set("count", static_cast<int>(rows.size()));
@@ -112,17 +112,12 @@ Reply learner_accounts_reply(const std::vector<LearnerAccountView>& rows) {
   return reply;
 }
 
-Json stage_json(const std::optional<MatchStage>& stage) {
-  return stage ? Json(match_stage_name(*stage)) : Json();
-}
-
+// The registration's fields, and "code" and "participation" as the first versions named them
+// (docs/cli.md).
 Json registration_json(const Registration& registration) {
-  return Json::object()
-      .set("username", registration.username)
+  return to_json(registration)
       .set("code", registration.campaign.code)
-      .set("learner", pupil_learner_json(registration.learner))
-      .set("participation", registration.participation_status)
-      .set("matched_by", stage_json(registration.matched_by));
+      .set("participation", registration.participation_status);
 }
 
 Reply organization_add(Context& context, Arguments args) {
@@ -131,7 +126,7 @@ Reply organization_add(Context& context, Arguments args) {
   expect_no_more(args);
   const auto organization = open_service(context).create_organization(uai, name);
   Reply reply;
-  reply.fields.set("uai", organization.uai).set("name", organization.name);
+  reply.fields = to_json(organization);
   reply.text = "school " + organization.uai + " (" + organization.name + ") created\n";
   return reply;
 }
@@ -147,7 +142,7 @@ Reply command_org(Context& context, const Arguments& arguments) {
     Reply reply;
     auto list = Json::array();
     for (const auto& organization : open_service(context).organizations()) {
-      list.push(Json::object().set("uai", organization.uai).set("name", organization.name));
+      list.push(to_json(organization));
       reply.text += organization.uai + "  " + organization.name + "\n";
     }
     reply.fields.set("organizations", list);
@@ -168,11 +163,11 @@ Reply command_import(Context& context, const Arguments& arguments) {
   try {
     const auto report = open_service(context).import_roster(uai, file, options);
     Reply reply;
-    reply.fields.set("report", report_json(report));
+    reply.fields.set("report", to_json(report));
     reply.text = report_text(report);
     return reply;
   } catch (const ImportRefused& refused) {
-    throw Refusal(refused, Json::object().set("report", report_json(refused.report())),
+    throw Refusal(refused, Json::object().set("report", to_json(refused.report())),
                   report_text(refused.report()));
   }
 }
@@ -228,14 +223,14 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
     const auto name = take(args, "NAME");
     expect_no_more(args);
     const auto campaign = service.create_campaign(uai, name, division, profile);
-    reply.fields = campaign_json(campaign);
+    reply.fields = to_json(campaign);
     reply.text = "campaign \"" + campaign.name + "\" created, code " + campaign.code + "\n";
   } else if (action == "list") {
     const auto uai = take(args, "UAI");
     expect_no_more(args);
     auto list = Json::array();
     for (const auto& campaign : service.campaigns(uai)) {
-      list.push(campaign_json(campaign));
+      list.push(to_json(campaign));
       reply.text += campaign.code + "  " + std::string(campaign_status_name(campaign.status)) +
                     "  " + (campaign.division.empty() ? "-" : campaign.division) + "  " +
                     campaign.name + "\n";
@@ -245,13 +240,13 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
     const auto code = take(args, "CODE");
     expect_no_more(args);
     const auto campaign = service.archive_campaign(code);
-    reply.fields = campaign_json(campaign);
+    reply.fields = to_json(campaign);
     reply.text = "campaign " + campaign.code + " archived\n";
   } else if (action == "unarchive") {
     const auto code = take(args, "CODE");
     expect_no_more(args);
     const auto campaign = service.unarchive_campaign(code);
-    reply.fields = campaign_json(campaign);
+    reply.fields = to_json(campaign);
     reply.text = "campaign " + campaign.code + " active\n";
   } else if (action == "delete") {
     const auto code = take(args, "CODE");
@@ -271,16 +266,16 @@ Reply command_match(Context& context, const Arguments& arguments) {
   const auto report = open_service(context).match(typed.code, typed.first, typed.last,
                                                   typed.birthdate, typed.client_key);
   Reply reply;
-  if (report.learner) reply.fields.set("learner", pupil_learner_json(*report.learner));
-  if (!report.masked_username.empty()) reply.fields.set("username_hint", report.masked_username);
-  reply.fields.set("matched_by", stage_json(report.matched_by));
+  // The report's fields, and "username_hint" as the first versions named the masked username.
+  reply.fields = to_json(report);
+  reply.fields.set("username_hint",
+                   report.masked_username.empty() ? Json() : Json(report.masked_username));
   if (const auto code_refused = report.error()) {
     throw Refusal(
         Error(*code_refused,
               report.masked_username.empty() ? std::string() : "(" + report.masked_username + ")"),
         reply.fields, "");
   }
-  reply.fields.set("username", report.username);
   reply.text = "match: " + report.learner->first_name + " " + report.learner->last_name + " (" +
                report.learner->division + "), username " + report.username + ", matched by " +
                std::string(match_stage_name(*report.matched_by)) + "\n";
@@ -319,14 +314,13 @@ Reply command_login(Context& context, const Arguments& arguments) {
   try {
     const auto result = open_service(context).login(username, password, client_key);
     Reply reply;
-    reply.fields.set("username", result.username);
+    reply.fields = to_json(result);
     if (result.status == LoginStatus::PasswordChangeRequired) {
       throw Refusal(
           Error(ErrorCode::PASSWORD_CHANGE_REQUIRED),
           Json::object().set("username", result.username).set("change_token", result.change_token),
           "change token: " + result.change_token + "\n");
     }
-    reply.fields.set("session_token", result.session_token);
     // The token alone on stdout, for `TOKEN=$(inscrire login USER)`; the rest on stderr.
     reply.text = result.session_token + "\n";
     *context.error_stream << "logged in as " << result.username << "\n";
@@ -421,7 +415,6 @@ Reply account_show(Context& context, Arguments args) {
   const auto details = open_service(context).account(username);
   const auto& account = details.account;
   Reply reply;
-  auto learners = Json::array();
   reply.text = account.username + "  " +
                (account.blocked == BlockState::None
                     ? std::string(account.disabled ? "disabled" : "active")
@@ -430,15 +423,11 @@ Reply account_show(Context& context, Arguments args) {
                (account.last_login_at ? iso8601_utc(*account.last_login_at) : "never") + "  " +
                std::to_string(account.participations) + " participation(s)\n";
   for (const auto& link : details.learners) {
-    learners.push(learner_json(link.learner).set("uai", link.uai).set("school", link.school));
     reply.text += "  " + link.uai + " " + link.school + "  " + link.learner.division + "  " +
                   link.learner.last_name + " " + link.learner.first_name + "  " + link.learner.ine +
                   "\n";
   }
-  reply.fields.set("account", account_json(account)
-                                  .set("disabled", account.disabled)
-                                  .set("failed_attempts", account.failed_attempts));
-  reply.fields.set("learners", learners);
+  reply.fields = to_json(details);
   return reply;
 }
 
@@ -485,11 +474,12 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
   }
 }
 
+// The counts of a generation: the record's fields but its rows, whose passwords go to the CSV
+// (stdout or --output) and to "credentials" only when printed.
 Json credentials_report_json(const Credentials& credentials) {
-  return Json::object()
-      .set("created", credentials.created)
-      .set("reset", credentials.reset)
-      .set("unchanged", credentials.unchanged);
+  auto report = to_json(credentials);
+  report.erase("rows");
+  return report;
 }
 
 std::string credentials_report_text(const Credentials& credentials) {
@@ -531,18 +521,9 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
     reply.text = credentials_report_text(credentials) + "written to " + *output + "\n";
     return reply;
   }
-  auto rows = Json::array();
-  for (const auto& row : credentials.rows) {
-    rows.push(Json::object()
-                  .set("division", row.division)
-                  .set("last_name", row.last_name)
-                  .set("first_name", row.first_name)
-                  .set("username", row.username)
-                  .set("temporary_password", row.temporary_password));
-  }
   // stdout carries the CSV alone (scripts redirect it to a file): the counts go to stderr.
   reply.text = csv;
-  reply.fields.set("credentials", rows).set("csv", csv);
+  reply.fields.set("credentials", to_json(credentials.rows)).set("csv", csv);
   if (!context.json) *context.error_stream << credentials_report_text(credentials);
   return reply;
 }

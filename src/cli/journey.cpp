@@ -12,23 +12,6 @@ std::string read_session_token(Context& context) {
   return read_secret(context, "the session token");
 }
 
-Json session_json(const Session& session) {
-  auto learners = Json::array();
-  for (const auto& learner : session.learners) {
-    learners.push(Json::object()
-                      .set("uai", learner.uai)
-                      .set("school", learner.school)
-                      .set("division", learner.division)
-                      .set("first_name", learner.first_name)
-                      .set("last_name", learner.last_name)
-                      .set("disabled", learner.disabled));
-  }
-  return Json::object()
-      .set("username", session.username)
-      .set("expires_at", iso8601_utc(session.expires_at))
-      .set("learners", learners);
-}
-
 std::string session_text(const Session& session) {
   std::string text =
       "session of " + session.username + ", until " + iso8601_utc(session.expires_at) + "\n";
@@ -45,18 +28,6 @@ std::string participation_text(const ParticipationView& participation) {
          participation.school + "\n";
 }
 
-Json participant_json(const Participant& participant) {
-  return Json::object()
-      .set("division", participant.division)
-      .set("last_name", participant.last_name)
-      .set("first_name", participant.first_name)
-      .set("username", participant.username ? Json(*participant.username) : Json())
-      .set("status", participant.status)
-      .set("started_at", time_json(participant.started_at))
-      .set("completed_at", time_json(participant.completed_at))
-      .set("shared_at", time_json(participant.shared_at));
-}
-
 }  // namespace
 
 Reply command_session(Context& context, const Arguments& arguments) {
@@ -69,7 +40,7 @@ Reply command_session(Context& context, const Arguments& arguments) {
   Reply reply;
   if (action == "show") {
     const auto session = service.authenticate(token);
-    reply.fields.set("session", session_json(session));
+    reply.fields.set("session", to_json(session));
     reply.text = session_text(session);
   } else {
     service.logout(token);
@@ -84,7 +55,7 @@ Reply command_participations(Context& context, const Arguments& arguments) {
   Reply reply;
   auto list = Json::array();
   for (const auto& participation : open_service(context).participations(token)) {
-    list.push(participation_json(participation));
+    list.push(to_json(participation));
     reply.text += participation_text(participation);
   }
   reply.fields.set("participations", list);
@@ -104,7 +75,7 @@ Reply command_participation(Context& context, const Arguments& arguments) {
   const auto participation = action == "complete" ? service.complete_participation(token, code)
                                                   : service.share_participation(token, code);
   Reply reply;
-  reply.fields = participation_json(participation);
+  reply.fields = to_json(participation);
   reply.text = participation_text(participation);
   return reply;
 }
@@ -118,7 +89,7 @@ Reply command_participants(Context& context, const Arguments& arguments) {
   Reply reply;
   auto list = Json::array();
   for (const auto& participant : participants) {
-    list.push(participant_json(participant));
+    list.push(to_json(participant));
     if (!csv) {
       reply.text += participant.division + "  " + participant.last_name + " " +
                     participant.first_name + "  " + participant.username.value_or("-") + "  " +
@@ -140,7 +111,7 @@ Reply command_learner(Context& context, const Arguments& arguments) {
   expect_no_more(args);
   const auto row = open_service(context).learner(uai, ine);
   Reply reply;
-  reply.fields.set("learner", learner_account_json(row));
+  reply.fields.set("learner", to_json(row));
   reply.text = learner_account_text(row);
   return reply;
 }

@@ -17,6 +17,11 @@ Json& Json::set(std::string key, Json value) {
   return *this;
 }
 
+Json& Json::erase(std::string_view key) {
+  std::erase_if(std::get<Object>(value_), [&](const auto& field) { return field.first == key; });
+  return *this;
+}
+
 Json& Json::merge(const Json& other) {
   for (const auto& [name, value] : std::get<Object>(other.value_)) set(name, value);
   return *this;

@@ -39,6 +39,8 @@ class Json {
 
   // For objects: appends (or replaces) a field. Returns *this for chaining.
   Json& set(std::string key, Json value);
+  // For objects: removes a field, if there. Returns *this for chaining.
+  Json& erase(std::string_view key);
   // For objects: appends every field of another object.
   Json& merge(const Json& other);
   // For arrays: appends an element.

@@ -176,6 +176,10 @@ std::string login_detail(std::optional<int> remaining_attempts, std::int64_t ret
   return detail;
 }
 
+std::string_view login_status_name(LoginStatus status) noexcept {
+  return status == LoginStatus::Success ? "success" : "password_change_required";
+}
+
 LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
                        std::int64_t retry_after)
     : Error(code, login_detail(remaining_attempts, retry_after)),

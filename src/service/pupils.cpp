@@ -110,6 +110,18 @@ Registration start_participation(StoreTransaction& tx, const Campaign& campaign,
 
 }  // namespace
 
+std::string_view match_status_name(MatchStatus status) noexcept {
+  switch (status) {
+    case MatchStatus::Matched: return "matched";
+    case MatchStatus::NoLearnerForBirthdate: return "no_learner_for_birthdate";
+    case MatchStatus::NoNameMatch: return "no_name_match";
+    case MatchStatus::Ambiguous: return "ambiguous";
+    case MatchStatus::LearnerAlreadyLinked: return "learner_already_linked";
+    case MatchStatus::LearnerHasAccountElsewhere: return "learner_has_account_elsewhere";
+  }
+  return "no_name_match";
+}
+
 std::optional<ErrorCode> MatchReport::error() const noexcept {
   switch (status) {
     case MatchStatus::Matched: return std::nullopt;

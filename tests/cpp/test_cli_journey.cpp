@@ -154,9 +154,10 @@ TEST_F(CliJourney, LearnersShowTheirAccountStateFilteredAndPaged) {
   ASSERT_EQ(all.status, 0) << all.err;
   EXPECT_EQ(json_field(all.out, "count"), "17");
   EXPECT_TRUE(contains(all.out,
-                       "\"username\": \"allan.poe0103\", \"disabled\": false, \"state\": "
+                       "\"disabled\": false, \"username\": \"allan.poe0103\", \"state\": "
                        "\"active\", \"account\": {\"username\": \"allan.poe0103\", "
                        "\"must_change_password\": false, \"blocked\": null, "
+                       "\"blocked_until\": null, \"failed_attempts\": 0, \"disabled\": false, "
                        "\"last_login_at\": \"20"))
       << all.out;
   EXPECT_TRUE(contains(all.out, "\"participations\": 1}")) << all.out;

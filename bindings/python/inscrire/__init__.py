@@ -24,8 +24,9 @@ import datetime as _dt
 import enum
 import json
 import os
+import typing
 from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type,
-                    Union)
+                    TypeVar, Union)
 
 from . import _native as _unchecked_native
 
@@ -320,11 +321,13 @@ def _make_error(code: str, detail: str, message_fr: str, message_en: str,
                 extra: Dict[str, Any]) -> Error:
     # Called by _native for every core error. A report means the roster import was refused,
     # whatever the code of its first problem.
-    cls = ImportRefused if "report" in extra else exception_class(code)
+    cls = exception_class(code)
+    if "report" in extra:
+        cls = ImportRefused
     error = cls(code, message_fr, detail=detail, message_en=message_en)
     for name, value in extra.items():
         if name == "report":
-            value = ImportReport._from_native(value)
+            value = _record(ImportReport, value)
         setattr(error, name, value)
     return error
 
@@ -367,14 +370,15 @@ class _TextChecked:
         return checked
 
 
-_native = _TextChecked(_unchecked_native)
+# mypy reads the native module's stub (_native.pyi) through this name; at run time every call
+# goes through the check above.
+if typing.TYPE_CHECKING:
+    _native = _unchecked_native
+else:
+    _native = _TextChecked(_unchecked_native)
 
 # ---------------------------------------------------------------------------------------------
 # Results
-
-
-def _date(value: Tuple[int, int, int]) -> _dt.date:
-    return _dt.date(*value)
 
 
 def _time(seconds: int) -> _dt.datetime:
@@ -382,8 +386,57 @@ def _time(seconds: int) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc)
 
 
-def _optional_time(seconds: Optional[int]) -> Optional[_dt.datetime]:
-    return None if seconds is None else _time(seconds)
+def _decode(annotation: Any, value: Any) -> Any:
+    """A value of the native module as a result field's annotation says: unix seconds become
+    an aware datetime, (year, month, day) a date, a name its enum, a dict the dataclass, a
+    list a tuple. The native side makes each record's dict from the record's one list of
+    fields (include/inscrire/records.hpp); tests/python/test_records.py checks both agree."""
+    if value is None:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin is Union:  # Optional[X]
+        inner = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _decode(inner[0], value)
+    if origin is tuple:  # Tuple[X, ...]
+        return tuple(_decode(typing.get_args(annotation)[0], item) for item in value)
+    if origin is not None:  # Mapping[str, int]
+        return dict(value)
+    if annotation is _dt.datetime:
+        return _time(value)
+    if annotation is _dt.date:
+        return _dt.date(*value)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation(value)
+    if dataclasses.is_dataclass(annotation):
+        return _record(annotation, value)
+    return value
+
+
+_Result = TypeVar("_Result")
+
+
+_FIELDS: Dict[Any, Tuple[Tuple[str, str, Any], ...]] = {}
+
+
+def _fields(cls: Any) -> Tuple[Tuple[str, str, Any], ...]:
+    # (attribute, native key, annotation) of each field the native dict fills, once per class.
+    found = _FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = tuple((f.name, f.metadata.get("native", f.name), hints[f.name])
+                      for f in dataclasses.fields(cls) if f.init)
+        _FIELDS[cls] = found
+    return found
+
+
+def _record(cls: Type[_Result], native: Mapping[str, Any]) -> _Result:
+    """The dataclass `cls` from a record's dict; a field the dict lacks keeps its default."""
+    return cls(**{name: _decode(annotation, native[key])
+                  for name, key, annotation in _fields(cls) if key in native})
+
+
+def _records(cls: Type[_Result], natives: Iterable[Mapping[str, Any]]) -> List[_Result]:
+    return [_record(cls, native) for native in natives]
 
 
 class LearnerState(str, enum.Enum):
@@ -420,14 +473,6 @@ class Account:
     temporary_expires_at: Optional[_dt.datetime] = None
     participations: int = 0
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Account":
-        return cls(username=d["username"], must_change_password=d["must_change_password"],
-                   blocked=d["blocked"], blocked_until=_optional_time(d["blocked_until"]),
-                   failed_attempts=d["failed_attempts"], disabled=d["disabled"],
-                   last_login_at=_optional_time(d["last_login_at"]),
-                   temporary_expires_at=_optional_time(d["temporary_expires_at"]),
-                   participations=d["participations"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -436,7 +481,6 @@ class Organization:
 
     uai: str
     name: str
-    id: int = dataclasses.field(default=0, repr=False, compare=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -458,16 +502,6 @@ class Learner:
     state: Optional[LearnerState] = dataclasses.field(default=None, compare=False)
     account: Optional[Account] = dataclasses.field(default=None, compare=False)
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Learner":
-        state = d.get("state")
-        account = d.get("account")
-        return cls(ine=d["ine"], first_name=d["first_name"], last_name=d["last_name"],
-                   birthdate=_date(d["birthdate"]), division=d["division"],
-                   username=d["username"], disabled=d["disabled"], second_name=d["second_name"],
-                   third_name=d["third_name"], usage_name=d["usage_name"],
-                   state=LearnerState(state) if state is not None else None,
-                   account=Account._from_native(account) if account is not None else None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -479,9 +513,6 @@ class PupilLearner:
     last_name: str
     division: str
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "PupilLearner":
-        return cls(first_name=d["first_name"], last_name=d["last_name"], division=d["division"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -495,11 +526,7 @@ class Campaign:
     target_profile: Optional[str] = None
     status: str = "active"
     created_at: str = dataclasses.field(default="", repr=False)
-    id: int = dataclasses.field(default=0, repr=False, compare=False)
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Campaign":
-        return cls(**d)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -536,12 +563,6 @@ class ImportReport:
         """The number of pupils of the file not imported."""
         return sum(self.skipped.values())
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "ImportReport":
-        errors = tuple(RosterProblem(**e) for e in d["errors"])
-        return cls(created=d["created"], updated=d["updated"], disabled=d["disabled"],
-                   reenabled=d["reenabled"], linked=d["linked"], skipped=dict(d["skipped"]),
-                   errors=errors, dry_run=d["dry_run"])
 
 
 class MatchStatus(str, enum.Enum):
@@ -572,7 +593,8 @@ class MatchReport:
     status: MatchStatus
     learner: Optional[PupilLearner] = None
     username: Optional[str] = None
-    username_hint: Optional[str] = None
+    username_hint: Optional[str] = dataclasses.field(
+        default=None, metadata={"native": "masked_username"})
     error: Optional[str] = None
     matched_by: Optional[str] = None
 
@@ -581,12 +603,6 @@ class MatchReport:
         """True when registration would succeed."""
         return self.status is MatchStatus.MATCHED
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "MatchReport":
-        learner = PupilLearner._from_native(d["learner"]) if d["learner"] is not None else None
-        return cls(status=MatchStatus(d["status"]), learner=learner, username=d["username"],
-                   username_hint=d["masked_username"], error=d["error"],
-                   matched_by=d["matched_by"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -601,11 +617,6 @@ class Registration:
     participation_status: str = "STARTED"
     matched_by: Optional[str] = None
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Registration":
-        return cls(username=d["username"], learner=PupilLearner._from_native(d["learner"]),
-                   campaign=Campaign._from_native(d["campaign"]),
-                   participation_status=d["participation_status"], matched_by=d["matched_by"])
 
 
 class LoginStatus(str, enum.Enum):
@@ -634,10 +645,6 @@ class LoginResult:
         """True when the account must choose a new password before anything else."""
         return self.status is LoginStatus.PASSWORD_CHANGE_REQUIRED
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "LoginResult":
-        return cls(status=LoginStatus(d["status"]), username=d["username"],
-                   session_token=d["session_token"], change_token=d["change_token"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -706,10 +713,6 @@ class Session:
     expires_at: _dt.datetime
     learners: Tuple[SessionLearner, ...] = ()
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Session":
-        return cls(username=d["username"], expires_at=_time(d["expires_at"]),
-                   learners=tuple(SessionLearner(**row) for row in d["learners"]))
 
 
 class ParticipationStatus(str, enum.Enum):
@@ -741,12 +744,6 @@ class Participation:
     completed_at: Optional[_dt.datetime] = None
     shared_at: Optional[_dt.datetime] = None
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Participation":
-        return cls(code=d["code"], campaign=d["campaign"], uai=d["uai"], school=d["school"],
-                   status=ParticipationStatus(d["status"]), started_at=_time(d["started_at"]),
-                   completed_at=_optional_time(d["completed_at"]),
-                   shared_at=_optional_time(d["shared_at"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -764,13 +761,6 @@ class Participant:
     completed_at: Optional[_dt.datetime] = None
     shared_at: Optional[_dt.datetime] = None
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "Participant":
-        return cls(division=d["division"], last_name=d["last_name"], first_name=d["first_name"],
-                   username=d["username"], status=ParticipationStatus(d["status"]),
-                   started_at=_optional_time(d["started_at"]),
-                   completed_at=_optional_time(d["completed_at"]),
-                   shared_at=_optional_time(d["shared_at"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -789,12 +779,6 @@ class AccountDetails:
     account: Account
     learners: Tuple[AccountLink, ...] = ()
 
-    @classmethod
-    def _from_native(cls, d: Dict[str, Any]) -> "AccountDetails":
-        return cls(account=Account._from_native(d["account"]),
-                   learners=tuple(AccountLink(uai=link["uai"], school=link["school"],
-                                              learner=Learner._from_native(link["learner"]))
-                                  for link in d["learners"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -849,7 +833,7 @@ class Database:
     releases the GIL while the core works.
     """
 
-    def __init__(self, native: Any, path: str) -> None:
+    def __init__(self, native: _unchecked_native.Database, path: str) -> None:
         self._native = native
         self._path = path
 
@@ -887,11 +871,11 @@ class Database:
     def create_organization(self, uai: str, name: str) -> Organization:
         """Registers a school. Raises InvalidInput (INVALID_UAI) or AlreadyExists
         (ORGANIZATION_EXISTS)."""
-        return Organization(**self._native.create_organization(uai, name))
+        return _record(Organization, self._native.create_organization(uai, name))
 
     def organizations(self) -> List[Organization]:
         """Every school of the database."""
-        return [Organization(**d) for d in self._native.organizations()]
+        return _records(Organization, self._native.organizations())
 
     def import_roster(self, uai: str, path: PathLike, *, dry_run: bool = False,
                       progress: Optional[Callable[[int, int], Any]] = None) -> ImportReport:
@@ -904,7 +888,8 @@ class Database:
         """
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable")
-        return ImportReport._from_native(
+        return _record(
+            ImportReport,
             self._native.import_roster(uai, _path_bytes(path), bool(dry_run), progress))
 
     def learners(self, uai: str, division: Optional[str] = None, *,
@@ -921,20 +906,19 @@ class Database:
         NotFound for an unknown school."""
         division = _optional_str("division", division)
         if state is None and limit is None and offset is None:
-            return [Learner._from_native(d) for d in self._native.learners(
-                uai, division, bool(include_disabled))]
-        return [Learner._from_native(d) for d in self._native.learner_page(
+            return _records(Learner, self._native.learners(uai, division, bool(include_disabled)))
+        return _records(Learner, self._native.learner_page(
             uai, division, _state_name(state), _optional_int("limit", limit),
-            _optional_int("offset", offset))]
+            _optional_int("offset", offset)))
 
     def learner(self, uai: str, ine: str) -> Learner:
         """One learner of the school by INE (case and spaces ignored), with its ``state`` and
         ``account``. Raises NotFound (LEARNER_NOT_FOUND)."""
-        return Learner._from_native(self._native.learner(uai, ine))
+        return _record(Learner, self._native.learner(uai, ine))
 
     def account(self, username: str) -> AccountDetails:
         """One account with every learner it is linked to. Raises NotFound (USER_NOT_FOUND)."""
-        return AccountDetails._from_native(self._native.account(username))
+        return _record(AccountDetails, self._native.account(username))
 
     # --- campaigns ---------------------------------------------------------------------------
 
@@ -942,7 +926,7 @@ class Database:
                         target_profile: Optional[str] = None) -> Campaign:
         """Opens a campaign for a class (``division``) or the whole school; returns it with
         its code."""
-        return Campaign._from_native(self._native.create_campaign(
+        return _record(Campaign, self._native.create_campaign(
             uai, name, _optional_str("division", division),
             _optional_str("target_profile", target_profile)))
 
@@ -950,20 +934,20 @@ class Database:
         """Looks a code up as a pupil types it (case, spaces and hyphens ignored). Raises
         NotFound, CampaignClosed, or TooManyAttempts for a ``client_key`` (an IP address, a
         session...) that tried too many codes."""
-        return Campaign._from_native(self._native.find_campaign(code, client_key or ""))
+        return _record(Campaign, self._native.find_campaign(code, client_key or ""))
 
     def campaigns(self, uai: str) -> List[Campaign]:
         """Every campaign of a school."""
-        return [Campaign._from_native(d) for d in self._native.campaigns(uai)]
+        return _records(Campaign, self._native.campaigns(uai))
 
     def archive_campaign(self, code: str) -> Campaign:
         """Closes a campaign to new pupils; returns it archived."""
-        return Campaign._from_native(self._native.archive_campaign(code))
+        return _record(Campaign, self._native.archive_campaign(code))
 
     def unarchive_campaign(self, code: str) -> Campaign:
         """Opens an archived campaign again (an active one stays so); returns it. Raises
         CampaignClosed (CAMPAIGN_DELETED) for a deleted one."""
-        return Campaign._from_native(self._native.unarchive_campaign(code))
+        return _record(Campaign, self._native.unarchive_campaign(code))
 
     def delete_campaign(self, code: str, *, actor: str = "admin") -> None:
         """Deletes a campaign nobody joined (audited); its code then answers CAMPAIGN_DELETED.
@@ -974,7 +958,7 @@ class Database:
         """Every learner the campaign targets (its class, or its school) with the step of
         their participation, NOT_JOINED without one; ordered by division, last name, first
         name. Raises NotFound (CAMPAIGN_NOT_FOUND)."""
-        return [Participant._from_native(d) for d in self._native.campaign_participants(code)]
+        return _records(Participant, self._native.campaign_participants(code))
 
     def participants_csv(self, code: str) -> str:
         """The same list for spreadsheets: ``Classe;Nom;Prénom;Identifiant;Statut;Commencé
@@ -998,7 +982,7 @@ class Database:
         throttling counters of ``client_key``). Expected outcomes (no match, ambiguous...)
         are a :class:`MatchReport` status, not exceptions; invalid input raises InvalidInput.
         """
-        return MatchReport._from_native(self._native.match(
+        return _record(MatchReport, self._native.match(
             code, first_name, last_name, _birthdate_text(birthdate), client_key or ""))
 
     def register(self, code: str, first_name: str, last_name: str, birthdate: BirthDateLike,
@@ -1006,7 +990,7 @@ class Database:
         """Creates the pupil's account, links it to the roster and starts the participation,
         atomically. Raises a MatchRefused subclass (NoMatch, AmbiguousMatch, AlreadyRegistered
         with ``username_hint``), PasswordRejected, CampaignClosed, TooManyAttempts..."""
-        return Registration._from_native(self._native.register_pupil(
+        return _record(Registration, self._native.register_pupil(
             code, first_name, last_name, _birthdate_text(birthdate), password, client_key or ""))
 
     def login(self, username: str, password: str,
@@ -1015,14 +999,14 @@ class Database:
         AuthenticationError (``remaining_attempts``) or AccountBlocked (``retry_after``), and
         TooManyAttempts once ``client_key`` (an IP address, a session id) has failed too many
         logins of any usernames (``login_throttle_*`` options of :func:`open`)."""
-        return LoginResult._from_native(self._native.login(username, password, client_key or ""))
+        return _record(LoginResult, self._native.login(username, password, client_key or ""))
 
     def authenticate(self, session_token: str) -> Session:
         """The account of a live session (a ``session_token`` from :meth:`login`), its learners
         and when the session ends. Raises AuthenticationError (SESSION_INVALID) for a token
         unknown, expired or ended (logout, password change or reset), or of a disabled
         account."""
-        return Session._from_native(self._native.authenticate(session_token))
+        return _record(Session, self._native.authenticate(session_token))
 
     def logout(self, session_token: str) -> None:
         """Ends that session (the account's other sessions go on). Raises AuthenticationError
@@ -1031,20 +1015,18 @@ class Database:
 
     def participations(self, session_token: str) -> List[Participation]:
         """The session's own participations, in the order they started (to resume one)."""
-        return [Participation._from_native(d)
-                for d in self._native.participations(session_token)]
+        return _records(Participation, self._native.participations(session_token))
 
     def complete_participation(self, session_token: str, code: str) -> Participation:
         """STARTED -> TO_SHARE: the pupil finished the campaign ``code``. Raises Conflict
         (INVALID_PARTICIPATION_STATUS) at another step, NotFound (PARTICIPATION_NOT_FOUND,
         CAMPAIGN_NOT_FOUND), CampaignClosed, AuthenticationError (SESSION_INVALID)."""
-        return Participation._from_native(
-            self._native.complete_participation(session_token, code))
+        return _record(Participation, self._native.complete_participation(session_token, code))
 
     def share_participation(self, session_token: str, code: str) -> Participation:
         """TO_SHARE -> SHARED: the pupil sent their results; raises as
         :meth:`complete_participation`."""
-        return Participation._from_native(self._native.share_participation(session_token, code))
+        return _record(Participation, self._native.share_participation(session_token, code))
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """Changes a password given the old one."""
@@ -1066,16 +1048,16 @@ class Database:
         account; raises Conflict (USER_ALREADY_LINKED_IN_ORGANIZATION) if the account already
         has another learner there, and the MatchRefused subclasses."""
         if first_name is None and last_name is None and birthdate is None:
-            return Registration._from_native(self._native.join_campaign(session_token, code))
+            return _record(Registration, self._native.join_campaign(session_token, code))
         if first_name is None or last_name is None or birthdate is None:
             raise TypeError("join_campaign needs first_name, last_name and birthdate together")
-        return Registration._from_native(self._native.join_campaign_as(
+        return _record(Registration, self._native.join_campaign_as(
             session_token, code, first_name, last_name, _birthdate_text(birthdate),
             client_key or ""))
 
     def not_joined(self, code: str) -> List[Learner]:
         """Enabled learners of the campaign's class (or school) not yet in the campaign."""
-        return [Learner._from_native(d) for d in self._native.not_joined(code)]
+        return _records(Learner, self._native.not_joined(code))
 
     # --- administration ----------------------------------------------------------------------
 
@@ -1107,14 +1089,10 @@ class Database:
         if isinstance(ines, (str, bytes)):
             raise TypeError("ines must be a list of INEs, not a single string")
         listed = [] if ines is None else list(ines)
-        d = self._native.generate_credentials(uai, division, bool(reset_existing), listed, actor)
-        rows = tuple(Credential(division=r["division"], last_name=r["last_name"],
-                                first_name=r["first_name"], username=r["username"],
-                                temporary_password=r["temporary_password"] or None)
-                     for r in d["rows"])
-        report = CredentialReport(created=d["created"], reset=d["reset"],
-                                  unchanged=d["unchanged"])
-        return Credentials(rows=rows, _csv=d["csv"], report=report)
+        native = self._native.generate_credentials(uai, division, bool(reset_existing), listed,
+                                                   actor)
+        return Credentials(rows=tuple(_records(Credential, native["rows"])), _csv=native["csv"],
+                           report=_record(CredentialReport, native))
 
     def dissociate(self, uai: str, ine: str, *, actor: str = "admin") -> None:
         """Unlinks the learner ``ine`` from its account ("dissocier", audited): the account
@@ -1192,7 +1170,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
         temporary_password_days=temporary_password_days,
         clock=clock,
     )
-    return Database(_TextChecked(native), text_path)
+    return Database(typing.cast(_unchecked_native.Database, _TextChecked(native)), text_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1233,9 +1211,9 @@ def parse_birthdate(value: BirthDateLike) -> _dt.date:
     validated: raises InvalidInput (INVALID_BIRTHDATE_FORMAT, INVALID_BIRTHDATE,
     BIRTHDATE_IN_FUTURE, BIRTHDATE_TOO_OLD...)."""
     if isinstance(value, _dt.date):
-        return _date(_native.check_birthdate(value.year, value.month, value.day))
+        return _dt.date(*_native.check_birthdate(value.year, value.month, value.day))
     if isinstance(value, str):
-        return _date(_native.parse_birthdate(value))
+        return _dt.date(*_native.parse_birthdate(value))
     raise TypeError(f"birthdate must be a datetime.date or a str, not {type(value).__name__}")
 
 

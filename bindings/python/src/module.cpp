@@ -35,6 +35,7 @@
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
 #include "inscrire/username.hpp"
+#include "records.hpp"
 
 namespace py = pybind11;
 
@@ -68,260 +69,15 @@ void raise_core_error(const Error& error, const py::dict& extra) {
   }
 }
 
-py::object optional_string(const std::optional<std::string>& value) {
-  return value ? py::object(py::str(*value)) : py::object(py::none());
-}
-
 py::object empty_as_none(const std::string& value) {
   return value.empty() ? py::object(py::none()) : py::object(py::str(value));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Results as dicts (the Python layer builds the dataclasses)
-
-py::dict learner_dict(const LearnerView& learner) {
-  py::dict d;
-  d["ine"] = learner.ine;
-  d["first_name"] = learner.first_name;
-  d["second_name"] = learner.second_name;
-  d["third_name"] = learner.third_name;
-  d["last_name"] = learner.last_name;
-  d["usage_name"] = learner.usage_name;
-  d["birthdate"] =
-      py::make_tuple(learner.birthdate.year(), learner.birthdate.month(), learner.birthdate.day());
-  d["division"] = learner.division;
-  d["disabled"] = learner.disabled;
-  d["username"] = optional_string(learner.username);
-  return d;
-}
-
-// What a pupil may see of their row (docs/rules.md §8): no INE, birth date or username.
-py::dict pupil_learner_dict(const PupilLearner& learner) {
-  py::dict d;
-  d["first_name"] = learner.first_name;
-  d["last_name"] = learner.last_name;
-  d["division"] = learner.division;
-  return d;
-}
-
-// A Python list of `to_dict(item)` for every item.
-template <typename Item, typename ToDict>
-py::list list_of(const std::vector<Item>& items, ToDict to_dict) {
-  py::list list;
-  for (const auto& item : items) list.append(to_dict(item));
-  return list;
-}
-
-py::dict campaign_dict(const Campaign& campaign) {
-  py::dict d;
-  d["id"] = campaign.id;
-  d["code"] = campaign.code;
-  d["name"] = campaign.name;
-  d["uai"] = campaign.uai;
-  d["division"] = empty_as_none(campaign.division);
-  d["target_profile"] = empty_as_none(campaign.target_profile);
-  d["status"] = std::string(campaign_status_name(campaign.status));
-  d["created_at"] = campaign.created_at;
-  return d;
-}
-
-py::dict organization_dict(const Organization& organization) {
-  py::dict d;
-  d["id"] = organization.id;
-  d["uai"] = organization.uai;
-  d["name"] = organization.name;
-  return d;
-}
-
-py::dict report_dict(const ImportReport& report) {
-  py::dict d;
-  d["created"] = report.created;
-  d["updated"] = report.updated;
-  d["disabled"] = report.disabled;
-  d["reenabled"] = report.reenabled;
-  d["linked"] = report.linked;
-  py::dict skipped;
-  for (std::size_t i = 0; i < kSkipReasonCount; ++i) {
-    skipped[py::str(std::string(skip_reason_name(static_cast<SkipReason>(i))))] = report.skipped[i];
-  }
-  d["skipped"] = skipped;
-  py::list errors;
-  for (const auto& error : report.errors) {
-    py::dict e;
-    e["code"] = std::string(code_name(error.code));
-    e["ine"] = empty_as_none(error.ine);
-    e["pupil_id"] = empty_as_none(error.pupil_id);
-    e["line"] = error.line > 0 ? py::object(py::int_(error.line)) : py::object(py::none());
-    e["field"] = empty_as_none(error.field);
-    e["detail"] = error.detail;
-    errors.append(e);
-  }
-  d["errors"] = errors;
-  d["dry_run"] = report.dry_run;
-  return d;
-}
-
-std::string_view match_status_name(MatchStatus status) {
-  switch (status) {
-    case MatchStatus::Matched: return "matched";
-    case MatchStatus::NoLearnerForBirthdate: return "no_learner_for_birthdate";
-    case MatchStatus::NoNameMatch: return "no_name_match";
-    case MatchStatus::Ambiguous: return "ambiguous";
-    case MatchStatus::LearnerAlreadyLinked: return "learner_already_linked";
-    case MatchStatus::LearnerHasAccountElsewhere: return "learner_has_account_elsewhere";
-  }
-  return "unknown";
-}
-
-py::object stage_or_none(const std::optional<MatchStage>& stage) {
-  if (!stage) return py::none();
-  return py::str(std::string(match_stage_name(*stage)));
-}
-
-py::dict match_dict(const MatchReport& report) {
-  py::dict d;
-  d["status"] = std::string(match_status_name(report.status));
-  const auto error = report.error();
-  d["error"] = error ? py::object(py::str(std::string(code_name(*error)))) : py::object(py::none());
-  d["learner"] =
-      report.learner ? py::object(pupil_learner_dict(*report.learner)) : py::object(py::none());
-  d["username"] = empty_as_none(report.username);
-  d["masked_username"] = empty_as_none(report.masked_username);
-  d["matched_by"] = stage_or_none(report.matched_by);
-  return d;
-}
-
-py::dict registration_dict(const Registration& registration) {
-  py::dict d;
-  d["username"] = registration.username;
-  d["learner"] = pupil_learner_dict(registration.learner);
-  d["campaign"] = campaign_dict(registration.campaign);
-  d["participation_status"] = registration.participation_status;
-  d["matched_by"] = stage_or_none(registration.matched_by);
-  return d;
-}
-
-py::dict login_dict(const LoginResult& result) {
-  py::dict d;
-  d["status"] = result.status == LoginStatus::Success ? "success" : "password_change_required";
-  d["username"] = result.username;
-  d["session_token"] = empty_as_none(result.session_token);
-  d["change_token"] = empty_as_none(result.change_token);
-  return d;
-}
-
-py::dict credentials_dict(const Credentials& credentials) {
-  py::list rows;
-  for (const auto& row : credentials.rows) {
-    py::dict r;
-    r["division"] = row.division;
-    r["last_name"] = row.last_name;
-    r["first_name"] = row.first_name;
-    r["username"] = row.username;
-    r["temporary_password"] = row.temporary_password;
-    rows.append(r);
-  }
-  py::dict d;
-  d["rows"] = rows;
-  d["csv"] = py::bytes(credentials_csv(credentials)).attr("decode")("utf-8");
-  d["created"] = credentials.created;
-  d["reset"] = credentials.reset;
-  d["unchanged"] = credentials.unchanged;
-  return d;
-}
-
-py::object optional_time(const std::optional<std::int64_t>& value) {
-  return value ? py::object(py::int_(*value)) : py::object(py::none());
-}
-
-// Times are unix seconds here; __init__.py makes them aware UTC datetimes.
-py::object time_or_none(std::int64_t value) {
-  return value > 0 ? py::object(py::int_(value)) : py::object(py::none());
-}
-
-py::dict session_dict(const Session& session) {
-  py::list learners;
-  for (const auto& learner : session.learners) {
-    py::dict l;
-    l["uai"] = learner.uai;
-    l["school"] = learner.school;
-    l["division"] = learner.division;
-    l["first_name"] = learner.first_name;
-    l["last_name"] = learner.last_name;
-    l["disabled"] = learner.disabled;
-    learners.append(l);
-  }
-  py::dict d;
-  d["username"] = session.username;
-  d["expires_at"] = session.expires_at;
-  d["learners"] = learners;
-  return d;
-}
-
-py::dict participation_dict(const ParticipationView& participation) {
-  py::dict d;
-  d["code"] = participation.code;
-  d["campaign"] = participation.campaign;
-  d["uai"] = participation.uai;
-  d["school"] = participation.school;
-  d["status"] = participation.status;
-  d["started_at"] = participation.started_at;
-  d["completed_at"] = optional_time(participation.completed_at);
-  d["shared_at"] = optional_time(participation.shared_at);
-  return d;
-}
-
-py::dict participant_dict(const Participant& participant) {
-  py::dict d;
-  d["division"] = participant.division;
-  d["last_name"] = participant.last_name;
-  d["first_name"] = participant.first_name;
-  d["username"] = optional_string(participant.username);
-  d["status"] = participant.status;
-  d["started_at"] = optional_time(participant.started_at);
-  d["completed_at"] = optional_time(participant.completed_at);
-  d["shared_at"] = optional_time(participant.shared_at);
-  return d;
-}
-
-py::dict account_dict(const AccountView& account) {
-  py::dict d;
-  d["username"] = account.username;
-  d["must_change_password"] = account.must_change_password;
-  d["blocked"] = account.blocked == BlockState::None
-                     ? py::object(py::none())
-                     : py::object(py::str(std::string(block_state_name(account.blocked))));
-  d["blocked_until"] = account.blocked == BlockState::Temporary
-                           ? time_or_none(account.blocked_until)
-                           : py::object(py::none());
-  d["failed_attempts"] = account.failed_attempts;
-  d["disabled"] = account.disabled;
-  d["last_login_at"] = optional_time(account.last_login_at);
-  d["temporary_expires_at"] = time_or_none(account.temporary_expires_at);
-  d["participations"] = account.participations;
-  return d;
-}
-
-py::dict learner_account_dict(const LearnerAccountView& row) {
-  py::dict d = learner_dict(row.learner);
-  d["state"] = std::string(learner_state_name(row.state));
-  d["account"] = row.account ? py::object(account_dict(*row.account)) : py::object(py::none());
-  return d;
-}
-
-py::dict account_details_dict(const AccountDetails& details) {
-  py::list learners;
-  for (const auto& link : details.learners) {
-    py::dict l;
-    l["uai"] = link.uai;
-    l["school"] = link.school;
-    l["learner"] = learner_dict(link.learner);
-    learners.append(l);
-  }
-  py::dict d;
-  d["account"] = account_dict(details.account);
-  d["learners"] = learners;
-  return d;
+// The credentials with their CSV (render.hpp), which Python's Credentials.csv() returns.
+py::dict credentials_with_csv(const Credentials& credentials) {
+  auto fields = to_python(credentials);
+  fields["csv"] = py::bytes(credentials_csv(credentials)).attr("decode")("utf-8");
+  return fields;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,7 +322,7 @@ PYBIND11_MODULE(_native, m) {
       if (pointer) std::rethrow_exception(pointer);
     } catch (const ImportRefused& error) {
       py::dict extra;
-      extra["report"] = report_dict(error.report());
+      extra["report"] = to_python(error.report());
       raise_core_error(error, extra);
     } catch (const LoginError& error) {
       py::dict extra;
@@ -595,6 +351,12 @@ PYBIND11_MODULE(_native, m) {
   });
 
   // --- functions without a database --------------------------------------------------------
+  m.def("record_fields",
+        &records_fields<Organization, LearnerView, PupilLearner, Campaign, RosterError,
+                        ImportReport, MatchReport, Registration, LoginResult, Credential,
+                        Credentials, SessionLearner, Session, ParticipationView, Participant,
+                        AccountView, LearnerAccountView, AccountLink, AccountDetails>,
+        "The fields of every result record, as its one list names them (tests).");
   m.def(
       "error_codes",
       [] {
@@ -668,16 +430,13 @@ PYBIND11_MODULE(_native, m) {
       .def_property_readonly("path", &Db::path)
       .def_property_readonly("closed", &Db::closed)
       .def("close", &Db::close)
-      .def("create_organization",
-           [](Db& db, const std::string& uai, const std::string& name) {
-             return organization_dict(
-                 db.call([&](Service& s) { return s.create_organization(uai, name); }));
-           })
+      .def(
+          "create_organization",
+          [](Db& db, const std::string& uai, const std::string& name) {
+            return to_python(db.call([&](Service& s) { return s.create_organization(uai, name); }));
+          })
       .def("organizations",
-           [](Db& db) {
-             return list_of(db.call([](Service& s) { return s.organizations(); }),
-                            organization_dict);
-           })
+           [](Db& db) { return to_python(db.call([](Service& s) { return s.organizations(); })); })
       .def("import_roster",
            [](Db& db, const std::string& uai, const py::bytes& file, bool dry_run,
               const py::object& progress) {
@@ -690,56 +449,54 @@ PYBIND11_MODULE(_native, m) {
                };
              }
              const auto path = std::filesystem::path(bytes_path(file));
-             return report_dict(
+             return to_python(
                  db.call([&](Service& s) { return s.import_roster(uai, path, options); }));
            })
       .def("learners",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
               bool include_disabled) {
-             return list_of(
-                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }),
-                 learner_dict);
+             return to_python(
+                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }));
            })
       .def("learner_page",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
               const std::optional<std::string>& state, const IntOption& limit,
               const IntOption& offset) {
              const auto query = learner_query(division, state, limit, offset);
-             return list_of(db.call([&](Service& s) { return s.learners(uai, query); }),
-                            learner_account_dict);
+             return to_python(db.call([&](Service& s) { return s.learners(uai, query); }));
            })
       .def("learner",
            [](Db& db, const std::string& uai, const std::string& ine) {
-             return learner_account_dict(db.call([&](Service& s) { return s.learner(uai, ine); }));
+             return to_python(db.call([&](Service& s) { return s.learner(uai, ine); }));
            })
       .def("account",
            [](Db& db, const std::string& username) {
-             return account_details_dict(db.call([&](Service& s) { return s.account(username); }));
+             return to_python(db.call([&](Service& s) { return s.account(username); }));
            })
       .def("create_campaign",
            [](Db& db, const std::string& uai, const std::string& name,
               const std::optional<std::string>& division,
               const std::optional<std::string>& target_profile) {
-             return campaign_dict(db.call([&](Service& s) {
+             return to_python(db.call([&](Service& s) {
                return s.create_campaign(uai, name, division, target_profile);
              }));
            })
       .def("find_campaign",
            [](Db& db, const std::string& code, const std::string& client_key) {
-             return campaign_dict(
+             return to_python(
                  db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
            })
       .def("campaigns",
            [](Db& db, const std::string& uai) {
-             return list_of(db.call([&](Service& s) { return s.campaigns(uai); }), campaign_dict);
+             return to_python(db.call([&](Service& s) { return s.campaigns(uai); }));
            })
       .def("archive_campaign",
            [](Db& db, const std::string& code) {
-             return campaign_dict(db.call([&](Service& s) { return s.archive_campaign(code); }));
+             return to_python(db.call([&](Service& s) { return s.archive_campaign(code); }));
            })
       .def("unarchive_campaign",
            [](Db& db, const std::string& code) {
-             return campaign_dict(db.call([&](Service& s) { return s.unarchive_campaign(code); }));
+             return to_python(db.call([&](Service& s) { return s.unarchive_campaign(code); }));
            })
       .def("delete_campaign",
            [](Db& db, const std::string& code, const std::string& actor) {
@@ -748,45 +505,43 @@ PYBIND11_MODULE(_native, m) {
       .def("match",
            [](Db& db, const std::string& code, const std::string& first, const std::string& last,
               const std::string& birthdate, const std::string& client_key) {
-             return match_dict(db.call(
+             return to_python(db.call(
                  [&](Service& s) { return s.match(code, first, last, birthdate, client_key); }));
            })
       .def("register_pupil",
            [](Db& db, const std::string& code, const std::string& first, const std::string& last,
               const std::string& birthdate, const std::string& password,
               const std::string& client_key) {
-             return registration_dict(db.call([&](Service& s) {
+             return to_python(db.call([&](Service& s) {
                return s.register_pupil(code, first, last, birthdate, password, client_key);
              }));
            })
       .def("login",
            [](Db& db, const std::string& username, const std::string& password,
               const std::string& client_key) {
-             return login_dict(
+             return to_python(
                  db.call([&](Service& s) { return s.login(username, password, client_key); }));
            })
-      .def(
-          "authenticate",
-          [](Db& db, const std::string& session_token) {
-            return session_dict(db.call([&](Service& s) { return s.authenticate(session_token); }));
-          })
+      .def("authenticate",
+           [](Db& db, const std::string& session_token) {
+             return to_python(db.call([&](Service& s) { return s.authenticate(session_token); }));
+           })
       .def("logout",
            [](Db& db, const std::string& session_token) {
              db.call([&](Service& s) { s.logout(session_token); });
            })
       .def("participations",
            [](Db& db, const std::string& session_token) {
-             return list_of(db.call([&](Service& s) { return s.participations(session_token); }),
-                            participation_dict);
+             return to_python(db.call([&](Service& s) { return s.participations(session_token); }));
            })
       .def("complete_participation",
            [](Db& db, const std::string& session_token, const std::string& code) {
-             return participation_dict(db.call(
+             return to_python(db.call(
                  [&](Service& s) { return s.complete_participation(session_token, code); }));
            })
       .def("share_participation",
            [](Db& db, const std::string& session_token, const std::string& code) {
-             return participation_dict(
+             return to_python(
                  db.call([&](Service& s) { return s.share_participation(session_token, code); }));
            })
       .def("change_password",
@@ -800,25 +555,24 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("join_campaign",
            [](Db& db, const std::string& session_token, const std::string& code) {
-             return registration_dict(
+             return to_python(
                  db.call([&](Service& s) { return s.join_campaign(session_token, code); }));
            })
       .def("join_campaign_as",
            [](Db& db, const std::string& session_token, const std::string& code,
               const std::string& first, const std::string& last, const std::string& birthdate,
               const std::string& client_key) {
-             return registration_dict(db.call([&](Service& s) {
+             return to_python(db.call([&](Service& s) {
                return s.join_campaign(session_token, code, first, last, birthdate, client_key);
              }));
            })
       .def("not_joined",
            [](Db& db, const std::string& code) {
-             return list_of(db.call([&](Service& s) { return s.not_joined(code); }), learner_dict);
+             return to_python(db.call([&](Service& s) { return s.not_joined(code); }));
            })
       .def("campaign_participants",
            [](Db& db, const std::string& code) {
-             return list_of(db.call([&](Service& s) { return s.campaign_participants(code); }),
-                            participant_dict);
+             return to_python(db.call([&](Service& s) { return s.campaign_participants(code); }));
            })
       .def("participants_csv",
            [](Db& db, const std::string& code) {
@@ -854,7 +608,7 @@ PYBIND11_MODULE(_native, m) {
              CredentialOptions options;
              options.reset_existing = reset_existing;
              options.ines = ines;
-             return credentials_dict(db.call([&](Service& s) {
+             return credentials_with_csv(db.call([&](Service& s) {
                return s.generate_credentials(uai, division, options, actor);
              }));
            })
