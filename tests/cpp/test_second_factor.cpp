@@ -1,0 +1,340 @@
+// The staff second factor's building blocks (include/inscrire/second_factor.hpp): the RFC 4226
+// and RFC 6238 vectors, agreement with the real oathtool (OATH Toolkit, a Debian package of the
+// test command), the verification window and replay, base32, the otpauth:// URI, recovery codes,
+// and the secret box with its key file.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "inscrire/campaign.hpp"
+#include "inscrire/error.hpp"
+#include "inscrire/password.hpp"
+#include "inscrire/random.hpp"
+#include "inscrire/second_factor.hpp"
+#include "inscrire/text.hpp"
+
+namespace inscrire {
+namespace {
+
+// The seeds of RFC 6238 Appendix B, one per algorithm (RFC 4226 Appendix D uses the first).
+const std::string kSeedSha1 = "12345678901234567890";
+const std::string kSeedSha256 = "12345678901234567890123456789012";
+const std::string kSeedSha512 = "1234567890123456789012345678901234567890123456789012345678901234";
+
+struct TotpVector {
+  std::int64_t time;
+  std::string_view sha1, sha256, sha512;
+};
+
+// RFC 6238 Appendix B: every row of the table, 8 digits.
+constexpr std::array<TotpVector, 6> kRfc6238 = {{
+    {59, "94287082", "46119246", "90693936"},
+    {1111111109, "07081804", "68084774", "25091201"},
+    {1111111111, "14050471", "67062674", "99943326"},
+    {1234567890, "89005924", "91819424", "93441116"},
+    {2000000000, "69279037", "90698825", "38618901"},
+    {20000000000, "65353130", "77737706", "47863826"},
+}};
+
+ErrorCode code_of(const auto& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    return error.code();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return ErrorCode::INTERNAL_ERROR;
+}
+
+std::string random_secret(std::size_t size) {
+  std::string secret(size, '\0');
+  random_bytes({reinterpret_cast<std::uint8_t*>(secret.data()), secret.size()});
+  return secret;
+}
+
+// ---- HOTP and TOTP against the RFCs -----------------------------------------------------------
+
+TEST(Hotp, MatchesEveryRfc6238AppendixBVectorWithItsAlgorithmAndSeed) {
+  for (const TotpVector& vector : kRfc6238) {
+    const auto step = static_cast<std::uint64_t>(totp_step(vector.time));
+    EXPECT_EQ(hotp(kSeedSha1, step, 8, OtpAlgorithm::Sha1), vector.sha1) << vector.time;
+    EXPECT_EQ(hotp(kSeedSha256, step, 8, OtpAlgorithm::Sha256), vector.sha256) << vector.time;
+    EXPECT_EQ(hotp(kSeedSha512, step, 8, OtpAlgorithm::Sha512), vector.sha512) << vector.time;
+  }
+}
+
+TEST(Hotp, MatchesTheRfc4226AppendixDValuesForCounts0To9) {
+  constexpr std::array<std::string_view, 10> kExpected = {"755224", "287082", "359152", "969429",
+                                                          "338314", "254676", "287922", "162583",
+                                                          "399871", "520489"};
+  for (std::uint64_t count = 0; count < kExpected.size(); ++count) {
+    EXPECT_EQ(hotp(kSeedSha1, count, 6), kExpected[count]) << count;
+  }
+}
+
+TEST(Hotp, RefusesSecretsShorterThan128BitsAndDigitCountsOutsideSixToEight) {
+  EXPECT_EQ(code_of([] { hotp("", 0, 6); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code_of([] { hotp(std::string(15, 'k'), 0, 6); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_NO_THROW(hotp(std::string(16, 'k'), 0, 6));
+  EXPECT_EQ(code_of([] { hotp(kSeedSha1, 0, 5); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code_of([] { hotp(kSeedSha1, 0, 9); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(hotp(kSeedSha1, 0, 7).size(), 7u);
+}
+
+TEST(Totp, StepsAreThirtySecondsCountedFromTheEpoch) {
+  EXPECT_EQ(totp_step(0), 0);
+  EXPECT_EQ(totp_step(29), 0);
+  EXPECT_EQ(totp_step(30), 1);
+  EXPECT_EQ(totp_step(59), 1);
+  EXPECT_EQ(totp_step(1111111109), 37037036);
+  EXPECT_EQ(code_of([] { totp_step(-1); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code_of([] { totp_code(kSeedSha1, -1); }), ErrorCode::INVALID_ARGUMENT);
+}
+
+TEST(Totp, TheProductsCodeIsTheSha1VectorsLastSixDigitsZeroPadded) {
+  // hotp reduces the same 31 bits modulo 10^6 instead of 10^8: the last six digits.
+  for (const TotpVector& vector : kRfc6238) {
+    EXPECT_EQ(totp_code(kSeedSha1, totp_step(vector.time)), vector.sha1.substr(2)) << vector.time;
+  }
+  EXPECT_EQ(totp_code(kSeedSha1, totp_step(1111111109)), "081804");  // the leading zero kept
+}
+
+// ---- agreement with oathtool --------------------------------------------------------------------
+
+// oathtool's code (its output's first line) for a base32 secret at a time.
+std::string oathtool(const std::string& options, const std::string& base32, std::int64_t time) {
+  // The secret is base32 and the time a number: nothing the shell could read otherwise.
+  const std::string command =
+      "oathtool " + options + " --base32 -N @" + std::to_string(time) + " " + base32 + " 2>&1";
+  const std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return "popen failed";
+  std::string output;
+  std::array<char, 256> chunk{};
+  while (fgets(chunk.data(), chunk.size(), pipe.get()) != nullptr) output += chunk.data();
+  if (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+
+// A time from 1970 to about 2514 (34 bits), in whole seconds.
+std::int64_t random_time() {
+  return static_cast<std::int64_t>((std::uint64_t{random_below(1U << 30U)} << 4U) |
+                                   random_below(16));
+}
+
+TEST(Totp, AgreesWithOathtoolForAThousandRandomSecretsAndTimes) {
+  ASSERT_EQ(oathtool("--totp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 59), "287082")
+      << "oathtool missing or changed (Debian package oathtool, scripts/debian-packages.txt)";
+  // Step boundaries and the 32-bit edges first, then random times; secrets of 16 to 100 bytes,
+  // so keys longer than SHA-1's 64-byte block (which HMAC hashes first) are covered too.
+  std::vector<std::int64_t> times = {0, 29, 30, 59, 60, 2147483647, 2147483648, 4294967296};
+  while (times.size() < 1000) times.push_back(random_time());
+  const auto start = std::chrono::steady_clock::now();
+  int disagreements = 0;
+  for (const std::int64_t time : times) {
+    const std::string secret = random_secret(16 + random_below(85));
+    const std::string base32 = base32_encode(secret);
+    const std::string expected = oathtool("--totp", base32, time);
+    const std::string ours = totp_code(secret, totp_step(time));
+    if (ours != expected && ++disagreements <= 5) {
+      ADD_FAILURE() << "secret " << base32 << " at @" << time << ": oathtool " << expected
+                    << ", inscrire " << ours;
+    }
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  EXPECT_EQ(disagreements, 0);
+  std::cout << "oathtool: " << times.size() << " codes compared in " << elapsed.count() << " ms\n";
+}
+
+TEST(Totp, EightDigitSha256AndSha512CodesAgreeWithOathtool) {
+  for (int i = 0; i < 100; ++i) {
+    const std::int64_t time = random_time();
+    const auto step = static_cast<std::uint64_t>(totp_step(time));
+    const std::string secret = random_secret(16 + random_below(85));
+    const std::string base32 = base32_encode(secret);
+    ASSERT_EQ(hotp(secret, step, 8, OtpAlgorithm::Sha256),
+              oathtool("--totp=sha256 -d 8", base32, time))
+        << base32 << " @" << time;
+    ASSERT_EQ(hotp(secret, step, 8, OtpAlgorithm::Sha512),
+              oathtool("--totp=sha512 -d 8", base32, time))
+        << base32 << " @" << time;
+  }
+}
+
+// ---- verification: window, replay, what was typed -------------------------------------------
+
+// A time in the middle of a step, today-ish.
+constexpr std::int64_t kNow = 1'760'000'015;
+constexpr std::int64_t kStep = kNow / 30;
+
+TEST(TotpVerification, AcceptsThePreviousCurrentAndNextStepsAndSaysWhich) {
+  const std::string secret = new_totp_secret();
+  for (const std::int64_t step : {kStep - 1, kStep, kStep + 1}) {
+    EXPECT_EQ(verify_totp(secret, totp_code(secret, step), kNow, std::nullopt), step);
+  }
+}
+
+TEST(TotpVerification, RefusesTwoStepsBeforeOrAfter) {
+  const std::string secret = new_totp_secret();
+  for (const std::int64_t step : {kStep - 2, kStep + 2, kStep - 3, kStep + 3}) {
+    const std::string code = totp_code(secret, step);
+    // Unless the code happens to equal one of the window's (a chance of 3 in 10^6).
+    if (code == totp_code(secret, kStep - 1) || code == totp_code(secret, kStep) ||
+        code == totp_code(secret, kStep + 1)) {
+      continue;
+    }
+    EXPECT_EQ(verify_totp(secret, code, kNow, std::nullopt), std::nullopt) << step;
+  }
+}
+
+TEST(TotpVerification, WindowFollowsTheClockAtBothEdgesOfAStep) {
+  const std::string secret = new_totp_secret();
+  const std::string code = totp_code(secret, kStep);
+  for (const std::int64_t now : {kStep * 30 - 30, kStep * 30 - 1, kStep * 30, kStep * 30 + 29,
+                                 kStep * 30 + 30, kStep * 30 + 59}) {
+    EXPECT_EQ(verify_totp(secret, code, now, std::nullopt), kStep) << now;
+  }
+}
+
+TEST(TotpVerification, NeverAcceptsAStepAtOrBeforeTheLastAcceptedOne) {
+  const std::string secret = new_totp_secret();
+  const std::string current = totp_code(secret, kStep);
+  const auto accepted = verify_totp(secret, current, kNow, std::nullopt);
+  ASSERT_EQ(accepted, kStep);
+  // The same code again, within its validity: a replay.
+  EXPECT_EQ(verify_totp(secret, current, kNow, accepted), std::nullopt);
+  EXPECT_EQ(verify_totp(secret, current, kNow + 20, accepted), std::nullopt);
+  // An older code still inside the window.
+  EXPECT_EQ(verify_totp(secret, totp_code(secret, kStep - 1), kNow, accepted), std::nullopt);
+  // The next one is fresh; once it is taken, the current one is not any more.
+  const auto next = verify_totp(secret, totp_code(secret, kStep + 1), kNow, accepted);
+  EXPECT_EQ(next, kStep + 1);
+  EXPECT_EQ(verify_totp(secret, current, kNow, next), std::nullopt);
+  EXPECT_EQ(verify_totp(secret, current, kNow, kStep - 1), kStep);
+}
+
+TEST(TotpVerification, IgnoresSpacesAsAppsAndLocalesWriteThem) {
+  const std::string secret = new_totp_secret();
+  const std::string code = totp_code(secret, kStep);
+  const std::string left = code.substr(0, 3);
+  const std::string right = code.substr(3);
+  for (const std::string& typed :
+       {left + " " + right, " " + code + " ", left + "\t" + right, left + "\xC2\xA0" + right,
+        left + "\xE2\x80\xAF" + right,
+        code.substr(0, 2) + " " + code.substr(2, 2) + " " + code.substr(4)}) {
+    EXPECT_EQ(verify_totp(secret, typed, kNow, std::nullopt), kStep) << typed;
+  }
+}
+
+TEST(TotpVerification, RefusesAnythingButSixDigits) {
+  const std::string secret = new_totp_secret();
+  const std::string code = totp_code(secret, kStep);
+  for (const std::string& typed :
+       {std::string(), code.substr(0, 5), code + "0", "0" + code, code + "\n", code + "a",
+        code.substr(0, 3) + "-" + code.substr(3), "+" + code.substr(1), "-" + code.substr(1),
+        code.substr(0, 5) + "\xEF\xBC\x91",  // a full-width digit
+        std::string(100, ' ') + code, code + std::string(1, '\0')}) {
+    EXPECT_EQ(verify_totp(secret, typed, kNow, std::nullopt), std::nullopt) << typed;
+  }
+}
+
+TEST(TotpVerification, AShortSecretOrABrokenClockIsAnErrorNotARefusal) {
+  EXPECT_EQ(code_of([] { verify_totp("", "123456", kNow, std::nullopt); }),
+            ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code_of([] { verify_totp(kSeedSha1, "123456", -5, std::nullopt); }),
+            ErrorCode::INVALID_ARGUMENT);
+}
+
+TEST(TotpVerification, TheFirstStepOf1970HasNoStepBeforeIt) {
+  EXPECT_EQ(verify_totp(kSeedSha1, totp_code(kSeedSha1, 0), 10, std::nullopt), 0);
+  EXPECT_EQ(verify_totp(kSeedSha1, totp_code(kSeedSha1, 1), 10, std::nullopt), 1);
+}
+
+// ---- secrets, base32, the URI ---------------------------------------------------------------
+
+TEST(TotpSecret, IsTwentyBytesFreshEachTime) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const std::string secret = new_totp_secret();
+    ASSERT_EQ(secret.size(), 20u);
+    seen.insert(secret);
+  }
+  EXPECT_EQ(seen.size(), 200u);
+}
+
+TEST(Base32, EncodesTheRfc4648VectorsInUpperCaseWithoutPadding) {
+  EXPECT_EQ(base32_encode(""), "");
+  EXPECT_EQ(base32_encode("f"), "MY");
+  EXPECT_EQ(base32_encode("fo"), "MZXQ");
+  EXPECT_EQ(base32_encode("foo"), "MZXW6");
+  EXPECT_EQ(base32_encode("foob"), "MZXW6YQ");
+  EXPECT_EQ(base32_encode("fooba"), "MZXW6YTB");
+  EXPECT_EQ(base32_encode("foobar"), "MZXW6YTBOI");
+  EXPECT_EQ(base32_encode(kSeedSha1), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+}
+
+TEST(Base32, DecodesAnyCaseWithSpacesAndCorrectPadding) {
+  for (const std::string_view text :
+       {"MZXW6YTBOI", "mzxw6ytboi", "MzXw 6yTb oI", "MZXW6YTBOI======", " MZXW 6YTB OI== ==== "}) {
+    EXPECT_EQ(base32_decode(text), "foobar") << text;
+  }
+  EXPECT_EQ(base32_decode(""), "");
+  EXPECT_EQ(base32_decode("MY======"), "f");
+  EXPECT_EQ(base32_decode("MZXW6==="), "foo");
+  EXPECT_EQ(base32_decode("MZXW6YQ="), "foob");
+}
+
+TEST(Base32, RoundTripsRandomBytesOfEveryLengthUpTo100) {
+  for (std::size_t size = 0; size <= 100; ++size) {
+    const std::string bytes = random_secret(size);
+    const std::string text = base32_encode(bytes);
+    ASSERT_EQ(text.size(), (size * 8 + 4) / 5);
+    ASSERT_EQ(base32_decode(text), bytes) << text;
+    ASSERT_EQ(base32_decode(lower_ascii(text)), bytes) << text;
+  }
+}
+
+TEST(Base32, RefusesOtherCharactersImpossibleLengthsWrongPaddingAndStrayBits) {
+  for (const std::string_view text : {
+           "MZXW6!",  "MZXW0",    "MZXW1",     "MZXW8",     "MZXW-6",
+           "MZXW6\n", "\xC3\x89",                            // characters
+           "M",       "MZX",      "MZXW6Y",    "MZXW6YTBO",  // 1, 3, 6 symbols in the last group
+           "MY=",     "MZXW6==",  "MZXW6====", "MZXW6YTB=", "========",
+           "=MY",     "MY=Y",                                              // padding
+           "MZ",      "MZXR",     "MZXW7",     "MZXW6YR",   "MZXW6YTBOJ",  // non-zero unused bits
+       }) {
+    EXPECT_EQ(base32_decode(text), std::nullopt) << text;
+  }
+}
+
+TEST(OtpauthUri, HasTheKeyUriFormatShapeAuthenticatorAppsRead) {
+  EXPECT_EQ(otpauth_uri("marie.dupont_2-b", kSeedSha1),
+            "otpauth://totp/inscrire:marie.dupont_2-b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+            "&issuer=inscrire");
+}
+
+TEST(OtpauthUri, PercentEncodesEveryByteOutsideTheUnreservedCharacters) {
+  EXPECT_EQ(otpauth_uri("a b:c/d?e&f%~\xC3\xA9", kSeedSha1),
+            "otpauth://totp/inscrire:a%20b%3Ac%2Fd%3Fe%26f%25~%C3%A9"
+            "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=inscrire");
+  EXPECT_EQ(code_of([] { otpauth_uri("marie", "short"); }), ErrorCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace inscrire
