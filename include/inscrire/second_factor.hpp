@@ -1,6 +1,7 @@
 // The staff accounts' second factor, domain part: one-time passwords (RFC 4226 HOTP, RFC 6238
-// TOTP), their secrets and the otpauth:// URI that authenticator apps read. Nothing here stores
-// anything: the service keeps the secret and the last accepted step.
+// TOTP), their secrets and the otpauth:// URI that authenticator apps read, and recovery codes.
+// Nothing here stores anything: the service keeps the secret, the last accepted step and the
+// digests of the recovery codes.
 //
 // Bytes: a secret is raw bytes carried in a std::string (not text); base32 is only for people
 // and URIs.
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inscrire {
 
@@ -84,5 +86,26 @@ std::optional<std::string> base32_decode(std::string_view text);
 // A-Z a-z 0-9 - . _ ~ becomes %XX; a staff username, [a-z0-9._-], comes out as it went in).
 // Throws Error(INVALID_ARGUMENT) for a secret shorter than kMinOtpSecretBytes.
 std::string otpauth_uri(std::string_view username, std::string_view secret);
+
+// ---- recovery codes -------------------------------------------------------------------------
+
+// The campaign-code alphabet (campaign.hpp: kCodeLetters then kCodeDigits, a test checks the
+// copy): no I, L, O, 0, 1, which people copying from paper confuse.
+inline constexpr std::string_view kRecoveryCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+inline constexpr std::size_t kRecoveryCodeCount = 10;
+// Characters of a code, without its hyphen: 31^10, about 49 bits each.
+inline constexpr std::size_t kRecoveryCodeLength = 10;
+
+// kRecoveryCodeCount distinct codes of kRecoveryCodeLength characters drawn uniformly from the
+// cryptographic RNG, each shown as "ABCDE-FGHJK". Show them once; store only
+// token_digest(*canonical_recovery_code(code)) (password.hpp). Throws Error(INTERNAL_ERROR) if
+// the RNG fails.
+std::vector<std::string> new_recovery_codes();
+
+// What was typed -> the canonical code ("ABCDEFGHJK"): spaces, hyphens and dashes removed and
+// case ignored as for campaign codes (canonical_campaign_code). nullopt when what remains is
+// not kRecoveryCodeLength characters of kRecoveryCodeAlphabet (invalid UTF-8 included), so the
+// caller can answer without a look-up. Never throws.
+std::optional<std::string> canonical_recovery_code(std::string_view typed);
 
 }  // namespace inscrire

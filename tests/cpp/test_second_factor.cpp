@@ -336,5 +336,63 @@ TEST(OtpauthUri, PercentEncodesEveryByteOutsideTheUnreservedCharacters) {
   EXPECT_EQ(code_of([] { otpauth_uri("marie", "short"); }), ErrorCode::INVALID_ARGUMENT);
 }
 
+// ---- recovery codes ---------------------------------------------------------------------------
+
+TEST(RecoveryCodes, AlphabetIsTheCampaignCodeAlphabet) {
+  // The copy in second_factor.hpp, pinned to campaign.hpp's.
+  EXPECT_EQ(std::string(kRecoveryCodeAlphabet),
+            std::string(kCodeLetters) + std::string(kCodeDigits));
+  EXPECT_EQ(kRecoveryCodeAlphabet.find_first_of("ILO01"), std::string_view::npos);
+}
+
+TEST(RecoveryCodes, TenDistinctCodesOfTenCharactersShownInTwoGroupsOfFive) {
+  std::set<char> used;
+  for (int round = 0; round < 100; ++round) {
+    const std::vector<std::string> codes = new_recovery_codes();
+    ASSERT_EQ(codes.size(), 10u);
+    std::set<std::string> distinct;
+    for (const std::string& code : codes) {
+      ASSERT_EQ(code.size(), 11u) << code;
+      ASSERT_EQ(code[5], '-') << code;
+      for (std::size_t i = 0; i < code.size(); ++i) {
+        if (i == 5) continue;
+        ASSERT_NE(kRecoveryCodeAlphabet.find(code[i]), std::string_view::npos) << code;
+        used.insert(code[i]);
+      }
+      distinct.insert(code);
+    }
+    ASSERT_EQ(distinct.size(), 10u);
+  }
+  // 10 000 characters drawn: every one of the 31 shows up.
+  EXPECT_EQ(used.size(), kRecoveryCodeAlphabet.size());
+}
+
+TEST(RecoveryCodes, TypedFormsReadAsTheCanonicalCodeWhoseDigestIsStored) {
+  for (const std::string_view typed : {"ABCDE-FGHJK", "abcde-fghjk", "ABCDEFGHJK", " abcde fghjk ",
+                                       "ABCDE\xE2\x80\x90"
+                                       "FGHJK",  // U+2010
+                                       "AB-CD-EF-GH-JK",
+                                       "abcde\xC2\xA0"
+                                       "fghjk"}) {
+    EXPECT_EQ(canonical_recovery_code(typed), "ABCDEFGHJK") << typed;
+  }
+  for (const std::string& code : new_recovery_codes()) {
+    const auto canonical = canonical_recovery_code(code);
+    ASSERT_TRUE(canonical) << code;
+    EXPECT_EQ(*canonical, code.substr(0, 5) + code.substr(6));
+    EXPECT_EQ(token_digest(*canonical_recovery_code(lower_ascii(code))), token_digest(*canonical));
+  }
+}
+
+TEST(RecoveryCodes, RefusesWrongLengthsCharactersOutsideTheAlphabetAndInvalidUtf8) {
+  for (const std::string_view typed :
+       {"", "ABCDE-FGHJ", "ABCDE-FGHJKM", "ABCDE-FGHJI", "ABCDE-FGHJ0", "ABCDE-FGHJ1",
+        "ABCDE-FGHJL", "ABCDE-FGHJO", "ABCDE_FGHJK", "ABCDE-FGHJ\xC3\x89", "ABCDE-FGHJ\xFF",
+        "ABCDE-FGHJK-ABCDE-FGHJK"}) {
+    EXPECT_EQ(canonical_recovery_code(typed), std::nullopt) << typed;
+  }
+  EXPECT_EQ(canonical_recovery_code(std::string(100000, ' ') + "ABCDEFGHJK"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace inscrire
