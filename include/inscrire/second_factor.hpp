@@ -1,16 +1,20 @@
-// The staff accounts' second factor, domain part: one-time passwords (RFC 4226 HOTP, RFC 6238
-// TOTP), their secrets and the otpauth:// URI that authenticator apps read, and recovery codes.
-// Nothing here stores anything: the service keeps the secret, the last accepted step and the
-// digests of the recovery codes.
+// The staff accounts' second factor (docs/security.md, "Second factor (TOTP)"), domain part:
+// one-time passwords (RFC 4226 HOTP, RFC 6238 TOTP), their secrets and the otpauth:// URI that
+// authenticator apps read, recovery codes, and the secret box that keeps a TOTP secret
+// encrypted at rest under a key file. Nothing here stores anything: the service keeps the
+// (sealed) secret, the last accepted step and the digests of the recovery codes.
 //
 // Bytes: a secret is raw bytes carried in a std::string (not text); base32 is only for people
 // and URIs.
 //
-// Thread safety: every function may be called from any number of threads at once.
+// Thread safety: every function may be called from any number of threads at once; a SecretKey
+// may be shared by threads that only read it (seal, open_sealed).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,5 +111,56 @@ std::vector<std::string> new_recovery_codes();
 // not kRecoveryCodeLength characters of kRecoveryCodeAlphabet (invalid UTF-8 included), so the
 // caller can answer without a look-up. Never throws.
 std::optional<std::string> canonical_recovery_code(std::string_view typed);
+
+// ---- the secret box (TOTP secrets at rest) --------------------------------------------------
+
+// An AES-256 key read from a file the host provides (32 random bytes, e.g.
+// `head -c 32 /dev/urandom > key && chmod 600 key`). Its bytes live in one heap block, wiped
+// when the key goes away; the key moves but is never copied, so no stray copy outlives it. A
+// moved-from key holds nothing: seal and open_sealed refuse it (INVALID_ARGUMENT).
+class SecretKey {
+ public:
+  static constexpr std::size_t kSize = 32;
+
+  // Reads the key file at `path` (symbolic links followed). Throws Error(INVALID_ARGUMENT),
+  // the detail naming the path and the problem but never a byte of the file, when the file
+  // cannot be opened or read, is not a regular file, grants any permission to its group or to
+  // others (mode & 077, as OpenSSH requires of private keys: whoever can read the key can read
+  // every secret, whoever can write it can swap it), or does not hold exactly 32 bytes (a
+  // trailing newline counts: `openssl rand -hex 16` makes 33 bytes and is refused).
+  static SecretKey load(const std::filesystem::path& path);
+
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  ~SecretKey();
+
+ private:
+  struct Material;  // the 32 bytes, wiped by its destructor (secret_box.cpp)
+  explicit SecretKey(std::unique_ptr<Material> material) noexcept;
+  friend std::string seal(const SecretKey& key, std::string_view plaintext);
+  friend std::string open_sealed(const SecretKey& key, std::string_view sealed);
+
+  std::unique_ptr<Material> material_;
+};
+
+// `plaintext` encrypted and authenticated with AES-256-GCM under `key`, as text for a database
+// column: "v1:" + base64 (RFC 4648 §4, padded) of a fresh 12-byte random nonce, the ciphertext
+// and the 16-byte tag. The additional data "inscrire-totp-v1" binds the value to its use. Two
+// seals of the same plaintext differ. Throws Error(INTERNAL_ERROR) if OpenSSL or the RNG fails.
+std::string seal(const SecretKey& key, std::string_view plaintext);
+
+// The plaintext of a value made by seal under the same key. Throws Error(INTERNAL_ERROR) when
+// it is not one: a wrong key, a truncated, extended or altered value, an unknown version
+// prefix, malformed base64. INTERNAL_ERROR because none of these is the user's doing (a key
+// file that changed, a damaged database): the service must not answer as if the code typed
+// were wrong. The detail says which of these it is, never a byte of key or plaintext.
+std::string open_sealed(const SecretKey& key, std::string_view sealed);
+
+// True when `stored` has the shape of seal's output (its "v1:" prefix): lets a service that
+// keeps base32 secrets as is when no key is configured tell them from sealed ones (base32 has
+// no ':').
+bool is_sealed(std::string_view stored) noexcept;
 
 }  // namespace inscrire

@@ -394,5 +394,235 @@ TEST(RecoveryCodes, RefusesWrongLengthsCharactersOutsideTheAlphabetAndInvalidUtf
   EXPECT_EQ(canonical_recovery_code(std::string(100000, ' ') + "ABCDEFGHJK"), std::nullopt);
 }
 
+// ---- the secret box and its key file --------------------------------------------------------
+
+class SecretBox : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "inscrire-key-XXXXXX");
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    directory_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  // A key file with exactly these bytes and this mode (whatever the umask).
+  std::filesystem::path key_file(const std::string& name, std::string_view bytes,
+                                 mode_t mode = 0600) {
+    const std::filesystem::path path = directory_ / name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    EXPECT_EQ(::fchmod(fd, mode), 0);
+    ::close(fd);
+    return path;
+  }
+
+  SecretKey new_key(const std::string& name) {
+    return SecretKey::load(key_file(name, random_secret(SecretKey::kSize)));
+  }
+
+  // The Error a key file gives, its detail kept for the caller.
+  ErrorCode load_error(const std::filesystem::path& path, std::string* detail = nullptr) {
+    try {
+      SecretKey::load(path);
+    } catch (const Error& error) {
+      if (detail != nullptr) *detail = error.detail();
+      return error.code();
+    }
+    ADD_FAILURE() << path << " was accepted";
+    return ErrorCode::INTERNAL_ERROR;
+  }
+
+  std::filesystem::path directory_;
+};
+
+TEST_F(SecretBox, SealedValuesOpenToWhatWasSealedEvenUnderTheKeyLoadedAgain) {
+  const std::string key_bytes = random_secret(SecretKey::kSize);
+  const auto path = key_file("key", key_bytes);
+  const SecretKey key = SecretKey::load(path);
+  for (const std::string& plaintext :
+       {std::string(), new_totp_secret(), std::string("a\0b", 3), random_secret(1000)}) {
+    const std::string sealed = seal(key, plaintext);
+    EXPECT_EQ(open_sealed(key, sealed), plaintext);
+    EXPECT_EQ(open_sealed(SecretKey::load(path), sealed), plaintext);
+  }
+}
+
+TEST_F(SecretBox, SealedValueIsV1AndBase64OfNonceCiphertextAndTagFreshEachTime) {
+  const SecretKey key = new_key("key");
+  const std::string secret = new_totp_secret();
+  const std::string sealed = seal(key, secret);
+  EXPECT_TRUE(sealed.starts_with("v1:"));
+  // 12 + 20 + 16 = 48 bytes: 64 base64 characters, no padding.
+  EXPECT_EQ(sealed.size(), 3u + 64u);
+  EXPECT_EQ(sealed.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", 3),
+            std::string::npos);
+  EXPECT_EQ(sealed.find(base32_encode(secret)), std::string::npos);
+  EXPECT_NE(seal(key, secret), sealed);       // a fresh nonce each time
+  EXPECT_EQ(seal(key, "").size(), 3u + 40u);  // 28 bytes: 40 characters, ending "=="
+}
+
+TEST_F(SecretBox, OpensAValueSealedByAnotherAesGcmImplementation) {
+  // Made with Python's cryptography (AESGCM): key 00 01 ... 1f, nonce 64 65 ... 6f, additional
+  // data "inscrire-totp-v1". Pins the format: values stored by this version open in later ones.
+  std::string key_bytes;
+  for (int i = 0; i < 32; ++i) key_bytes.push_back(static_cast<char>(i));
+  const SecretKey key = SecretKey::load(key_file("key", key_bytes));
+  EXPECT_EQ(open_sealed(key, "v1:ZGVmZ2hpamtsbW5veSntUkzfYaYHUm7a6VFfy3X6Pzp34wM491P9+wZy7SCjnNON"),
+            kSeedSha1);
+}
+
+TEST_F(SecretBox, AWrongKeyIsAnInternalErrorThatSaysSo) {
+  const SecretKey key = new_key("key");
+  const SecretKey other = new_key("other");
+  const std::string sealed = seal(key, new_totp_secret());
+  try {
+    open_sealed(other, sealed);
+    FAIL() << "opened under another key";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::INTERNAL_ERROR);
+    EXPECT_NE(error.detail().find("does not open under this key"), std::string::npos);
+  }
+}
+
+TEST_F(SecretBox, EverySingleByteChangeOfASealedValueIsRefused) {
+  // Every position, every other byte value: with the strict base64, this covers every change of
+  // one 6-bit group of nonce, ciphertext and tag (so every single bit flip), the padding and
+  // the prefix.
+  const SecretKey key = new_key("key");
+  // 48, 46 and 47 bytes: no padding, "==" and "=".
+  for (const std::string& plaintext :
+       {new_totp_secret(), std::string("123456789012345678"), std::string("1234567890123456789")}) {
+    const std::string sealed = seal(key, plaintext);
+    int opened = 0;
+    int other_errors = 0;
+    for (std::size_t i = 0; i < sealed.size(); ++i) {
+      for (int value = 0; value < 256; ++value) {
+        if (static_cast<char>(value) == sealed[i]) continue;
+        std::string altered = sealed;
+        altered[i] = static_cast<char>(value);
+        try {
+          open_sealed(key, altered);
+          if (++opened <= 3) ADD_FAILURE() << "opened: " << altered;
+        } catch (const Error& error) {
+          if (error.code() != ErrorCode::INTERNAL_ERROR) ++other_errors;
+        }
+      }
+    }
+    EXPECT_EQ(opened, 0);
+    EXPECT_EQ(other_errors, 0);
+  }
+}
+
+TEST_F(SecretBox, TruncatedExtendedAndForeignValuesAreRefused) {
+  const SecretKey key = new_key("key");
+  const std::string sealed = seal(key, "123456789012345678");  // 46 bytes: ends with "=="
+  ASSERT_EQ(sealed.back(), '=');
+  for (std::size_t length = 0; length < sealed.size(); ++length) {
+    EXPECT_EQ(code_of([&] { open_sealed(key, sealed.substr(0, length)); }),
+              ErrorCode::INTERNAL_ERROR)
+        << length;
+  }
+  for (const std::string& foreign :
+       {sealed + "A", sealed + "AAAA", sealed + "=", sealed + "\n", " " + sealed,
+        "v2:" + sealed.substr(3), "V1:" + sealed.substr(3), base32_encode(new_totp_secret()),
+        std::string("v1:")}) {
+    EXPECT_EQ(code_of([&] { open_sealed(key, foreign); }), ErrorCode::INTERNAL_ERROR) << foreign;
+  }
+}
+
+TEST_F(SecretBox, IsSealedTellsSealedValuesFromBase32Secrets) {
+  const SecretKey key = new_key("key");
+  EXPECT_TRUE(is_sealed(seal(key, new_totp_secret())));
+  EXPECT_FALSE(is_sealed(base32_encode(new_totp_secret())));
+  EXPECT_FALSE(is_sealed(""));
+}
+
+TEST_F(SecretBox, KeyFilesOfAnyOtherSizeThan32BytesAreRefused) {
+  // Printable bytes, so that the test can look for them in the detail.
+  const std::string bytes = "Kq7vR2mXp9LwZt4NcY8hB3sJfD6gHa5Ue";
+  for (const std::size_t size : {0, 1, 16, 31, 33}) {
+    const auto path = key_file("key" + std::to_string(size), bytes.substr(0, size));
+    std::string detail;
+    EXPECT_EQ(load_error(path, &detail), ErrorCode::INVALID_ARGUMENT) << size;
+    EXPECT_NE(detail.find(path.string()), std::string::npos) << detail;
+    EXPECT_NE(detail.find(size < 32 ? std::to_string(size) + " bytes" : "more than 32"),
+              std::string::npos)
+        << detail;
+    for (std::size_t at = 0; at + 6 <= size; ++at) {
+      EXPECT_EQ(detail.find(bytes.substr(at, 6)), std::string::npos) << detail;
+    }
+  }
+  EXPECT_NO_THROW(SecretKey::load(key_file("key32", bytes.substr(0, 32))));
+  std::string newline;
+  EXPECT_EQ(load_error(key_file("hex", std::string(32, 'a') + "\n"), &newline),
+            ErrorCode::INVALID_ARGUMENT);
+  EXPECT_NE(newline.find("more than 32"), std::string::npos) << newline;
+  EXPECT_EQ(load_error(key_file("large", std::string(4096, 'k'))), ErrorCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SecretBox, KeyFilesThatGroupOrOthersCanAccessAreRefused) {
+  const std::string bytes = random_secret(SecretKey::kSize);
+  for (const mode_t mode : {0644, 0640, 0604, 0660, 0606, 0620, 0602, 0610, 0601, 0666, 0777}) {
+    std::string detail;
+    EXPECT_EQ(load_error(key_file("key" + std::to_string(mode), bytes, mode), &detail),
+              ErrorCode::INVALID_ARGUMENT)
+        << std::oct << mode;
+    EXPECT_NE(detail.find("group or others"), std::string::npos) << detail;
+  }
+  for (const mode_t mode : {0600, 0400, 0700}) {
+    EXPECT_NO_THROW(SecretKey::load(key_file("ok" + std::to_string(mode), bytes, mode)))
+        << std::oct << mode;
+  }
+}
+
+TEST_F(SecretBox, MissingFilesDirectoriesAndFifosAreRefused) {
+  std::string detail;
+  EXPECT_EQ(load_error(directory_ / "absent", &detail), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_NE(detail.find("absent"), std::string::npos) << detail;
+  EXPECT_EQ(load_error(directory_, &detail), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_NE(detail.find("not a regular file"), std::string::npos) << detail;
+  const auto fifo = directory_ / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(load_error(fifo, &detail), ErrorCode::INVALID_ARGUMENT);  // and does not hang
+  EXPECT_NE(detail.find("not a regular file"), std::string::npos) << detail;
+}
+
+TEST_F(SecretBox, ASymbolicLinkToAGoodKeyFileIsFollowed) {
+  // Kubernetes secrets and systemd credentials reach the service through links.
+  const auto target = key_file("key", random_secret(SecretKey::kSize));
+  const auto link = directory_ / "link";
+  std::filesystem::create_symlink(target, link);
+  const SecretKey key = SecretKey::load(link);
+  EXPECT_EQ(open_sealed(key, seal(key, "x")), "x");
+}
+
+TEST_F(SecretBox, AMovedFromKeyIsRefusedAndTheMovedKeyWorks) {
+  SecretKey key = new_key("key");
+  const std::string sealed = seal(key, "secret");
+  const SecretKey moved = std::move(key);
+  EXPECT_EQ(open_sealed(moved, sealed), "secret");
+  // NOLINTNEXTLINE(bugprone-use-after-move): what a moved-from key does is the point.
+  EXPECT_EQ(code_of([&] { seal(key, "x"); }), ErrorCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code_of([&] { open_sealed(key, sealed); }), ErrorCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SecretBox, NoErrorDetailHoldsThePlaintext) {
+  const SecretKey key = new_key("key");
+  const SecretKey other = new_key("other");
+  const std::string plaintext = "GEZDGNBVGY3TQOJQ-plaintext";
+  const std::string sealed = seal(key, plaintext);
+  for (const std::string& value : {sealed, sealed.substr(0, 20), sealed + "A"}) {
+    try {
+      open_sealed(other, value);
+      FAIL() << value;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.detail().find("plaintext"), std::string::npos) << error.detail();
+      EXPECT_EQ(error.message(Language::English).find("GEZDG"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace inscrire
