@@ -130,7 +130,8 @@ struct CampaignParticipant {
 
 // The account states an admin filters learners on (docs/rules.md §7). Each learner is in exactly
 // one, the first that applies: Disabled (the row or its account is disabled), NoAccount,
-// Blocked (permanently, or temporarily at `now`), MustChangePassword, Active.
+// Blocked (permanently, or temporarily at `now`), MustChangePassword, Active. The engines
+// compute it with one SQL expression (src/storage/learner_state.hpp); nobody else does.
 enum class LearnerState { NoAccount, Active, MustChangePassword, Blocked, Disabled };
 
 struct LearnerPageQuery {
@@ -139,11 +140,14 @@ struct LearnerPageQuery {
   std::int64_t now = 0;                   // for temporary blocks
   int limit = 0;                          // rows at most (> 0)
   int offset = 0;                         // rows skipped first
+  const std::string* ine = nullptr;       // the learner of this INE alone, when set
 };
 
-// A learner with its account, if any, and the number of participations of that account.
+// A learner with its state, its account, if any, and the number of participations of that
+// account.
 struct LearnerAccount {
   Learner learner;
+  LearnerState state = LearnerState::NoAccount;
   std::optional<User> account;
   int participations = 0;
 };
@@ -204,8 +208,8 @@ class StoreTransaction : public UsernameRegistry {
   // current (not dissociated) participation in it: the enabled ones, and disabled ones that
   // have such a participation. Ordered as learners().
   virtual std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) = 0;
-  // One page of the school's learners, disabled ones included, with their accounts, filtered
-  // as `query` says, ordered by last name, first name, INE, id.
+  // One page of the school's learners, disabled ones included, with their states and accounts,
+  // filtered as `query` says, ordered by last name, first name, INE, id.
   virtual std::vector<LearnerAccount> learner_accounts(Id organization_id,
                                                        const LearnerPageQuery& query) = 0;
   // The username of the account linked to the learner of lowest id holding `ine` in a school

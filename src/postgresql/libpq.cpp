@@ -256,7 +256,8 @@ Result Connection::check(PGresult* raw, std::string_view sql) {
   return result;
 }
 
-Result Connection::run(const char* sql, const Params& params) {
+Result Connection::run(storage::StaticSql static_sql, const Params& params) {
+  const char* sql = static_sql.c_str();
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     const auto text = qualified(sql);

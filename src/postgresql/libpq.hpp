@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/static_sql.hpp"
+
 namespace inscrire::postgresql {
 
 // Connection settings once inscrire's own parameters are taken out of the URL.
@@ -64,6 +66,23 @@ class Result {
     void operator()(PGresult* result) const noexcept { PQclear(result); }
   };
   std::unique_ptr<PGresult, Clear> result_;
+};
+
+// One row of a result, read as the engines' shared row mappers read a row (storage/rows.hpp).
+class Row {
+ public:
+  Row(const Result& result, int row) noexcept : result_(result), row_(row) {}
+  bool is_null(int column) const noexcept { return result_.is_null(row_, column); }
+  std::string text(int column) const { return result_.text(row_, column); }
+  std::int64_t integer(int column) const { return result_.integer(row_, column); }
+  std::optional<std::int64_t> optional_integer(int column) const {
+    return result_.optional_integer(row_, column);
+  }
+  bool flag(int column) const { return result_.boolean(row_, column); }
+
+ private:
+  const Result& result_;
+  int row_;
 };
 
 // The parameters of one statement, as text (nullopt = SQL NULL).
@@ -124,9 +143,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs a statement through a prepared statement cached per connection; `sql` must be a
-  // string literal or live as long as the connection (its address is the cache key).
-  Result run(const char* sql, const Params& params = {});
+  // Runs a statement through a prepared statement cached per connection; the text's address
+  // is the cache key (storage/static_sql.hpp).
+  Result run(storage::StaticSql static_sql, const Params& params = {});
   // Runs SQL text without parameters (one or several statements), unprepared.
   Result exec(std::string_view sql);
   // Statements without parameters (BEGIN...) sent in one pipeline with the next run(), so that

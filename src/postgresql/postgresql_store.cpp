@@ -12,6 +12,8 @@
 #include "inscrire/store.hpp"
 #include "postgresql/libpq.hpp"
 #include "postgresql/schema.hpp"
+#include "storage/learner_state.hpp"
+#include "storage/rows.hpp"
 
 namespace inscrire {
 namespace {
@@ -22,19 +24,18 @@ using postgresql::Params;
 using postgresql::Result;
 using postgresql::TextArray;
 
-// The roster columns of learners, in the order LearnerFields are bound (20 parameters).
-#define LEARNER_FIELD_COLUMNS                                                                   \
-  "ine, first_name, second_name, third_name, last_name, usage_name, birthdate, sex, division, " \
-  "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
-  "status, first_key, second_key, third_key, last_key, usage_key"
-constexpr int kLearnerFieldCount = 20;
+using postgresql::Row;
+using storage::kLearnerFieldCount;
+using storage::read_campaign;
+using storage::read_participation;
+using storage::read_user;
 
-#define LEARNER_COLUMNS "l.id, l.organization_id, " LEARNER_FIELD_COLUMNS ", l.disabled, l.user_id"
+#define LEARNER_FIELD_COLUMNS INSCRIRE_LEARNER_FIELD_COLUMNS
+#define LEARNER_COLUMNS INSCRIRE_LEARNER_COLUMNS("l.")
 #define LEARNER_SELECT                                               \
   "SELECT " LEARNER_COLUMNS                                          \
   ", (SELECT u.username FROM @users u WHERE u.id = l.user_id) FROM " \
   "@learners l "
-constexpr int kUsernameColumn = 24;
 // LEARNER_SELECT and the username of the account the same INE has in another school (the
 // automatic link; username_linked_elsewhere's query, for every row).
 #define LEARNER_SELECT_WITH_ELSEWHERE                                                           \
@@ -42,7 +43,7 @@ constexpr int kUsernameColumn = 24;
   ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), (SELECT u.username FROM "        \
   "@learners o JOIN @users u ON u.id = o.user_id WHERE o.ine = l.ine AND o.organization_id <> " \
   "l.organization_id ORDER BY o.id LIMIT 1) FROM @learners l "
-constexpr int kElsewhereColumn = 25;
+constexpr int kElsewhereColumn = storage::kLearnerUsernameColumn + 1;
 
 // A stable 64-bit FNV-1a hash: advisory-lock keys derived from the schema's name, so that two
 // schemas of one database never share a key by design.
@@ -56,33 +57,7 @@ std::int64_t fnv1a(std::string_view text) {
 }
 
 Learner read_learner(const Result& r, int row, bool with_username = true) {
-  Learner learner;
-  learner.id = r.integer(row, 0);
-  learner.organization_id = r.integer(row, 1);
-  auto& entry = learner.entry;
-  entry.ine = r.text(row, 2);
-  entry.first_name = r.text(row, 3);
-  entry.second_name = r.text(row, 4);
-  entry.third_name = r.text(row, 5);
-  entry.last_name = r.text(row, 6);
-  entry.usage_name = r.text(row, 7);
-  entry.birthdate = BirthDate::from_trusted_iso(r.text(row, 8));
-  entry.sex = r.view(row, 9) == "F" ? Sex::Female : Sex::Male;
-  entry.division = r.text(row, 10);
-  entry.birth_country_code = r.text(row, 11);
-  entry.birth_department_code = r.text(row, 12);
-  entry.birth_city_code = r.text(row, 13);
-  entry.birth_city_name = r.text(row, 14);
-  entry.mef_code = r.text(row, 15);
-  entry.status = r.text(row, 16);
-  learner.keys = MatchCandidate{learner.id,      r.text(row, 17), r.text(row, 18),
-                                r.text(row, 19), r.text(row, 20), r.text(row, 21)};
-  learner.disabled = r.boolean(row, 22);
-  learner.user_id = r.optional_integer(row, 23);
-  if (with_username && !r.is_null(row, kUsernameColumn)) {
-    learner.username = r.text(row, kUsernameColumn);
-  }
-  return learner;
+  return storage::read_learner(Row(r, row), with_username);
 }
 
 std::vector<Learner> read_learners(const Result& r) {
@@ -99,14 +74,8 @@ std::optional<Learner> first_learner(const Result& r) {
 
 // Appends the roster fields and keys as 20 parameters, in LEARNER_FIELD_COLUMNS order.
 void add_fields(Params& params, const LearnerFields& fields) {
-  const auto& e = fields.entry;
-  const auto& k = fields.keys;
-  params.add(e.ine).add(e.first_name).add(e.second_name).add(e.third_name).add(e.last_name);
-  params.add(e.usage_name).add(e.birthdate.iso()).add(e.sex == Sex::Female ? "F" : "M");
-  params.add(e.division).add(e.birth_country_code).add(e.birth_department_code);
-  params.add(e.birth_city_code).add(e.birth_city_name).add(e.mef_code).add(e.status);
-  params.add(k.first_name).add(k.second_name).add(k.third_name).add(k.last_name);
-  params.add(k.usage_name);
+  const storage::LearnerFieldValues values(fields);
+  for (const auto value : values.values()) params.add(value);
 }
 
 // The 20 field columns of many rows as 20 arrays, plus the user ids: one INSERT ... SELECT
@@ -114,36 +83,18 @@ void add_fields(Params& params, const LearnerFields& fields) {
 std::array<TextArray, kLearnerFieldCount + 1> column_arrays(std::span<const NewLearner> rows) {
   std::array<TextArray, kLearnerFieldCount + 1> columns;
   for (const auto& row : rows) {
-    const auto& e = row.fields.entry;
-    const auto& k = row.fields.keys;
-    std::size_t c = 0;
-    for (const std::string_view value :
-         {std::string_view(e.ine), std::string_view(e.first_name), std::string_view(e.second_name),
-          std::string_view(e.third_name), std::string_view(e.last_name),
-          std::string_view(e.usage_name)}) {
-      columns[c++].add(value);
-    }
-    columns[c++].add(e.birthdate.iso());
-    columns[c++].add(e.sex == Sex::Female ? "F" : "M");
-    for (const std::string_view value :
-         {std::string_view(e.division), std::string_view(e.birth_country_code),
-          std::string_view(e.birth_department_code), std::string_view(e.birth_city_code),
-          std::string_view(e.birth_city_name), std::string_view(e.mef_code),
-          std::string_view(e.status), std::string_view(k.first_name),
-          std::string_view(k.second_name), std::string_view(k.third_name),
-          std::string_view(k.last_name), std::string_view(k.usage_name)}) {
-      columns[c++].add(value);
-    }
+    const storage::LearnerFieldValues values(row.fields);
+    for (std::size_t c = 0; c < values.values().size(); ++c) columns[c].add(values.values()[c]);
     if (row.user_id) {
-      columns[c].add(std::to_string(*row.user_id));
+      columns[kLearnerFieldCount].add(std::to_string(*row.user_id));
     } else {
-      columns[c].add_null();
+      columns[kLearnerFieldCount].add_null();
     }
   }
   return columns;
 }
 
-constexpr const char* kInsertLearners =
+constexpr char kInsertLearners[] =
     "INSERT INTO @learners AS l (organization_id, updated_at, " LEARNER_FIELD_COLUMNS
     ", user_id) SELECT $1, $2, t.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], "
     "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], "
@@ -159,72 +110,18 @@ std::string id_array(std::span<const Id> ids) {
   return literal + "}";
 }
 
-User read_user(const Result& r) {
-  User user;
-  user.id = r.integer(0, 0);
-  user.username = r.text(0, 1);
-  user.password_hash = r.text(0, 2);
-  user.must_change_password = r.boolean(0, 3);
-  user.failed_attempts = static_cast<int>(r.integer(0, 4));
-  user.blocked_until = r.integer(0, 5);
-  user.blocked = r.boolean(0, 6);
-  user.disabled = r.boolean(0, 7);
-  user.temporary_expires_at = r.integer(0, 8);
-  user.last_login_at = r.optional_integer(0, 9);
-  return user;
-}
+#define USER_SELECT "SELECT " INSCRIRE_USER_COLUMNS " FROM @users "
+#define PARTICIPATION_SELECT "SELECT " INSCRIRE_PARTICIPATION_COLUMNS " FROM @participations "
 
-#define USER_SELECT                                                                            \
-  "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
-  "blocked, disabled, temporary_expires_at, last_login_at FROM @users "
-
-#define PARTICIPATION_SELECT                                                                   \
-  "SELECT id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
-  "dissociated FROM @participations "
-
-// The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; $4 is
-// the current time.
-#define LEARNER_STATE_SQL                                                                       \
-  "(CASE WHEN l.disabled <> 0 THEN 4 WHEN l.user_id IS NULL THEN 0 ELSE "                       \
-  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN EXISTS (SELECT 1 FROM @login_failures f "      \
-  "WHERE f.username = lower(u.username) AND (f.blocked <> 0 OR f.blocked_until > $4)) THEN "    \
-  "3 WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM @users u WHERE u.id = l.user_id) " \
-  "END)"
-
-#define CAMPAIGN_SELECT                                                                        \
-  "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
-  "c.organization_id FROM @campaigns c JOIN @organizations o ON o.id = c.organization_id "
-
-Campaign read_campaign(const Result& r, int row) {
-  Campaign campaign;
-  campaign.id = r.integer(row, 0);
-  campaign.code = r.text(row, 1);
-  campaign.name = r.text(row, 2);
-  campaign.uai = r.text(row, 3);
-  campaign.division = r.text(row, 4);
-  campaign.target_profile = r.text(row, 5);
-  // The CHECK constraint of the schema admits only the three names.
-  campaign.status = campaign_status_from_name(r.text(row, 6)).value_or(CampaignStatus::Active);
-  campaign.created_at = r.text(row, 7);
-  campaign.organization_id = r.integer(row, 8);
-  return campaign;
-}
+#define LEARNER_STATE_SQL INSCRIRE_LEARNER_STATE_SQL("l", "@", "$4")
+// learner_accounts reads the state after the username.
+constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
+#define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("@")
 
 std::vector<Participation> read_participations(const Result& r) {
   std::vector<Participation> found;
-  for (int row = 0; row < r.rows(); ++row) {
-    Participation participation;
-    participation.id = r.integer(row, 0);
-    participation.campaign_id = r.integer(row, 1);
-    participation.learner_id = r.integer(row, 2);
-    participation.user_id = r.integer(row, 3);
-    participation.status = r.text(row, 4);
-    participation.started_at = r.integer(row, 5);
-    participation.completed_at = r.optional_integer(row, 6);
-    participation.shared_at = r.optional_integer(row, 7);
-    participation.dissociated = r.boolean(row, 8);
-    found.push_back(std::move(participation));
-  }
+  found.reserve(static_cast<std::size_t>(r.rows()));
+  for (int row = 0; row < r.rows(); ++row) found.push_back(read_participation(Row(r, row)));
   return found;
 }
 
@@ -379,16 +276,23 @@ class PostgresTransaction final : public StoreTransaction {
       params.add_null();
     }
     params.add(filter.now).add(filter.limit).add(filter.offset);
-    auto learners = read_learners(
-        db_.run(LEARNER_SELECT
-                "WHERE l.organization_id = $1 AND ($2::text IS NULL OR l.division = $2) "
-                "AND ($3::integer IS NULL OR " LEARNER_STATE_SQL
-                " = $3) ORDER BY l.last_name, l.first_name, l.ine, l.id LIMIT $5 OFFSET $6",
-                params));
+    if (filter.ine != nullptr) {
+      params.add(*filter.ine);
+    } else {
+      params.add_null();
+    }
+    const auto r = db_.run(
+        "SELECT * FROM (SELECT " LEARNER_COLUMNS
+        ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), " LEARNER_STATE_SQL
+        " AS state FROM @learners l WHERE l.organization_id = $1 AND ($2::text IS NULL OR "
+        "l.division = $2) AND ($7::text IS NULL OR l.ine = $7)) s WHERE $3::integer IS NULL OR "
+        "s.state = $3 ORDER BY s.last_name, s.first_name, s.ine, s.id LIMIT $5 OFFSET $6",
+        params);
     std::vector<LearnerAccount> found;
-    found.reserve(learners.size());
-    for (auto& learner : learners) {
-      LearnerAccount row{std::move(learner), std::nullopt, 0};
+    found.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      LearnerAccount row{read_learner(r, i), storage::learner_state_of(r.integer(i, kStateColumn)),
+                         std::nullopt, 0};
       if (row.learner.user_id) {
         row.account = user(*row.learner.user_id);
         row.participations = count_participations_of_user(*row.learner.user_id);
@@ -499,7 +403,7 @@ class PostgresTransaction final : public StoreTransaction {
     const auto r = writing_ ? db_.run(USER_SELECT "WHERE id = $1 FOR UPDATE", Params().add(id))
                             : db_.run(USER_SELECT "WHERE id = $1", Params().add(id));
     if (r.rows() == 0) return std::nullopt;
-    return read_user(r);
+    return read_user(Row(r, 0));
   }
 
   std::optional<User> user_by_username(std::string_view username) override {
@@ -511,7 +415,7 @@ class PostgresTransaction final : public StoreTransaction {
                  : db_.run(USER_SELECT "WHERE lower(username) = lower($1::text COLLATE \"C\")",
                            Params().add(username));
     if (r.rows() == 0) return std::nullopt;
-    return read_user(r);
+    return read_user(Row(r, 0));
   }
 
   // ON CONFLICT DO NOTHING waits for a concurrent insert of the same name and, if it commits,
@@ -577,7 +481,7 @@ class PostgresTransaction final : public StoreTransaction {
   std::optional<Campaign> campaign(std::string_view canonical_code) override {
     const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.code = $1", Params().add(canonical_code));
     if (r.rows() == 0) return std::nullopt;
-    return read_campaign(r, 0);
+    return read_campaign(Row(r, 0));
   }
 
   std::vector<Campaign> campaigns(Id organization_id) override {
@@ -585,7 +489,7 @@ class PostgresTransaction final : public StoreTransaction {
                            Params().add(organization_id));
     std::vector<Campaign> found;
     found.reserve(static_cast<std::size_t>(r.rows()));
-    for (int row = 0; row < r.rows(); ++row) found.push_back(read_campaign(r, row));
+    for (int row = 0; row < r.rows(); ++row) found.push_back(read_campaign(Row(r, row)));
     return found;
   }
 
@@ -615,7 +519,7 @@ class PostgresTransaction final : public StoreTransaction {
   std::optional<Campaign> campaign_by_id(Id campaign_id) override {
     const auto r = db_.run(CAMPAIGN_SELECT "WHERE c.id = $1", Params().add(campaign_id));
     if (r.rows() == 0) return std::nullopt;
-    return read_campaign(r, 0);
+    return read_campaign(Row(r, 0));
   }
 
   bool campaign_has_participations(Id campaign_id) override {

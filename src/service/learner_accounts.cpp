@@ -60,23 +60,11 @@ AccountView account_view(const User& user, const LoginFailures& failures, int pa
           participations};
 }
 
-// The one state of a learner, in the precedence store.hpp gives (LearnerState): the store's
-// filter and this function must agree (tests/cpp/test_journey.cpp checks both on each state).
-LearnerState learner_state(const Learner& learner, const std::optional<User>& account,
-                           const LoginFailures& failures, std::int64_t now) {
-  if (learner.disabled || (account && account->disabled)) return LearnerState::Disabled;
-  if (!account) return LearnerState::NoAccount;
-  if (block_state(failures, now) != BlockState::None) return LearnerState::Blocked;
-  if (account->must_change_password) return LearnerState::MustChangePassword;
-  return LearnerState::Active;
-}
-
 // `tx` reads the failures of the row's account.
 LearnerAccountView learner_account_view(StoreTransaction& tx, const LearnerAccount& row,
                                         std::int64_t now) {
   const auto failures = row.account ? tx.login_failures(row.account->username) : LoginFailures{};
-  LearnerAccountView view{view_of(row.learner),
-                          learner_state(row.learner, row.account, failures, now), std::nullopt};
+  LearnerAccountView view{view_of(row.learner), row.state, std::nullopt};
   if (row.account) view.account = account_view(*row.account, failures, row.participations, now);
   return view;
 }
@@ -114,14 +102,14 @@ LearnerAccountView Service::learner(std::string_view uai, std::string_view ine) 
   LearnerAccountView view;
   state_->read([&](StoreTransaction& tx) {
     const auto organization = require_organization(tx, uai);
-    auto learner = tx.learner_by_ine(organization.id, wanted);
-    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    LearnerAccount row{std::move(*learner), std::nullopt, 0};
-    if (row.learner.user_id) {
-      row.account = tx.user(*row.learner.user_id);
-      row.participations = tx.count_participations_of_user(*row.learner.user_id);
-    }
-    view = learner_account_view(tx, row, state_->now());
+    const auto now = state_->now();
+    LearnerPageQuery one;
+    one.now = now;
+    one.limit = 1;
+    one.ine = &wanted;
+    const auto rows = tx.learner_accounts(organization.id, one);
+    if (rows.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+    view = learner_account_view(tx, rows.front(), now);
   });
   return view;
 }

@@ -147,7 +147,8 @@ void Connection::reset_statements() noexcept {
   }
 }
 
-Statement Connection::prepare(const char* sql) {
+Statement Connection::prepare(storage::StaticSql static_sql) {
+  const char* sql = static_sql.c_str();
   auto& cached = cache_[sql];
   if (!cached) {
     sqlite3_stmt* statement = nullptr;

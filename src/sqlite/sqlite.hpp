@@ -12,6 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "storage/static_sql.hpp"
+
 namespace inscrire::sqlite {
 
 // Throws Error(DATABASE_BUSY) for SQLITE_BUSY/LOCKED, Error(DATABASE_ERROR) otherwise.
@@ -46,6 +48,7 @@ class Statement {
   std::int64_t integer(int column) const noexcept;
   std::string text(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const noexcept;
+  bool flag(int column) const noexcept { return integer(column) != 0; }
   bool is_null(int column) const noexcept;
   std::string_view blob(int column) const noexcept;
 
@@ -64,8 +67,8 @@ class Connection {
   // Executes one or more statements without results.
   void exec(const char* sql);
   // A cached prepared statement, reset and unbound; valid until the next prepare of the same
-  // SQL text. `sql` must be a string literal (its address is the cache key).
-  Statement prepare(const char* sql);
+  // SQL text. The text's address is the cache key (storage/static_sql.hpp).
+  Statement prepare(storage::StaticSql sql);
   // Resets every cached statement so none holds a read snapshot past its transaction.
   void reset_statements() noexcept;
   std::int64_t last_insert_id() const noexcept { return sqlite3_last_insert_rowid(db_.get()); }

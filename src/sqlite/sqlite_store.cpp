@@ -12,6 +12,8 @@
 #include "sqlite/schema.hpp"
 #include "sqlite/sqlite.hpp"
 #include "sqlite/writer_lock.hpp"
+#include "storage/learner_state.hpp"
+#include "storage/rows.hpp"
 
 namespace inscrire {
 namespace {
@@ -19,47 +21,17 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-// The roster columns of learners, in the order LearnerFields are bound (20 parameters).
-#define LEARNER_FIELD_COLUMNS                                                                   \
-  "ine, first_name, second_name, third_name, last_name, usage_name, birthdate, sex, division, " \
-  "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
-  "status, first_key, second_key, third_key, last_key, usage_key"
-constexpr int kLearnerFieldCount = 20;
+using storage::kLearnerFieldCount;
+using storage::read_campaign;
+using storage::read_learner;
+using storage::read_participation;
+using storage::read_user;
 
-#define LEARNER_COLUMNS "id, organization_id, " LEARNER_FIELD_COLUMNS ", disabled, user_id"
+#define LEARNER_COLUMNS INSCRIRE_LEARNER_COLUMNS("")
 #define LEARNER_SELECT                                                \
   "SELECT " LEARNER_COLUMNS                                           \
   ", (SELECT u.username FROM users u WHERE u.id = learners.user_id) " \
   "FROM learners "
-constexpr int kUsernameColumn = 24;
-
-Learner read_learner(const Statement& row, bool with_username = true) {
-  Learner learner;
-  learner.id = row.integer(0);
-  learner.organization_id = row.integer(1);
-  auto& entry = learner.entry;
-  entry.ine = row.text(2);
-  entry.first_name = row.text(3);
-  entry.second_name = row.text(4);
-  entry.third_name = row.text(5);
-  entry.last_name = row.text(6);
-  entry.usage_name = row.text(7);
-  entry.birthdate = BirthDate::from_trusted_iso(row.text(8));
-  entry.sex = row.text(9) == "F" ? Sex::Female : Sex::Male;
-  entry.division = row.text(10);
-  entry.birth_country_code = row.text(11);
-  entry.birth_department_code = row.text(12);
-  entry.birth_city_code = row.text(13);
-  entry.birth_city_name = row.text(14);
-  entry.mef_code = row.text(15);
-  entry.status = row.text(16);
-  learner.keys = MatchCandidate{learner.id,   row.text(17), row.text(18),
-                                row.text(19), row.text(20), row.text(21)};
-  learner.disabled = row.integer(22) != 0;
-  learner.user_id = row.optional_integer(23);
-  if (with_username && !row.is_null(kUsernameColumn)) learner.username = row.text(kUsernameColumn);
-  return learner;
-}
 
 std::vector<Learner> read_learners(Statement& statement) {
   std::vector<Learner> learners;
@@ -67,30 +39,19 @@ std::vector<Learner> read_learners(Statement& statement) {
   return learners;
 }
 
-// Binds the roster fields and keys to ?first..?first+19, in LEARNER_FIELD_COLUMNS order, without
-// copying them (they outlive the statement's run).
-void bind_fields(Statement& statement, int first, const LearnerFields& fields) {
-  const auto& e = fields.entry;
-  const auto& k = fields.keys;
-  statement.bind_static(first, e.ine).bind_static(first + 1, e.first_name);
-  statement.bind_static(first + 2, e.second_name).bind_static(first + 3, e.third_name);
-  statement.bind_static(first + 4, e.last_name).bind_static(first + 5, e.usage_name);
-  statement.bind(first + 6, e.birthdate.iso());  // a temporary: copied
-  statement.bind_static(first + 7, e.sex == Sex::Female ? "F" : "M");
-  statement.bind_static(first + 8, e.division).bind_static(first + 9, e.birth_country_code);
-  statement.bind_static(first + 10, e.birth_department_code);
-  statement.bind_static(first + 11, e.birth_city_code).bind_static(first + 12, e.birth_city_name);
-  statement.bind_static(first + 13, e.mef_code).bind_static(first + 14, e.status);
-  statement.bind_static(first + 15, k.first_name).bind_static(first + 16, k.second_name);
-  statement.bind_static(first + 17, k.third_name).bind_static(first + 18, k.last_name);
-  statement.bind_static(first + 19, k.usage_name);
+// Binds the roster fields and keys to ?first..?first+19, in INSCRIRE_LEARNER_FIELD_COLUMNS order,
+// without copying them: `values` must outlive the statement's run.
+void bind_fields(Statement& statement, int first, const storage::LearnerFieldValues& values) {
+  for (int i = 0; i < kLearnerFieldCount; ++i) {
+    statement.bind_static(first + i, values.values()[static_cast<std::size_t>(i)]);
+  }
 }
 
 // One row per statement, prepared once: SQLite runs a multi-row INSERT with a statement
 // journal (a copy of every page the statement touches, to undo it alone if a later row
 // fails), which costs more than the per-row steps it saves (docs/benchmarks.md, bench_scale).
-constexpr const char* kInsertLearner =
-    "INSERT INTO learners(organization_id, updated_at, " LEARNER_FIELD_COLUMNS
+constexpr char kInsertLearner[] =
+    "INSERT INTO learners(organization_id, updated_at, " INSCRIRE_LEARNER_FIELD_COLUMNS
     ", user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
     "?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(ine, organization_id) DO NOTHING";
 
@@ -123,42 +84,8 @@ void add_suffix_function(sqlite3_context* context, int /*count*/, sqlite3_value*
   sqlite3_result_blob(context, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
 }
 
-User read_user(const Statement& row) {
-  User user;
-  user.id = row.integer(0);
-  user.username = row.text(1);
-  user.password_hash = row.text(2);
-  user.must_change_password = row.integer(3) != 0;
-  user.failed_attempts = static_cast<int>(row.integer(4));
-  user.blocked_until = row.integer(5);
-  user.blocked = row.integer(6) != 0;
-  user.disabled = row.integer(7) != 0;
-  user.temporary_expires_at = row.integer(8);
-  user.last_login_at = row.optional_integer(9);
-  return user;
-}
-
-#define USER_SELECT                                                                            \
-  "SELECT id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
-  "blocked, disabled, temporary_expires_at, last_login_at FROM users "
-
-#define PARTICIPATION_SELECT                                                                   \
-  "SELECT id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
-  "dissociated FROM participations "
-
-Participation read_participation(const Statement& row) {
-  Participation participation;
-  participation.id = row.integer(0);
-  participation.campaign_id = row.integer(1);
-  participation.learner_id = row.integer(2);
-  participation.user_id = row.integer(3);
-  participation.status = row.text(4);
-  participation.started_at = row.integer(5);
-  participation.completed_at = row.optional_integer(6);
-  participation.shared_at = row.optional_integer(7);
-  participation.dissociated = row.integer(8) != 0;
-  return participation;
-}
+#define USER_SELECT "SELECT " INSCRIRE_USER_COLUMNS " FROM users "
+#define PARTICIPATION_SELECT "SELECT " INSCRIRE_PARTICIPATION_COLUMNS " FROM participations "
 
 std::vector<Participation> read_participations(Statement& statement) {
   std::vector<Participation> found;
@@ -166,34 +93,10 @@ std::vector<Participation> read_participations(Statement& statement) {
   return found;
 }
 
-// The state of learner_accounts' filter (store.hpp, LearnerState), in the enum's order; ?4 is
-// the current time.
-#define LEARNER_STATE_SQL                                                                 \
-  "(CASE WHEN learners.disabled <> 0 THEN 4 WHEN learners.user_id IS NULL THEN 0 ELSE "   \
-  "(SELECT CASE WHEN u.disabled <> 0 THEN 4 WHEN EXISTS (SELECT 1 FROM login_failures f " \
-  "WHERE f.username = u.username AND (f.blocked <> 0 OR f.blocked_until > ?4)) THEN 3 "   \
-  "WHEN u.must_change_password <> 0 THEN 2 ELSE 1 END FROM users u WHERE u.id = "         \
-  "learners.user_id) "                                                                    \
-  "END)"
-
-#define CAMPAIGN_SELECT                                                                        \
-  "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
-  "c.organization_id FROM campaigns c JOIN organizations o ON o.id = c.organization_id "
-
-Campaign read_campaign(const Statement& row) {
-  Campaign campaign;
-  campaign.id = row.integer(0);
-  campaign.code = row.text(1);
-  campaign.name = row.text(2);
-  campaign.uai = row.text(3);
-  campaign.division = row.text(4);
-  campaign.target_profile = row.text(5);
-  // The CHECK constraint of the schema admits only the three names.
-  campaign.status = campaign_status_from_name(row.text(6)).value_or(CampaignStatus::Active);
-  campaign.created_at = std::to_string(row.integer(7));
-  campaign.organization_id = row.integer(8);
-  return campaign;
-}
+#define LEARNER_STATE_SQL INSCRIRE_LEARNER_STATE_SQL("learners", "", "?4")
+// learner_accounts reads the state after the username.
+constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
+#define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("")
 
 class SqliteTransaction final : public StoreTransaction {
  public:
@@ -332,17 +235,21 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<LearnerAccount> learner_accounts(Id organization_id,
                                                const LearnerPageQuery& filter) override {
-    auto query = db_.prepare(LEARNER_SELECT
-                             "WHERE organization_id = ?1 AND (?2 IS NULL OR division = ?2) "
-                             "AND (?3 IS NULL OR " LEARNER_STATE_SQL
-                             " = ?3) ORDER BY last_name, first_name, ine, id LIMIT ?5 OFFSET ?6");
+    auto query = db_.prepare(
+        "SELECT * FROM (SELECT " LEARNER_COLUMNS
+        ", (SELECT u.username FROM users u WHERE u.id = learners.user_id), " LEARNER_STATE_SQL
+        " AS state FROM learners WHERE organization_id = ?1 AND (?2 IS NULL OR division = ?2) "
+        "AND (?7 IS NULL OR ine = ?7)) WHERE ?3 IS NULL OR state = ?3 "
+        "ORDER BY last_name, first_name, ine, id LIMIT ?5 OFFSET ?6");
     query.bind(1, organization_id).bind(4, filter.now);
     if (filter.division != nullptr) query.bind(2, *filter.division);
     if (filter.state) query.bind(3, static_cast<std::int64_t>(*filter.state));
     query.bind(5, filter.limit).bind(6, filter.offset);
+    if (filter.ine != nullptr) query.bind(7, *filter.ine);
     std::vector<LearnerAccount> found;
-    for (auto& learner : read_learners(query)) {
-      LearnerAccount row{std::move(learner), std::nullopt, 0};
+    while (query.step()) {
+      LearnerAccount row{read_learner(query),
+                         storage::learner_state_of(query.integer(kStateColumn)), std::nullopt, 0};
       if (row.learner.user_id) {
         row.account = user(*row.learner.user_id);
         row.participations = count_participations_of_user(*row.learner.user_id);
@@ -364,11 +271,12 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<Id> users_linked_by_ine(std::span<const std::string_view> ines,
                                       Id excluded_organization_id) override {
-    static const auto sql = in_list_sql("SELECT user_id FROM learners WHERE ine IN ", 2,
-                                        " AND organization_id <> ?1 AND user_id IS NOT NULL");
+    static const auto sql =
+        storage::StaticSql::keep(in_list_sql("SELECT user_id FROM learners WHERE ine IN ", 2,
+                                             " AND organization_id <> ?1 AND user_id IS NOT NULL"));
     std::vector<Id> users;
     for (std::size_t first = 0; first < ines.size(); first += kProbeBatch) {
-      auto query = db_.prepare(sql.c_str());
+      auto query = db_.prepare(sql);
       query.bind(1, excluded_organization_id);
       const auto batch =
           ines.subspan(first, std::min<std::size_t>(kProbeBatch, ines.size() - first));
@@ -383,12 +291,12 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) override {
-    static const auto sql = in_list_sql(
+    static const auto sql = storage::StaticSql::keep(in_list_sql(
         "SELECT id, organization_id, ine, birthdate, user_id FROM learners WHERE user_id IN ", 1,
-        "");
+        ""));
     std::vector<LinkedLearner> found;
     for (std::size_t first = 0; first < user_ids.size(); first += kProbeBatch) {
-      auto query = db_.prepare(sql.c_str());
+      auto query = db_.prepare(sql);
       const auto count = std::min<std::size_t>(kProbeBatch, user_ids.size() - first);
       for (std::size_t i = 0; i < count; ++i) {
         query.bind(1 + static_cast<int>(i), user_ids[first + i]);
@@ -408,7 +316,8 @@ class SqliteTransaction final : public StoreTransaction {
     for (const auto& row : rows) {
       auto insert = db_.prepare(kInsertLearner);
       insert.bind(1, organization_id).bind(2, updated_at);
-      bind_fields(insert, 3, row.fields);
+      const storage::LearnerFieldValues values(row.fields);
+      bind_fields(insert, 3, values);
       insert.bind(3 + kLearnerFieldCount, row.user_id).run();
       inserted += db_.changes();
     }
@@ -418,11 +327,12 @@ class SqliteTransaction final : public StoreTransaction {
   void update_learner(Id learner_id, const LearnerFields& fields,
                       std::int64_t updated_at) override {
     auto update = db_.prepare(
-        "UPDATE learners SET (" LEARNER_FIELD_COLUMNS
+        "UPDATE learners SET (" INSCRIRE_LEARNER_FIELD_COLUMNS
         ") = (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
         "?21, ?22), updated_at = ?2 WHERE id = ?1");
     update.bind(1, learner_id).bind(2, updated_at);
-    bind_fields(update, 3, fields);
+    const storage::LearnerFieldValues values(fields);
+    bind_fields(update, 3, values);
     update.run();
   }
 

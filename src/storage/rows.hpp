@@ -1,0 +1,171 @@
+// What both engines read and write the same way: the columns each record is stored in, in
+// order, and one mapper per record from a row to the record. A row is anything with
+// integer(i), optional_integer(i), text(i), flag(i) and is_null(i) on its columns: a SQLite
+// statement (src/sqlite/sqlite.hpp) or a row of a PostgreSQL result (src/postgresql/libpq.hpp).
+// The engines differ only in what surrounds these lists: parameters (?1 or $1), the schema
+// prefix of PostgreSQL's tables, and table aliases.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "inscrire/store.hpp"
+
+namespace inscrire::storage {
+
+// The roster columns of learners, in the order of LearnerFieldValues.
+#define INSCRIRE_LEARNER_FIELD_COLUMNS                                                          \
+  "ine, first_name, second_name, third_name, last_name, usage_name, birthdate, sex, division, " \
+  "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
+  "status, first_key, second_key, third_key, last_key, usage_key"
+inline constexpr int kLearnerFieldCount = 20;
+
+// Every column read_learner reads (without the username), each qualified by ALIAS ("" or "l.").
+#define INSCRIRE_LEARNER_COLUMNS(ALIAS)                                            \
+  ALIAS "id, " ALIAS "organization_id, " INSCRIRE_LEARNER_FIELD_COLUMNS ", " ALIAS \
+        "disabled, " ALIAS "user_id"
+// The column after INSCRIRE_LEARNER_COLUMNS: the username of the learner's account, if read.
+inline constexpr int kLearnerUsernameColumn = 2 + kLearnerFieldCount + 2;
+
+#define INSCRIRE_USER_COLUMNS                                                           \
+  "id, username, password_hash, must_change_password, failed_attempts, blocked_until, " \
+  "blocked, disabled, temporary_expires_at, last_login_at"
+
+#define INSCRIRE_PARTICIPATION_COLUMNS                                                  \
+  "id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
+  "dissociated"
+
+// A campaign with its school's UAI; PREFIX is what names the tables ("" or "@").
+#define INSCRIRE_CAMPAIGN_SELECT(PREFIX)                                                       \
+  "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
+  "c.organization_id FROM " PREFIX "campaigns c JOIN " PREFIX                                  \
+  "organizations o ON o.id = c.organization_id "
+
+// The values of INSCRIRE_LEARNER_FIELD_COLUMNS for one learner, in order. They view `fields`
+// (and a birth date of their own), so they are valid while both live; not copyable.
+class LearnerFieldValues {
+ public:
+  explicit LearnerFieldValues(const LearnerFields& fields);
+  LearnerFieldValues(const LearnerFieldValues&) = delete;
+  LearnerFieldValues& operator=(const LearnerFieldValues&) = delete;
+
+  const std::array<std::string_view, kLearnerFieldCount>& values() const noexcept {
+    return values_;
+  }
+
+ private:
+  std::string birthdate_;  // ISO, as stored
+  std::array<std::string_view, kLearnerFieldCount> values_;
+};
+
+inline LearnerFieldValues::LearnerFieldValues(const LearnerFields& fields)
+    : birthdate_(fields.entry.birthdate.iso()) {
+  const auto& e = fields.entry;
+  const auto& k = fields.keys;
+  values_ = {e.ine,
+             e.first_name,
+             e.second_name,
+             e.third_name,
+             e.last_name,
+             e.usage_name,
+             birthdate_,
+             e.sex == Sex::Female ? "F" : "M",
+             e.division,
+             e.birth_country_code,
+             e.birth_department_code,
+             e.birth_city_code,
+             e.birth_city_name,
+             e.mef_code,
+             e.status,
+             k.first_name,
+             k.second_name,
+             k.third_name,
+             k.last_name,
+             k.usage_name};
+}
+
+// A learner from INSCRIRE_LEARNER_COLUMNS, then its account's username when `with_username`.
+template <class Row>
+Learner read_learner(const Row& row, bool with_username = true) {
+  Learner learner;
+  learner.id = row.integer(0);
+  learner.organization_id = row.integer(1);
+  auto& entry = learner.entry;
+  entry.ine = row.text(2);
+  entry.first_name = row.text(3);
+  entry.second_name = row.text(4);
+  entry.third_name = row.text(5);
+  entry.last_name = row.text(6);
+  entry.usage_name = row.text(7);
+  entry.birthdate = BirthDate::from_trusted_iso(row.text(8));
+  entry.sex = row.text(9) == "F" ? Sex::Female : Sex::Male;
+  entry.division = row.text(10);
+  entry.birth_country_code = row.text(11);
+  entry.birth_department_code = row.text(12);
+  entry.birth_city_code = row.text(13);
+  entry.birth_city_name = row.text(14);
+  entry.mef_code = row.text(15);
+  entry.status = row.text(16);
+  learner.keys = MatchCandidate{learner.id,   row.text(17), row.text(18),
+                                row.text(19), row.text(20), row.text(21)};
+  learner.disabled = row.flag(22);
+  learner.user_id = row.optional_integer(23);
+  if (with_username && !row.is_null(kLearnerUsernameColumn)) {
+    learner.username = row.text(kLearnerUsernameColumn);
+  }
+  return learner;
+}
+
+// A user from INSCRIRE_USER_COLUMNS.
+template <class Row>
+User read_user(const Row& row) {
+  User user;
+  user.id = row.integer(0);
+  user.username = row.text(1);
+  user.password_hash = row.text(2);
+  user.must_change_password = row.flag(3);
+  user.failed_attempts = static_cast<int>(row.integer(4));
+  user.blocked_until = row.integer(5);
+  user.blocked = row.flag(6);
+  user.disabled = row.flag(7);
+  user.temporary_expires_at = row.integer(8);
+  user.last_login_at = row.optional_integer(9);
+  return user;
+}
+
+// A participation from INSCRIRE_PARTICIPATION_COLUMNS.
+template <class Row>
+Participation read_participation(const Row& row) {
+  Participation participation;
+  participation.id = row.integer(0);
+  participation.campaign_id = row.integer(1);
+  participation.learner_id = row.integer(2);
+  participation.user_id = row.integer(3);
+  participation.status = row.text(4);
+  participation.started_at = row.integer(5);
+  participation.completed_at = row.optional_integer(6);
+  participation.shared_at = row.optional_integer(7);
+  participation.dissociated = row.flag(8);
+  return participation;
+}
+
+// A campaign from INSCRIRE_CAMPAIGN_SELECT.
+template <class Row>
+Campaign read_campaign(const Row& row) {
+  Campaign campaign;
+  campaign.id = row.integer(0);
+  campaign.code = row.text(1);
+  campaign.name = row.text(2);
+  campaign.uai = row.text(3);
+  campaign.division = row.text(4);
+  campaign.target_profile = row.text(5);
+  // The CHECK constraint of both schemas admits only the three names.
+  campaign.status = campaign_status_from_name(row.text(6)).value_or(CampaignStatus::Active);
+  campaign.created_at = row.text(7);
+  campaign.organization_id = row.integer(8);
+  return campaign;
+}
+
+}  // namespace inscrire::storage
