@@ -1,6 +1,7 @@
 // The roster file readers on real files: the bundled samples, files built here in every
 // supported (and one unsupported) encoding, zip archives built with libzip, hostile XML.
 #include <gtest/gtest.h>
+#include <libxml/xmlversion.h>
 #include <zip.h>
 
 #include <boost/locale/encoding.hpp>
@@ -563,7 +564,9 @@ TEST_F(RosterFiles, EveryByteOfEachSingleByteEncodingReadsAsThroughIconv) {
 }
 
 // The five bytes windows-1252 leaves undefined refuse the file as iconv made libxml2 refuse it:
-// INVALID_FILE, libxml2's message with the byte and the three after it, no line.
+// INVALID_FILE with libxml2's message, no entry. The converter stops at the byte as iconv did;
+// the words are libxml2's and depend on its version only: up to 2.13 the byte and the three
+// after it, and no line; from 2.14 no byte, and a line.
 TEST_F(RosterFiles, AnUndefinedWindows1252ByteRefusesTheXmlAsThroughIconv) {
   for (const char byte : {'\x81', '\x8D', '\x8F', '\x90', '\x9D'}) {
     Pupil p = pupil("1", "123456789AB");
@@ -574,12 +577,16 @@ TEST_F(RosterFiles, AnUndefinedWindows1252ByteRefusesTheXmlAsThroughIconv) {
       xml.insert(xml.find("<DONNEES>"), "<!--" + std::string(padding, ' ') + "-->");
       const auto roster = read_roster(xml, kUai);
       ASSERT_EQ(codes(roster), std::vector{ErrorCode::INVALID_FILE});
+      EXPECT_TRUE(roster.entries.empty());
+#if LIBXML_VERSION < 21400
       const std::string hex = "0x" + std::string(1, "0123456789ABCDEF"[(byte >> 4) & 0xF]) +
                               "0123456789ABCDEF"[byte & 0xF];
       EXPECT_EQ(roster.errors[0].detail,
                 "input conversion failed due to input error, bytes " + hex + " 0x61 0x3C 0x2F");
       EXPECT_EQ(roster.errors[0].line, 0);
-      EXPECT_TRUE(roster.entries.empty());
+#else
+      EXPECT_EQ(roster.errors[0].detail, "Invalid bytes in character encoding");
+#endif
     }
   }
 }
