@@ -5,6 +5,7 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/dict.h>
+#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -30,6 +31,7 @@
 #include "inscrire/limits.hpp"
 #include "inscrire/text.hpp"
 #include "roster/checks.hpp"
+#include "roster/single_byte.hpp"
 
 namespace inscrire::detail {
 namespace {
@@ -55,25 +57,111 @@ std::string declared_encoding(std::string_view head) {
   return std::string(rest.substr(0, rest.find(declaration[at + 8 + quote])));
 }
 
-// The name to hand libxml2 for a supported encoding ("" for UTF-8, which it detects itself,
-// byte order mark included), nothing for any other.
-std::optional<std::string> supported_encoding(std::string_view head) {
+// An encoding the reader accepts: UTF-8, which libxml2 reads itself (byte order mark
+// included), or a single-byte one, decoded by its table (see "Single-byte encodings" below).
+struct Accepted {
+  std::optional<SingleByte> single_byte;  // nothing: UTF-8
+};
+
+std::optional<Accepted> supported_encoding(std::string_view head) {
   const bool bom = head.starts_with("\xEF\xBB\xBF");
   if (bom) head.remove_prefix(3);
   const std::string name = upper_ascii(declared_encoding(head));
-  if (name == "UTF-8" || name == "UTF8") return std::string();
+  if (name == "UTF-8" || name == "UTF8") return Accepted{};
   if (bom) return std::nullopt;  // a UTF-8 byte order mark contradicts the declaration
   if (name == "ISO-8859-15" || name == "ISO8859-15" || name == "ISO_8859-15" || name == "LATIN-9" ||
       name == "LATIN9") {
-    return "ISO-8859-15";
+    return Accepted{SingleByte::Iso8859_15};
   }
   if (name == "ISO-8859-1" || name == "ISO8859-1" || name == "ISO_8859-1" || name == "LATIN1" ||
       name == "LATIN-1") {
-    return "ISO-8859-1";
+    return Accepted{SingleByte::Iso8859_1};
   }
-  if (name == "WINDOWS-1252" || name == "CP1252") return "windows-1252";
+  if (name == "WINDOWS-1252" || name == "CP1252") return Accepted{SingleByte::Windows1252};
   return std::nullopt;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Single-byte encodings: a libxml2 input converter over the tables of single_byte.hpp, in place
+// of the iconv converter libxml2 would open for them (a quarter of the parse; docs/benchmarks.md,
+// "bench_import"). It is forced on the parser (XML_PARSE_IGNORE_ENC) as iconv's was, so libxml2
+// still does everything else: buffering, the line count, and the refusal of a byte the encoding
+// does not define, with the message and line it gave through iconv.
+
+// What an input converter returns when it stops early (libxml2's xmlCharEncodingInputFunc,
+// named XML_ENC_ERR_INPUT and XML_ENC_ERR_SPACE since 2.12): a byte the encoding does not define,
+// or no room in the output for the next character. Every version treats the second as iconv's
+// E2BIG: it converts the rest later, into more room.
+constexpr int kUndefinedByte = -2;
+constexpr int kNoRoom = -3;
+
+// `*in_size` bytes of `in` into at most `*out_size` bytes of `out`, both sizes then set to what
+// was used. It stops where glibc's iconv stops (tests/fuzz/fuzz_single_byte.cpp).
+int convert(SingleByte encoding, unsigned char* out, int* out_size, const unsigned char* in,
+            int* in_size) noexcept {
+  const auto given = static_cast<std::size_t>(*in_size);
+  const Decoded decoded =
+      decode_some(encoding, {in, given}, {out, static_cast<std::size_t>(*out_size)});
+  *in_size = static_cast<int>(decoded.read);
+  *out_size = static_cast<int>(decoded.written);
+  if (decoded.undefined) return kUndefinedByte;
+  return decoded.read == given ? 0 : kNoRoom;
+}
+
+#if LIBXML_VERSION >= 21400
+// Since libxml2 2.14 a converter has a context (here, the encoding it decodes) and is made anew
+// for each parser, which frees it.
+xmlCharEncError convert_with_context(void* context, unsigned char* out, int* out_size,
+                                     const unsigned char* in, int* in_size, int /*flush*/) {
+  return static_cast<xmlCharEncError>(
+      convert(*static_cast<const SingleByte*>(context), out, out_size, in, in_size));
+}
+
+xmlCharEncodingHandler* table_converter(SingleByte encoding) {
+  // Contexts that outlive every parser, one per encoding.
+  static constexpr std::array kEncodings = {SingleByte::Iso8859_1, SingleByte::Iso8859_15,
+                                            SingleByte::Windows1252, SingleByte::MacRoman};
+  void* context = const_cast<SingleByte*>(&kEncodings.at(static_cast<std::size_t>(encoding)));
+  const std::string name(charset_name(encoding));
+  xmlCharEncodingHandler* converter = nullptr;
+  if (xmlCharEncNewCustomHandler(name.c_str(), convert_with_context, nullptr, nullptr, context,
+                                 nullptr, &converter) != XML_ERR_OK) {
+    return nullptr;
+  }
+  return converter;
+}
+#else
+// Before 2.14 a converter is a plain function, one per table here, in a handler that libxml2
+// frees only if it holds an iconv or ICU converter (xmlCharEncCloseFunc, 2.9 to 2.13). These
+// handlers live as long as the process, are never registered (no other libxml2 user of the
+// process finds them by name) and are only read, so every thread shares them.
+template <SingleByte kEncoding>
+int convert_from(unsigned char* out, int* out_size, const unsigned char* in, int* in_size) {
+  return convert(kEncoding, out, out_size, in, in_size);
+}
+
+template <SingleByte kEncoding>
+xmlCharEncodingHandler* converter_of() {
+  static std::string name(charset_name(kEncoding));  // libxml2 reads it (xmlParseChunk)
+  static xmlCharEncodingHandler converter = [] {
+    xmlCharEncodingHandler made{};
+    made.name = name.data();
+    made.input = convert_from<kEncoding>;
+    return made;
+  }();
+  return &converter;
+}
+
+xmlCharEncodingHandler* table_converter(SingleByte encoding) {
+  switch (encoding) {
+    case SingleByte::Iso8859_1: return converter_of<SingleByte::Iso8859_1>();
+    case SingleByte::Iso8859_15: return converter_of<SingleByte::Iso8859_15>();
+    case SingleByte::Windows1252: return converter_of<SingleByte::Windows1252>();
+    case SingleByte::MacRoman: return converter_of<SingleByte::MacRoman>();
+  }
+  return nullptr;
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // libxml2's messages
@@ -955,14 +1043,14 @@ constexpr std::size_t kChunkBytes = 64u << 10;
 // NONET: nothing is ever fetched; no NOENT / DTDLOAD / DTDATTR / HUGE: no entity is
 // substituted, no DTD loaded, libxml2's limits stay on. IGNORE_ENC with a forced encoding: what
 // was checked is what is used.
-int parser_options(const std::string& encoding) {
-  return XML_PARSE_NONET | (encoding.empty() ? 0 : XML_PARSE_IGNORE_ENC);
+int parser_options(const Accepted& encoding) {
+  return XML_PARSE_NONET | (encoding.single_byte ? XML_PARSE_IGNORE_ENC : 0);
 }
 
 // The push parser, set up as xmlReaderForIO sets up its own: the first 4 bytes let libxml2
 // detect a byte order mark, then the options, then the forced encoding. Null if libxml2
-// cannot start (no memory, or no converter for `encoding`).
-ContextPtr start_parser(SiecleSax& sax, std::string_view first_bytes, const std::string& encoding) {
+// cannot start (no memory).
+ContextPtr start_parser(SiecleSax& sax, std::string_view first_bytes, const Accepted& encoding) {
   xmlSAXHandler handler = sax_handler();
   const bool detect = first_bytes.size() >= 4;
   ContextPtr context(xmlCreatePushParserCtxt(&handler, &sax, detect ? first_bytes.data() : nullptr,
@@ -970,8 +1058,8 @@ ContextPtr start_parser(SiecleSax& sax, std::string_view first_bytes, const std:
   if (!context) return nullptr;
   sax.attach(context.get());
   xmlCtxtUseOptions(context.get(), parser_options(encoding));
-  if (!encoding.empty()) {
-    xmlCharEncodingHandler* converter = xmlFindCharEncodingHandler(encoding.c_str());
+  if (encoding.single_byte) {
+    xmlCharEncodingHandler* converter = table_converter(*encoding.single_byte);
     if (converter == nullptr || xmlSwitchToEncoding(context.get(), converter) != 0) return nullptr;
   }
   return context;
@@ -995,7 +1083,7 @@ std::size_t read_chunk(Input& input, std::vector<char>& chunk, Pushed& pushed) {
   }
 }
 
-Pushed push_document(Input& input, const std::string& encoding, SiecleSax& sax) {
+Pushed push_document(Input& input, const Accepted& encoding, SiecleSax& sax) {
   Pushed pushed;
   std::vector<char> chunk(kChunkBytes);
   std::size_t size = read_chunk(input, chunk, pushed);
