@@ -50,5 +50,8 @@ constexpr char upper_ascii(char c) noexcept {
 }
 std::string lower_ascii(std::string_view text);
 std::string upper_ascii(std::string_view text);
+// True when every byte is an ASCII digit (or an ASCII upper-case letter); true for "".
+bool is_ascii_digits(std::string_view text) noexcept;
+bool is_ascii_upper(std::string_view text) noexcept;
 
 }  // namespace inscrire

@@ -18,14 +18,6 @@ void check_length(std::string_view text, std::string_view field, std::size_t max
   }
 }
 
-bool all_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool all_upper_letters(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 }  // namespace
 
 // C0 (with TAB, CR, LF), DEL, C1: the code points a terminal or a log may act upon. ESC is C0.
@@ -70,8 +62,8 @@ void check_typed_username(std::string_view username) {
 
 bool is_valid_ine(std::string_view ine) noexcept {
   if (ine.size() != 11) return false;
-  return (all_digits(ine.substr(0, 9)) && all_upper_letters(ine.substr(9))) ||
-         (all_digits(ine.substr(0, 10)) && all_upper_letters(ine.substr(10)));
+  return (is_ascii_digits(ine.substr(0, 9)) && is_ascii_upper(ine.substr(9))) ||
+         (is_ascii_digits(ine.substr(0, 10)) && is_ascii_upper(ine.substr(10)));
 }
 
 bool canonicalise_ine(std::string& ine) noexcept {
@@ -85,7 +77,7 @@ std::string canonical_ine(std::string_view typed) {
   // An anonymised learner's row keeps "ANONYME-<row id>" in place of its INE, and stays
   // addressable by it (export, corrections).
   const bool anonymous = ine.starts_with("ANONYME-") && ine.size() > 8 && ine.size() <= 28 &&
-                         all_digits(std::string_view(ine).substr(8));
+                         is_ascii_digits(std::string_view(ine).substr(8));
   if (!shaped && !anonymous)
     throw Error(ErrorCode::INVALID_VALUE, std::string("ine: ") + kIneShape);
   return ine;

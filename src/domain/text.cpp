@@ -218,6 +218,14 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
+bool is_ascii_digits(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_ascii_upper(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 std::string upper_ascii(std::string_view text) {
   std::string out(text);
   for (auto& c : out) c = upper_ascii(c);

@@ -60,4 +60,10 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required) {
   return std::nullopt;
 }
 
+bool is_french_date_shape(std::string_view text) noexcept {
+  return text.size() == 10 && text[2] == '/' && text[5] == '/' &&
+         is_ascii_digits(text.substr(0, 2)) && is_ascii_digits(text.substr(3, 2)) &&
+         is_ascii_digits(text.substr(6, 4));
+}
+
 }  // namespace inscrire::detail

@@ -20,6 +20,10 @@ std::optional<ErrorCode> check_name(std::string_view name, bool required);
 // INVALID_VALUE with a control character (docs/rules.md §6, as for a division an admin types).
 std::optional<ErrorCode> check_division(std::string_view division);
 
+// DD/MM/YYYY exactly: both exports write no other shape, anything else is a damaged file (a
+// date of that shape may still be invalid: BirthDate decides).
+bool is_french_date_shape(std::string_view text) noexcept;
+
 // Collapses runs of white space inside `text` into one space (divisions: "5  A" -> "5 A").
 std::string collapse_spaces(std::string_view text);
 

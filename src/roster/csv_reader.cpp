@@ -250,27 +250,18 @@ std::size_t code_points(std::string_view utf8) {
   }));
 }
 
-bool is_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // INSEE country code of a pupil born abroad or in France: 99 then 1-5 then two digits.
 bool is_country_code(std::string_view code) {
-  return code.size() == 5 && is_digits(code) && code.substr(0, 2) == "99" && code[2] >= '1' &&
+  return code.size() == 5 && is_ascii_digits(code) && code.substr(0, 2) == "99" && code[2] >= '1' &&
          code[2] <= '5';
 }
 
 // INSEE commune code: five digits, or 2A/2B and three digits for Corsica.
 bool is_commune_code(std::string_view code) {
   if (code.size() != 5) return false;
-  if (is_digits(code)) return true;
+  if (is_ascii_digits(code)) return true;
   return code[0] == '2' && (code[1] == 'A' || code[1] == 'B' || code[1] == 'a' || code[1] == 'b') &&
-         is_digits(code.substr(2));
-}
-
-bool is_french_date_shape(std::string_view text) {
-  return text.size() == 10 && text[2] == '/' && text[5] == '/' && is_digits(text.substr(0, 2)) &&
-         is_digits(text.substr(3, 2)) && is_digits(text.substr(6, 4));
+         is_ascii_digits(code.substr(2));
 }
 
 class CsvReader {

@@ -370,13 +370,6 @@ struct PupilFields {
   }
 };
 
-// DD/MM/YYYY exactly: the export never writes another shape, anything else is a damaged file.
-bool is_french_date_shape(std::string_view text) {
-  if (text.size() != 10 || text[2] != '/' || text[5] != '/') return false;
-  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
-  return std::ranges::all_of(std::array<std::size_t, 8>{0, 1, 3, 4, 6, 7, 8, 9}, digit);
-}
-
 bool is_france(std::string_view country) { return country == "100" || country == "99100"; }
 
 // The field checks of one pupil (docs/formats.md, "Pupils: order of the checks"), on views:

@@ -88,21 +88,7 @@ class LearnerView:
     blocked: Optional[str] = None
     last_login_at: Optional[str] = None
     participations: int = 0
-    library_state: Optional[str] = None  # the library's own word for it, when it says
-
-    @property
-    def state(self) -> str:
-        if self.library_state in STATE_LABELS:
-            return self.library_state
-        if self.disabled:
-            return "disabled"
-        if not self.username:
-            return "no_account"
-        if self.blocked:
-            return "blocked"
-        if self.must_change_password:
-            return "must_change_password"
-        return "active"
+    state: str = "no_account"  # the library's (docs/rules.md §7): never worked out here
 
     @property
     def state_label(self) -> str:
@@ -211,7 +197,7 @@ class Backend:
             blocked=_block(_field(account, "blocked")),
             last_login_at=_text_time(_field(account, "last_login_at")),
             participations=int(_field(account, "participations", 0) or 0),
-            library_state=str(getattr(state, "value", state)).lower() if state else None)
+            state=str(getattr(state, "value", state)))
 
     def learner(self, uai: str, ine: str) -> Optional[LearnerView]:
         try:
