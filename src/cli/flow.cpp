@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include <algorithm>
 #include <array>
 #include <iostream>
 #include <sstream>
+#include <system_error>
 #include <unordered_map>
 
 #include "command.hpp"
@@ -457,9 +457,10 @@ namespace {
 int create_private_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
+    const int error = errno;
     throw Error(ErrorCode::INVALID_ARGUMENT,
-                "--output " + path + ": " + std::strerror(errno) +
-                    (errno == EEXIST ? " (refusing to overwrite it)" : ""));
+                "--output " + path + ": " + std::system_category().message(error) +
+                    (error == EEXIST ? " (refusing to overwrite it)" : ""));
   }
   return fd;
 }

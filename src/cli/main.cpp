@@ -134,6 +134,7 @@ int run(Arguments args) {
       std::cout << kUsage;
       return 0;
     }
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): no thread yet, and the CLI never calls setenv
     if (const char* database = std::getenv("INSCRIRE_DB"); database != nullptr && *database != 0) {
       context.database = database;
     }

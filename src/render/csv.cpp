@@ -21,12 +21,11 @@ bool looks_like_formula(std::string_view value) {
 
 }  // namespace
 
-std::string csv_cell(std::string_view raw) {
-  const std::string neutral = looks_like_formula(raw) ? "'" + std::string(raw) : std::string(raw);
-  const std::string_view value = neutral;
-  if (value.find_first_of(";\"\r\n") == std::string_view::npos) return neutral;
+std::string csv_cell(std::string_view value) {
+  std::string neutral = looks_like_formula(value) ? "'" + std::string(value) : std::string(value);
+  if (neutral.find_first_of(";\"\r\n") == std::string::npos) return neutral;
   std::string quoted = "\"";
-  for (const char c : value) {
+  for (const char c : neutral) {
     if (c == '"') quoted += '"';
     quoted += c;
   }

@@ -7,7 +7,7 @@
 namespace inscrire::service_detail {
 
 std::string canonical_uai(std::string_view uai) {
-  const std::string canonical = upper_ascii(trim(uai));
+  std::string canonical = upper_ascii(trim(uai));
   bool valid = canonical.size() == 8 && canonical[7] >= 'A' && canonical[7] <= 'Z';
   for (std::size_t i = 0; valid && i < 7; ++i) valid = canonical[i] >= '0' && canonical[i] <= '9';
   if (!valid) throw Error(ErrorCode::INVALID_UAI);
