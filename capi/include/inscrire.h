@@ -120,7 +120,14 @@ typedef enum inscrire_error_code {
   INSCRIRE_E_LEARNER_NOT_LINKED = -66,
   INSCRIRE_E_CAMPAIGN_HAS_PARTICIPATIONS = -67,
   INSCRIRE_E_TEMPORARY_PASSWORD_EXPIRED = -68,
-  INSCRIRE_E_DATABASE_UNAVAILABLE = -69
+  INSCRIRE_E_DATABASE_UNAVAILABLE = -69,
+  INSCRIRE_E_FORBIDDEN = -70,
+  INSCRIRE_E_INVITATION_INVALID = -71,
+  INSCRIRE_E_LAST_ADMIN = -72,
+  INSCRIRE_E_STAFF_USERNAME_TAKEN = -73,
+  INSCRIRE_E_SECOND_FACTOR_REQUIRED = -74,
+  INSCRIRE_E_SECOND_FACTOR_INVALID = -75,
+  INSCRIRE_E_SECOND_FACTOR_ENROLMENT_REQUIRED = -76
 } inscrire_error_code;
 
 /* Languages of the error messages. */
@@ -452,6 +459,8 @@ INSCRIRE_API const char *inscrire_campaign_target_profile(const inscrire_campaig
 /* "active", "archived" or "deleted". */
 INSCRIRE_API const char *inscrire_campaign_status(const inscrire_campaign *campaign);
 INSCRIRE_API const char *inscrire_campaign_created_at(const inscrire_campaign *campaign);
+/* Its owner (a staff member's username, or an asserted subject); "" for none. */
+INSCRIRE_API const char *inscrire_campaign_owner(const inscrire_campaign *campaign);
 INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
 
 /* Brings an archived campaign back to active (an active one stays so); *out (may be NULL)

@@ -46,16 +46,20 @@ std::string_view campaign_status_name(CampaignStatus status) noexcept;
 std::optional<CampaignStatus> campaign_status_from_name(std::string_view name) noexcept;
 
 // A campaign and the code pupils type to join it (records.hpp explains the list).
-#define INSCRIRE_CAMPAIGN_FIELDS(FIELD, COMPOUND)                          \
-  FIELD(std::int64_t, id, internal)                                        \
-  FIELD(std::int64_t, organization_id, internal)                           \
-  FIELD(std::string, code, always)                                         \
-  FIELD(std::string, name, always)                                         \
-  FIELD(std::string, uai, always)            /* its school */              \
-  FIELD(std::string, division, unless_empty) /* empty: the whole school */ \
-  FIELD(std::string, target_profile, unless_empty)                         \
-  FIELD(CampaignStatus, status, always)                                    \
-  FIELD(std::string, created_at, always) /* as the store wrote it */
+#define INSCRIRE_CAMPAIGN_FIELDS(FIELD, COMPOUND)                                        \
+  FIELD(std::int64_t, id, internal)                                                      \
+  FIELD(std::int64_t, organization_id, internal)                                         \
+  FIELD(std::string, code, always)                                                       \
+  FIELD(std::string, name, always)                                                       \
+  FIELD(std::string, uai, always)            /* its school */                            \
+  FIELD(std::string, division, unless_empty) /* empty: the whole school */               \
+  FIELD(std::string, target_profile, unless_empty)                                       \
+  FIELD(CampaignStatus, status, always)                                                  \
+  FIELD(std::string, created_at, always) /* as the store wrote it */                     \
+  FIELD(std::optional<std::int64_t>, owner_staff_id, internal)                           \
+  FIELD(std::string, owner_subject, internal) /* asserted: issuer LF subject */          \
+  /* the owner: a staff member's username, or an asserted subject (docs/rules.md §9) */ \
+  FIELD(std::string, owner, unless_empty)
 struct Campaign {
   INSCRIRE_CAMPAIGN_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };

@@ -129,7 +129,20 @@ namespace inscrire {
     "Pupils have joined this campaign: archive it instead.")                                      \
   X(TEMPORARY_PASSWORD_EXPIRED, "Ce mot de passe provisoire a expiré : demandez-en un nouveau.",  \
     "This temporary password has expired: ask for a new one.")                                    \
-  X(DATABASE_UNAVAILABLE, "La base de données est injoignable.", "The database is unreachable.")
+  X(DATABASE_UNAVAILABLE, "La base de données est injoignable.", "The database is unreachable.")  \
+  X(FORBIDDEN, "Accès refusé.", "Access denied.")                                                 \
+  X(INVITATION_INVALID, "Invitation inconnue, déjà utilisée, expirée ou révoquée.",               \
+    "Unknown, used, expired or revoked invitation.")                                              \
+  X(LAST_ADMIN,                                                                                   \
+    "C'est le dernier administrateur de l'établissement : invitez-en un autre d'abord.",          \
+    "This is the school's last administrator: invite another one first.")                         \
+  X(STAFF_USERNAME_TAKEN, "Cet identifiant est déjà pris.", "This username is taken.")            \
+  X(SECOND_FACTOR_REQUIRED, "Saisissez le code de vérification de votre application.",            \
+    "Enter the verification code from your app.")                                                 \
+  X(SECOND_FACTOR_INVALID, "Code de vérification incorrect.", "Wrong verification code.")         \
+  X(SECOND_FACTOR_ENROLMENT_REQUIRED,                                                             \
+    "Activez d'abord la vérification en deux étapes de votre compte.",                            \
+    "Set up two-step verification for your account first.")
 
 enum class ErrorCode {
 #define INSCRIRE_ENUM_ENTRY(name, fr, en) name,

@@ -45,6 +45,13 @@ inline constexpr std::size_t kMinPasswordLength = 8;
 // what is missing). No error detail ever contains the password.
 void check_password_rule(std::string_view password);
 
+// The staff password rule (docs/rules.md §9, ASVS 2.1.1): 12 to 255 characters (counted in NFC),
+// any characters, and not containing the username (ASCII case ignored). PASSWORD_REQUIRED,
+// INVALID_UTF8, PASSWORD_TOO_WEAK (too short), PASSWORD_TOO_LONG,
+// PASSWORD_CONTAINS_PERSONAL_INFO; the detail never contains the password.
+inline constexpr std::size_t kMinStaffPasswordLength = 12;
+void check_staff_password_rule(std::string_view password, std::string_view username);
+
 // Whose password it is, for the personal-information policy. Any field may be empty.
 struct PersonalInfo {
   std::string_view first_name;

@@ -32,6 +32,7 @@
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/records.hpp"
 #include "inscrire/roster.hpp"
+#include "inscrire/staff.hpp"
 #include "inscrire/store.hpp"
 #include "inscrire/username.hpp"
 
@@ -62,6 +63,18 @@ struct LoginPolicy {
   int temporary_password_days = 30;   // an unused temporary password stops logging in
 };
 
+// School staff (docs/rules.md §9).
+struct StaffPolicy {
+  int session_idle_seconds = 30 * 60;  // a staff session ends after this long unused...
+  int session_seconds = 8 * 3600;      // ...and after this long in all
+  int invitation_days = 7;             // an invitation's default validity, 1 to 90 days
+  SecondFactorPolicy second_factor = SecondFactorPolicy::Off;
+  // A file of 32 random bytes (not readable by group or others): TOTP secrets are stored
+  // sealed under it (AES-256-GCM). Empty: stored as they are (docs/security.md).
+  std::string second_factor_key_file;
+  int audit_retention_days = 365;  // purge_audit's default, 1 to 3650
+};
+
 struct ServiceOptions {
   CollisionPolicy username_policy = CollisionPolicy::Random;
   HashParameters hash_parameters;
@@ -74,6 +87,10 @@ struct ServiceOptions {
   MatchRules matching = MatchRules::Extended;
   // Unix seconds; replace to control time in tests.
   std::function<std::int64_t()> clock;
+  // Admin operations called without a staff or asserted actor are FORBIDDEN, unless the caller
+  // chose the operator explicitly (Actor::as_operator). Off: as before staff existed.
+  bool require_staff = false;
+  StaffPolicy staff;
 
   // Throws Error(INVALID_ARGUMENT) naming the first option out of its range: Argon2 parameters
   // that hash_password refuses (is_supported), a negative busy timeout or one over an hour,
@@ -443,36 +460,51 @@ class Service {
   Service& operator=(Service&&) noexcept;
   ~Service();
 
-  Organization create_organization(std::string_view uai, std::string_view name);
-  std::vector<Organization> organizations();
+  // Every admin operation takes the Actor that acts (staff.hpp): the library refuses, with
+  // FORBIDDEN, what the actor's role does not allow (kPermissions, docs/rules.md §9), before any
+  // look-up and with the same answer for a school, code or username of another school and for
+  // one that does not exist; the refusal changes nothing and is written to the audit log. The
+  // default actor is the operator named "admin" unless ServiceOptions::require_staff.
+
+  // A school (operator only). Audited.
+  Organization create_organization(std::string_view uai, std::string_view name,
+                                   const Actor& actor = {});
+  // The schools the actor belongs to (every school for the operator), ordered by UAI.
+  std::vector<Organization> organizations(const Actor& actor = {});
 
   // Imports a SIECLE XML (zipped or not) or CSV roster: one transaction, or nothing.
   ImportReport import_roster(std::string_view uai, const std::filesystem::path& file,
-                             const ImportOptions& options = {});
+                             const ImportOptions& options = {}, const Actor& actor = {});
   std::vector<LearnerView> learners(std::string_view uai,
                                     const std::optional<std::string>& division = std::nullopt,
-                                    bool include_disabled = false);
+                                    bool include_disabled = false, const Actor& actor = {});
   // The admin list (docs/rules.md §7): one page of the school's learners, disabled ones included,
   // with their account state, ordered by last name, first name, INE. INVALID_ARGUMENT for a
   // limit or offset out of range.
-  std::vector<LearnerAccountView> learners(std::string_view uai, const LearnerQuery& query);
+  std::vector<LearnerAccountView> learners(std::string_view uai, const LearnerQuery& query,
+                                           const Actor& actor = {});
   // One learner by INE (LEARNER_NOT_FOUND), one account by username (USER_NOT_FOUND).
-  LearnerAccountView learner(std::string_view uai, std::string_view ine);
-  AccountDetails account(std::string_view username);
+  LearnerAccountView learner(std::string_view uai, std::string_view ine, const Actor& actor = {});
+  // For staff, only the learners of their schools are listed (FORBIDDEN when there is none).
+  AccountDetails account(std::string_view username, const Actor& actor = {});
 
+  // The creator owns the campaign (a staff member or an asserted identity); an ADMIN or the
+  // operator may name another member as `owner` (a username).
   Campaign create_campaign(std::string_view uai, std::string_view name,
                            const std::optional<std::string>& division = std::nullopt,
-                           const std::optional<std::string>& target_profile = std::nullopt);
+                           const std::optional<std::string>& target_profile = std::nullopt,
+                           const Actor& actor = {},
+                           const std::optional<std::string>& owner = std::nullopt);
   // Looks a code up as a pupil types it (case, spaces and hyphens ignored). Throws
   // CAMPAIGN_NOT_FOUND, CAMPAIGN_ARCHIVED or CAMPAIGN_DELETED.
   Campaign find_campaign(std::string_view code, std::string_view client_key = {});
-  std::vector<Campaign> campaigns(std::string_view uai);
-  Campaign archive_campaign(std::string_view code);
+  std::vector<Campaign> campaigns(std::string_view uai, const Actor& actor = {});
+  Campaign archive_campaign(std::string_view code, const Actor& actor = {});
   // Back to active (an active campaign stays so); CAMPAIGN_DELETED for a deleted one.
-  Campaign unarchive_campaign(std::string_view code);
+  Campaign unarchive_campaign(std::string_view code, const Actor& actor = {});
   // Deletes a campaign nobody joined (CAMPAIGN_HAS_PARTICIPATIONS otherwise): its code then
   // answers CAMPAIGN_DELETED. Audited.
-  void delete_campaign(std::string_view code, std::string_view actor = "admin");
+  void delete_campaign(std::string_view code, const Actor& actor = {});
 
   // The pupil's step 4 as a dry run: who they are on the roster and the username they would
   // get. Writes nothing but the throttling counters of `client_key`.
@@ -521,22 +553,22 @@ class Service {
                              std::string_view birthdate, std::string_view client_key = {});
 
   // Enabled learners of the campaign's division (or school) with no participation in it.
-  std::vector<LearnerView> not_joined(std::string_view code);
+  std::vector<LearnerView> not_joined(std::string_view code, const Actor& actor = {});
   // Every learner the campaign targets (its division, or its school) with the status of their
   // current participation, or kNotJoined; ordered by division, last name, first name.
   // participants_csv (render.hpp) writes it. CAMPAIGN_NOT_FOUND.
-  std::vector<Participant> campaign_participants(std::string_view code);
+  std::vector<Participant> campaign_participants(std::string_view code, const Actor& actor = {});
   // What the printable class sheet ("fiche élève") of a campaign shows: its school and the
   // campaign, and with a `base_url` (the platform's sign-up address, e.g.
   // "https://inscrire.example.fr/c/") the direct link base_url + code. The base URL must be an
   // http:// or https:// URL of printable ASCII without spaces, quotes or angle brackets, 200
   // characters at most (INVALID_ARGUMENT). Throws CAMPAIGN_NOT_FOUND.
-  ClassSheet class_sheet(std::string_view code, std::string_view base_url = {});
+  ClassSheet class_sheet(std::string_view code, std::string_view base_url = {},
+                         const Actor& actor = {});
 
-  // Admin operations; `actor` names the admin in the audit trail.
   std::string reset_password(std::string_view uai, std::string_view username,
-                             std::string_view actor = "admin");
-  void unblock(std::string_view uai, std::string_view username, std::string_view actor = "admin");
+                             const Actor& actor = {});
+  void unblock(std::string_view uai, std::string_view username, const Actor& actor = {});
   // Brings an account from another platform: creates user `username` (it must have the
   // prénom.nomJJMM form of is_valid_username, any case; stored lower-case) with its existing
   // hash, an Argon2id PHC string or a bcrypt hash ($2a$, $2b$, $2y$, cost 4-16), and links it
@@ -545,30 +577,86 @@ class Service {
   // (username or hash malformed), USERNAME_TAKEN, LEARNER_NOT_FOUND, LEARNER_DISABLED,
   // LEARNER_ALREADY_LINKED, LEARNER_HAS_ACCOUNT_ELSEWHERE.
   std::string import_account(std::string_view uai, std::string_view ine, std::string_view username,
-                             std::string_view password_hash, std::string_view actor = "admin");
+                             std::string_view password_hash, const Actor& actor = {});
   // Accounts with temporary passwords for the learners of the class who have none; existing
   // accounts are left alone (their passwords still work) unless `options` asks to reset them
   // (docs/rules.md §1.8). Learners whose INE has an account in another school are left alone.
   // LEARNER_NOT_FOUND for an empty class or a listed INE outside it.
   Credentials generate_credentials(std::string_view uai, std::string_view division,
-                                   std::string_view actor = "admin");
+                                   const Actor& actor = {});
   Credentials generate_credentials(std::string_view uai, std::string_view division,
-                                   const CredentialOptions& options,
-                                   std::string_view actor = "admin");
+                                   const CredentialOptions& options, const Actor& actor = {});
   // Unlinks the learner from its account (docs/rules.md §7, "dissocier"): the account keeps its
   // username, password, sessions and participations (marked dissociated); the learner may
   // register again. Audited. LEARNER_NOT_FOUND, LEARNER_NOT_LINKED.
-  void dissociate(std::string_view uai, std::string_view ine, std::string_view actor = "admin");
+  void dissociate(std::string_view uai, std::string_view ine, const Actor& actor = {});
   // RGPD erasure of one learner of the school: names replaced by "Anonyme", birth date reduced
   // to its year (stored as YYYY-01-01), INE replaced by "ANONYME-<row id>", division and
   // birth place removed, the row disabled and unlinked from its account. The account itself
   // is anonymised (username "anonyme-<id>", no password, disabled) unless it is still linked
   // to a learner of another school. Participations are kept, attached to the anonymous rows.
-  void anonymize_learner(std::string_view uai, std::string_view ine,
-                         std::string_view actor = "admin");
+  void anonymize_learner(std::string_view uai, std::string_view ine, const Actor& actor = {});
   // Everything held on one learner; the export is audited.
-  LearnerExport export_learner(std::string_view uai, std::string_view ine,
-                               std::string_view actor = "admin");
+  LearnerExport export_learner(std::string_view uai, std::string_view ine, const Actor& actor = {});
+
+  // --- School staff (docs/rules.md §9) ----------------------------------------------------
+
+  // An invitation into the school with a role: a 12-character code returned this once (only
+  // its digest is kept), valid `valid_days` (1 to 90; 0: StaffPolicy::invitation_days).
+  StaffInvitation invite_staff(std::string_view uai, StaffRole role, const Actor& actor = {},
+                               int valid_days = 0);
+  // Accepting an invitation creates the staff account (username 3 to 64 characters of a-z 0-9
+  // . _ -, case ignored; display name 1 to 100; a staff password) with its membership and
+  // logs it in. INVITATION_INVALID for an unknown, used, expired or revoked code (failures are
+  // throttled per client key as campaign codes are); STAFF_USERNAME_TAKEN; the password codes.
+  StaffLogin accept_staff_invitation(std::string_view code, std::string_view username,
+                                     std::string_view display_name, std::string_view password,
+                                     std::string_view client_key = {});
+  // The same for someone already logged in as staff: adds the membership to that account.
+  StaffSession accept_staff_invitation(std::string_view code, const Actor& staff_session,
+                                       std::string_view client_key = {});
+  // Logs a staff member in; failures count per normalised username whether or not it exists,
+  // and per client key, as for pupils. With a second factor: SECOND_FACTOR_REQUIRED when
+  // `totp` is empty (the password was right), SECOND_FACTOR_INVALID for a wrong code (a
+  // failure); a recovery code works once in place of the TOTP code.
+  StaffLogin staff_login(std::string_view username, std::string_view password,
+                         std::string_view client_key = {}, std::string_view totp = {});
+  // The live session's account and its memberships now; each call counts as use (the idle
+  // limit starts again). SESSION_INVALID otherwise.
+  StaffSession staff_authenticate(std::string_view session_token);
+  void staff_logout(std::string_view session_token);
+  std::vector<StaffMember> members(std::string_view uai, const Actor& actor = {});
+  std::vector<PendingInvitation> invitations(std::string_view uai, const Actor& actor = {});
+  // LAST_ADMIN when the school would be left without an active ADMIN.
+  void set_member_role(std::string_view uai, std::string_view username, StaffRole role,
+                       const Actor& actor = {});
+  // Every session of the account ends when it loses its last membership.
+  void remove_member(std::string_view uai, std::string_view username, const Actor& actor = {});
+  void revoke_staff_invitation(std::string_view uai, std::int64_t invitation_id,
+                               const Actor& actor = {});
+  // A temporary password for a member: the next login answers PASSWORD_CHANGE_REQUIRED.
+  std::string reset_staff_password(std::string_view uai, std::string_view username,
+                                   const Actor& actor = {});
+  // The member's own change (12 to 255 characters, not containing the username); every
+  // session of the account ends.
+  void change_staff_password(std::string_view username, std::string_view old_password,
+                             std::string_view new_password);
+  void change_staff_password_with_token(std::string_view change_token,
+                                        std::string_view new_password);
+  // The second factor: a new secret to enrol, confirmed by a code from it (which gives the 10
+  // recovery codes, shown this once); every other session of the account then ends.
+  SecondFactorEnrolment begin_second_factor(std::string_view session_token);
+  std::vector<std::string> confirm_second_factor(std::string_view session_token,
+                                                 std::string_view code);
+  // An ADMIN resets a member's second factor, the operator an ADMIN's.
+  void reset_second_factor(std::string_view uai, std::string_view username,
+                           const Actor& actor = {});
+  // The school's audit log, newest first (ADMINs and the operator).
+  std::vector<AuditRow> audit_log(std::string_view uai, const AuditQuery& query = {},
+                                  const Actor& actor = {});
+  // Deletes audit rows older than `older_than_days` (0: StaffPolicy::audit_retention_days);
+  // operator only. Returns how many.
+  int purge_audit(int older_than_days = 0, const Actor& actor = {});
 
   struct State;  // implementation detail (src/service/state.hpp)
 

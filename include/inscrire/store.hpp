@@ -36,6 +36,7 @@
 #include "inscrire/records.hpp"
 #include "inscrire/roster.hpp"
 #include "inscrire/roster_import.hpp"
+#include "inscrire/staff.hpp"
 #include "inscrire/username.hpp"
 
 namespace inscrire {
@@ -152,11 +153,62 @@ struct LearnerAccount {
   int participations = 0;
 };
 
+// One row of the audit log as the service writes it (staff.hpp, AuditRow, for each column).
+// Never a secret, an INE or a name: learners are named by row id.
 struct AuditEntry {
-  std::string actor;
+  std::string uai;         // the school acted on; "" for none (a school not yet created...)
+  std::string actor_kind;  // "staff", "asserted", "operator" or "pupil"
+  std::string actor_ref;
+  std::string actor_name;
+  std::string actor_role;  // "ADMIN", "MEMBER", "OPERATOR" or ""
   std::string action;
   std::string target;
-  std::string detail;  // never a password
+  std::string detail;
+  std::string outcome = "ok";  // or "forbidden"
+  std::string client;          // the pseudonymous client key
+};
+
+// A staff account as stored (never shown whole: its hash and secrets stay in the service).
+struct StaffAccount {
+  Id id = 0;
+  std::string username;
+  std::string display_name;
+  std::string password_hash;
+  bool must_change_password = false;
+  std::int64_t temporary_expires_at = 0;  // 0: no limit
+  bool disabled = false;
+  std::string totp_secret;   // as stored: sealed ("v1:...") or the raw secret; "" none
+  std::string totp_pending;  // a secret being enrolled, as stored
+  std::optional<std::int64_t> totp_last_step;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> last_login_at;
+};
+
+// A staff member's membership of a school.
+struct StaffMembership {
+  Id staff_id = 0;
+  Id organization_id = 0;
+  std::string uai;
+  StaffRole role = StaffRole::Member;
+  std::int64_t since = 0;
+};
+
+// An invitation as stored (its code only as a digest).
+struct StoredInvitation {
+  Id id = 0;
+  Id organization_id = 0;
+  StaffRole role = StaffRole::Member;
+  std::string created_by;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+// A staff session or one-time token as stored.
+struct StoredStaffToken {
+  Id staff_id = 0;
+  std::int64_t created_at = 0;
+  std::int64_t last_used_at = 0;
+  std::int64_t expires_at = 0;
 };
 
 enum class TransactionKind {
@@ -325,10 +377,92 @@ class StoreTransaction : public UsernameRegistry {
   // Deletes the username's row, if any.
   virtual void clear_login_failures(std::string_view username) = 0;
 
+  // --- Staff accounts (UNIQUE username, case-insensitive; a namespace apart from users')
+  virtual std::optional<StaffAccount> staff(Id id) = 0;
+  virtual std::optional<StaffAccount> staff_by_username(std::string_view username) = 0;
+  // nullopt when the username is taken (the UNIQUE constraint decides).
+  virtual std::optional<StaffAccount> insert_staff(std::string_view username,
+                                                   std::string_view display_name,
+                                                   std::string_view password_hash,
+                                                   std::int64_t created_at) = 0;
+  // Writes every field of `account` but its id, username and creation time.
+  virtual void save_staff(const StaffAccount& account) = 0;
+  // Records `step` as the last accepted TOTP step if it is later than the stored one (or none
+  // is stored), as one conditional update: of two transactions accepting the same step,
+  // exactly one gets true.
+  virtual bool advance_totp_step(Id staff_id, std::int64_t step) = 0;
+
+  // --- Memberships (primary key (staff_id, organization_id))
+  // The account's memberships with their schools' UAIs, ordered by UAI.
+  virtual std::vector<StaffMembership> memberships_of_staff(Id staff_id) = 0;
+  // The school's members with their accounts, ordered by username; through
+  // (organization_id, role).
+  virtual std::vector<std::pair<StaffMembership, StaffAccount>> members(Id organization_id) = 0;
+  // false when the account is a member of the school already (nothing written).
+  virtual bool insert_membership(const StaffMembership& membership) = 0;
+  virtual void set_membership_role(Id staff_id, Id organization_id, StaffRole role) = 0;
+  virtual void delete_membership(Id staff_id, Id organization_id) = 0;
+  // The school's ADMINs whose accounts are not disabled; their rows stay locked until the end
+  // of the transaction where the engine locks rows (PostgreSQL), so that two transactions
+  // demoting two ADMINs cannot both see the other still there.
+  virtual int count_admins(Id organization_id) = 0;
+
+  // --- Invitations (UNIQUE digest)
+  virtual StoredInvitation insert_invitation(std::string_view digest,
+                                             const StoredInvitation& invitation) = 0;
+  // The invitation if it exists, is neither used nor revoked and expires after `now`.
+  virtual std::optional<StoredInvitation> live_invitation(std::string_view digest,
+                                                          std::int64_t now) = 0;
+  // The same, marked used: of two transactions consuming it, exactly one gets it.
+  virtual std::optional<StoredInvitation> consume_invitation(std::string_view digest,
+                                                             std::int64_t now) = 0;
+  // The school's invitations neither used, revoked nor expired at `now`, ordered by id.
+  virtual std::vector<StoredInvitation> pending_invitations(Id organization_id,
+                                                            std::int64_t now) = 0;
+  // Revokes a pending invitation of the school; false when it has none of that id.
+  virtual bool revoke_invitation(Id organization_id, Id invitation_id, std::int64_t now) = 0;
+
+  // --- Staff sessions and one-time tokens, as digests (primary key)
+  virtual void insert_staff_token(std::string_view digest, Id staff_id, std::string_view purpose,
+                                  std::int64_t created_at, std::int64_t expires_at) = 0;
+  // The token if it exists with this purpose, unused and expiring after `now`.
+  virtual std::optional<StoredStaffToken> staff_token(std::string_view digest,
+                                                      std::string_view purpose,
+                                                      std::int64_t now) = 0;
+  virtual void touch_staff_token(std::string_view digest, std::int64_t now) = 0;
+  // The token's account if it was live (as staff_token), marking it used: one consumer wins.
+  virtual std::optional<Id> consume_staff_token(std::string_view digest, std::string_view purpose,
+                                                std::int64_t now) = 0;
+  virtual bool delete_staff_token(std::string_view digest) = 0;
+  // Deletes the account's tokens of `purpose` (every purpose when empty).
+  virtual void revoke_staff_tokens(Id staff_id, std::string_view purpose) = 0;
+
+  // --- Recovery codes, as digests (primary key (staff_id, digest))
+  // Replaces the account's recovery codes by these.
+  virtual void replace_recovery_codes(Id staff_id, std::span<const std::string> digests) = 0;
+  // Marks an unused code of the account used; false when it has none such.
+  virtual bool use_recovery_code(Id staff_id, std::string_view digest, std::int64_t now) = 0;
+
+  // --- Staff login failures, per normalised username, as login_failures for pupils
+  virtual LoginFailures staff_login_failures(std::string_view username) = 0;
+  virtual void save_staff_login_failures(std::string_view username,
+                                         const LoginFailures& failures) = 0;
+  virtual void clear_staff_login_failures(std::string_view username) = 0;
+
+  // --- Campaign owners
+  // The campaign's owner: a staff account, or an asserted identity's subject; neither clears it.
+  virtual void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
+                                  std::string_view subject) = 0;
+
   // --- Audit trail
   virtual void audit(const AuditEntry& entry, std::int64_t at) = 0;
-  // Every audit row whose target is `from` (ASCII case-insensitive) names `to` instead; through
-  // an index on the target.
+  // The school's rows, newest first (then by id, newest first), filtered as `query` says;
+  // through (uai, at).
+  virtual std::vector<AuditRow> audit_rows(std::string_view uai, const AuditQuery& query) = 0;
+  // Deletes every row before `before`; returns how many. Through (at).
+  virtual int purge_audit(std::int64_t before) = 0;
+  // Every audit row whose target is `from` (ASCII case-insensitive) names `to` instead, and so
+  // does its actor reference when a pupil acted; through an index on the target.
   virtual void retarget_audit(std::string_view from, std::string_view to) = 0;
 };
 

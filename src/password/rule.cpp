@@ -73,4 +73,20 @@ void check_password_rule(std::string_view password) {
   if (!missing.empty()) throw Error(ErrorCode::PASSWORD_TOO_WEAK, missing);
 }
 
+void check_staff_password_rule(std::string_view password, std::string_view username) {
+  if (password.empty()) throw Error(ErrorCode::PASSWORD_REQUIRED);
+  if (!is_valid_utf8(password)) throw Error(ErrorCode::INVALID_UTF8, "password");
+  if (password.size() > kMaxPasswordBytes) throw Error(ErrorCode::PASSWORD_TOO_LONG);
+  const detail::PasswordText text(password);
+  const auto characters = census(text.view()).characters;
+  if (characters > kMaxPasswordLength) throw Error(ErrorCode::PASSWORD_TOO_LONG);
+  if (characters < kMinStaffPasswordLength) {
+    throw Error(ErrorCode::PASSWORD_TOO_WEAK, "fewer than 12 characters");
+  }
+  const auto name = lower_ascii(trim(username));
+  if (!name.empty() && lower_ascii(text.view()).find(name) != std::string::npos) {
+    throw Error(ErrorCode::PASSWORD_CONTAINS_PERSONAL_INFO, "the username");
+  }
+}
+
 }  // namespace inscrire

@@ -4,6 +4,7 @@
 // Storage only: the rules live in the service (store.hpp). docs/architecture.md, "PostgreSQL".
 #include <algorithm>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -117,6 +118,18 @@ std::string id_array(std::span<const Id> ids) {
 // learner_accounts reads the state after the username.
 constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
 #define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("@")
+
+// Memberships from (staff_id, organization_id, uai, role, created_at) rows.
+std::vector<StaffMembership> read_memberships(const Result& r) {
+  std::vector<StaffMembership> found;
+  found.reserve(static_cast<std::size_t>(r.rows()));
+  for (int row = 0; row < r.rows(); ++row) {
+    const Row at(r, row);
+    found.push_back(
+        {at.integer(0), at.integer(1), at.text(2), storage::read_role(at, 3), at.integer(4)});
+  }
+  return found;
+}
 
 std::vector<Participation> read_participations(const Result& r) {
   std::vector<Participation> found;
@@ -662,15 +675,323 @@ class PostgresTransaction final : public StoreTransaction {
     return r.optional_integer(0, 0);
   }
 
-  void audit(const AuditEntry& entry, std::int64_t at) override {
+  // --- Staff accounts (rows read FOR UPDATE in writing transactions, as users)
+  std::optional<StaffAccount> staff(Id id) override {
+    const auto r =
+        writing_ ? db_.run("SELECT " INSCRIRE_STAFF_COLUMNS " FROM @staff WHERE id = $1 FOR UPDATE",
+                           Params().add(id))
+                 : db_.run("SELECT " INSCRIRE_STAFF_COLUMNS " FROM @staff WHERE id = $1",
+                           Params().add(id));
+    if (r.rows() == 0) return std::nullopt;
+    return storage::read_staff(Row(r, 0));
+  }
+
+  std::optional<StaffAccount> staff_by_username(std::string_view username) override {
+    const auto r =
+        writing_ ? db_.run("SELECT " INSCRIRE_STAFF_COLUMNS
+                           " FROM @staff WHERE lower(username) = lower($1::text COLLATE \"C\") "
+                           "FOR UPDATE",
+                           Params().add(username))
+                 : db_.run("SELECT " INSCRIRE_STAFF_COLUMNS
+                           " FROM @staff WHERE lower(username) = lower($1::text COLLATE \"C\")",
+                           Params().add(username));
+    if (r.rows() == 0) return std::nullopt;
+    return storage::read_staff(Row(r, 0));
+  }
+
+  std::optional<StaffAccount> insert_staff(std::string_view username, std::string_view display_name,
+                                           std::string_view password_hash,
+                                           std::int64_t created_at) override {
+    const auto r = db_.run(
+        "INSERT INTO @staff(username, display_name, password_hash, created_at) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (lower(username)) DO NOTHING RETURNING id",
+        Params().add(username).add(display_name).add(password_hash).add(created_at));
+    if (r.rows() == 0) return std::nullopt;
+    return staff(r.integer(0, 0));
+  }
+
+  void save_staff(const StaffAccount& a) override {
     db_.run(
-        "INSERT INTO @audit_log(at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
-        Params().add(at).add(entry.actor).add(entry.action).add(entry.target).add(entry.detail));
+        "UPDATE @staff SET display_name = $2, password_hash = $3, must_change_password = $4, "
+        "temporary_expires_at = $5, disabled = $6, totp_secret = $7, totp_pending = $8, "
+        "totp_last_step = $9, last_login_at = $10 WHERE id = $1",
+        Params()
+            .add(a.id)
+            .add(a.display_name)
+            .add(a.password_hash)
+            .add(a.must_change_password)
+            .add(a.temporary_expires_at)
+            .add(a.disabled)
+            .add(a.totp_secret)
+            .add(a.totp_pending)
+            .add(a.totp_last_step)
+            .add(a.last_login_at));
+  }
+
+  bool advance_totp_step(Id staff_id, std::int64_t step) override {
+    return db_.run(
+                  "UPDATE @staff SET totp_last_step = $2 WHERE id = $1 AND "
+                  "(totp_last_step IS NULL OR totp_last_step < $2)",
+                  Params().add(staff_id).add(step))
+               .affected() == 1;
+  }
+
+  // --- Memberships
+  std::vector<StaffMembership> memberships_of_staff(Id staff_id) override {
+    return read_memberships(
+        db_.run("SELECT m.staff_id, m.organization_id, o.uai, m.role, m.created_at FROM "
+                "@staff_memberships m JOIN @organizations o ON o.id = m.organization_id "
+                "WHERE m.staff_id = $1 ORDER BY o.uai",
+                Params().add(staff_id)));
+  }
+
+  std::vector<std::pair<StaffMembership, StaffAccount>> members(Id organization_id) override {
+    const auto memberships = read_memberships(db_.run(
+        "SELECT m.staff_id, m.organization_id, o.uai, m.role, m.created_at FROM "
+        "@staff_memberships m JOIN @organizations o ON o.id = m.organization_id JOIN @staff s "
+        "ON s.id = m.staff_id WHERE m.organization_id = $1 ORDER BY s.username",
+        Params().add(organization_id)));
+    std::vector<std::pair<StaffMembership, StaffAccount>> found;
+    found.reserve(memberships.size());
+    for (const auto& membership : memberships) {
+      found.emplace_back(membership, *staff(membership.staff_id));
+    }
+    return found;
+  }
+
+  bool insert_membership(const StaffMembership& m) override {
+    return db_.run(
+                  "INSERT INTO @staff_memberships(staff_id, organization_id, role, created_at) "
+                  "VALUES ($1, $2, $3, $4) ON CONFLICT (staff_id, organization_id) DO NOTHING",
+                  Params()
+                      .add(m.staff_id)
+                      .add(m.organization_id)
+                      .add(staff_role_name(m.role))
+                      .add(m.since))
+               .affected() == 1;
+  }
+
+  void set_membership_role(Id staff_id, Id organization_id, StaffRole role) override {
+    db_.run("UPDATE @staff_memberships SET role = $3 WHERE staff_id = $1 AND organization_id = $2",
+            Params().add(staff_id).add(organization_id).add(staff_role_name(role)));
+  }
+
+  void delete_membership(Id staff_id, Id organization_id) override {
+    db_.run("DELETE FROM @staff_memberships WHERE staff_id = $1 AND organization_id = $2",
+            Params().add(staff_id).add(organization_id));
+  }
+
+  int count_admins(Id organization_id) override {
+    // FOR UPDATE: a concurrent demotion of another ADMIN waits, then counts without this one.
+    const auto r = db_.run(
+        "SELECT count(*) FROM (SELECT 1 FROM @staff_memberships m JOIN @staff s ON s.id = "
+        "m.staff_id WHERE m.organization_id = $1 AND m.role = 'ADMIN' AND s.disabled = 0 "
+        "FOR UPDATE OF m) admins",
+        Params().add(organization_id));
+    return static_cast<int>(r.integer(0, 0));
+  }
+
+  // --- Invitations
+  StoredInvitation insert_invitation(std::string_view digest,
+                                     const StoredInvitation& invitation) override {
+    const auto r = db_.run(
+        "INSERT INTO @staff_invitations(digest, organization_id, role, created_by, created_at, "
+        "expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        Params()
+            .add(digest)
+            .add(invitation.organization_id)
+            .add(staff_role_name(invitation.role))
+            .add(invitation.created_by)
+            .add(invitation.created_at)
+            .add(invitation.expires_at));
+    auto stored = invitation;
+    stored.id = r.integer(0, 0);
+    return stored;
+  }
+
+  std::optional<StoredInvitation> live_invitation(std::string_view digest,
+                                                  std::int64_t now) override {
+    const auto r = db_.run("SELECT " INSCRIRE_INVITATION_COLUMNS
+                           " FROM @staff_invitations WHERE digest = $1 AND used_at IS NULL AND "
+                           "revoked_at IS NULL AND expires_at > $2",
+                           Params().add(digest).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return storage::read_invitation(Row(r, 0));
+  }
+
+  std::optional<StoredInvitation> consume_invitation(std::string_view digest,
+                                                     std::int64_t now) override {
+    const auto r = db_.run(
+        "UPDATE @staff_invitations SET used_at = $2 WHERE digest = $1 AND used_at IS NULL AND "
+        "revoked_at IS NULL AND expires_at > $2 RETURNING " INSCRIRE_INVITATION_COLUMNS,
+        Params().add(digest).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return storage::read_invitation(Row(r, 0));
+  }
+
+  std::vector<StoredInvitation> pending_invitations(Id organization_id, std::int64_t now) override {
+    const auto r = db_.run("SELECT " INSCRIRE_INVITATION_COLUMNS
+                           " FROM @staff_invitations WHERE organization_id = $1 AND used_at IS "
+                           "NULL AND revoked_at IS NULL AND expires_at > $2 ORDER BY id",
+                           Params().add(organization_id).add(now));
+    std::vector<StoredInvitation> found;
+    found.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) found.push_back(storage::read_invitation(Row(r, row)));
+    return found;
+  }
+
+  bool revoke_invitation(Id organization_id, Id invitation_id, std::int64_t now) override {
+    return db_.run(
+                  "UPDATE @staff_invitations SET revoked_at = $3 WHERE id = $2 AND "
+                  "organization_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND "
+                  "expires_at > $3",
+                  Params().add(organization_id).add(invitation_id).add(now))
+               .affected() == 1;
+  }
+
+  // --- Staff tokens
+  void insert_staff_token(std::string_view digest, Id staff_id, std::string_view purpose,
+                          std::int64_t created_at, std::int64_t expires_at) override {
+    db_.run(
+        "INSERT INTO @staff_tokens(digest, staff_id, purpose, created_at, last_used_at, "
+        "expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+        Params().add(digest).add(staff_id).add(purpose).add(created_at).add(expires_at));
+  }
+
+  std::optional<StoredStaffToken> staff_token(std::string_view digest, std::string_view purpose,
+                                              std::int64_t now) override {
+    const auto r = db_.run(
+        "SELECT staff_id, created_at, last_used_at, expires_at FROM @staff_tokens WHERE "
+        "digest = $1 AND purpose = $2 AND used = 0 AND expires_at > $3",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return StoredStaffToken{r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.integer(0, 3)};
+  }
+
+  void touch_staff_token(std::string_view digest, std::int64_t now) override {
+    db_.run("UPDATE @staff_tokens SET last_used_at = greatest(last_used_at, $2) WHERE digest = $1",
+            Params().add(digest).add(now));
+  }
+
+  std::optional<Id> consume_staff_token(std::string_view digest, std::string_view purpose,
+                                        std::int64_t now) override {
+    const auto r = db_.run(
+        "UPDATE @staff_tokens SET used = 1 WHERE digest = $1 AND purpose = $2 AND used = 0 AND "
+        "expires_at > $3 RETURNING staff_id",
+        Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    return r.integer(0, 0);
+  }
+
+  bool delete_staff_token(std::string_view digest) override {
+    return db_.run("DELETE FROM @staff_tokens WHERE digest = $1", Params().add(digest))
+               .affected() == 1;
+  }
+
+  void revoke_staff_tokens(Id staff_id, std::string_view purpose) override {
+    db_.run("DELETE FROM @staff_tokens WHERE staff_id = $1 AND ($2::text = '' OR purpose = $2)",
+            Params().add(staff_id).add(purpose));
+  }
+
+  // --- Recovery codes
+  void replace_recovery_codes(Id staff_id, std::span<const std::string> digests) override {
+    db_.run("DELETE FROM @staff_recovery_codes WHERE staff_id = $1", Params().add(staff_id));
+    for (const auto& digest : digests) {
+      db_.run("INSERT INTO @staff_recovery_codes(staff_id, digest) VALUES ($1, $2)",
+              Params().add(staff_id).add(digest));
+    }
+  }
+
+  bool use_recovery_code(Id staff_id, std::string_view digest, std::int64_t now) override {
+    return db_.run(
+                  "UPDATE @staff_recovery_codes SET used_at = $3 WHERE staff_id = $1 AND "
+                  "digest = $2 AND used_at IS NULL",
+                  Params().add(staff_id).add(digest).add(now))
+               .affected() == 1;
+  }
+
+  // --- Staff login failures, per lower-case username
+  LoginFailures staff_login_failures(std::string_view username) override {
+    const auto r = db_.run(
+        "SELECT failed_attempts, blocked_until, blocked FROM @staff_login_failures "
+        "WHERE username = lower($1::text COLLATE \"C\")",
+        Params().add(username));
+    if (r.rows() == 0) return {};
+    return {static_cast<int>(r.integer(0, 0)), r.integer(0, 1), r.boolean(0, 2)};
+  }
+
+  void save_staff_login_failures(std::string_view username,
+                                 const LoginFailures& failures) override {
+    db_.run(
+        "INSERT INTO @staff_login_failures(username, failed_attempts, blocked_until, blocked) "
+        "VALUES (lower($1::text COLLATE \"C\"), $2, $3, $4) ON CONFLICT (username) DO UPDATE "
+        "SET failed_attempts = excluded.failed_attempts, blocked_until = "
+        "excluded.blocked_until, blocked = excluded.blocked",
+        Params()
+            .add(username)
+            .add(failures.failed_attempts)
+            .add(failures.blocked_until)
+            .add(failures.blocked));
+  }
+
+  void clear_staff_login_failures(std::string_view username) override {
+    db_.run("DELETE FROM @staff_login_failures WHERE username = lower($1::text COLLATE \"C\")",
+            Params().add(username));
+  }
+
+  void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
+                          std::string_view subject) override {
+    db_.run("UPDATE @campaigns SET owner_staff_id = $2, owner_subject = $3 WHERE id = $1",
+            Params().add(campaign_id).add(staff_id).add(subject));
+  }
+
+  // --- Audit
+  void audit(const AuditEntry& e, std::int64_t at) override {
+    db_.run(
+        "INSERT INTO @audit_log(at, uai, actor_kind, actor_ref, actor, actor_role, action, "
+        "target, detail, outcome, client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        Params()
+            .add(at)
+            .add(e.uai)
+            .add(e.actor_kind)
+            .add(e.actor_ref)
+            .add(e.actor_name)
+            .add(e.actor_role)
+            .add(e.action)
+            .add(e.target)
+            .add(e.detail)
+            .add(e.outcome)
+            .add(e.client));
+  }
+
+  std::vector<AuditRow> audit_rows(std::string_view uai, const AuditQuery& q) override {
+    Params params;
+    params.add(uai).add(q.since.value_or(std::numeric_limits<std::int64_t>::min()));
+    if (q.action) {
+      params.add(*q.action);
+    } else {
+      params.add_null();
+    }
+    params.add(q.limit).add(q.offset);
+    const auto r = db_.run("SELECT " INSCRIRE_AUDIT_COLUMNS
+                           " FROM @audit_log WHERE uai = $1 AND at >= $2 AND ($3::text IS NULL "
+                           "OR action = $3) ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5",
+                           params);
+    std::vector<AuditRow> found;
+    found.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) found.push_back(storage::read_audit_row(Row(r, row)));
+    return found;
+  }
+
+  int purge_audit(std::int64_t before) override {
+    return db_.run("DELETE FROM @audit_log WHERE at < $1", Params().add(before)).affected();
   }
 
   void retarget_audit(std::string_view from, std::string_view to) override {
-    db_.run("UPDATE @audit_log SET target = $2 WHERE lower(target) = lower($1::text COLLATE \"C\")",
-            Params().add(from).add(to));
+    db_.run(
+        "UPDATE @audit_log SET target = $2, actor_ref = CASE WHEN actor_kind = 'pupil' THEN $2 "
+        "ELSE actor_ref END WHERE lower(target) = lower($1::text COLLATE \"C\")",
+        Params().add(from).add(to));
   }
 
  private:

@@ -5,6 +5,7 @@
 #include "inscrire/limits.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
+#include "service/access.hpp"
 #include "service/login_failures.hpp"
 #include "service/state.hpp"
 
@@ -51,7 +52,7 @@ User authenticate(Service::State& state, std::string_view username, std::string_
   } else if (verify_password(password, found->password_hash)) {
     return *found;
   }
-  throw record_login_failure(state, key);
+  throw record_login_failure(state, kPupilLogins, key);
 }
 
 // A hash import_account accepts: an Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ with a cost
@@ -81,7 +82,7 @@ void set_chosen_password(StoreTransaction& tx, User& user, const std::string& ha
   user.must_change_password = false;
   user.temporary_expires_at = 0;
   tx.save_user(user);
-  lift_temporary_block(tx, user.username);
+  lift_temporary_block(tx, kPupilLogins, user.username);
 }
 
 // A temporary password given by an admin, who has checked who the pupil is: to change at the
@@ -162,6 +163,25 @@ void erase_account(StoreTransaction& tx, Id user_id) {
   tx.revoke_tokens(user_id, {});
 }
 
+// The account `username` and its learner in the school. For the operator, USER_NOT_FOUND and
+// LEARNER_NOT_FOUND as the look-ups say; for anybody else both are Forbidden: a username of
+// another school and one that does not exist must read the same.
+std::tuple<Organization, User, Learner> pupil_of_school(StoreTransaction& tx, const Access& access,
+                                                        std::string_view school,
+                                                        std::string_view username) {
+  try {
+    const auto organization = require_organization(tx, school);
+    auto user = require_user(tx, username);
+    auto learner = require_linked_learner(tx, organization, user);
+    return {organization, std::move(user), std::move(learner)};
+  } catch (const Error& error) {
+    const bool elsewhere =
+        error.code() == ErrorCode::USER_NOT_FOUND || error.code() == ErrorCode::LEARNER_NOT_FOUND;
+    if (!elsewhere || access.is_operator()) throw;
+    throw Forbidden(std::string(school), echo(trim(username)));
+  }
+}
+
 }  // namespace
 
 // "(3 attempt(s) left)" or "(retry in 120 s)". Built by appending: GCC 12 at -O3 reports a
@@ -189,12 +209,12 @@ LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
 LoginResult Service::login(std::string_view username, std::string_view password,
                            std::string_view client_key) {
   const auto& options = state_->options;
-  refuse_if_login_throttled(*state_, client_key);
+  refuse_if_login_throttled(*state_, kPupilLogins, client_key);
   const auto found = [&] {
     try {
       return inscrire::authenticate(*state_, username, password);
     } catch (const LoginError&) {  // wrong password, unknown or blocked username alike
-      record_client_login_failure(*state_, client_key);
+      record_client_login_failure(*state_, kPupilLogins, client_key);
       throw;
     }
   }();
@@ -277,70 +297,83 @@ void Service::change_password_with_token(std::string_view change_token,
 }
 
 std::string Service::reset_password(std::string_view uai, std::string_view username,
-                                    std::string_view actor) {
-  // Checked before the (slow) hashing, then again under the write lock.
-  const auto check = [&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    auto user = require_user(tx, username);
-    auto learner = require_linked_learner(tx, organization, user);
-    if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-    if (user.disabled) throw Error(ErrorCode::ACCOUNT_DISABLED);
-    return std::tuple{organization, user, learner};
-  };
-  state_->read([&](StoreTransaction& tx) { check(tx); });
-  auto temporary = temporary_password();
-  const auto hash = hash_password(temporary, state_->options.hash_parameters);
-  state_->durable([&](StoreTransaction& tx) {
-    auto [organization, user, learner] = check(tx);
-    set_temporary_password(tx, user, hash, temporary_expiry(*state_, state_->now()));
-    tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
-    tx.audit(
-        {std::string(actor), "reset_password", user.username, learner_ref(organization, learner)},
-        state_->now());
+                                    const Actor& actor) {
+  constexpr auto kOperation = Operation::ResetPassword;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    // Checked before the (slow) hashing, then again under the write lock.
+    const auto check = [&](StoreTransaction& tx) {
+      auto [organization, user, learner] = pupil_of_school(tx, access, school, username);
+      if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+      if (user.disabled) throw Error(ErrorCode::ACCOUNT_DISABLED);
+      return std::tuple{organization, user, learner};
+    };
+    state_->read([&](StoreTransaction& tx) { check(tx); });
+    auto temporary = temporary_password();
+    const auto hash = hash_password(temporary, state_->options.hash_parameters);
+    state_->durable([&](StoreTransaction& tx) {
+      auto [organization, user, learner] = check(tx);
+      set_temporary_password(tx, user, hash, temporary_expiry(*state_, state_->now()));
+      tx.revoke_tokens(user.id, {});  // sessions and change tokens of the old password
+      tx.audit(audit_entry(access, school, permission(kOperation).name, user.username,
+                           learner_ref(organization, learner)),
+               state_->now());
+    });
+    return temporary;
   });
-  return temporary;
 }
 
-void Service::unblock(std::string_view uai, std::string_view username, std::string_view actor) {
-  state_->write([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    auto user = require_user(tx, username);
-    const auto learner = require_linked_learner(tx, organization, user);
-    tx.clear_login_failures(user.username);
-    tx.audit({std::string(actor), "unblock", user.username, learner_ref(organization, learner)},
-             state_->now());
+void Service::unblock(std::string_view uai, std::string_view username, const Actor& actor) {
+  constexpr auto kOperation = Operation::Unblock;
+  administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    state_->write([&](StoreTransaction& tx) {
+      const auto [organization, user, learner] = pupil_of_school(tx, access, school, username);
+      tx.clear_login_failures(user.username);
+      tx.audit(audit_entry(access, school, permission(kOperation).name, user.username,
+                           learner_ref(organization, learner)),
+               state_->now());
+    });
   });
 }
 
 std::string Service::import_account(std::string_view uai, std::string_view ine,
                                     std::string_view username, std::string_view password_hash,
-                                    std::string_view actor) {
-  auto name = lower_ascii(trim(username));
-  if (!is_valid_username(name)) throw Error(ErrorCode::INVALID_ARGUMENT, "username");
-  // The detail never quotes the hash: it is a secret too (it can be attacked offline).
-  if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");
-  state_->durable([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
-    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    if (learner->disabled) throw Error(ErrorCode::LEARNER_DISABLED);
-    if (learner->user_id) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
-    if (tx.username_linked_elsewhere(learner->entry.ine, organization.id)) {
-      throw Error(ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
-    }
-    const auto user = insert_account(tx, name, password_hash, false, state_->now());
-    if (!user) throw Error(ErrorCode::USERNAME_TAKEN);
-    if (!tx.link_learner(learner->id, user->id)) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
-    tx.audit({std::string(actor), "import_account", user->username,
-              learner_ref(organization, *learner) +
-                  (password_hash.starts_with("$argon2id$") ? " (argon2id)" : " (bcrypt)")},
-             state_->now());
+                                    const Actor& actor) {
+  constexpr auto kOperation = Operation::ImportAccount;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    auto name = lower_ascii(trim(username));
+    if (!is_valid_username(name)) throw Error(ErrorCode::INVALID_ARGUMENT, "username");
+    // The detail never quotes the hash: it is a secret too (it can be attacked offline).
+    if (!importable_hash(password_hash)) throw Error(ErrorCode::INVALID_ARGUMENT, "password hash");
+    state_->durable([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, school);
+      const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
+      if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      if (learner->disabled) throw Error(ErrorCode::LEARNER_DISABLED);
+      if (learner->user_id) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+      if (tx.username_linked_elsewhere(learner->entry.ine, organization.id)) {
+        throw Error(ErrorCode::LEARNER_HAS_ACCOUNT_ELSEWHERE);
+      }
+      const auto user = insert_account(tx, name, password_hash, false, state_->now());
+      if (!user) throw Error(ErrorCode::USERNAME_TAKEN);
+      if (!tx.link_learner(learner->id, user->id)) throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+      tx.audit(
+          audit_entry(access, school, permission(kOperation).name, user->username,
+                      learner_ref(organization, *learner) +
+                          (password_hash.starts_with("$argon2id$") ? " (argon2id)" : " (bcrypt)")),
+          state_->now());
+    });
+    return name;
   });
-  return name;
 }
 
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
-                                          std::string_view actor) {
+                                          const Actor& actor) {
   return generate_credentials(uai, division, CredentialOptions{}, actor);
 }
 
@@ -376,120 +409,135 @@ std::vector<CredentialAction> plan_credentials(StoreTransaction& tx,
 }  // namespace
 
 Credentials Service::generate_credentials(std::string_view uai, std::string_view division,
-                                          const CredentialOptions& options,
-                                          std::string_view actor) {
-  const std::string wanted = checked_label(division, "division", kMaxDivisionCharacters);
-  if (wanted.empty()) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
-  std::vector<std::string> selected;
-  for (const auto& ine : options.ines) selected.push_back(canonical_ine(ine));
-  const auto read_class = [&](StoreTransaction& tx, Organization& organization) {
-    organization = require_organization(tx, uai);
-    auto learners = tx.learners(organization.id, &wanted, false);
-    if (learners.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND, "division " + wanted);
-    for (const auto& ine : selected) {
-      if (std::none_of(learners.begin(), learners.end(),
-                       [&](const Learner& l) { return l.entry.ine == ine; })) {
-        throw Error(ErrorCode::LEARNER_NOT_FOUND, "INE " + ine);
-      }
-    }
-    return learners;
-  };
-  std::size_t needed = 0;
-  state_->read([&](StoreTransaction& tx) {
-    Organization organization;
-    const auto learners = read_class(tx, organization);
-    for (const auto action : plan_credentials(tx, organization, learners, options, selected)) {
-      if (action != CredentialAction::Leave) ++needed;
-    }
-  });
-  // Hashing is the slow part: done before taking the write lock, for as many accounts as the
-  // plan read above wants (a few spare ones cover a class that changed meanwhile).
-  std::vector<std::pair<std::string, std::string>> secrets;  // temporary password, its hash
-  const auto make_secret = [&] {
-    auto temporary = temporary_password();
-    auto hash = hash_password(temporary, state_->options.hash_parameters);
-    secrets.emplace_back(std::move(temporary), std::move(hash));
-  };
-  for (std::size_t i = 0; i < needed; ++i) make_secret();
-  Credentials credentials;
-  state_->durable([&](StoreTransaction& tx) {
-    Organization organization;
-    const auto learners = read_class(tx, organization);
-    const auto plan = plan_credentials(tx, organization, learners, options, selected);
-    const auto now = state_->now();
-    credentials = {};
-    std::size_t next_secret = 0;
-    for (std::size_t i = 0; i < learners.size(); ++i) {
-      const auto& learner = learners[i];
-      const auto& e = learner.entry;
-      if (plan[i] == CredentialAction::Leave) {
-        ++credentials.unchanged;
-        if (learner.username) {
-          credentials.rows.push_back(
-              {e.division, e.last_name, e.first_name, *learner.username, {}});
+                                          const CredentialOptions& options, const Actor& actor) {
+  constexpr auto kOperation = Operation::GenerateCredentials;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    const std::string wanted = checked_label(division, "division", kMaxDivisionCharacters);
+    if (wanted.empty()) throw Error(ErrorCode::INVALID_ARGUMENT, "division");
+    std::vector<std::string> selected;
+    for (const auto& ine : options.ines) selected.push_back(canonical_ine(ine));
+    const auto read_class = [&](StoreTransaction& tx, Organization& organization) {
+      organization = require_organization(tx, school);
+      auto learners = tx.learners(organization.id, &wanted, false);
+      if (learners.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND, "division " + wanted);
+      for (const auto& ine : selected) {
+        if (std::none_of(learners.begin(), learners.end(),
+                         [&](const Learner& l) { return l.entry.ine == ine; })) {
+          throw Error(ErrorCode::LEARNER_NOT_FOUND, "INE " + ine);
         }
-        continue;
       }
-      if (next_secret == secrets.size()) make_secret();  // rare: the class grew meanwhile
-      const auto& [temporary, hash] = secrets[next_secret++];
-      User user;
-      if (plan[i] == CredentialAction::Reset) {
-        user = *tx.user(*learner.user_id);
-        ++credentials.reset;
-      } else {
-        user = create_account(tx, e, hash, true, state_->options.username_policy, now);
-        tx.link_learner(learner.id, user.id);
-        ++credentials.created;
+      return learners;
+    };
+    std::size_t needed = 0;
+    state_->read([&](StoreTransaction& tx) {
+      Organization organization;
+      const auto learners = read_class(tx, organization);
+      for (const auto action : plan_credentials(tx, organization, learners, options, selected)) {
+        if (action != CredentialAction::Leave) ++needed;
       }
-      set_temporary_password(tx, user, hash, temporary_expiry(*state_, now));
-      tx.revoke_tokens(user.id, {});
-      credentials.rows.push_back({e.division, e.last_name, e.first_name, user.username, temporary});
-    }
-    tx.audit(
-        {std::string(actor), "generate_credentials", organization.uai + " " + wanted,
-         std::to_string(credentials.created) + " created, " + std::to_string(credentials.reset) +
-             " reset, " + std::to_string(credentials.unchanged) + " unchanged"},
-        now);
+    });
+    // Hashing is the slow part: done before taking the write lock, for as many accounts as the
+    // plan read above wants (a few spare ones cover a class that changed meanwhile).
+    std::vector<std::pair<std::string, std::string>> secrets;  // temporary password, its hash
+    const auto make_secret = [&] {
+      auto temporary = temporary_password();
+      auto hash = hash_password(temporary, state_->options.hash_parameters);
+      secrets.emplace_back(std::move(temporary), std::move(hash));
+    };
+    for (std::size_t i = 0; i < needed; ++i) make_secret();
+    Credentials credentials;
+    state_->durable([&](StoreTransaction& tx) {
+      Organization organization;
+      const auto learners = read_class(tx, organization);
+      const auto plan = plan_credentials(tx, organization, learners, options, selected);
+      const auto now = state_->now();
+      credentials = {};
+      std::size_t next_secret = 0;
+      for (std::size_t i = 0; i < learners.size(); ++i) {
+        const auto& learner = learners[i];
+        const auto& e = learner.entry;
+        if (plan[i] == CredentialAction::Leave) {
+          ++credentials.unchanged;
+          if (learner.username) {
+            credentials.rows.push_back(
+                {e.division, e.last_name, e.first_name, *learner.username, {}});
+          }
+          continue;
+        }
+        if (next_secret == secrets.size()) make_secret();  // rare: the class grew meanwhile
+        const auto& [temporary, hash] = secrets[next_secret++];
+        User user;
+        if (plan[i] == CredentialAction::Reset) {
+          user = *tx.user(*learner.user_id);
+          ++credentials.reset;
+        } else {
+          user = create_account(tx, e, hash, true, state_->options.username_policy, now);
+          tx.link_learner(learner.id, user.id);
+          ++credentials.created;
+        }
+        set_temporary_password(tx, user, hash, temporary_expiry(*state_, now));
+        tx.revoke_tokens(user.id, {});
+        credentials.rows.push_back(
+            {e.division, e.last_name, e.first_name, user.username, temporary});
+      }
+      tx.audit(
+          audit_entry(access, school, permission(kOperation).name, organization.uai + " " + wanted,
+                      std::to_string(credentials.created) + " created, " +
+                          std::to_string(credentials.reset) + " reset, " +
+                          std::to_string(credentials.unchanged) + " unchanged"),
+          now);
+    });
+    return credentials;
   });
-  return credentials;
 }
 
-void Service::anonymize_learner(std::string_view uai, std::string_view ine,
-                                std::string_view actor) {
-  state_->write([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
-    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    const auto now = state_->now();
-    erase_learner(tx, *learner, now);
-    // The account goes with the learner unless another school's row still uses it: that
-    // school's data is not this admin's to erase.
-    if (learner->user_id && tx.learners_of_user(*learner->user_id).empty()) {
-      erase_account(tx, *learner->user_id);
-    }
-    // The audit names the row, not the person: the INE is gone from the database.
-    tx.audit({std::string(actor), "anonymize_learner", organization.uai,
-              learner_ref(organization, *learner)},
-             state_->now());
+void Service::anonymize_learner(std::string_view uai, std::string_view ine, const Actor& actor) {
+  constexpr auto kOperation = Operation::AnonymizeLearner;
+  administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    state_->write([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, school);
+      const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
+      if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      const auto now = state_->now();
+      erase_learner(tx, *learner, now);
+      // The account goes with the learner unless another school's row still uses it: that
+      // school's data is not this admin's to erase.
+      if (learner->user_id && tx.learners_of_user(*learner->user_id).empty()) {
+        erase_account(tx, *learner->user_id);
+      }
+      // The audit names the row, not the person: the INE is gone from the database.
+      tx.audit(audit_entry(access, school, permission(kOperation).name, organization.uai,
+                           learner_ref(organization, *learner)),
+               state_->now());
+    });
   });
 }
 
 LearnerExport Service::export_learner(std::string_view uai, std::string_view ine,
-                                      std::string_view actor) {
-  LearnerExport exported;
-  state_->write([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
-    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    std::optional<AccountState> account;
-    if (learner->user_id) account = account_state(tx, *tx.user(*learner->user_id));
-    exported = {organization, *learner, std::move(account),
-                participations_of(tx, organization, *learner)};
-    tx.audit({std::string(actor), "export_learner", organization.uai,
-              learner_ref(organization, *learner)},
-             state_->now());
+                                      const Actor& actor) {
+  constexpr auto kOperation = Operation::ExportLearner;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    LearnerExport exported;
+    state_->write([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, school);
+      const auto learner = tx.learner_by_ine(organization.id, canonical_ine(ine));
+      if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      std::optional<AccountState> account;
+      if (learner->user_id) account = account_state(tx, *tx.user(*learner->user_id));
+      exported = {organization, *learner, std::move(account),
+                  participations_of(tx, organization, *learner)};
+      tx.audit(audit_entry(access, school, permission(kOperation).name, organization.uai,
+                           learner_ref(organization, *learner)),
+               state_->now());
+    });
+    return exported;
   });
-  return exported;
 }
 
 }  // namespace inscrire

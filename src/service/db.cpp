@@ -1,5 +1,8 @@
 // Opening a database, the service's options, and the schools it holds.
+#include <algorithm>
+
 #include "inscrire/service.hpp"
+#include "service/access.hpp"
 #include "service/state.hpp"
 
 namespace inscrire {
@@ -30,27 +33,47 @@ Service Service::open(const std::filesystem::path& path, ServiceOptions options)
   return Service(std::move(store), std::move(options));
 }
 
+Service::State::State(std::unique_ptr<Store> store_, ServiceOptions options_)
+    : store(std::move(store_)), options(validated(std::move(options_))) {
+  if (!options.staff.second_factor_key_file.empty()) {
+    totp_key = SecretKey::load(options.staff.second_factor_key_file);
+  }
+}
+
 Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
-    : state_(std::make_unique<State>(State{std::move(store), validated(std::move(options))})) {}
+    : state_(std::make_unique<State>(std::move(store), std::move(options))) {}
 
 Service::Service(Service&&) noexcept = default;
 Service& Service::operator=(Service&&) noexcept = default;
 Service::~Service() = default;
 
-Organization Service::create_organization(std::string_view uai, std::string_view name) {
-  const auto canonical = canonical_uai(uai);
-  const auto label = required_label(name, "school name");
-  std::optional<Organization> created;
-  state_->write([&](StoreTransaction& tx) {
-    created = tx.insert_organization(canonical, label, state_->now());
+Organization Service::create_organization(std::string_view uai, std::string_view name,
+                                          const Actor& actor) {
+  constexpr auto kOperation = Operation::CreateOrganization;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto canonical = canonical_uai(uai);
+    permit(access, kOperation, canonical);
+    const auto label = required_label(name, "school name");
+    std::optional<Organization> created;
+    state_->write([&](StoreTransaction& tx) {
+      created = tx.insert_organization(canonical, label, state_->now());
+      if (created) {
+        tx.audit(audit_entry(access, canonical, permission(kOperation).name, canonical, {}),
+                 state_->now());
+      }
+    });
+    if (!created) throw Error(ErrorCode::ORGANIZATION_EXISTS, canonical);
+    return *created;
   });
-  if (!created) throw Error(ErrorCode::ORGANIZATION_EXISTS, canonical);
-  return *created;
 }
 
-std::vector<Organization> Service::organizations() {
+std::vector<Organization> Service::organizations(const Actor& actor) {
+  const auto access = resolve_actor(*state_, actor);
   std::vector<Organization> found;
   state_->read([&](StoreTransaction& tx) { found = tx.organizations(); });
+  if (!access.is_operator()) {
+    std::erase_if(found, [&](const Organization& o) { return !access.role_in(o.uai); });
+  }
   return found;
 }
 

@@ -2,6 +2,8 @@
 // list with account states, one learner, one account, and dissociation.
 #include "inscrire/limits.hpp"
 #include "inscrire/service.hpp"
+#include "inscrire/text.hpp"
+#include "service/access.hpp"
 #include "service/state.hpp"
 
 namespace inscrire {
@@ -71,76 +73,109 @@ LearnerAccountView learner_account_view(StoreTransaction& tx, const LearnerAccou
 
 }  // namespace
 
-std::vector<LearnerAccountView> Service::learners(std::string_view uai, const LearnerQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxLearnerPage) {
-    throw Error(ErrorCode::INVALID_ARGUMENT,
-                "limit must be between 1 and " + std::to_string(kMaxLearnerPage));
-  }
-  if (query.offset < 0 || query.offset > kMaxLearnerOffset) {
-    throw Error(ErrorCode::INVALID_ARGUMENT,
-                "offset must be between 0 and " + std::to_string(kMaxLearnerOffset));
-  }
-  std::optional<std::string> division;
-  if (query.division) {
-    division = checked_label(*query.division, "division", kMaxDivisionCharacters);
-  }
-  std::vector<LearnerAccountView> views;
-  state_->read([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto now = state_->now();
-    const LearnerPageQuery page{division ? &*division : nullptr, query.state, now, query.limit,
-                                query.offset};
-    for (const auto& row : tx.learner_accounts(organization.id, page)) {
-      views.push_back(learner_account_view(tx, row, now));
+std::vector<LearnerAccountView> Service::learners(std::string_view uai, const LearnerQuery& query,
+                                                  const Actor& actor) {
+  constexpr auto kOperation = Operation::ListLearners;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    permit(access, kOperation, canonical_uai(uai));
+    if (query.limit < 1 || query.limit > kMaxLearnerPage) {
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  "limit must be between 1 and " + std::to_string(kMaxLearnerPage));
     }
-  });
-  return views;
-}
-
-LearnerAccountView Service::learner(std::string_view uai, std::string_view ine) {
-  const auto wanted = canonical_ine(ine);
-  LearnerAccountView view;
-  state_->read([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto now = state_->now();
-    LearnerPageQuery one;
-    one.now = now;
-    one.limit = 1;
-    one.ine = &wanted;
-    const auto rows = tx.learner_accounts(organization.id, one);
-    if (rows.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    view = learner_account_view(tx, rows.front(), now);
-  });
-  return view;
-}
-
-AccountDetails Service::account(std::string_view username) {
-  AccountDetails details;
-  state_->read([&](StoreTransaction& tx) {
-    const auto user = require_user(tx, username);
-    details.account = account_view(user, tx.login_failures(user.username),
-                                   tx.count_participations_of_user(user.id), state_->now());
-    for (const auto& learner : tx.learners_of_user(user.id)) {
-      const auto organization = tx.organization_by_id(learner.organization_id);
-      details.learners.push_back({organization->uai, organization->name, view_of(learner)});
+    if (query.offset < 0 || query.offset > kMaxLearnerOffset) {
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  "offset must be between 0 and " + std::to_string(kMaxLearnerOffset));
     }
+    std::optional<std::string> division;
+    if (query.division) {
+      division = checked_label(*query.division, "division", kMaxDivisionCharacters);
+    }
+    std::vector<LearnerAccountView> views;
+    state_->read([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, uai);
+      const auto now = state_->now();
+      const LearnerPageQuery page{division ? &*division : nullptr, query.state, now, query.limit,
+                                  query.offset};
+      for (const auto& row : tx.learner_accounts(organization.id, page)) {
+        views.push_back(learner_account_view(tx, row, now));
+      }
+    });
+    return views;
   });
-  return details;
 }
 
-void Service::dissociate(std::string_view uai, std::string_view ine, std::string_view actor) {
-  const auto wanted = canonical_ine(ine);
-  state_->write([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    const auto learner = tx.learner_by_ine(organization.id, wanted);
-    if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
-    if (!learner->user_id) throw Error(ErrorCode::LEARNER_NOT_LINKED);
-    tx.unlink_learner(learner->id);
-    const auto kept = tx.dissociate_participations(learner->id);
-    tx.audit({std::string(actor), "dissociate", learner->username.value_or(""),
-              learner_ref(organization, *learner) + " (" + std::to_string(kept) +
-                  " participation(s) kept by the account)"},
-             state_->now());
+LearnerAccountView Service::learner(std::string_view uai, std::string_view ine,
+                                    const Actor& actor) {
+  constexpr auto kOperation = Operation::ViewLearner;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    permit(access, kOperation, canonical_uai(uai));
+    const auto wanted = canonical_ine(ine);
+    LearnerAccountView view;
+    state_->read([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, uai);
+      const auto now = state_->now();
+      LearnerPageQuery one;
+      one.now = now;
+      one.limit = 1;
+      one.ine = &wanted;
+      const auto rows = tx.learner_accounts(organization.id, one);
+      if (rows.empty()) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      view = learner_account_view(tx, rows.front(), now);
+    });
+    return view;
+  });
+}
+
+AccountDetails Service::account(std::string_view username, const Actor& actor) {
+  constexpr auto kOperation = Operation::ViewAccount;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    AccountDetails details;
+    state_->read([&](StoreTransaction& tx) {
+      // Staff see an account through the learners of their schools only: an account of another
+      // school, and one that does not exist, are refused alike.
+      const auto user = [&] {
+        try {
+          return require_user(tx, username);
+        } catch (const Error& error) {
+          if (error.code() != ErrorCode::USER_NOT_FOUND || access.is_operator()) throw;
+          throw Forbidden({}, echo(trim(username)));
+        }
+      }();
+      for (const auto& learner : tx.learners_of_user(user.id)) {
+        const auto organization = tx.organization_by_id(learner.organization_id);
+        if (!access.is_operator() && !access.role_in(organization->uai)) continue;
+        details.learners.push_back({organization->uai, organization->name, view_of(learner)});
+      }
+      if (!access.is_operator()) {
+        if (details.learners.empty()) throw Forbidden({}, user.username);
+        permit(access, kOperation, details.learners.front().uai);
+      }
+      details.account = account_view(user, tx.login_failures(user.username),
+                                     tx.count_participations_of_user(user.id), state_->now());
+    });
+    return details;
+  });
+}
+
+void Service::dissociate(std::string_view uai, std::string_view ine, const Actor& actor) {
+  constexpr auto kOperation = Operation::Dissociate;
+  administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto school = canonical_uai(uai);
+    permit(access, kOperation, school);
+    const auto wanted = canonical_ine(ine);
+    state_->write([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, school);
+      const auto learner = tx.learner_by_ine(organization.id, wanted);
+      if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      if (!learner->user_id) throw Error(ErrorCode::LEARNER_NOT_LINKED);
+      tx.unlink_learner(learner->id);
+      const auto kept = tx.dissociate_participations(learner->id);
+      tx.audit(
+          audit_entry(access, school, permission(kOperation).name, learner->username.value_or(""),
+                      learner_ref(organization, *learner) + " (" + std::to_string(kept) +
+                          " participation(s) kept by the account)"),
+          state_->now());
+    });
   });
 }
 

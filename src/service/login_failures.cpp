@@ -9,8 +9,6 @@
 namespace inscrire::service_detail {
 namespace {
 
-constexpr std::string_view kLoginFailureEvent = "login_failure";
-
 void apply_failure(LoginFailures& failures, const LoginPolicy& policy, std::int64_t now) {
   ++failures.failed_attempts;
   if (failures.failed_attempts >= policy.permanent_block_failures) {
@@ -43,14 +41,15 @@ void refuse_if_blocked(const LoginFailures& failures, std::int64_t now) {
   }
 }
 
-LoginError record_login_failure(Service::State& state, std::string_view key) {
+LoginError record_login_failure(Service::State& state, const LoginRealm& realm,
+                                std::string_view key) {
   std::optional<LoginError> refusal;
   state.durable([&](StoreTransaction& tx) {
-    auto failures = tx.login_failures(key);  // fresh: other attempts may have run meanwhile
+    auto failures = (tx.*realm.read)(key);  // fresh: other attempts may have run meanwhile
     const auto now = state.now();
     refuse_if_blocked(failures, now);
     apply_failure(failures, state.options.login, now);
-    tx.save_login_failures(key, failures);
+    (tx.*realm.save)(key, failures);
     if (failures.blocked) {
       refusal.emplace(ErrorCode::ACCOUNT_BLOCKED, std::nullopt, 0);
     } else if (failures.blocked_until > now) {
@@ -64,34 +63,36 @@ LoginError record_login_failure(Service::State& state, std::string_view key) {
   return *refusal;
 }
 
-void lift_temporary_block(StoreTransaction& tx, std::string_view key) {
-  if (tx.login_failures(key).blocked) {
-    tx.save_login_failures(key, {0, 0, true});
+void lift_temporary_block(StoreTransaction& tx, const LoginRealm& realm, std::string_view key) {
+  if ((tx.*realm.read)(key).blocked) {
+    (tx.*realm.save)(key, {0, 0, true});
   } else {
-    tx.clear_login_failures(key);
+    (tx.*realm.clear)(key);
   }
 }
 
-void refuse_if_login_throttled(Service::State& state, std::string_view client_key) {
+void refuse_if_login_throttled(Service::State& state, const LoginRealm& realm,
+                               std::string_view client_key) {
   check_client_key(client_key);
   if (client_key.empty()) return;
   const auto& limits = state.options.throttle;
   const auto since = state.now() - limits.login_window_seconds;
   std::optional<std::int64_t> oldest;
   state.read([&](StoreTransaction& tx) {
-    if (tx.count_events(client_key, kLoginFailureEvent, since) >= limits.max_login_failures) {
-      oldest = tx.oldest_event(client_key, kLoginFailureEvent, since);
+    if (tx.count_events(client_key, realm.event, since) >= limits.max_login_failures) {
+      oldest = tx.oldest_event(client_key, realm.event, since);
     }
   });
   // The oldest failure still counts at `since` (at >= since) and leaves one second later.
   if (oldest) throw ThrottledError(std::max<std::int64_t>(1, *oldest - since + 1));
 }
 
-void record_client_login_failure(Service::State& state, std::string_view client_key) {
+void record_client_login_failure(Service::State& state, const LoginRealm& realm,
+                                 std::string_view client_key) {
   if (client_key.empty()) return;
   const auto now = state.now();
   state.write([&](StoreTransaction& tx) {
-    tx.record_event(client_key, kLoginFailureEvent, now,
+    tx.record_event(client_key, realm.event, now,
                     now - state.options.throttle.login_window_seconds);
   });
 }

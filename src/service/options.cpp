@@ -43,6 +43,14 @@ void ServiceOptions::validate() const {
          "between 1 and 2592000");
   expect(login.temporary_password_days >= 1 && login.temporary_password_days <= 365,
          "login.temporary_password_days", "between 1 and 365");
+  expect(staff.session_idle_seconds >= 60 && staff.session_idle_seconds <= kDay,
+         "staff.session_idle_seconds", "between 60 and 86400");
+  expect(staff.session_seconds >= staff.session_idle_seconds && staff.session_seconds <= 7 * kDay,
+         "staff.session_seconds", "between session_idle_seconds and 604800");
+  expect(staff.invitation_days >= 1 && staff.invitation_days <= 90, "staff.invitation_days",
+         "between 1 and 90");
+  expect(staff.audit_retention_days >= 1 && staff.audit_retention_days <= 3650,
+         "staff.audit_retention_days", "between 1 and 3650");
 }
 
 }  // namespace inscrire

@@ -92,11 +92,16 @@ void audit_later_stage(StoreTransaction& tx, const Campaign& campaign, const Lea
                        const std::string& username, std::optional<MatchStage> stage,
                        std::string_view action, std::int64_t now) {
   if (!stage || *stage == MatchStage::Exact || *stage == MatchStage::Tolerant) return;
-  const auto organization = tx.organization_by_id(campaign.organization_id);
-  tx.audit({"pupil", std::string(action), username,
-            organization->uai + " learner #" + std::to_string(learner.id) +
-                " matched_by=" + std::string(match_stage_name(*stage))},
-           now);
+  AuditEntry entry;
+  entry.uai = campaign.uai;
+  entry.actor_kind = "pupil";
+  entry.actor_ref = username;
+  entry.actor_name = username;
+  entry.action = std::string(action);
+  entry.target = username;
+  entry.detail = campaign.uai + " learner #" + std::to_string(learner.id) +
+                 " matched_by=" + std::string(match_stage_name(*stage));
+  tx.audit(entry, now);
 }
 
 // `matched_by`: the matching stage that found the learner, when the call matched an identity.

@@ -8,6 +8,7 @@
 #include "inscrire/roster_file.hpp"
 #include "inscrire/roster_import.hpp"
 #include "inscrire/service.hpp"
+#include "service/access.hpp"
 #include "service/state.hpp"
 
 namespace inscrire {
@@ -29,6 +30,14 @@ std::string first_error_detail(const ImportReport& report) {
 
 ErrorCode first_error_code(const ImportReport& report) {
   return report.errors.empty() ? ErrorCode::INVALID_FILE : report.errors.front().code;
+}
+
+// What an import did, for its audit row: "310 rows read: 310 created, 0 updated...".
+std::string import_detail(const ImportCounts& counts, std::size_t rows) {
+  return std::to_string(rows) + " rows read: " + std::to_string(counts.created) + " created, " +
+         std::to_string(counts.updated) + " updated, " + std::to_string(counts.disabled) +
+         " disabled, " + std::to_string(counts.reenabled) + " re-enabled, " +
+         std::to_string(counts.linked) + " linked";
 }
 
 // Thrown inside a dry-run import transaction to roll it back once the counts are known.
@@ -127,47 +136,58 @@ ImportRefused::ImportRefused(ImportReport report)
     : Error(first_error_code(report), first_error_detail(report)), report_(std::move(report)) {}
 
 ImportReport Service::import_roster(std::string_view uai, const std::filesystem::path& file,
-                                    const ImportOptions& options) {
-  const auto canonical = canonical_uai(uai);
-  state_->read([&](StoreTransaction& tx) { require_organization(tx, canonical); });
-  ReadOptions read_options;
-  read_options.progress = options.progress;
-  auto parsed = read_roster_file(file, canonical, read_options);
-  ImportReport report;
-  report.skipped = parsed.skipped;
-  report.dry_run = options.dry_run;
-  report.errors = std::move(parsed.errors);
-  if (!report.errors.empty()) throw ImportRefused(std::move(report));
-  ImportCounts counts;
-  try {
-    state_->write([&](StoreTransaction& tx) {
-      const auto organization = require_organization(tx, canonical);
-      counts = write_roster(tx, organization.id, parsed.entries, state_->now());
-      if (options.dry_run) throw DryRunRollback{counts};
-    });
-  } catch (const DryRunRollback& rollback) {
-    counts = rollback.counts;
-  }
-  report.created = counts.created;
-  report.updated = counts.updated;
-  report.disabled = counts.disabled;
-  report.reenabled = counts.reenabled;
-  report.linked = counts.linked;
-  return report;
+                                    const ImportOptions& options, const Actor& actor) {
+  constexpr auto kOperation = Operation::ImportRoster;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto canonical = canonical_uai(uai);
+    permit(access, kOperation, canonical);
+    state_->read([&](StoreTransaction& tx) { require_organization(tx, canonical); });
+    ReadOptions read_options;
+    read_options.progress = options.progress;
+    auto parsed = read_roster_file(file, canonical, read_options);
+    ImportReport report;
+    report.skipped = parsed.skipped;
+    report.dry_run = options.dry_run;
+    report.errors = std::move(parsed.errors);
+    if (!report.errors.empty()) throw ImportRefused(std::move(report));
+    ImportCounts counts;
+    try {
+      state_->write([&](StoreTransaction& tx) {
+        const auto organization = require_organization(tx, canonical);
+        counts = write_roster(tx, organization.id, parsed.entries, state_->now());
+        if (options.dry_run) throw DryRunRollback{counts};
+        tx.audit(audit_entry(access, canonical, permission(kOperation).name, canonical,
+                             import_detail(counts, parsed.entries.size())),
+                 state_->now());
+      });
+    } catch (const DryRunRollback& rollback) {
+      counts = rollback.counts;
+    }
+    report.created = counts.created;
+    report.updated = counts.updated;
+    report.disabled = counts.disabled;
+    report.reenabled = counts.reenabled;
+    report.linked = counts.linked;
+    return report;
+  });
 }
 
 std::vector<LearnerView> Service::learners(std::string_view uai,
                                            const std::optional<std::string>& division,
-                                           bool include_disabled) {
-  std::vector<LearnerView> views;
-  state_->read([&](StoreTransaction& tx) {
-    const auto organization = require_organization(tx, uai);
-    for (const auto& learner :
-         tx.learners(organization.id, division ? &*division : nullptr, include_disabled)) {
-      views.push_back(view_of(learner));
-    }
+                                           bool include_disabled, const Actor& actor) {
+  constexpr auto kOperation = Operation::ListLearners;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    permit(access, kOperation, canonical_uai(uai));
+    std::vector<LearnerView> views;
+    state_->read([&](StoreTransaction& tx) {
+      const auto organization = require_organization(tx, uai);
+      for (const auto& learner :
+           tx.learners(organization.id, division ? &*division : nullptr, include_disabled)) {
+        views.push_back(view_of(learner));
+      }
+    });
+    return views;
   });
-  return views;
 }
 
 }  // namespace inscrire

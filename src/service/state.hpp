@@ -5,13 +5,18 @@
 #include <span>
 #include <string>
 
+#include "inscrire/second_factor.hpp"
 #include "inscrire/service.hpp"
 
 namespace inscrire {
 
 struct Service::State {
+  State(std::unique_ptr<Store> store_, ServiceOptions options_);
+
   std::unique_ptr<Store> store;
   ServiceOptions options;
+  // The key TOTP secrets are sealed under (StaffPolicy::second_factor_key_file), if any.
+  std::optional<SecretKey> totp_key;
 
   std::int64_t now() const {
     if (options.clock) return options.clock();

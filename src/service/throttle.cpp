@@ -23,7 +23,8 @@ bool counts_as_failure(ErrorCode code) {
     case ErrorCode::CAMPAIGN_NOT_FOUND:
     case ErrorCode::NO_LEARNER_FOR_BIRTHDATE:
     case ErrorCode::NO_NAME_MATCH:
-    case ErrorCode::AMBIGUOUS_MATCH: return true;
+    case ErrorCode::AMBIGUOUS_MATCH:
+    case ErrorCode::INVITATION_INVALID: return true;
     default: return false;
   }
 }

@@ -10,7 +10,7 @@
 namespace inscrire::service_detail {
 
 // The failures that count: a code nobody has, a birth date or a name nobody of the school has,
-// an identity several learners share.
+// an identity several learners share, an invitation code that is not a live one.
 bool counts_as_failure(ErrorCode code);
 // Counts one failure of `client_key` in its own transaction (nothing for an empty key).
 void record_failure(Service::State& state, std::string_view client_key);

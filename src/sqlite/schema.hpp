@@ -180,6 +180,86 @@ INSERT INTO login_failures(username, failed_attempts, blocked_until, blocked)
 UPDATE users SET failed_attempts = 0, blocked_until = 0, blocked = 0
   WHERE failed_attempts > 0 OR blocked_until > 0 OR blocked != 0;
 )sql",
+    // 5: school staff (docs/rules.md §9): accounts with a role per school, invitations,
+    // sessions and one-time tokens, recovery codes (all secrets as SHA-256 digests), login
+    // failures of their own (a namespace apart from pupils'); campaign owners; the audit log a
+    // school reads. Rows of earlier versions stay, marked legacy; their school is read where
+    // they named it, at the start of the detail ("0751234A learner #12") or of the target.
+    R"sql(
+CREATE TABLE staff (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  temporary_expires_at INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  -- The TOTP secret: sealed ("v1:...") under the key file, or as is; '' without one.
+  totp_secret TEXT NOT NULL DEFAULT '',
+  totp_pending TEXT NOT NULL DEFAULT '',
+  totp_last_step INTEGER,
+  created_at INTEGER NOT NULL,
+  last_login_at INTEGER
+);
+CREATE TABLE staff_memberships (
+  staff_id INTEGER NOT NULL REFERENCES staff(id),
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  role TEXT NOT NULL CHECK (role IN ('ADMIN', 'MEMBER')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (staff_id, organization_id)
+) WITHOUT ROWID;
+CREATE INDEX staff_memberships_by_organization ON staff_memberships(organization_id, role);
+CREATE TABLE staff_invitations (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  role TEXT NOT NULL CHECK (role IN ('ADMIN', 'MEMBER')),
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX staff_invitations_by_organization ON staff_invitations(organization_id);
+CREATE TABLE staff_tokens (
+  digest TEXT PRIMARY KEY,
+  staff_id INTEGER NOT NULL REFERENCES staff(id),
+  purpose TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX staff_tokens_by_staff ON staff_tokens(staff_id);
+CREATE TABLE staff_recovery_codes (
+  staff_id INTEGER NOT NULL REFERENCES staff(id),
+  digest TEXT NOT NULL,
+  used_at INTEGER,
+  PRIMARY KEY (staff_id, digest)
+) WITHOUT ROWID;
+CREATE TABLE staff_login_failures (
+  username TEXT PRIMARY KEY COLLATE NOCASE,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  blocked_until INTEGER NOT NULL DEFAULT 0,
+  blocked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+ALTER TABLE campaigns ADD COLUMN owner_staff_id INTEGER REFERENCES staff(id);
+ALTER TABLE campaigns ADD COLUMN owner_subject TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN uai TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN actor_kind TEXT NOT NULL DEFAULT 'legacy';
+ALTER TABLE audit_log ADD COLUMN actor_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN actor_role TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE audit_log ADD COLUMN client TEXT NOT NULL DEFAULT '';
+UPDATE audit_log SET uai = substr(detail, 1, 8)
+  WHERE detail GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][A-Z]*'
+    AND (length(detail) = 8 OR substr(detail, 9, 1) = ' ');
+UPDATE audit_log SET uai = substr(target, 1, 8)
+  WHERE uai = '' AND target GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][A-Z]*'
+    AND (length(target) = 8 OR substr(target, 9, 1) = ' ');
+CREATE INDEX audit_log_by_school ON audit_log(uai, at);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+)sql",
 };
 
 }  // namespace inscrire::sqlite

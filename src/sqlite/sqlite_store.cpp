@@ -3,6 +3,7 @@
 // service (store.hpp).
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -97,6 +98,17 @@ std::vector<Participation> read_participations(Statement& statement) {
 // learner_accounts reads the state after the username.
 constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
 #define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("")
+
+// A username's failures (zeros when the query found no row).
+LoginFailures read_failures(Statement& query) {
+  LoginFailures failures;
+  if (query.step()) {
+    failures.failed_attempts = static_cast<int>(query.integer(0));
+    failures.blocked_until = query.integer(1);
+    failures.blocked = query.flag(2);
+  }
+  return failures;
+}
 
 class SqliteTransaction final : public StoreTransaction {
  public:
@@ -580,13 +592,7 @@ class SqliteTransaction final : public StoreTransaction {
     auto query = db_.prepare(
         "SELECT failed_attempts, blocked_until, blocked FROM login_failures WHERE username = ?1");
     query.bind(1, username);
-    LoginFailures failures;
-    if (query.step()) {
-      failures.failed_attempts = static_cast<int>(query.integer(0));
-      failures.blocked_until = query.integer(1);
-      failures.blocked = query.integer(2) != 0;
-    }
-    return failures;
+    return read_failures(query);
   }
 
   void save_login_failures(std::string_view username, const LoginFailures& failures) override {
@@ -638,19 +644,353 @@ class SqliteTransaction final : public StoreTransaction {
     return query.optional_integer(0);
   }
 
-  void audit(const AuditEntry& entry, std::int64_t at) override {
+  // --- Staff accounts
+  std::optional<StaffAccount> staff(Id id) override {
+    auto query = db_.prepare("SELECT " INSCRIRE_STAFF_COLUMNS " FROM staff WHERE id = ?1");
+    query.bind(1, id);
+    if (!query.step()) return std::nullopt;
+    return storage::read_staff(query);
+  }
+
+  std::optional<StaffAccount> staff_by_username(std::string_view username) override {
+    auto query = db_.prepare("SELECT " INSCRIRE_STAFF_COLUMNS " FROM staff WHERE username = ?1");
+    query.bind(1, username);
+    if (!query.step()) return std::nullopt;
+    return storage::read_staff(query);
+  }
+
+  std::optional<StaffAccount> insert_staff(std::string_view username, std::string_view display_name,
+                                           std::string_view password_hash,
+                                           std::int64_t created_at) override {
     db_.prepare(
-           "INSERT INTO audit_log(at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(1, at)
-        .bind(2, entry.actor)
-        .bind(3, entry.action)
-        .bind(4, entry.target)
-        .bind(5, entry.detail)
+           "INSERT INTO staff(username, display_name, password_hash, created_at) "
+           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(username) DO NOTHING")
+        .bind(1, username)
+        .bind(2, display_name)
+        .bind(3, password_hash)
+        .bind(4, created_at)
+        .run();
+    if (db_.changes() == 0) return std::nullopt;
+    return staff(db_.last_insert_id());
+  }
+
+  void save_staff(const StaffAccount& a) override {
+    db_.prepare(
+           "UPDATE staff SET display_name = ?2, password_hash = ?3, must_change_password = ?4, "
+           "temporary_expires_at = ?5, disabled = ?6, totp_secret = ?7, totp_pending = ?8, "
+           "totp_last_step = ?9, last_login_at = ?10 WHERE id = ?1")
+        .bind(1, a.id)
+        .bind(2, a.display_name)
+        .bind(3, a.password_hash)
+        .bind(4, a.must_change_password)
+        .bind(5, a.temporary_expires_at)
+        .bind(6, a.disabled)
+        .bind(7, a.totp_secret)
+        .bind(8, a.totp_pending)
+        .bind(9, a.totp_last_step)
+        .bind(10, a.last_login_at)
         .run();
   }
 
+  bool advance_totp_step(Id staff_id, std::int64_t step) override {
+    db_.prepare(
+           "UPDATE staff SET totp_last_step = ?2 WHERE id = ?1 AND "
+           "(totp_last_step IS NULL OR totp_last_step < ?2)")
+        .bind(1, staff_id)
+        .bind(2, step)
+        .run();
+    return db_.changes() == 1;
+  }
+
+  // --- Memberships
+  std::vector<StaffMembership> memberships_of_staff(Id staff_id) override {
+    auto query = db_.prepare(
+        "SELECT m.staff_id, m.organization_id, o.uai, m.role, m.created_at FROM "
+        "staff_memberships m JOIN organizations o ON o.id = m.organization_id "
+        "WHERE m.staff_id = ?1 ORDER BY o.uai");
+    query.bind(1, staff_id);
+    std::vector<StaffMembership> found;
+    while (query.step()) {
+      found.push_back({query.integer(0), query.integer(1), query.text(2),
+                       storage::read_role(query, 3), query.integer(4)});
+    }
+    return found;
+  }
+
+  std::vector<std::pair<StaffMembership, StaffAccount>> members(Id organization_id) override {
+    auto query = db_.prepare(
+        "SELECT m.staff_id, m.organization_id, o.uai, m.role, m.created_at FROM "
+        "staff_memberships m JOIN organizations o ON o.id = m.organization_id "
+        "JOIN staff s ON s.id = m.staff_id WHERE m.organization_id = ?1 ORDER BY s.username");
+    query.bind(1, organization_id);
+    std::vector<StaffMembership> memberships;
+    while (query.step()) {
+      memberships.push_back({query.integer(0), query.integer(1), query.text(2),
+                             storage::read_role(query, 3), query.integer(4)});
+    }
+    std::vector<std::pair<StaffMembership, StaffAccount>> found;
+    found.reserve(memberships.size());
+    for (auto& membership : memberships) {
+      auto account = *staff(membership.staff_id);
+      found.emplace_back(std::move(membership), std::move(account));
+    }
+    return found;
+  }
+
+  bool insert_membership(const StaffMembership& m) override {
+    db_.prepare(
+           "INSERT INTO staff_memberships(staff_id, organization_id, role, created_at) "
+           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(staff_id, organization_id) DO NOTHING")
+        .bind(1, m.staff_id)
+        .bind(2, m.organization_id)
+        .bind(3, staff_role_name(m.role))
+        .bind(4, m.since)
+        .run();
+    return db_.changes() == 1;
+  }
+
+  void set_membership_role(Id staff_id, Id organization_id, StaffRole role) override {
+    db_.prepare(
+           "UPDATE staff_memberships SET role = ?3 WHERE staff_id = ?1 AND organization_id = ?2")
+        .bind(1, staff_id)
+        .bind(2, organization_id)
+        .bind(3, staff_role_name(role))
+        .run();
+  }
+
+  void delete_membership(Id staff_id, Id organization_id) override {
+    db_.prepare("DELETE FROM staff_memberships WHERE staff_id = ?1 AND organization_id = ?2")
+        .bind(1, staff_id)
+        .bind(2, organization_id)
+        .run();
+  }
+
+  int count_admins(Id organization_id) override {
+    auto query = db_.prepare(
+        "SELECT count(*) FROM staff_memberships m JOIN staff s ON s.id = m.staff_id "
+        "WHERE m.organization_id = ?1 AND m.role = 'ADMIN' AND s.disabled = 0");
+    query.bind(1, organization_id);
+    query.step();
+    return static_cast<int>(query.integer(0));
+  }
+
+  // --- Invitations
+  StoredInvitation insert_invitation(std::string_view digest,
+                                     const StoredInvitation& invitation) override {
+    db_.prepare(
+           "INSERT INTO staff_invitations(digest, organization_id, role, created_by, created_at, "
+           "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, digest)
+        .bind(2, invitation.organization_id)
+        .bind(3, staff_role_name(invitation.role))
+        .bind(4, invitation.created_by)
+        .bind(5, invitation.created_at)
+        .bind(6, invitation.expires_at)
+        .run();
+    auto stored = invitation;
+    stored.id = db_.last_insert_id();
+    return stored;
+  }
+
+  std::optional<StoredInvitation> live_invitation(std::string_view digest,
+                                                  std::int64_t now) override {
+    auto query = db_.prepare("SELECT " INSCRIRE_INVITATION_COLUMNS
+                             " FROM staff_invitations WHERE digest = ?1 AND used_at IS NULL AND "
+                             "revoked_at IS NULL AND expires_at > ?2");
+    query.bind(1, digest).bind(2, now);
+    if (!query.step()) return std::nullopt;
+    return storage::read_invitation(query);
+  }
+
+  std::optional<StoredInvitation> consume_invitation(std::string_view digest,
+                                                     std::int64_t now) override {
+    auto query = db_.prepare(
+        "UPDATE staff_invitations SET used_at = ?2 WHERE digest = ?1 AND used_at IS NULL AND "
+        "revoked_at IS NULL AND expires_at > ?2 RETURNING " INSCRIRE_INVITATION_COLUMNS);
+    query.bind(1, digest).bind(2, now);
+    if (!query.step()) return std::nullopt;
+    auto consumed = storage::read_invitation(query);
+    query.run();
+    return consumed;
+  }
+
+  std::vector<StoredInvitation> pending_invitations(Id organization_id, std::int64_t now) override {
+    auto query = db_.prepare("SELECT " INSCRIRE_INVITATION_COLUMNS
+                             " FROM staff_invitations WHERE organization_id = ?1 AND used_at IS "
+                             "NULL AND revoked_at IS NULL AND expires_at > ?2 ORDER BY id");
+    query.bind(1, organization_id).bind(2, now);
+    std::vector<StoredInvitation> found;
+    while (query.step()) found.push_back(storage::read_invitation(query));
+    return found;
+  }
+
+  bool revoke_invitation(Id organization_id, Id invitation_id, std::int64_t now) override {
+    db_.prepare(
+           "UPDATE staff_invitations SET revoked_at = ?3 WHERE id = ?2 AND organization_id = ?1 "
+           "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?3")
+        .bind(1, organization_id)
+        .bind(2, invitation_id)
+        .bind(3, now)
+        .run();
+    return db_.changes() == 1;
+  }
+
+  // --- Staff tokens
+  void insert_staff_token(std::string_view digest, Id staff_id, std::string_view purpose,
+                          std::int64_t created_at, std::int64_t expires_at) override {
+    db_.prepare(
+           "INSERT INTO staff_tokens(digest, staff_id, purpose, created_at, last_used_at, "
+           "expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)")
+        .bind(1, digest)
+        .bind(2, staff_id)
+        .bind(3, purpose)
+        .bind(4, created_at)
+        .bind(5, expires_at)
+        .run();
+  }
+
+  std::optional<StoredStaffToken> staff_token(std::string_view digest, std::string_view purpose,
+                                              std::int64_t now) override {
+    auto query = db_.prepare(
+        "SELECT staff_id, created_at, last_used_at, expires_at FROM staff_tokens WHERE "
+        "digest = ?1 AND purpose = ?2 AND used = 0 AND expires_at > ?3");
+    query.bind(1, digest).bind(2, purpose).bind(3, now);
+    if (!query.step()) return std::nullopt;
+    return StoredStaffToken{query.integer(0), query.integer(1), query.integer(2), query.integer(3)};
+  }
+
+  void touch_staff_token(std::string_view digest, std::int64_t now) override {
+    db_.prepare("UPDATE staff_tokens SET last_used_at = max(last_used_at, ?2) WHERE digest = ?1")
+        .bind(1, digest)
+        .bind(2, now)
+        .run();
+  }
+
+  std::optional<Id> consume_staff_token(std::string_view digest, std::string_view purpose,
+                                        std::int64_t now) override {
+    auto query = db_.prepare(
+        "UPDATE staff_tokens SET used = 1 WHERE digest = ?1 AND purpose = ?2 AND used = 0 AND "
+        "expires_at > ?3 RETURNING staff_id");
+    query.bind(1, digest).bind(2, purpose).bind(3, now);
+    if (!query.step()) return std::nullopt;
+    const Id staff_id = query.integer(0);
+    query.run();
+    return staff_id;
+  }
+
+  bool delete_staff_token(std::string_view digest) override {
+    db_.prepare("DELETE FROM staff_tokens WHERE digest = ?1").bind(1, digest).run();
+    return db_.changes() == 1;
+  }
+
+  void revoke_staff_tokens(Id staff_id, std::string_view purpose) override {
+    db_.prepare(
+           "DELETE FROM staff_tokens WHERE staff_id = ?1 AND (coalesce(?2, '') = '' OR "
+           "purpose = ?2)")
+        .bind(1, staff_id)
+        .bind(2, purpose)
+        .run();
+  }
+
+  // --- Recovery codes
+  void replace_recovery_codes(Id staff_id, std::span<const std::string> digests) override {
+    db_.prepare("DELETE FROM staff_recovery_codes WHERE staff_id = ?1").bind(1, staff_id).run();
+    for (const auto& digest : digests) {
+      db_.prepare("INSERT INTO staff_recovery_codes(staff_id, digest) VALUES (?1, ?2)")
+          .bind(1, staff_id)
+          .bind(2, digest)
+          .run();
+    }
+  }
+
+  bool use_recovery_code(Id staff_id, std::string_view digest, std::int64_t now) override {
+    db_.prepare(
+           "UPDATE staff_recovery_codes SET used_at = ?3 WHERE staff_id = ?1 AND digest = ?2 "
+           "AND used_at IS NULL")
+        .bind(1, staff_id)
+        .bind(2, digest)
+        .bind(3, now)
+        .run();
+    return db_.changes() == 1;
+  }
+
+  // --- Staff login failures
+  LoginFailures staff_login_failures(std::string_view username) override {
+    auto query = db_.prepare(
+        "SELECT failed_attempts, blocked_until, blocked FROM staff_login_failures "
+        "WHERE username = ?1");
+    query.bind(1, username);
+    return read_failures(query);
+  }
+
+  void save_staff_login_failures(std::string_view username,
+                                 const LoginFailures& failures) override {
+    db_.prepare(
+           "INSERT INTO staff_login_failures(username, failed_attempts, blocked_until, blocked) "
+           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(username) DO UPDATE SET "
+           "failed_attempts = excluded.failed_attempts, blocked_until = excluded.blocked_until, "
+           "blocked = excluded.blocked")
+        .bind(1, username)
+        .bind(2, failures.failed_attempts)
+        .bind(3, failures.blocked_until)
+        .bind(4, failures.blocked)
+        .run();
+  }
+
+  void clear_staff_login_failures(std::string_view username) override {
+    db_.prepare("DELETE FROM staff_login_failures WHERE username = ?1").bind(1, username).run();
+  }
+
+  void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
+                          std::string_view subject) override {
+    db_.prepare("UPDATE campaigns SET owner_staff_id = ?2, owner_subject = ?3 WHERE id = ?1")
+        .bind(1, campaign_id)
+        .bind(2, staff_id)
+        .bind(3, subject)
+        .run();
+  }
+
+  // --- Audit
+  void audit(const AuditEntry& e, std::int64_t at) override {
+    db_.prepare(
+           "INSERT INTO audit_log(at, uai, actor_kind, actor_ref, actor, actor_role, action, "
+           "target, detail, outcome, client) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+           "?11)")
+        .bind(1, at)
+        .bind(2, e.uai)
+        .bind(3, e.actor_kind)
+        .bind(4, e.actor_ref)
+        .bind(5, e.actor_name)
+        .bind(6, e.actor_role)
+        .bind(7, e.action)
+        .bind(8, e.target)
+        .bind(9, e.detail)
+        .bind(10, e.outcome)
+        .bind(11, e.client)
+        .run();
+  }
+
+  std::vector<AuditRow> audit_rows(std::string_view uai, const AuditQuery& q) override {
+    auto query = db_.prepare("SELECT " INSCRIRE_AUDIT_COLUMNS
+                             " FROM audit_log WHERE uai = ?1 AND at >= ?2 AND (?3 IS NULL OR "
+                             "action = ?3) ORDER BY at DESC, id DESC LIMIT ?4 OFFSET ?5");
+    query.bind(1, uai).bind(2, q.since.value_or(std::numeric_limits<std::int64_t>::min()));
+    if (q.action) query.bind(3, *q.action);
+    query.bind(4, q.limit).bind(5, q.offset);
+    std::vector<AuditRow> found;
+    while (query.step()) found.push_back(storage::read_audit_row(query));
+    return found;
+  }
+
+  int purge_audit(std::int64_t before) override {
+    db_.prepare("DELETE FROM audit_log WHERE at < ?1").bind(1, before).run();
+    return db_.changes();
+  }
+
   void retarget_audit(std::string_view from, std::string_view to) override {
-    db_.prepare("UPDATE audit_log SET target = ?2 WHERE target = ?1 COLLATE NOCASE")
+    db_.prepare(
+           "UPDATE audit_log SET target = ?2, actor_ref = CASE WHEN actor_kind = 'pupil' THEN ?2 "
+           "ELSE actor_ref END WHERE target = ?1 COLLATE NOCASE")
         .bind(1, from)
         .bind(2, to)
         .run();

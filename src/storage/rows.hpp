@@ -37,11 +37,13 @@ inline constexpr int kLearnerUsernameColumn = 2 + kLearnerFieldCount + 2;
   "id, campaign_id, learner_id, user_id, status, created_at, completed_at, shared_at, " \
   "dissociated"
 
-// A campaign with its school's UAI; PREFIX is what names the tables ("" or "@").
+// A campaign with its school's UAI and its owner's username; PREFIX is what names the tables
+// ("" or "@").
 #define INSCRIRE_CAMPAIGN_SELECT(PREFIX)                                                       \
   "SELECT c.id, c.code, c.name, o.uai, c.division, c.target_profile, c.status, c.created_at, " \
-  "c.organization_id FROM " PREFIX "campaigns c JOIN " PREFIX                                  \
-  "organizations o ON o.id = c.organization_id "
+  "c.organization_id, c.owner_staff_id, c.owner_subject, s.username FROM " PREFIX              \
+  "campaigns c JOIN " PREFIX "organizations o ON o.id = c.organization_id LEFT JOIN " PREFIX   \
+  "staff s ON s.id = c.owner_staff_id "
 
 // The values of INSCRIRE_LEARNER_FIELD_COLUMNS for one learner, in order. They view `fields`
 // (and a birth date of their own), so they are valid while both live; not copyable.
@@ -165,7 +167,62 @@ Campaign read_campaign(const Row& row) {
   campaign.status = campaign_status_from_name(row.text(6)).value_or(CampaignStatus::Active);
   campaign.created_at = row.text(7);
   campaign.organization_id = row.integer(8);
+  campaign.owner_staff_id = row.optional_integer(9);
+  campaign.owner_subject = row.text(10);
+  if (!row.is_null(11)) {
+    campaign.owner = row.text(11);
+  } else if (const auto line = campaign.owner_subject.find('\n'); line != std::string::npos) {
+    campaign.owner = campaign.owner_subject.substr(line + 1);
+  }
   return campaign;
+}
+
+#define INSCRIRE_STAFF_COLUMNS                                                              \
+  "id, username, display_name, password_hash, must_change_password, temporary_expires_at, " \
+  "disabled, totp_secret, totp_pending, totp_last_step, created_at, last_login_at"
+
+// A staff account from INSCRIRE_STAFF_COLUMNS.
+template <class Row>
+StaffAccount read_staff(const Row& row) {
+  StaffAccount account;
+  account.id = row.integer(0);
+  account.username = row.text(1);
+  account.display_name = row.text(2);
+  account.password_hash = row.text(3);
+  account.must_change_password = row.flag(4);
+  account.temporary_expires_at = row.integer(5);
+  account.disabled = row.flag(6);
+  account.totp_secret = row.text(7);
+  account.totp_pending = row.text(8);
+  account.totp_last_step = row.optional_integer(9);
+  account.created_at = row.integer(10);
+  account.last_login_at = row.optional_integer(11);
+  return account;
+}
+
+// A role as stored ("ADMIN", "MEMBER"; the CHECK constraint admits no other).
+template <class Row>
+StaffRole read_role(const Row& row, int column) {
+  return staff_role_from_name(row.text(column)).value_or(StaffRole::Member);
+}
+
+#define INSCRIRE_INVITATION_COLUMNS "id, organization_id, role, created_by, created_at, expires_at"
+
+// An invitation from INSCRIRE_INVITATION_COLUMNS.
+template <class Row>
+StoredInvitation read_invitation(const Row& row) {
+  return {row.integer(0), row.integer(1), read_role(row, 2),
+          row.text(3),    row.integer(4), row.integer(5)};
+}
+
+#define INSCRIRE_AUDIT_COLUMNS \
+  "at, uai, actor_kind, actor_ref, actor, actor_role, action, target, detail, outcome, client"
+
+// An audit row from INSCRIRE_AUDIT_COLUMNS (the column `actor` holds the actor's name).
+template <class Row>
+AuditRow read_audit_row(const Row& row) {
+  return {row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5),
+          row.text(6),    row.text(7), row.text(8), row.text(9), row.text(10)};
 }
 
 }  // namespace inscrire::storage

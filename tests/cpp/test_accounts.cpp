@@ -1024,8 +1024,10 @@ TEST_P(Accounts, AdminActionsAreAuditedWithoutSecrets) {
   service_->export_learner(kSampleUai, kAllanIne, "dpo");
   service_->anonymize_learner(kSampleUai, "960523400XC", "dpo");
 
+  // The set-up's rows (the school, its roster and campaign) come first.
   const auto audit = rows(
       "SELECT at, actor, action, target, detail FROM audit_log "
+      "WHERE action NOT IN ('create_organization', 'import_roster', 'create_campaign') "
       "ORDER BY id");
   std::vector<std::string> actions;
   for (const auto& row : audit) actions.push_back(row[1] + " " + row[2]);

@@ -287,7 +287,10 @@ TEST_F(CliAccounts, ExportThenAnonymise) {
   EXPECT_EQ(json_field(cli({"--json", "export-learner", kUai, "552340183SS"}).out, "code"),
             "LEARNER_NOT_FOUND");
   EXPECT_EQ(json_field(login("allan.poe0103", "Tournesol42").out, "code"), "INVALID_CREDENTIALS");
-  const auto audit = query(database(), "SELECT actor, action FROM audit_log ORDER BY id");
+  const auto audit =
+      query(database(),
+            "SELECT actor, action FROM audit_log WHERE action NOT IN "
+            "('create_organization', 'import_roster', 'create_campaign') ORDER BY id");
   EXPECT_EQ(audit, "admin|export_learner|\nadmin|export_learner|\nadmin|anonymize_learner|\n");
   EXPECT_EQ(cli({"anonymize", kUai}).status, 2);
 }

@@ -20,6 +20,18 @@ namespace {
 
 constexpr std::int64_t kNow = 1'750'000'000;
 
+// An operator's audit row.
+AuditEntry audit_row(std::string name, std::string action, std::string target, std::string detail) {
+  AuditEntry row;
+  row.actor_kind = "operator";
+  row.actor_ref = name;
+  row.actor_name = std::move(name);
+  row.action = std::move(action);
+  row.target = std::move(target);
+  row.detail = std::move(detail);
+  return row;
+}
+
 RosterEntry entry(std::string ine, std::string first, std::string last, std::string iso_birthdate,
                   std::string division = "5A") {
   RosterEntry e;
@@ -895,9 +907,9 @@ TEST_P(StoreContract, EventsAreCountedInAWindowAndForgotten) {
 
 TEST_P(StoreContract, AuditRowsAreKeptAndRetargetedIgnoringCase) {
   write([&](StoreTransaction& tx) {
-    tx.audit({"admin", "reset_password", "lea.martin0101", "0751234A learner #1"}, kNow);
-    tx.audit({"admin", "unblock", "LEA.Martin0101", ""}, kNow + 1);
-    tx.audit({"admin", "unblock", "ana.lopez0202", ""}, kNow + 2);
+    tx.audit(audit_row("admin", "reset_password", "lea.martin0101", "0751234A learner #1"), kNow);
+    tx.audit(audit_row("admin", "unblock", "LEA.Martin0101", ""), kNow + 1);
+    tx.audit(audit_row("admin", "unblock", "ana.lopez0202", ""), kNow + 2);
   });
   write([&](StoreTransaction& tx) { tx.retarget_audit("lea.martin0101", "anonyme-1"); });
   EXPECT_EQ(
@@ -917,7 +929,7 @@ TEST_P(StoreContract, ATransactionThatThrowsLeavesNothing) {
                  tx.insert_user("lea.martin0101", "h", false, kNow);
                  tx.add_taken_suffix("lea.martin", 101);
                  tx.insert_organization("0331234B", "B", kNow);
-                 tx.audit({"a", "b", "c", "d"}, kNow);
+                 tx.audit(audit_row("a", "b", "c", "d"), kNow);
                  // What the transaction wrote, it sees.
                  EXPECT_TRUE(tx.learner_by_ine(id, "A000001").has_value());
                  EXPECT_TRUE(tx.is_taken("lea.martin0101"));

@@ -85,6 +85,7 @@ __all__ = [
     "AccountBlocked",
     "TooManyAttempts",
     "DatabaseError",
+    "Forbidden",
     "exception_class",
 ]
 
@@ -241,6 +242,11 @@ class TooManyAttempts(Error):
     retry_after: Optional[int] = None
 
 
+class Forbidden(Error, PermissionError):
+    """FORBIDDEN: the actor's role does not allow this operation on this school (the same answer
+    for another school and for one that does not exist; docs/rules.md §9)."""
+
+
 class DatabaseError(Error, OSError):
     """The database file could not be used (DATABASE_ERROR, DATABASE_BUSY, SCHEMA_TOO_NEW)."""
 
@@ -309,6 +315,13 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "CAMPAIGN_HAS_PARTICIPATIONS": Conflict,
     "TEMPORARY_PASSWORD_EXPIRED": AuthenticationError,
     "DATABASE_UNAVAILABLE": DatabaseError,
+    "FORBIDDEN": Forbidden,
+    "INVITATION_INVALID": NotFound,
+    "LAST_ADMIN": Conflict,
+    "STAFF_USERNAME_TAKEN": AlreadyExists,
+    "SECOND_FACTOR_REQUIRED": AuthenticationError,
+    "SECOND_FACTOR_INVALID": AuthenticationError,
+    "SECOND_FACTOR_ENROLMENT_REQUIRED": AuthenticationError,
 }
 
 
@@ -526,6 +539,7 @@ class Campaign:
     target_profile: Optional[str] = None
     status: str = "active"
     created_at: str = dataclasses.field(default="", repr=False)
+    owner: Optional[str] = None
 
 
 
