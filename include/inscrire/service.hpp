@@ -502,6 +502,15 @@ class Service {
   Campaign archive_campaign(std::string_view code, const Actor& actor = {});
   // Back to active (an active campaign stays so); CAMPAIGN_DELETED for a deleted one.
   Campaign unarchive_campaign(std::string_view code, const Actor& actor = {});
+  // Renames a campaign (its code stays) and/or names another owner (a member of its school;
+  // an ADMIN or the operator only). Audited.
+  Campaign update_campaign(std::string_view code, const Actor& actor = {},
+                           const std::optional<std::string>& name = std::nullopt,
+                           const std::optional<std::string>& owner = std::nullopt);
+  // Deletes the learner's participation in the campaign (docs/rules.md §9): the learner is
+  // NOT_JOINED there again, their account untouched. Audited. LEARNER_NOT_FOUND,
+  // PARTICIPATION_NOT_FOUND.
+  void delete_participation(std::string_view code, std::string_view ine, const Actor& actor = {});
   // Deletes a campaign nobody joined (CAMPAIGN_HAS_PARTICIPATIONS otherwise): its code then
   // answers CAMPAIGN_DELETED. Audited.
   void delete_campaign(std::string_view code, const Actor& actor = {});

@@ -337,6 +337,9 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::vector<Participation> participations_of_user(Id user_id) = 0;
   // How many participations the account has; through (user_id).
   virtual int count_participations_of_user(Id user_id) = 0;
+  // Deletes the learner's current (not dissociated) participation in the campaign; false when
+  // there was none.
+  virtual bool delete_participation(Id campaign_id, Id learner_id) = 0;
   // Writes the participation's status, completed_at and shared_at.
   virtual void save_participation(const Participation& participation) = 0;
 
@@ -449,7 +452,8 @@ class StoreTransaction : public UsernameRegistry {
                                          const LoginFailures& failures) = 0;
   virtual void clear_staff_login_failures(std::string_view username) = 0;
 
-  // --- Campaign owners
+  // --- Campaign names and owners
+  virtual void rename_campaign(Id campaign_id, std::string_view name) = 0;
   // The campaign's owner: a staff account, or an asserted identity's subject; neither clears it.
   virtual void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
                                   std::string_view subject) = 0;

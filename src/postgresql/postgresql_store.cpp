@@ -939,6 +939,18 @@ class PostgresTransaction final : public StoreTransaction {
             Params().add(username));
   }
 
+  void rename_campaign(Id campaign_id, std::string_view name) override {
+    db_.run("UPDATE @campaigns SET name = $2 WHERE id = $1", Params().add(campaign_id).add(name));
+  }
+
+  bool delete_participation(Id campaign_id, Id learner_id) override {
+    return db_.run(
+                  "DELETE FROM @participations WHERE campaign_id = $1 AND learner_id = $2 AND "
+                  "dissociated = 0",
+                  Params().add(campaign_id).add(learner_id))
+               .affected() == 1;
+  }
+
   void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
                           std::string_view subject) override {
     db_.run("UPDATE @campaigns SET owner_staff_id = $2, owner_subject = $3 WHERE id = $1",

@@ -150,6 +150,55 @@ void Service::delete_campaign(std::string_view code, const Actor& actor) {
   });
 }
 
+Campaign Service::update_campaign(std::string_view code, const Actor& actor,
+                                  const std::optional<std::string>& name,
+                                  const std::optional<std::string>& owner) {
+  constexpr auto kOperation = Operation::UpdateCampaign;
+  return administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto label = name ? std::optional(required_label(*name, "campaign name")) : std::nullopt;
+    Campaign campaign;
+    state_->write([&](StoreTransaction& tx) {
+      campaign = campaign_for(tx, access, kOperation, code);
+      if (campaign.status == CampaignStatus::Deleted) throw Error(ErrorCode::CAMPAIGN_DELETED);
+      std::string detail;
+      if (label && *label != campaign.name) {
+        tx.rename_campaign(campaign.id, *label);
+        detail = "renamed";
+      }
+      if (owner) {
+        set_owner(tx, access, campaign, owner);
+        detail += detail.empty() ? "owner " : ", owner ";
+        detail += echo(trim(*owner));
+      }
+      campaign = *tx.campaign_by_id(campaign.id);
+      tx.audit(
+          audit_entry(access, campaign.uai, permission(kOperation).name, campaign.code, detail),
+          state_->now());
+    });
+    return campaign;
+  });
+}
+
+void Service::delete_participation(std::string_view code, std::string_view ine,
+                                   const Actor& actor) {
+  constexpr auto kOperation = Operation::DeleteParticipation;
+  administer(*state_, actor, kOperation, [&](const Access& access) {
+    const auto wanted = canonical_ine(ine);
+    state_->write([&](StoreTransaction& tx) {
+      const auto campaign = campaign_for(tx, access, kOperation, code);
+      const auto learner = tx.learner_by_ine(campaign.organization_id, wanted);
+      if (!learner) throw Error(ErrorCode::LEARNER_NOT_FOUND);
+      if (!tx.delete_participation(campaign.id, learner->id)) {
+        throw Error(ErrorCode::PARTICIPATION_NOT_FOUND);
+      }
+      const auto organization = *tx.organization_by_id(campaign.organization_id);
+      tx.audit(audit_entry(access, campaign.uai, permission(kOperation).name, campaign.code,
+                           learner_ref(organization, *learner)),
+               state_->now());
+    });
+  });
+}
+
 std::vector<LearnerView> Service::not_joined(std::string_view code, const Actor& actor) {
   constexpr auto kOperation = Operation::ViewNotJoined;
   return administer(*state_, actor, kOperation, [&](const Access& access) {

@@ -941,6 +941,23 @@ class SqliteTransaction final : public StoreTransaction {
     db_.prepare("DELETE FROM staff_login_failures WHERE username = ?1").bind(1, username).run();
   }
 
+  void rename_campaign(Id campaign_id, std::string_view name) override {
+    db_.prepare("UPDATE campaigns SET name = ?2 WHERE id = ?1")
+        .bind(1, campaign_id)
+        .bind(2, name)
+        .run();
+  }
+
+  bool delete_participation(Id campaign_id, Id learner_id) override {
+    db_.prepare(
+           "DELETE FROM participations WHERE campaign_id = ?1 AND learner_id = ?2 AND "
+           "dissociated = 0")
+        .bind(1, campaign_id)
+        .bind(2, learner_id)
+        .run();
+    return db_.changes() == 1;
+  }
+
   void set_campaign_owner(Id campaign_id, std::optional<Id> staff_id,
                           std::string_view subject) override {
     db_.prepare("UPDATE campaigns SET owner_staff_id = ?2, owner_subject = ?3 WHERE id = ?1")

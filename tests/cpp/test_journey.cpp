@@ -564,6 +564,22 @@ TEST_F(FirstReleaseDatabase, MigratesKeepingEveryAccountLinkAndParticipation) {
   EXPECT_EQ(service.account("jeanmarc.dartagnan0103").account.temporary_expires_at, 0);
 }
 
+TEST_F(FirstReleaseDatabase, KeepsItsAuditRowsAsLegacyUnderTheSchoolTheyNamed) {
+  auto service = open();
+  const auto rows = service.audit_log(kSampleUai);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].actor_kind, "legacy");
+  EXPECT_EQ(rows[0].actor_name, "admin");
+  EXPECT_EQ(rows[0].action, "reset_password");
+  EXPECT_EQ(rows[0].target, "jeanmarc.dartagnan0103");
+  EXPECT_EQ(rows[0].outcome, "ok");
+  // Staff arrive on a migrated database: the first ADMIN is invited by the operator.
+  const auto invitation = service.invite_staff(kSampleUai, StaffRole::Admin);
+  const auto login = service.accept_staff_invitation(invitation.code, "chef", "Mme Chef",
+                                                     "Correct horse battery 42");
+  EXPECT_EQ(service.members(kSampleUai, Actor::staff(login.session_token)).size(), 1u);
+}
+
 TEST_F(FirstReleaseDatabase, OpensAgainAfterMigrating) {
   { open(); }
   auto service = open();
