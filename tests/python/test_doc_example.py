@@ -10,12 +10,21 @@ from conftest import FAST, UAI
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def doc_example() -> str:
+def doc_block(heading: str) -> str:
+    """The first python block of the section of docs/python.md under `heading`."""
     text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
-    section = text.split("## Example: an admin script", 1)[1]
+    section = text.split(heading, 1)[1]
     found = re.search(r"```python\n(.*?)```", section, re.S)
-    assert found, "no python block in the example section"
+    assert found, f"no python block in the section {heading!r}"
     return found.group(1)
+
+
+def doc_example() -> str:
+    return doc_block("## Example: an admin script")
+
+
+def staff_example() -> str:
+    return doc_block("## Example: staff, actors and the audit log")
 
 
 def test_the_doc_block_is_the_example_file():
@@ -80,3 +89,24 @@ def test_the_doc_example_reports_a_refused_roster(tmp_path, monkeypatch, capsys)
     status, printed = run_example(monkeypatch, tmp_path / "s.db", bad, tmp_path / "out", capsys)
     assert status == 1
     assert "roster refused" in printed.err
+
+
+def test_the_staff_doc_block_is_the_example_file():
+    example = ROOT / "bindings" / "python" / "examples" / "staff_team.py"
+    assert staff_example() == example.read_text(encoding="utf-8")
+
+
+def test_the_staff_example_runs(tmp_path, roster, monkeypatch, capsys):
+    monkeypatch.setattr(inscrire, "open", functools.partial(inscrire.open, **FAST))
+    namespace = {"__name__": "staff_team_from_doc"}
+    exec(compile(staff_example(), "docs/python.md", "exec"), namespace)
+    assert namespace["main"](str(tmp_path / "school.db"), str(roster)) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert "refused: FORBIDDEN" in printed
+    assert printed[:3] == ["roster: 310 pupils", "5A: 17 pupils", "refused: FORBIDDEN"]
+    log = [line.split(" ", 2)[2] for line in printed[3:]]  # without the time
+    assert log == ["p.martin (MEMBER) invite_staff forbidden",
+                   "p.martin (MEMBER) accept_staff_invitation ok",
+                   "m.durand (ADMIN) invite_staff ok",
+                   "m.durand (ADMIN) import_roster ok",
+                   "m.durand (ADMIN) accept_staff_invitation ok"]

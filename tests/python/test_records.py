@@ -49,6 +49,14 @@ PYTHON = {
     "AccountView": (inscrire.Account, {}, set()),
     "AccountLink": (inscrire.AccountLink, {}, set()),
     "AccountDetails": (inscrire.AccountDetails, {}, set()),
+    "Membership": (inscrire.Membership, {}, set()),
+    "StaffInvitation": (inscrire.StaffInvitation, {}, set()),
+    "StaffLogin": (inscrire.StaffLogin, {}, set()),
+    "StaffSession": (inscrire.StaffSession, {}, set()),
+    "SecondFactorEnrolment": (inscrire.SecondFactorEnrolment, {}, set()),
+    "StaffMember": (inscrire.StaffMember, {}, set()),
+    "PendingInvitation": (inscrire.PendingInvitation, {}, set()),
+    "AuditRow": (inscrire.AuditRow, {}, set()),
 }
 
 # --- C: the accessor prefix of each record; accessors named otherwise -------------------------
@@ -72,6 +80,14 @@ C = {
     "AccountView": ("account_view", {}),
     "AccountLink": ("account_details_learner", {"learner": "inscrire_account_details_learner"}),
     "AccountDetails": ("account_details", {"learners": "inscrire_account_details_learner_count"}),
+    "Membership": ("staff_session_membership", {}),
+    "StaffInvitation": ("staff_invitation", {}),
+    "StaffLogin": ("staff_login_result", {}),
+    "StaffSession": ("staff_session", {"memberships": "inscrire_staff_session_membership_count"}),
+    "SecondFactorEnrolment": ("second_factor_enrolment", {}),
+    "StaffMember": ("staff_member_list", {}),
+    "PendingInvitation": ("pending_invitation_list", {}),
+    "AuditRow": ("audit_row_list", {}),
 }
 
 # --- CLI: keys an object adds by design (names the first versions used; docs/cli.md) ----------
@@ -81,9 +97,23 @@ CLI_EXTRA = {
     "LearnerAccountView": LEARNER_VIEW_FIELDS,
 }
 
+# Records whose CLI commands (staff ..., audit ...: docs/cli.md) have not landed yet: left out
+# of the CLI check until they do. Empty this set when they land.
+CLI_PENDING = {
+    "Membership",
+    "StaffInvitation",
+    "StaffLogin",
+    "StaffSession",
+    "SecondFactorEnrolment",
+    "StaffMember",
+    "PendingInvitation",
+    "AuditRow",
+}
+
 
 def test_every_record_has_its_entries():
     assert set(RECORDS) == set(PYTHON) == set(C)
+    assert CLI_PENDING <= set(RECORDS)
 
 
 @pytest.mark.parametrize("record", sorted(RECORDS))
@@ -171,7 +201,7 @@ def objects(tmp_path_factory):
     return found
 
 
-@pytest.mark.parametrize("record", sorted(RECORDS))
+@pytest.mark.parametrize("record", sorted(set(RECORDS) - CLI_PENDING))
 def test_the_cli_json_has_the_fields_of_the_list(record, objects):
     assert objects[record], f"the journey printed no {record}"
     expected = set(RECORDS[record]) | CLI_EXTRA.get(record, set())

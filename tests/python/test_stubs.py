@@ -17,7 +17,9 @@ PYPROJECT = pathlib.Path(__file__).resolve().parents[2] / "pyproject.toml"
 RESULTS = [inscrire.Organization, inscrire.Learner, inscrire.PupilLearner, inscrire.Campaign,
            inscrire.RosterProblem, inscrire.ImportReport, inscrire.MatchReport,
            inscrire.Registration, inscrire.LoginResult, inscrire.Credential,
-           inscrire.Credentials]
+           inscrire.Credentials, inscrire.Membership, inscrire.StaffInvitation,
+           inscrire.StaffLogin, inscrire.StaffSession, inscrire.SecondFactorEnrolment,
+           inscrire.StaffMember, inscrire.PendingInvitation, inscrire.AuditRow, inscrire.Actor]
 
 
 def run_mypy_tool(*args, cwd=None):

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as _dt
 import enum
 import json
+import math
 import os
 import typing
 from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type,
@@ -58,6 +59,17 @@ __all__ = [
     "Account",
     "AccountLink",
     "AccountDetails",
+    # school staff
+    "Actor",
+    "StaffRole",
+    "Membership",
+    "StaffInvitation",
+    "StaffLogin",
+    "StaffSession",
+    "SecondFactorEnrolment",
+    "StaffMember",
+    "PendingInvitation",
+    "AuditRow",
     # functions without a database
     "username",
     "normalize",
@@ -796,7 +808,247 @@ class AccountDetails:
 
 
 # ---------------------------------------------------------------------------------------------
+# School staff (docs/rules.md §9)
+
+
+class StaffRole(str, enum.Enum):
+    """A role in one school: ADMIN (« Administrateur ») or MEMBER (« Membre », a teacher). The
+    values are the core's names, so ``role == "ADMIN"`` holds; wherever a role is taken, the
+    plain strings are accepted too (case and surrounding spaces ignored, as the core reads
+    them)."""
+
+    ADMIN = "ADMIN"
+    MEMBER = "MEMBER"
+
+    def __repr__(self) -> str:
+        return f"StaffRole.{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Membership:
+    """A school (its UAI) and the role held there."""
+
+    uai: str
+    role: StaffRole
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffInvitation:
+    """An invitation as :meth:`Database.invite_staff` created it. ``code`` ("ABCD-EFGH-2345")
+    is shown this once (the database keeps only its digest) and left out of ``repr``; hand it
+    to the person invited, who gives it to :meth:`Database.accept_staff_invitation`."""
+
+    id: int
+    code: str = dataclasses.field(repr=False)
+    uai: str
+    role: StaffRole
+    expires_at: _dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffLogin:
+    """A staff login: a session (``session_token``, valid until ``expires_at`` at most), or,
+    after a reset by an ADMIN, ``password_change_required`` with a one-time ``change_token``
+    for :meth:`Database.change_staff_password_with_token` (then ``session_token`` and
+    ``expires_at`` are None). Tokens are secrets: they are left out of ``repr``."""
+
+    session_token: Optional[str] = dataclasses.field(repr=False)
+    username: str
+    expires_at: Optional[_dt.datetime]
+    password_change_required: bool = False
+    change_token: Optional[str] = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffSession:
+    """A live staff session (:meth:`Database.staff_authenticate`): the account, its memberships
+    now, when the session ends unless used again (the idle limit, or the absolute one if
+    sooner; an aware datetime in UTC) and whether the account has a second factor."""
+
+    username: str
+    display_name: str
+    memberships: Tuple[Membership, ...]
+    expires_at: _dt.datetime
+    second_factor: bool = False
+
+    def role_in(self, uai: str) -> Optional[StaffRole]:
+        """The role held in the school ``uai`` (as the core writes it), None outside it."""
+        return next((m.role for m in self.memberships if m.uai == uai), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class SecondFactorEnrolment:
+    """A second factor being enrolled (:meth:`Database.begin_second_factor`): the TOTP
+    ``secret`` in base32, the ``otpauth://`` URI an authenticator app reads and its QR code
+    (``qr_svg``, an SVG document). All three carry the secret: none is in ``repr``."""
+
+    secret: str = dataclasses.field(repr=False)
+    otpauth_uri: str = dataclasses.field(repr=False)
+    qr_svg: str = dataclasses.field(repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffMember:
+    """A member of a school's team (:meth:`Database.members`): member ``since`` when, last
+    logged in when (None: never), with a second factor or not. Times are aware datetimes in
+    UTC."""
+
+    username: str
+    display_name: str
+    role: StaffRole
+    since: _dt.datetime
+    last_login_at: Optional[_dt.datetime] = None
+    second_factor: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class PendingInvitation:
+    """An invitation of a school not accepted yet (:meth:`Database.invitations`): never its
+    code. ``id`` is what :meth:`Database.revoke_staff_invitation` takes; ``created_by`` the
+    audit reference of who invited."""
+
+    id: int
+    role: StaffRole
+    created_by: str
+    expires_at: _dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRow:
+    """One row of a school's audit log (:meth:`Database.audit_log`; docs/security.md, "Audit").
+
+    ``at``: an aware datetime in UTC. ``actor_kind``: "staff", "asserted", "operator",
+    "pupil" (or "legacy" for rows of earlier versions); ``actor_ref``, ``actor_name`` and
+    ``actor_role`` say who, and in what role then. ``action`` is the operation's name,
+    ``target`` what it acted on (learners by row id, never INE or name), ``outcome`` "ok" or
+    "forbidden", ``client`` the first 16 hex characters of SHA-256 of the client key ("" for
+    none).
+    """
+
+    at: _dt.datetime
+    uai: str
+    actor_kind: str
+    actor_ref: str
+    actor_name: str
+    actor_role: str
+    action: str
+    target: str
+    detail: str
+    outcome: str
+    client: str
+
+
+#: An actor as the native module takes it (bindings/python/src/actor.hpp): kind, name or
+#: session token, issuer, subject, display name, [(uai, role)], client key.
+_NativeActor = Tuple[str, str, str, str, str, List[Tuple[str, str]], str]
+ActorKind = typing.Literal["operator", "staff", "asserted"]
+
+
+def _staff_role(value: Union[StaffRole, str]) -> StaffRole:
+    # The core reads the name (staff_role_from_name), so every surface accepts the same
+    # spellings; an unknown one is its INVALID_ARGUMENT.
+    if isinstance(value, StaffRole):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"role must be a StaffRole or a str, not {type(value).__name__}")
+    return StaffRole(_native.staff_role(value))
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who acts, given as ``actor=`` to every admin method of :class:`Database`; the library,
+    not the host, decides whether they may do this to this school (docs/rules.md §9).
+
+    Make one with :meth:`operator` (whoever holds the database: may do anything),
+    :meth:`staff` (a session token of :meth:`Database.staff_login`: its holder's roles now)
+    or :meth:`asserted` (an identity a platform's own identity provider vouches for, with the
+    memberships it vouches for: the library still refuses what they do not allow);
+    :meth:`with_client_key` records a client (an address, a browser's key), pseudonymised, in
+    the audit rows. ``actor=None`` is the default actor: the operator named "admin", or
+    FORBIDDEN when the database was opened with ``require_staff=True``; a ``str`` is, as in the
+    first versions, the audit name of that default actor. The session token and the client key
+    are left out of ``repr``.
+    """
+
+    kind: ActorKind
+    name: str = ""
+    session_token: str = dataclasses.field(default="", repr=False)
+    issuer: str = ""
+    subject: str = ""
+    display_name: str = ""
+    memberships: Tuple[Membership, ...] = ()
+    client_key: str = dataclasses.field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in typing.get_args(ActorKind):
+            raise ValueError(f"kind must be 'operator', 'staff' or 'asserted', not {self.kind!r}")
+
+    @classmethod
+    def operator(cls, name: str) -> "Actor":
+        """The operator, named ``name`` in the audit log."""
+        return cls("operator", name=_text("name", name))
+
+    @classmethod
+    def staff(cls, session_token: str) -> "Actor":
+        """A staff member by the ``session_token`` of :meth:`Database.staff_login` (checked,
+        with the member's memberships read again, at every call)."""
+        return cls("staff", session_token=_text("session_token", session_token))
+
+    @classmethod
+    def asserted(cls, issuer: str, subject: str, display_name: str,
+                 memberships: Mapping[str, Union[StaffRole, str]]) -> "Actor":
+        """An identity asserted by a platform: its identity provider (``issuer``), the person's
+        identifier there (``subject``), their name, and the schools they belong to as a
+        mapping UAI -> role (a :class:`StaffRole` or "ADMIN" / "MEMBER")."""
+        if not isinstance(memberships, Mapping):
+            raise TypeError("memberships must be a mapping UAI -> role")
+        return cls("asserted", issuer=_text("issuer", issuer), subject=_text("subject", subject),
+                   display_name=_text("display_name", display_name),
+                   memberships=tuple(Membership(_text("uai", uai), _staff_role(role))
+                                     for uai, role in memberships.items()))
+
+    def with_client_key(self, client_key: str) -> "Actor":
+        """The same actor, recording this client key (pseudonymised) in the audit rows."""
+        return dataclasses.replace(self, client_key=_text("client_key", client_key))
+
+    def _native_values(self) -> _NativeActor:
+        reference = self.session_token if self.kind == "staff" else self.name
+        return (self.kind, reference, self.issuer, self.subject, self.display_name,
+                [(m.uai, m.role.value) for m in self.memberships], self.client_key)
+
+
+#: What ``actor=`` takes: an :class:`Actor`, a legacy name (str) or None (the default actor).
+ActorLike = Union[Actor, str, None]
+
+# ---------------------------------------------------------------------------------------------
 # Arguments
+
+
+def _text(name: str, value: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _actor_values(actor: ActorLike) -> Optional[_NativeActor]:
+    if actor is None:
+        return None  # the core's default actor
+    if isinstance(actor, Actor):
+        return actor._native_values()
+    if isinstance(actor, str):  # the first versions' free name: an unspecified actor
+        return ("unspecified", actor, "", "", "", [], "")
+    raise TypeError(f"actor must be an inscrire.Actor, a str or None, not {type(actor).__name__}")
+
+
+def _unix_seconds(name: str, value: Optional[_dt.datetime]) -> Optional[int]:
+    if value is None:
+        return None
+    if not isinstance(value, _dt.datetime):
+        raise TypeError(f"{name} must be a datetime.datetime or None, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime (tzinfo=datetime.timezone.utc)")
+    # Rows are stamped in whole seconds: "at or after" a fraction starts at the next second.
+    return math.ceil(value.timestamp())
 
 
 def _birthdate_text(value: BirthDateLike) -> str:
@@ -882,17 +1134,19 @@ class Database:
 
     # --- schools and rosters -----------------------------------------------------------------
 
-    def create_organization(self, uai: str, name: str) -> Organization:
-        """Registers a school. Raises InvalidInput (INVALID_UAI) or AlreadyExists
-        (ORGANIZATION_EXISTS)."""
-        return _record(Organization, self._native.create_organization(uai, name))
+    def create_organization(self, uai: str, name: str, *, actor: ActorLike = None) -> Organization:
+        """Registers a school (the operator only). Raises InvalidInput (INVALID_UAI) or
+        AlreadyExists (ORGANIZATION_EXISTS)."""
+        return _record(Organization,
+                       self._native.create_organization(uai, name, _actor_values(actor)))
 
-    def organizations(self) -> List[Organization]:
-        """Every school of the database."""
-        return _records(Organization, self._native.organizations())
+    def organizations(self, *, actor: ActorLike = None) -> List[Organization]:
+        """The schools the actor belongs to (every school for the operator), by UAI."""
+        return _records(Organization, self._native.organizations(_actor_values(actor)))
 
     def import_roster(self, uai: str, path: PathLike, *, dry_run: bool = False,
-                      progress: Optional[Callable[[int, int], Any]] = None) -> ImportReport:
+                      progress: Optional[Callable[[int, int], Any]] = None,
+                      actor: ActorLike = None) -> ImportReport:
         """Imports a SIECLE XML roster (zipped or not) or a CSV roster, in one transaction.
 
         ``dry_run`` validates and reports without writing. ``progress(done, total)`` (bytes)
@@ -904,12 +1158,14 @@ class Database:
             raise TypeError("progress must be callable")
         return _record(
             ImportReport,
-            self._native.import_roster(uai, _path_bytes(path), bool(dry_run), progress))
+            self._native.import_roster(uai, _path_bytes(path), bool(dry_run), progress,
+                                       _actor_values(actor)))
 
     def learners(self, uai: str, division: Optional[str] = None, *,
                  include_disabled: bool = False,
                  state: Optional[Union[LearnerState, str]] = None,
-                 limit: Optional[int] = None, offset: Optional[int] = None) -> List[Learner]:
+                 limit: Optional[int] = None, offset: Optional[int] = None,
+                 actor: ActorLike = None) -> List[Learner]:
         """The roster of a school (or of one class), with each learner's username if any.
 
         With ``state``, ``limit`` or ``offset``, the admin list instead (docs/rules.md §7): one
@@ -920,29 +1176,34 @@ class Database:
         NotFound for an unknown school."""
         division = _optional_str("division", division)
         if state is None and limit is None and offset is None:
-            return _records(Learner, self._native.learners(uai, division, bool(include_disabled)))
+            return _records(Learner, self._native.learners(uai, division, bool(include_disabled),
+                                                           _actor_values(actor)))
         return _records(Learner, self._native.learner_page(
             uai, division, _state_name(state), _optional_int("limit", limit),
-            _optional_int("offset", offset)))
+            _optional_int("offset", offset), _actor_values(actor)))
 
-    def learner(self, uai: str, ine: str) -> Learner:
+    def learner(self, uai: str, ine: str, *, actor: ActorLike = None) -> Learner:
         """One learner of the school by INE (case and spaces ignored), with its ``state`` and
         ``account``. Raises NotFound (LEARNER_NOT_FOUND)."""
-        return _record(Learner, self._native.learner(uai, ine))
+        return _record(Learner, self._native.learner(uai, ine, _actor_values(actor)))
 
-    def account(self, username: str) -> AccountDetails:
-        """One account with every learner it is linked to. Raises NotFound (USER_NOT_FOUND)."""
-        return _record(AccountDetails, self._native.account(username))
+    def account(self, username: str, *, actor: ActorLike = None) -> AccountDetails:
+        """One account with every learner it is linked to (for staff, only the learners of
+        their schools; Forbidden when there is none). Raises NotFound (USER_NOT_FOUND)."""
+        return _record(AccountDetails, self._native.account(username, _actor_values(actor)))
 
     # --- campaigns ---------------------------------------------------------------------------
 
     def create_campaign(self, uai: str, name: str, division: Optional[str] = None,
-                        target_profile: Optional[str] = None) -> Campaign:
+                        target_profile: Optional[str] = None, *, owner: Optional[str] = None,
+                        actor: ActorLike = None) -> Campaign:
         """Opens a campaign for a class (``division``) or the whole school; returns it with
-        its code."""
+        its code. A staff or asserted creator owns it; an ADMIN or the operator may name
+        another member of the school as ``owner`` (a username)."""
         return _record(Campaign, self._native.create_campaign(
             uai, name, _optional_str("division", division),
-            _optional_str("target_profile", target_profile)))
+            _optional_str("target_profile", target_profile), _optional_str("owner", owner),
+            _actor_values(actor)))
 
     def find_campaign(self, code: str, client_key: Optional[str] = None) -> Campaign:
         """Looks a code up as a pupil types it (case, spaces and hyphens ignored). Raises
@@ -950,43 +1211,45 @@ class Database:
         session...) that tried too many codes."""
         return _record(Campaign, self._native.find_campaign(code, client_key or ""))
 
-    def campaigns(self, uai: str) -> List[Campaign]:
+    def campaigns(self, uai: str, *, actor: ActorLike = None) -> List[Campaign]:
         """Every campaign of a school."""
-        return _records(Campaign, self._native.campaigns(uai))
+        return _records(Campaign, self._native.campaigns(uai, _actor_values(actor)))
 
-    def archive_campaign(self, code: str) -> Campaign:
+    def archive_campaign(self, code: str, *, actor: ActorLike = None) -> Campaign:
         """Closes a campaign to new pupils; returns it archived."""
-        return _record(Campaign, self._native.archive_campaign(code))
+        return _record(Campaign, self._native.archive_campaign(code, _actor_values(actor)))
 
-    def unarchive_campaign(self, code: str) -> Campaign:
+    def unarchive_campaign(self, code: str, *, actor: ActorLike = None) -> Campaign:
         """Opens an archived campaign again (an active one stays so); returns it. Raises
         CampaignClosed (CAMPAIGN_DELETED) for a deleted one."""
-        return _record(Campaign, self._native.unarchive_campaign(code))
+        return _record(Campaign, self._native.unarchive_campaign(code, _actor_values(actor)))
 
-    def delete_campaign(self, code: str, *, actor: str = "admin") -> None:
+    def delete_campaign(self, code: str, *, actor: ActorLike = None) -> None:
         """Deletes a campaign nobody joined (audited); its code then answers CAMPAIGN_DELETED.
         Raises Conflict (CAMPAIGN_HAS_PARTICIPATIONS): archive it instead."""
-        self._native.delete_campaign(code, actor)
+        self._native.delete_campaign(code, _actor_values(actor))
 
-    def campaign_participants(self, code: str) -> List[Participant]:
+    def campaign_participants(self, code: str, *, actor: ActorLike = None) -> List[Participant]:
         """Every learner the campaign targets (its class, or its school) with the step of
         their participation, NOT_JOINED without one; ordered by division, last name, first
         name. Raises NotFound (CAMPAIGN_NOT_FOUND)."""
-        return _records(Participant, self._native.campaign_participants(code))
+        return _records(Participant,
+                        self._native.campaign_participants(code, _actor_values(actor)))
 
-    def participants_csv(self, code: str) -> str:
+    def participants_csv(self, code: str, *, actor: ActorLike = None) -> str:
         """The same list for spreadsheets: ``Classe;Nom;Prénom;Identifiant;Statut;Commencé
         le;Partagé le`` lines, statuses as codes, times in ISO 8601 UTC, starting with a BOM
         (U+FEFF): write it with ``encoding="utf-8"``."""
-        return str(self._native.participants_csv(code))
+        return str(self._native.participants_csv(code, _actor_values(actor)))
 
-    def class_sheet(self, code: str, base_url: Optional[str] = None) -> str:
+    def class_sheet(self, code: str, base_url: Optional[str] = None, *,
+                    actor: ActorLike = None) -> str:
         """The printable class sheet ("fiche élève") of a campaign: an HTML page in French with
         the school, the campaign code and the steps a pupil follows. With ``base_url`` (the
         platform's sign-up address, e.g. "https://inscrire.example.fr/c/") the page also carries
         the direct link ``base_url + code`` and its QR code (inline SVG). Raises InvalidInput
         for a base URL that is not http(s) printable ASCII of 200 characters at most."""
-        return str(self._native.class_sheet(code, base_url or ""))
+        return str(self._native.class_sheet(code, base_url or "", _actor_values(actor)))
 
     # --- the pupil's flow --------------------------------------------------------------------
 
@@ -1069,31 +1332,32 @@ class Database:
             session_token, code, first_name, last_name, _birthdate_text(birthdate),
             client_key or ""))
 
-    def not_joined(self, code: str) -> List[Learner]:
+    def not_joined(self, code: str, *, actor: ActorLike = None) -> List[Learner]:
         """Enabled learners of the campaign's class (or school) not yet in the campaign."""
-        return _records(Learner, self._native.not_joined(code))
+        return _records(Learner, self._native.not_joined(code, _actor_values(actor)))
 
     # --- administration ----------------------------------------------------------------------
 
-    def reset_password(self, uai: str, username: str, *, actor: str = "admin") -> str:
+    def reset_password(self, uai: str, username: str, *, actor: ActorLike = None) -> str:
         """Gives the account a new temporary password (returned), to change at next login."""
-        return str(self._native.reset_password(uai, username, actor))
+        return str(self._native.reset_password(uai, username, _actor_values(actor)))
 
-    def unblock(self, uai: str, username: str, *, actor: str = "admin") -> None:
+    def unblock(self, uai: str, username: str, *, actor: ActorLike = None) -> None:
         """Clears a login block."""
-        self._native.unblock(uai, username, actor)
+        self._native.unblock(uai, username, _actor_values(actor))
 
     def import_account(self, uai: str, ine: str, username: str, password_hash: str, *,
-                       actor: str = "admin") -> str:
+                       actor: ActorLike = None) -> str:
         """Brings an account from another platform: creates ``username`` (prénom.nomJJMM form)
         with its existing Argon2id or bcrypt hash and links it to the learner ``ine``; the
         pupil keeps their password. Returns the username as stored (lower-case). Raises
         InvalidInput, AlreadyExists (USERNAME_TAKEN), NotFound, AlreadyRegistered..."""
-        return str(self._native.import_account(uai, ine, username, password_hash, actor))
+        return str(self._native.import_account(uai, ine, username, password_hash,
+                                               _actor_values(actor)))
 
     def generate_credentials(self, uai: str, division: str, *, reset_existing: bool = False,
                              ines: Optional[Iterable[str]] = None,
-                             actor: str = "admin") -> Credentials:
+                             actor: ActorLike = None) -> Credentials:
         """Accounts with temporary passwords for the pupils of a class who have none
         (docs/rules.md §1.8). Existing accounts are left alone, their passwords still working,
         unless ``reset_existing`` (every account of the class) or ``ines`` (only these learners
@@ -1104,24 +1368,178 @@ class Database:
             raise TypeError("ines must be a list of INEs, not a single string")
         listed = [] if ines is None else list(ines)
         native = self._native.generate_credentials(uai, division, bool(reset_existing), listed,
-                                                   actor)
+                                                   _actor_values(actor))
         return Credentials(rows=tuple(_records(Credential, native["rows"])), _csv=native["csv"],
                            report=_record(CredentialReport, native))
 
-    def dissociate(self, uai: str, ine: str, *, actor: str = "admin") -> None:
+    def dissociate(self, uai: str, ine: str, *, actor: ActorLike = None) -> None:
         """Unlinks the learner ``ine`` from its account ("dissocier", audited): the account
         keeps its username, password, sessions and participations; the learner may register
         again, getting a new account. Raises NotFound (LEARNER_NOT_FOUND, LEARNER_NOT_LINKED)."""
-        self._native.dissociate(uai, ine, actor)
+        self._native.dissociate(uai, ine, _actor_values(actor))
 
-    def anonymize_learner(self, uai: str, ine: str, *, actor: str = "admin") -> None:
+    def anonymize_learner(self, uai: str, ine: str, *, actor: ActorLike = None) -> None:
         """Replaces a learner's personal data with placeholders and disables their account."""
-        self._native.anonymize_learner(uai, ine, actor)
+        self._native.anonymize_learner(uai, ine, _actor_values(actor))
 
-    def export_learner(self, uai: str, ine: str, *, actor: str = "admin") -> Dict[str, Any]:
+    def export_learner(self, uai: str, ine: str, *, actor: ActorLike = None) -> Dict[str, Any]:
         """Everything held on one learner (right of access), as a dict."""
-        result: Dict[str, Any] = json.loads(self._native.export_learner(uai, ine, actor))
+        result: Dict[str, Any] = json.loads(
+            self._native.export_learner(uai, ine, _actor_values(actor)))
         return result
+
+    # --- school staff (docs/rules.md §9) -----------------------------------------------------
+
+    def invite_staff(self, uai: str, role: Union[StaffRole, str], *, actor: ActorLike = None,
+                     valid_days: Optional[int] = None) -> StaffInvitation:
+        """An invitation into the school with a role (an ADMIN of the school or the operator).
+        Its ``code`` is returned this once; valid ``valid_days`` (1 to 90; None: the
+        ``staff_invitation_days`` option, 7 by default), single use, revocable."""
+        return _record(StaffInvitation, self._native.invite_staff(
+            uai, _staff_role(role).value, _optional_int("valid_days", valid_days),
+            _actor_values(actor)))
+
+    @typing.overload
+    def accept_staff_invitation(self, code: str, username: str, display_name: str,
+                                password: str, *,
+                                client_key: Optional[str] = None) -> StaffLogin: ...
+
+    @typing.overload
+    def accept_staff_invitation(self, code: str, *, session: Union[Actor, str],
+                                client_key: Optional[str] = None) -> StaffSession: ...
+
+    def accept_staff_invitation(self, code: str, username: Optional[str] = None,
+                                display_name: Optional[str] = None,
+                                password: Optional[str] = None, *,
+                                session: Union[Actor, str, None] = None,
+                                client_key: Optional[str] = None
+                                ) -> Union[StaffLogin, StaffSession]:
+        """Accepts an invitation, in one of two forms.
+
+        ``accept_staff_invitation(code, username, display_name, password)`` creates the staff
+        account (username: 3 to 64 characters of a-z 0-9 . _ -, case ignored; a password of 12
+        to 255 characters not containing it) with its membership, and logs it in: a
+        :class:`StaffLogin`. ``accept_staff_invitation(code, session=token)`` (a staff session
+        token, or ``Actor.staff(token)``) adds the membership to that logged-in account: its
+        :class:`StaffSession` now. Raises NotFound (INVITATION_INVALID) for an unknown, used,
+        expired or revoked code (failures throttled per ``client_key``: TooManyAttempts),
+        AlreadyExists (STAFF_USERNAME_TAKEN), PasswordRejected."""
+        identity = (username, display_name, password)
+        if session is not None:
+            if any(value is not None for value in identity):
+                raise TypeError("accept_staff_invitation takes username, display_name and "
+                                "password, or session, not both")
+            actor = Actor.staff(session) if isinstance(session, str) else session
+            if not isinstance(actor, Actor):
+                raise TypeError("session must be a staff session token or an inscrire.Actor")
+            return _record(StaffSession, self._native.accept_staff_invitation_in_session(
+                code, actor._native_values(), client_key or ""))
+        if username is None or display_name is None or password is None:
+            raise TypeError("accept_staff_invitation needs username, display_name and password "
+                            "together, or session")
+        return _record(StaffLogin, self._native.accept_staff_invitation(
+            code, username, display_name, password, client_key or ""))
+
+    def staff_login(self, username: str, password: str, *, client_key: Optional[str] = None,
+                    totp: Optional[str] = None) -> StaffLogin:
+        """Logs a staff member in: a session, or ``password_change_required`` with a one-time
+        ``change_token`` after a reset. With a second factor, ``totp`` is the 6-digit code of
+        the authenticator app (or an unused recovery code): AuthenticationError with
+        SECOND_FACTOR_REQUIRED without it (the password was right), SECOND_FACTOR_INVALID for
+        a wrong one. Failures count as for pupils (``remaining_attempts``, AccountBlocked,
+        TooManyAttempts per ``client_key``); an unknown username, a disabled account and one
+        without a school answer as a wrong password."""
+        return _record(StaffLogin, self._native.staff_login(username, password, client_key or "",
+                                                            totp or ""))
+
+    def staff_authenticate(self, session_token: str) -> StaffSession:
+        """The live session's account and memberships now; each call counts as use (the idle
+        limit starts again). AuthenticationError (SESSION_INVALID) otherwise."""
+        return _record(StaffSession, self._native.staff_authenticate(session_token))
+
+    def staff_logout(self, session_token: str) -> None:
+        """Ends that staff session. AuthenticationError (SESSION_INVALID) if it was not live."""
+        self._native.staff_logout(session_token)
+
+    def members(self, uai: str, *, actor: ActorLike = None) -> List[StaffMember]:
+        """The school's team (its ADMINs and the operator)."""
+        return _records(StaffMember, self._native.members(uai, _actor_values(actor)))
+
+    def invitations(self, uai: str, *, actor: ActorLike = None) -> List[PendingInvitation]:
+        """The school's invitations not accepted yet, never their codes."""
+        return _records(PendingInvitation, self._native.invitations(uai, _actor_values(actor)))
+
+    def set_member_role(self, uai: str, username: str, role: Union[StaffRole, str], *,
+                        actor: ActorLike = None) -> None:
+        """Changes a member's role in the school. Raises Conflict (LAST_ADMIN) when the school
+        would be left without an active ADMIN."""
+        self._native.set_member_role(uai, username, _staff_role(role).value,
+                                     _actor_values(actor))
+
+    def remove_member(self, uai: str, username: str, *, actor: ActorLike = None) -> None:
+        """Removes a member from the school (every session ends when it was their last).
+        Raises Conflict (LAST_ADMIN) for the school's last ADMIN, even for the operator."""
+        self._native.remove_member(uai, username, _actor_values(actor))
+
+    def revoke_staff_invitation(self, uai: str, invitation_id: int, *,
+                                actor: ActorLike = None) -> None:
+        """Revokes a pending invitation (its ``id``). Raises NotFound (INVITATION_INVALID)."""
+        identifier = _optional_int("invitation_id", invitation_id)
+        if identifier is None:
+            raise TypeError("invitation_id must be an int")
+        self._native.revoke_staff_invitation(uai, identifier, _actor_values(actor))
+
+    def reset_staff_password(self, uai: str, username: str, *, actor: ActorLike = None) -> str:
+        """A temporary password for a member (returned): their next login answers
+        ``password_change_required``; their sessions end."""
+        return str(self._native.reset_staff_password(uai, username, _actor_values(actor)))
+
+    def change_staff_password(self, username: str, old_password: str,
+                              new_password: str) -> None:
+        """The member's own change (12 to 255 characters, not containing the username); every
+        session of the account ends."""
+        self._native.change_staff_password(username, old_password, new_password)
+
+    def change_staff_password_with_token(self, token: str, new_password: str) -> None:
+        """Sets the password with the one-time ``change_token`` of a staff login after a
+        reset. Raises AuthenticationError (INVALID_TOKEN)."""
+        self._native.change_staff_password_with_token(token, new_password)
+
+    def begin_second_factor(self, session_token: str) -> SecondFactorEnrolment:
+        """A new TOTP secret to enrol (RFC 6238: SHA-1, 6 digits, 30 s), with its otpauth://
+        URI and QR code; it counts once :meth:`confirm_second_factor` saw a code from it."""
+        return _record(SecondFactorEnrolment, self._native.begin_second_factor(session_token))
+
+    def confirm_second_factor(self, session_token: str, code: str) -> List[str]:
+        """Confirms the enrolment with a code from the new secret; returns the 10 single-use
+        recovery codes, shown this once. Every other session of the account ends. Raises
+        AuthenticationError (SECOND_FACTOR_INVALID)."""
+        return [str(recovery)
+                for recovery in self._native.confirm_second_factor(session_token, code)]
+
+    def reset_second_factor(self, uai: str, username: str, *, actor: ActorLike = None) -> None:
+        """Removes a member's second factor (an ADMIN for a MEMBER; the operator for an
+        ADMIN); their sessions end."""
+        self._native.reset_second_factor(uai, username, _actor_values(actor))
+
+    def audit_log(self, uai: str, *, actor: ActorLike = None,
+                  since: Optional[_dt.datetime] = None, action: Optional[str] = None,
+                  limit: int = 100, offset: int = 0) -> List[AuditRow]:
+        """The school's audit log, newest first (its ADMINs and the operator): rows at or after
+        ``since`` (an aware datetime), of one ``action`` (an operation's name), one page
+        (``limit`` 1 to 1000, ``offset`` 0 to 10 000 000: else InvalidInput)."""
+        return _records(AuditRow, self._native.audit_log(
+            uai, _unix_seconds("since", since), _optional_str("action", action),
+            _optional_int("limit", limit), _optional_int("offset", offset),
+            _actor_values(actor)))
+
+    def purge_audit(self, *, older_than_days: Optional[int] = None,
+                    actor: ActorLike = None) -> int:
+        """Deletes the audit rows older than ``older_than_days`` (1 to 3650; None: the
+        ``audit_retention_days`` option, 365 by default); the operator only. Returns how many
+        rows went."""
+        return int(self._native.purge_audit(_optional_int("older_than_days", older_than_days),
+                                            _actor_values(actor)))
 
 
 def open(  # noqa: A001 - the operation is named open in every surface
@@ -1144,6 +1562,13 @@ def open(  # noqa: A001 - the operation is named open in every surface
     change_token_seconds: Optional[int] = None,
     session_seconds: Optional[int] = None,
     temporary_password_days: Optional[int] = None,
+    require_staff: Optional[bool] = None,
+    staff_session_idle_seconds: Optional[int] = None,
+    staff_session_seconds: Optional[int] = None,
+    staff_invitation_days: Optional[int] = None,
+    staff_second_factor: Optional[str] = None,
+    second_factor_key_file: Optional[PathLike] = None,
+    audit_retention_days: Optional[int] = None,
     clock: Optional[Callable[[], int]] = None,
 ) -> Database:
     """Opens or creates a database file and migrates its schema.
@@ -1156,6 +1581,14 @@ def open(  # noqa: A001 - the operation is named open in every surface
     client key across usernames (defaults 50 per 600 s).
     ``session_seconds``: a session's lifetime (default 8 hours); ``temporary_password_days``:
     how long an unused temporary password still logs in (default 30, at most 365).
+    ``require_staff``: admin operations without a staff or asserted actor (``actor=None`` or
+    a str) are FORBIDDEN unless the caller names the operator (:meth:`Actor.operator`).
+    ``staff_session_idle_seconds`` / ``staff_session_seconds``: a staff session ends after
+    this long unused (default 30 minutes) and this long in all (8 hours);
+    ``staff_invitation_days``: an invitation's default validity (7); ``staff_second_factor``:
+    "off" (default), "admins" (every ADMIN enrols before anything else) or "all";
+    ``second_factor_key_file``: a file of 32 random bytes (mode 600) under which TOTP secrets
+    are stored sealed; ``audit_retention_days``: :meth:`Database.purge_audit`'s default (365).
     ``clock``: a callable returning Unix seconds, to control time in tests.
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
     Raises DatabaseError when the file cannot be opened.
@@ -1182,6 +1615,14 @@ def open(  # noqa: A001 - the operation is named open in every surface
         change_token_seconds=change_token_seconds,
         session_seconds=session_seconds,
         temporary_password_days=temporary_password_days,
+        require_staff=require_staff,
+        staff_session_idle_seconds=staff_session_idle_seconds,
+        staff_session_seconds=staff_session_seconds,
+        staff_invitation_days=staff_invitation_days,
+        staff_second_factor=_optional_str("staff_second_factor", staff_second_factor),
+        second_factor_key_file=(None if second_factor_key_file is None
+                                else _path_bytes(second_factor_key_file)),
+        audit_retention_days=audit_retention_days,
         clock=clock,
     )
     return Database(typing.cast(_unchecked_native.Database, _TextChecked(native)), text_path)

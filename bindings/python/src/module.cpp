@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "actor.hpp"
 #include "inscrire/birthdate.hpp"
 #include "inscrire/error.hpp"
 #include "inscrire/render.hpp"
@@ -222,6 +223,16 @@ CollisionPolicy parse_policy(const std::string& name) {
   throw py::value_error("username_policy must be 'random' or 'sequential', not '" + name + "'");
 }
 
+// The policy by its name (second_factor_policy_from_name); INVALID_ARGUMENT otherwise, the
+// answer ServiceOptions::validate gives a value out of range.
+SecondFactorPolicy second_factor_policy(const std::string& name) {
+  const auto policy = second_factor_policy_from_name(name);
+  if (!policy) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "staff.second_factor must be off, admins or all");
+  }
+  return *policy;
+}
+
 void set_if(bool& field, const std::optional<bool>& value) {
   if (value) field = *value;
 }
@@ -256,7 +267,11 @@ std::unique_ptr<Database> open_database(
     const IntOption& login_throttle_window_seconds, const IntOption& login_failures_per_block,
     const IntOption& login_first_block_seconds, const IntOption& login_permanent_block_failures,
     const IntOption& change_token_seconds, const IntOption& session_seconds,
-    const IntOption& temporary_password_days, const py::object& clock) {
+    const IntOption& temporary_password_days, std::optional<bool> require_staff,
+    const IntOption& staff_session_idle_seconds, const IntOption& staff_session_seconds,
+    const IntOption& staff_invitation_days, const std::optional<std::string>& staff_second_factor,
+    const std::optional<py::bytes>& second_factor_key_file, const IntOption& audit_retention_days,
+    const py::object& clock) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   options.matching = parse_matching(matching);
@@ -275,6 +290,15 @@ std::unique_ptr<Database> open_database(
   set_if(options.login.change_token_seconds, change_token_seconds);
   set_if(options.login.session_seconds, session_seconds);
   set_if(options.login.temporary_password_days, temporary_password_days);
+  set_if(options.require_staff, require_staff);
+  set_if(options.staff.session_idle_seconds, staff_session_idle_seconds);
+  set_if(options.staff.session_seconds, staff_session_seconds);
+  set_if(options.staff.invitation_days, staff_invitation_days);
+  if (staff_second_factor) options.staff.second_factor = second_factor_policy(*staff_second_factor);
+  if (second_factor_key_file) {
+    options.staff.second_factor_key_file = bytes_path(*second_factor_key_file);
+  }
+  set_if(options.staff.audit_retention_days, audit_retention_days);
   if (!clock.is_none()) {
     if (PyCallable_Check(clock.ptr()) == 0) throw py::type_error("clock must be callable");
     auto held = share(clock);
@@ -284,6 +308,32 @@ std::unique_ptr<Database> open_database(
 }
 
 BirthDate parse_birthdate(const std::string& text) { return BirthDate::parse(text); }
+
+// A number of days the core reads 0 of as "the policy's default" (invite_staff's valid_days,
+// purge_audit's older_than_days): None is that default; a number given, 0 included, goes to
+// the core's range check (an explicit 0 is refused there like -1, not taken for None).
+int days_or_default(const IntOption& days) {
+  if (!days) return 0;
+  int value = 0;
+  set_if(value, days);
+  return value == 0 ? -1 : value;
+}
+
+// The audit log's filters and page (unix seconds; figures clamped as for options, so that the
+// core refuses any out-of-range value with INVALID_ARGUMENT).
+AuditQuery audit_query(const IntOption& since, const std::optional<std::string>& action,
+                       const IntOption& limit, const IntOption& offset) {
+  AuditQuery query;
+  if (since) {
+    std::int64_t seconds = 0;
+    set_if(seconds, since);
+    query.since = seconds;
+  }
+  query.action = action;
+  set_if(query.limit, limit);
+  set_if(query.offset, offset);
+  return query;
+}
 
 // The admin list's filters: a state by its name (docs/rules.md §7), paging figures clamped to
 // int so that the core refuses any out-of-range value with INVALID_ARGUMENT, as for options.
@@ -355,7 +405,9 @@ PYBIND11_MODULE(_native, m) {
         &records_fields<Organization, LearnerView, PupilLearner, Campaign, RosterError,
                         ImportReport, MatchReport, Registration, LoginResult, Credential,
                         Credentials, SessionLearner, Session, ParticipationView, Participant,
-                        AccountView, LearnerAccountView, AccountLink, AccountDetails>,
+                        AccountView, LearnerAccountView, AccountLink, AccountDetails, Membership,
+                        StaffInvitation, StaffLogin, StaffSession, SecondFactorEnrolment,
+                        StaffMember, PendingInvitation, AuditRow>,
         "The fields of every result record, as its one list names them (tests).");
   m.def(
       "error_codes",
@@ -376,6 +428,10 @@ PYBIND11_MODULE(_native, m) {
             describe(*parsed, language == "en" ? Language::English : Language::French));
       },
       py::arg("code"), py::arg("language") = "fr");
+  m.def(
+      "staff_role",
+      [](const std::string& name) { return std::string(staff_role_name(staff_role(name))); },
+      py::arg("name"), "A role's name as the core reads it: ADMIN or MEMBER (INVALID_ARGUMENT).");
   m.def(
       "comparison_key", [](const std::string& text) { return comparison_key(text); },
       py::arg("text"), py::call_guard<py::gil_scoped_release>());
@@ -412,8 +468,8 @@ PYBIND11_MODULE(_native, m) {
 
   // --- the database handle -------------------------------------------------------------------
   py::class_<Db>(m, "Database")
-      // Options by keyword only: a positional list of 15 ints and bools would let two swapped
-      // values through unnoticed.
+      // Options by keyword only: a positional list of two dozen ints and bools would let two
+      // swapped values through unnoticed.
       .def(py::init(&open_database), py::arg("path"), py::kw_only(),
            py::arg("username_policy") = "random", py::arg("matching") = "extended",
            py::arg("hash_memory_kib") = py::none(), py::arg("hash_iterations") = py::none(),
@@ -426,20 +482,30 @@ PYBIND11_MODULE(_native, m) {
            py::arg("login_first_block_seconds") = py::none(),
            py::arg("login_permanent_block_failures") = py::none(),
            py::arg("change_token_seconds") = py::none(), py::arg("session_seconds") = py::none(),
-           py::arg("temporary_password_days") = py::none(), py::arg("clock") = py::none())
+           py::arg("temporary_password_days") = py::none(), py::arg("require_staff") = py::none(),
+           py::arg("staff_session_idle_seconds") = py::none(),
+           py::arg("staff_session_seconds") = py::none(),
+           py::arg("staff_invitation_days") = py::none(),
+           py::arg("staff_second_factor") = py::none(),
+           py::arg("second_factor_key_file") = py::none(),
+           py::arg("audit_retention_days") = py::none(), py::arg("clock") = py::none())
       .def_property_readonly("path", &Db::path)
       .def_property_readonly("closed", &Db::closed)
       .def("close", &Db::close)
-      .def(
-          "create_organization",
-          [](Db& db, const std::string& uai, const std::string& name) {
-            return to_python(db.call([&](Service& s) { return s.create_organization(uai, name); }));
-          })
+      .def("create_organization",
+           [](Db& db, const std::string& uai, const std::string& name, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(
+                 db.call([&](Service& s) { return s.create_organization(uai, name, who); }));
+           })
       .def("organizations",
-           [](Db& db) { return to_python(db.call([](Service& s) { return s.organizations(); })); })
+           [](Db& db, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.organizations(who); }));
+           })
       .def("import_roster",
            [](Db& db, const std::string& uai, const py::bytes& file, bool dry_run,
-              const py::object& progress) {
+              const py::object& progress, const OptionalActor& actor) {
              ImportOptions options;
              options.dry_run = dry_run;
              if (!progress.is_none()) {
@@ -449,36 +515,43 @@ PYBIND11_MODULE(_native, m) {
                };
              }
              const auto path = std::filesystem::path(bytes_path(file));
+             const auto who = to_actor(actor);
              return to_python(
-                 db.call([&](Service& s) { return s.import_roster(uai, path, options); }));
+                 db.call([&](Service& s) { return s.import_roster(uai, path, options, who); }));
            })
       .def("learners",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
-              bool include_disabled) {
-             return to_python(
-                 db.call([&](Service& s) { return s.learners(uai, division, include_disabled); }));
+              bool include_disabled, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call(
+                 [&](Service& s) { return s.learners(uai, division, include_disabled, who); }));
            })
       .def("learner_page",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
               const std::optional<std::string>& state, const IntOption& limit,
-              const IntOption& offset) {
+              const IntOption& offset, const OptionalActor& actor) {
              const auto query = learner_query(division, state, limit, offset);
-             return to_python(db.call([&](Service& s) { return s.learners(uai, query); }));
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.learners(uai, query, who); }));
            })
       .def("learner",
-           [](Db& db, const std::string& uai, const std::string& ine) {
-             return to_python(db.call([&](Service& s) { return s.learner(uai, ine); }));
+           [](Db& db, const std::string& uai, const std::string& ine, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.learner(uai, ine, who); }));
            })
       .def("account",
-           [](Db& db, const std::string& username) {
-             return to_python(db.call([&](Service& s) { return s.account(username); }));
+           [](Db& db, const std::string& username, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.account(username, who); }));
            })
       .def("create_campaign",
            [](Db& db, const std::string& uai, const std::string& name,
               const std::optional<std::string>& division,
-              const std::optional<std::string>& target_profile) {
+              const std::optional<std::string>& target_profile,
+              const std::optional<std::string>& owner, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
              return to_python(db.call([&](Service& s) {
-               return s.create_campaign(uai, name, division, target_profile);
+               return s.create_campaign(uai, name, division, target_profile, who, owner);
              }));
            })
       .def("find_campaign",
@@ -487,20 +560,24 @@ PYBIND11_MODULE(_native, m) {
                  db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
            })
       .def("campaigns",
-           [](Db& db, const std::string& uai) {
-             return to_python(db.call([&](Service& s) { return s.campaigns(uai); }));
+           [](Db& db, const std::string& uai, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.campaigns(uai, who); }));
            })
       .def("archive_campaign",
-           [](Db& db, const std::string& code) {
-             return to_python(db.call([&](Service& s) { return s.archive_campaign(code); }));
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.archive_campaign(code, who); }));
            })
       .def("unarchive_campaign",
-           [](Db& db, const std::string& code) {
-             return to_python(db.call([&](Service& s) { return s.unarchive_campaign(code); }));
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.unarchive_campaign(code, who); }));
            })
       .def("delete_campaign",
-           [](Db& db, const std::string& code, const std::string& actor) {
-             db.call([&](Service& s) { s.delete_campaign(code, actor); });
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.delete_campaign(code, who); });
            })
       .def("match",
            [](Db& db, const std::string& code, const std::string& first, const std::string& last,
@@ -567,63 +644,191 @@ PYBIND11_MODULE(_native, m) {
              }));
            })
       .def("not_joined",
-           [](Db& db, const std::string& code) {
-             return to_python(db.call([&](Service& s) { return s.not_joined(code); }));
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.not_joined(code, who); }));
            })
       .def("campaign_participants",
-           [](Db& db, const std::string& code) {
-             return to_python(db.call([&](Service& s) { return s.campaign_participants(code); }));
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(
+                 db.call([&](Service& s) { return s.campaign_participants(code, who); }));
            })
       .def("participants_csv",
-           [](Db& db, const std::string& code) {
+           [](Db& db, const std::string& code, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
              const auto csv = db.call(
-                 [&](Service& s) { return participants_csv(s.campaign_participants(code)); });
+                 [&](Service& s) { return participants_csv(s.campaign_participants(code, who)); });
              return py::bytes(csv).attr("decode")("utf-8");
            })
       .def("class_sheet",
-           [](Db& db, const std::string& code, const std::string& base_url) {
+           [](Db& db, const std::string& code, const std::string& base_url,
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
              return db.call(
-                 [&](Service& s) { return class_sheet_html(s.class_sheet(code, base_url)); });
+                 [&](Service& s) { return class_sheet_html(s.class_sheet(code, base_url, who)); });
            })
       .def("reset_password",
            [](Db& db, const std::string& uai, const std::string& username,
-              const std::string& actor) {
-             return db.call([&](Service& s) { return s.reset_password(uai, username, actor); });
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return db.call([&](Service& s) { return s.reset_password(uai, username, who); });
            })
       .def("unblock",
            [](Db& db, const std::string& uai, const std::string& username,
-              const std::string& actor) {
-             db.call([&](Service& s) { s.unblock(uai, username, actor); });
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.unblock(uai, username, who); });
            })
       .def("import_account",
            [](Db& db, const std::string& uai, const std::string& ine, const std::string& username,
-              const std::string& password_hash, const std::string& actor) {
+              const std::string& password_hash, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
              return db.call([&](Service& s) {
-               return s.import_account(uai, ine, username, password_hash, actor);
+               return s.import_account(uai, ine, username, password_hash, who);
              });
            })
       .def("generate_credentials",
            [](Db& db, const std::string& uai, const std::string& division, bool reset_existing,
-              const std::vector<std::string>& ines, const std::string& actor) {
+              const std::vector<std::string>& ines, const OptionalActor& actor) {
              CredentialOptions options;
              options.reset_existing = reset_existing;
              options.ines = ines;
-             return credentials_with_csv(db.call([&](Service& s) {
-               return s.generate_credentials(uai, division, options, actor);
-             }));
+             const auto who = to_actor(actor);
+             return credentials_with_csv(db.call(
+                 [&](Service& s) { return s.generate_credentials(uai, division, options, who); }));
            })
       .def("dissociate",
-           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
-             db.call([&](Service& s) { s.dissociate(uai, ine, actor); });
+           [](Db& db, const std::string& uai, const std::string& ine, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.dissociate(uai, ine, who); });
            })
       .def("anonymize_learner",
-           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
-             db.call([&](Service& s) { s.anonymize_learner(uai, ine, actor); });
+           [](Db& db, const std::string& uai, const std::string& ine, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.anonymize_learner(uai, ine, who); });
            })
       .def("export_learner",
-           [](Db& db, const std::string& uai, const std::string& ine, const std::string& actor) {
-             return db.call([&](Service& s) {
-               return learner_export_json(s.export_learner(uai, ine, actor));
+           [](Db& db, const std::string& uai, const std::string& ine, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return db.call(
+                 [&](Service& s) { return learner_export_json(s.export_learner(uai, ine, who)); });
+           })
+      // --- school staff (docs/rules.md §9) ---------------------------------------------------
+      .def("invite_staff",
+           [](Db& db, const std::string& uai, const std::string& role, const IntOption& valid_days,
+              const OptionalActor& actor) {
+             const auto as = staff_role(role);
+             const auto days = days_or_default(valid_days);
+             const auto who = to_actor(actor);
+             return to_python(
+                 db.call([&](Service& s) { return s.invite_staff(uai, as, who, days); }));
+           })
+      .def("accept_staff_invitation",
+           [](Db& db, const std::string& code, const std::string& username,
+              const std::string& display_name, const std::string& password,
+              const std::string& client_key) {
+             return to_python(db.call([&](Service& s) {
+               return s.accept_staff_invitation(code, username, display_name, password, client_key);
+             }));
+           })
+      .def("accept_staff_invitation_in_session",
+           [](Db& db, const std::string& code, const OptionalActor& session,
+              const std::string& client_key) {
+             const auto who = to_actor(session);
+             return to_python(db.call(
+                 [&](Service& s) { return s.accept_staff_invitation(code, who, client_key); }));
+           })
+      .def("staff_login",
+           [](Db& db, const std::string& username, const std::string& password,
+              const std::string& client_key, const std::string& totp) {
+             return to_python(db.call(
+                 [&](Service& s) { return s.staff_login(username, password, client_key, totp); }));
+           })
+      .def("staff_authenticate",
+           [](Db& db, const std::string& session_token) {
+             return to_python(
+                 db.call([&](Service& s) { return s.staff_authenticate(session_token); }));
+           })
+      .def("staff_logout",
+           [](Db& db, const std::string& session_token) {
+             db.call([&](Service& s) { s.staff_logout(session_token); });
+           })
+      .def("members",
+           [](Db& db, const std::string& uai, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.members(uai, who); }));
+           })
+      .def("invitations",
+           [](Db& db, const std::string& uai, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.invitations(uai, who); }));
+           })
+      .def("set_member_role",
+           [](Db& db, const std::string& uai, const std::string& username, const std::string& role,
+              const OptionalActor& actor) {
+             const auto as = staff_role(role);
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.set_member_role(uai, username, as, who); });
+           })
+      .def("remove_member",
+           [](Db& db, const std::string& uai, const std::string& username,
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.remove_member(uai, username, who); });
+           })
+      .def("revoke_staff_invitation",
+           [](Db& db, const std::string& uai, const py::int_& invitation_id,
+              const OptionalActor& actor) {
+             std::int64_t id = 0;
+             set_if(id, IntOption(invitation_id));  // out of range: no such invitation
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.revoke_staff_invitation(uai, id, who); });
+           })
+      .def("reset_staff_password",
+           [](Db& db, const std::string& uai, const std::string& username,
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return db.call([&](Service& s) { return s.reset_staff_password(uai, username, who); });
+           })
+      .def("change_staff_password",
+           [](Db& db, const std::string& username, const std::string& old_password,
+              const std::string& new_password) {
+             db.call([&](Service& s) {
+               s.change_staff_password(username, old_password, new_password);
              });
-           });
+           })
+      .def("change_staff_password_with_token",
+           [](Db& db, const std::string& token, const std::string& new_password) {
+             db.call([&](Service& s) { s.change_staff_password_with_token(token, new_password); });
+           })
+      .def("begin_second_factor",
+           [](Db& db, const std::string& session_token) {
+             return to_python(
+                 db.call([&](Service& s) { return s.begin_second_factor(session_token); }));
+           })
+      .def("confirm_second_factor",
+           [](Db& db, const std::string& session_token, const std::string& code) {
+             return to_python(
+                 db.call([&](Service& s) { return s.confirm_second_factor(session_token, code); }));
+           })
+      .def("reset_second_factor",
+           [](Db& db, const std::string& uai, const std::string& username,
+              const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.reset_second_factor(uai, username, who); });
+           })
+      .def("audit_log",
+           [](Db& db, const std::string& uai, const IntOption& since,
+              const std::optional<std::string>& action, const IntOption& limit,
+              const IntOption& offset, const OptionalActor& actor) {
+             const auto query = audit_query(since, action, limit, offset);
+             const auto who = to_actor(actor);
+             return to_python(db.call([&](Service& s) { return s.audit_log(uai, query, who); }));
+           })
+      .def("purge_audit", [](Db& db, const IntOption& older_than_days, const OptionalActor& actor) {
+        const auto days = days_or_default(older_than_days);
+        const auto who = to_actor(actor);
+        return db.call([&](Service& s) { return s.purge_audit(days, who); });
+      });
 }

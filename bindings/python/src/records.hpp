@@ -50,6 +50,7 @@ inline py::object to_python(LearnerState state) {
 inline py::object to_python(BlockState state) {
   return py::str(std::string(block_state_name(state)));
 }
+inline py::object to_python(StaffRole role) { return py::str(std::string(staff_role_name(role))); }
 // {"left": 2, "no_ine": 0, ...}
 inline py::object to_python(const SkipCounts& skipped) {
   py::dict counts;
