@@ -15,7 +15,11 @@ namespace {
 
 constexpr std::string_view kStaffSessionPurpose = "staff_session";
 
-Access operator_access(std::string name) {
+// The operator's name goes into audit rows: a label as an admin types one (no control
+// character, 200 characters at most), "admin" when empty.
+Access operator_access(std::string_view typed) {
+  auto name = checked_label(typed, "actor", kMaxLabelCharacters);
+  if (name.empty()) name = "admin";
   Access access;
   access.kind = "operator";
   access.ref = name;

@@ -22,6 +22,10 @@ ServiceOptions validated(ServiceOptions options) {
 
 Service Service::open(const std::filesystem::path& path, ServiceOptions options) {
   options.validate();  // before the file is created, not only in the constructor
+  // So is the key file: a wrong one must not leave a new empty database behind.
+  if (!options.staff.second_factor_key_file.empty()) {
+    SecretKey::load(options.staff.second_factor_key_file);
+  }
   if (path.native().find('\0') != std::string::npos) {
     throw Error(ErrorCode::INVALID_ARGUMENT, "database path holds a NUL byte");
   }
