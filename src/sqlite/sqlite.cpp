@@ -25,6 +25,12 @@ void check(sqlite3_stmt* statement, int result, std::string_view context) {
   if (result != SQLITE_OK) fail(sqlite3_db_handle(statement), result, context);
 }
 
+// sqlite3_bind_text64 binds NULL for a null pointer, which an empty std::string_view{} has:
+// "" keeps it the empty text it is (a NOT NULL column refused `set_campaign_owner(id, staff, {})`).
+const char* text_of(std::string_view value) noexcept {
+  return value.data() != nullptr ? value.data() : "";
+}
+
 }  // namespace
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -34,7 +40,7 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view value) {
   check(statement_,
-        sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+        sqlite3_bind_text64(statement_, index, text_of(value), value.size(), SQLITE_TRANSIENT,
                             SQLITE_UTF8),
         "bind");
   return *this;
@@ -42,7 +48,7 @@ Statement& Statement::bind(int index, std::string_view value) {
 
 Statement& Statement::bind_static(int index, std::string_view value) {
   check(statement_,
-        sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_STATIC,
+        sqlite3_bind_text64(statement_, index, text_of(value), value.size(), SQLITE_STATIC,
                             SQLITE_UTF8),
         "bind");
   return *this;
