@@ -190,6 +190,10 @@ INSCRIRE_API int inscrire_normalize(const char *text, char **out);
 
 typedef struct inscrire_options inscrire_options;
 typedef struct inscrire_db inscrire_db;
+/* Who acts in an admin call: a staff session, an identity a platform asserts, or the operator
+ * (see "Staff, actors and the audit log" below). The `_as` variants of the admin calls take
+ * one; NULL there means the default actor. */
+typedef struct inscrire_actor inscrire_actor;
 
 /* How a username taken by another pupil gets its four-digit suffix. */
 typedef enum inscrire_username_policy {
@@ -254,8 +258,15 @@ typedef struct inscrire_organization_list inscrire_organization_list;
 
 /* Registers a school. uai: 7 digits and a letter (case ignored). */
 INSCRIRE_API int inscrire_create_organization(inscrire_db *db, const char *uai, const char *name);
+/* The same, as `actor` (may be NULL: the default actor): the operator only. Audited. */
+INSCRIRE_API int inscrire_create_organization_as(inscrire_db *db, const char *uai, const char *name,
+                                                 const inscrire_actor *actor);
 /* Every school. *out: free with inscrire_organization_list_free. */
 INSCRIRE_API int inscrire_organizations(inscrire_db *db, inscrire_organization_list **out);
+/* The schools `actor` (may be NULL: the default actor) belongs to, every school for the
+ * operator, ordered by UAI. *out: free with inscrire_organization_list_free. */
+INSCRIRE_API int inscrire_organizations_as(inscrire_db *db, const inscrire_actor *actor,
+                                           inscrire_organization_list **out);
 INSCRIRE_API size_t inscrire_organization_list_count(const inscrire_organization_list *list);
 INSCRIRE_API const char *inscrire_organization_list_uai(const inscrire_organization_list *list,
                                                         size_t index);
@@ -284,6 +295,10 @@ typedef enum inscrire_skip_reason {
  * On any other failure *out is NULL. Free with inscrire_import_report_free. */
 INSCRIRE_API int inscrire_import_roster(inscrire_db *db, const char *uai, const char *path,
                                         unsigned flags, inscrire_import_report **out);
+/* The same, as `actor` (may be NULL: the default actor). Audited with its counts. */
+INSCRIRE_API int inscrire_import_roster_as(inscrire_db *db, const char *uai, const char *path,
+                                           unsigned flags, const inscrire_actor *actor,
+                                           inscrire_import_report **out);
 INSCRIRE_API int inscrire_import_report_created(const inscrire_import_report *report);
 INSCRIRE_API int inscrire_import_report_updated(const inscrire_import_report *report);
 INSCRIRE_API int inscrire_import_report_disabled(const inscrire_import_report *report);
@@ -322,6 +337,10 @@ typedef struct inscrire_learner_list inscrire_learner_list;
  * who left) only when include_disabled is nonzero. *out: free with inscrire_learner_list_free.*/
 INSCRIRE_API int inscrire_learners(inscrire_db *db, const char *uai, const char *division,
                                    int include_disabled, inscrire_learner_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_learners_as(inscrire_db *db, const char *uai, const char *division,
+                                      int include_disabled, const inscrire_actor *actor,
+                                      inscrire_learner_list **out);
 INSCRIRE_API size_t inscrire_learner_list_count(const inscrire_learner_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_learner *inscrire_learner_list_get(const inscrire_learner_list *list,
@@ -362,6 +381,11 @@ typedef struct inscrire_account_details inscrire_account_details;
 INSCRIRE_API int inscrire_learners_v2(inscrire_db *db, const char *uai, const char *division,
                                       const char *state, int limit, int offset,
                                       inscrire_learner_account_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_learners_v2_as(inscrire_db *db, const char *uai, const char *division,
+                                         const char *state, int limit, int offset,
+                                         const inscrire_actor *actor,
+                                         inscrire_learner_account_list **out);
 INSCRIRE_API size_t inscrire_learner_account_list_count(const inscrire_learner_account_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_learner_account *inscrire_learner_account_list_get(
@@ -373,6 +397,10 @@ INSCRIRE_API void inscrire_learner_account_list_free(inscrire_learner_account_li
  * *out: free with inscrire_learner_account_free. */
 INSCRIRE_API int inscrire_find_learner(inscrire_db *db, const char *uai, const char *ine,
                                        inscrire_learner_account **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_find_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                          const inscrire_actor *actor,
+                                          inscrire_learner_account **out);
 /* The roster row. Borrowed: valid until its owner is freed. */
 INSCRIRE_API const inscrire_learner *inscrire_learner_account_learner(
     const inscrire_learner_account *row);
@@ -404,6 +432,10 @@ INSCRIRE_API int inscrire_account_view_participations(const inscrire_account_vie
  * INSCRIRE_E_USER_NOT_FOUND. *out: free with inscrire_account_details_free. */
 INSCRIRE_API int inscrire_account(inscrire_db *db, const char *username,
                                   inscrire_account_details **out);
+/* The same, as `actor` (may be NULL: the default actor): for staff, only the learners of their
+ * schools are listed (INSCRIRE_E_FORBIDDEN when there is none). */
+INSCRIRE_API int inscrire_account_as(inscrire_db *db, const char *username,
+                                     const inscrire_actor *actor, inscrire_account_details **out);
 /* Borrowed: valid until the details are freed. */
 INSCRIRE_API const inscrire_account_view *inscrire_account_details_account(
     const inscrire_account_details *details);
@@ -423,6 +455,9 @@ INSCRIRE_API void inscrire_account_details_free(inscrire_account_details *detail
  * INSCRIRE_E_LEARNER_NOT_LINKED. */
 INSCRIRE_API int inscrire_dissociate(inscrire_db *db, const char *uai, const char *ine,
                                      const char *actor);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_dissociate_as(inscrire_db *db, const char *uai, const char *ine,
+                                        const inscrire_actor *actor);
 
 /* ---- Campaigns -------------------------------------------------------------------------- */
 
@@ -435,6 +470,13 @@ typedef struct inscrire_campaign_list inscrire_campaign_list;
 INSCRIRE_API int inscrire_create_campaign(inscrire_db *db, const char *uai, const char *name,
                                           const char *division, const char *target_profile,
                                           inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor), who owns the campaign when a staff
+ * member or an asserted identity; owner (may be NULL: none) names another member of the
+ * school (a staff username) as its owner, which only an ADMIN or the operator may do. */
+INSCRIRE_API int inscrire_create_campaign_as(inscrire_db *db, const char *uai, const char *name,
+                                             const char *division, const char *target_profile,
+                                             const char *owner, const inscrire_actor *actor,
+                                             inscrire_campaign **out);
 /* Looks a code up as a pupil types it (case, spaces and hyphens ignored). client_key (may be
  * NULL) identifies the client for throttling failed look-ups. */
 INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const char *client_key,
@@ -442,8 +484,14 @@ INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const
 /* Archives a campaign; *out (may be NULL) receives it as archived. */
 INSCRIRE_API int inscrire_archive_campaign(inscrire_db *db, const char *code,
                                            inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_archive_campaign_as(inscrire_db *db, const char *code,
+                                              const inscrire_actor *actor, inscrire_campaign **out);
 /* Every campaign of a school. *out: free with inscrire_campaign_list_free. */
 INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai, inscrire_campaign_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_campaigns_as(inscrire_db *db, const char *uai,
+                                       const inscrire_actor *actor, inscrire_campaign_list **out);
 INSCRIRE_API size_t inscrire_campaign_list_count(const inscrire_campaign_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(const inscrire_campaign_list *list,
@@ -467,15 +515,25 @@ INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
  * receives it. INSCRIRE_E_CAMPAIGN_NOT_FOUND, INSCRIRE_E_CAMPAIGN_DELETED. */
 INSCRIRE_API int inscrire_unarchive_campaign(inscrire_db *db, const char *code,
                                              inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_unarchive_campaign_as(inscrire_db *db, const char *code,
+                                                const inscrire_actor *actor,
+                                                inscrire_campaign **out);
 /* Deletes a campaign nobody joined (INSCRIRE_E_CAMPAIGN_HAS_PARTICIPATIONS otherwise: archive
  * it instead); its code then answers INSCRIRE_E_CAMPAIGN_DELETED. Audited; actor may be NULL
  * ("admin"). */
 INSCRIRE_API int inscrire_delete_campaign(inscrire_db *db, const char *code, const char *actor);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_delete_campaign_as(inscrire_db *db, const char *code,
+                                             const inscrire_actor *actor);
 
 /* Learners of the campaign's class (or school) who have not joined it yet.
  * *out: free with inscrire_learner_list_free. */
 INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
                                      inscrire_learner_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_not_joined_as(inscrire_db *db, const char *code,
+                                        const inscrire_actor *actor, inscrire_learner_list **out);
 
 /* The printable class sheet ("fiche élève") of a campaign: an HTML page in French with the
  * school, the code and the steps a pupil follows. base_url may be NULL; otherwise it is the
@@ -485,6 +543,9 @@ INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
  * another base URL, INSCRIRE_E_CAMPAIGN_NOT_FOUND. *html: free with inscrire_string_free. */
 INSCRIRE_API int inscrire_class_sheet(inscrire_db *db, const char *code, const char *base_url,
                                       char **html);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_class_sheet_as(inscrire_db *db, const char *code, const char *base_url,
+                                         const inscrire_actor *actor, char **html);
 
 typedef struct inscrire_participant_list inscrire_participant_list;
 
@@ -493,6 +554,10 @@ typedef struct inscrire_participant_list inscrire_participant_list;
  * INSCRIRE_E_CAMPAIGN_NOT_FOUND. *out: free with inscrire_participant_list_free. */
 INSCRIRE_API int inscrire_campaign_participants(inscrire_db *db, const char *code,
                                                 inscrire_participant_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_campaign_participants_as(inscrire_db *db, const char *code,
+                                                   const inscrire_actor *actor,
+                                                   inscrire_participant_list **out);
 INSCRIRE_API size_t inscrire_participant_list_count(const inscrire_participant_list *list);
 INSCRIRE_API const char *inscrire_participant_list_division(const inscrire_participant_list *list,
                                                             size_t index);
@@ -694,6 +759,27 @@ INSCRIRE_API int inscrire_reset_password(inscrire_db *db, const char *uai, const
 /* Clears a login block. */
 INSCRIRE_API int inscrire_unblock(inscrire_db *db, const char *uai, const char *username,
                                   const char *actor);
+
+/* The admin operations above as an inscrire_actor (may be NULL: the default actor), which
+ * replaces the free actor name: the library refuses with INSCRIRE_E_FORBIDDEN what the actor's
+ * role does not allow. */
+INSCRIRE_API int inscrire_reset_password_as(inscrire_db *db, const char *uai, const char *username,
+                                            const inscrire_actor *actor, char **temporary_password);
+INSCRIRE_API int inscrire_unblock_as(inscrire_db *db, const char *uai, const char *username,
+                                     const inscrire_actor *actor);
+
+/* Brings a pupil's account from another platform: creates the account `username` (the
+ * "first.lastDDMM" form, any case; stored lower-case) with its existing password hash (an
+ * Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ of cost 4 to 16) and links it to the learner
+ * `ine` of the school; the first login replaces the hash with Argon2id. actor may be NULL (the
+ * default actor): an ADMIN or the operator. INSCRIRE_E_INVALID_ARGUMENT (username or hash
+ * malformed), INSCRIRE_E_USERNAME_TAKEN, INSCRIRE_E_LEARNER_NOT_FOUND,
+ * INSCRIRE_E_LEARNER_DISABLED, INSCRIRE_E_LEARNER_ALREADY_LINKED,
+ * INSCRIRE_E_LEARNER_HAS_ACCOUNT_ELSEWHERE. *stored_username (may be NULL): the username as
+ * stored; free with inscrire_string_free. */
+INSCRIRE_API int inscrire_import_account_as(inscrire_db *db, const char *uai, const char *ine,
+                                            const char *username, const char *password_hash,
+                                            const inscrire_actor *actor, char **stored_username);
 /* Accounts with temporary passwords for the pupils of a class who lack one; existing accounts
  * keep their passwords (see inscrire_generate_credentials_v2 to reset them). A row whose
  * account was left alone has an empty temporary password.
@@ -716,6 +802,12 @@ INSCRIRE_API int inscrire_generate_credentials_v2(inscrire_db *db, const char *u
                                                   const char *division, unsigned flags,
                                                   const char *const *ines, size_t ine_count,
                                                   const char *actor, inscrire_credentials **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_generate_credentials_v2_as(inscrire_db *db, const char *uai,
+                                                     const char *division, unsigned flags,
+                                                     const char *const *ines, size_t ine_count,
+                                                     const inscrire_actor *actor,
+                                                     inscrire_credentials **out);
 /* Accounts created, existing accounts given a temporary password, learners left alone. */
 INSCRIRE_API int inscrire_credentials_created(const inscrire_credentials *credentials);
 INSCRIRE_API int inscrire_credentials_reset(const inscrire_credentials *credentials);
@@ -741,6 +833,47 @@ INSCRIRE_API int inscrire_anonymize_learner(inscrire_db *db, const char *uai, co
 /* Everything held on one learner, as a JSON document. *json: free with inscrire_string_free. */
 INSCRIRE_API int inscrire_export_learner(inscrire_db *db, const char *uai, const char *ine,
                                          const char *actor, char **json);
+/* The same two, as `actor` (may be NULL: the default actor): an ADMIN or the operator. */
+INSCRIRE_API int inscrire_anonymize_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                               const inscrire_actor *actor);
+INSCRIRE_API int inscrire_export_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                            const inscrire_actor *actor, char **json);
+
+/* ---- Staff, actors and the audit log ---------------------------------------------------- */
+
+/* School staff (docs/rules.md §9): accounts with a role per school, ADMIN or MEMBER, invited by
+ * an ADMIN or the operator; the library, not the host, decides whether an actor may do an admin
+ * operation to a school. A refusal is INSCRIRE_E_FORBIDDEN, the same for another school and for
+ * one that does not exist (or a campaign code or username of another school), changes nothing
+ * and is written to the audit log. Roles are the strings "ADMIN" and "MEMBER" (case ignored on
+ * input; INSCRIRE_E_INVALID_ARGUMENT for anything else). Times are unix seconds. */
+
+/* Actors. Each *out: free with inscrire_actor_free. An actor is a value: it may be used by
+ * any number of calls and threads at once, but not changed (add_membership, set_client_key)
+ * or freed while in use.
+ * - operator: whoever holds the database itself, who may do anything; `name` goes into the
+ *   audit log. (The default actor, NULL, is the operator named "admin" unless
+ *   inscrire_options_set_require_staff.)
+ * - staff: a staff session token from inscrire_staff_login or inscrire_accept_staff_invitation,
+ *   checked at every call with the account's memberships as they are then
+ *   (INSCRIRE_E_SESSION_INVALID once it has ended).
+ * - asserted: an identity vouched for by a platform with its own identity provider (issuer,
+ *   subject, display name), with the memberships the host adds; the library still refuses what
+ *   those memberships do not allow. The issuer, subject and display name are checked when the
+ *   actor acts (INSCRIRE_E_INVALID_ARGUMENT when one is empty), as are the UAIs
+ *   (INSCRIRE_E_INVALID_UAI). */
+INSCRIRE_API int inscrire_actor_operator(const char *name, inscrire_actor **out);
+INSCRIRE_API int inscrire_actor_staff(const char *session_token, inscrire_actor **out);
+INSCRIRE_API int inscrire_actor_asserted(const char *issuer, const char *subject,
+                                         const char *display_name, inscrire_actor **out);
+/* Adds a membership to an asserted actor (INSCRIRE_E_INVALID_ARGUMENT for another kind): the
+ * school's UAI and the role the host vouches for. A UAI added again takes the new role. */
+INSCRIRE_API int inscrire_actor_add_membership(inscrire_actor *actor, const char *uai,
+                                               const char *role);
+/* The client (an IP address, the platform's session id) recorded, pseudonymised, in the audit
+ * rows this actor writes; "" for none. */
+INSCRIRE_API int inscrire_actor_set_client_key(inscrire_actor *actor, const char *client_key);
+INSCRIRE_API void inscrire_actor_free(inscrire_actor *actor);
 
 #ifdef __cplusplus
 }

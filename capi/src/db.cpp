@@ -130,16 +130,27 @@ int inscrire_db_open(const char* path, inscrire_db** out) {
 void inscrire_db_free(inscrire_db* db) { delete db; }
 
 int inscrire_create_organization(inscrire_db* db, const char* uai, const char* name) {
+  return inscrire_create_organization_as(db, uai, name, nullptr);
+}
+
+int inscrire_create_organization_as(inscrire_db* db, const char* uai, const char* name,
+                                    const inscrire_actor* actor) {
   return guard(db, [&] {
-    require(db, "db")->service.create_organization(text(uai, "uai"), text(name, "name"));
+    require(db, "db")->service.create_organization(text(uai, "uai"), text(name, "name"),
+                                                   ActorArg::of(actor).get());
   });
 }
 
 int inscrire_organizations(inscrire_db* db, inscrire_organization_list** out) {
+  return inscrire_organizations_as(db, nullptr, out);
+}
+
+int inscrire_organizations_as(inscrire_db* db, const inscrire_actor* actor,
+                              inscrire_organization_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     auto list = std::make_unique<inscrire_organization_list>();
-    list->organizations = require(db, "db")->service.organizations();
+    list->organizations = require(db, "db")->service.organizations(ActorArg::of(actor).get());
     give(out, std::move(list));
   });
 }
