@@ -242,6 +242,27 @@ INSCRIRE_API int inscrire_options_set_session_lifetime(inscrire_options *options
  * inscrire_generate_credentials) stops logging in (default 30, at least 1): login then fails
  * with INSCRIRE_E_TEMPORARY_PASSWORD_EXPIRED. */
 INSCRIRE_API int inscrire_options_set_temporary_password_days(inscrire_options *options, int days);
+/* Nonzero: an admin call without a staff or asserted actor (the default actor: NULL, or a
+ * function without `_as`) is INSCRIRE_E_FORBIDDEN unless it names the operator
+ * (inscrire_actor_operator). Default 0, as before staff accounts existed. */
+INSCRIRE_API int inscrire_options_set_require_staff(inscrire_options *options, int require);
+/* A staff session ends after idle_seconds without use (default 1800; 60 to 86400) and after
+ * absolute_seconds in all (default 28800; idle_seconds to 604800). */
+INSCRIRE_API int inscrire_options_set_staff_sessions(inscrire_options *options, int idle_seconds,
+                                                     int absolute_seconds);
+/* The staff second factor: policy "off" (default), "admins" (every ADMIN enrols before doing
+ * anything else) or "all"; key_file (may be NULL: none) names a file of 32 random bytes, not
+ * readable by group or others, under which TOTP secrets are stored sealed (AES-256-GCM). The
+ * file is read by inscrire_db_open_v2, which fails with INSCRIRE_E_INVALID_ARGUMENT when it is
+ * missing or unfit. */
+INSCRIRE_API int inscrire_options_set_second_factor(inscrire_options *options, const char *policy,
+                                                    const char *key_file);
+/* How long an invitation is valid when inscrire_invite_staff is given 0 days (default 7; 1 to
+ * 90). */
+INSCRIRE_API int inscrire_options_set_invitation_days(inscrire_options *options, int days);
+/* What inscrire_purge_audit deletes when given 0 days: rows older than this (default 365; 1 to
+ * 3650). */
+INSCRIRE_API int inscrire_options_set_audit_retention_days(inscrire_options *options, int days);
 
 /* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
  * and may be freed once the call returns. *out: free with inscrire_db_free. */
@@ -874,6 +895,248 @@ INSCRIRE_API int inscrire_actor_add_membership(inscrire_actor *actor, const char
  * rows this actor writes; "" for none. */
 INSCRIRE_API int inscrire_actor_set_client_key(inscrire_actor *actor, const char *client_key);
 INSCRIRE_API void inscrire_actor_free(inscrire_actor *actor);
+
+/* Invitations (no e-mail: the host hands the code over). */
+typedef struct inscrire_staff_invitation inscrire_staff_invitation;
+typedef struct inscrire_staff_login_result inscrire_staff_login_result;
+typedef struct inscrire_staff_session inscrire_staff_session;
+
+/* An invitation into the school `uai` with `role`, valid `valid_days` (1 to 90; 0: the option,
+ * 7 by default), by `actor` (may be NULL: the default actor): an ADMIN of the school or the
+ * operator. Its code is shown this once ("ABCD-EFGH-2345"; only its digest is kept).
+ * *out: free with inscrire_staff_invitation_free. */
+INSCRIRE_API int inscrire_invite_staff(inscrire_db *db, const char *uai, const char *role,
+                                       int valid_days, const inscrire_actor *actor,
+                                       inscrire_staff_invitation **out);
+INSCRIRE_API int64_t inscrire_staff_invitation_id(const inscrire_staff_invitation *invitation);
+INSCRIRE_API const char *inscrire_staff_invitation_code(
+    const inscrire_staff_invitation *invitation);
+INSCRIRE_API const char *inscrire_staff_invitation_uai(const inscrire_staff_invitation *invitation);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_staff_invitation_role(
+    const inscrire_staff_invitation *invitation);
+INSCRIRE_API int64_t inscrire_staff_invitation_expires_at(const inscrire_staff_invitation *i);
+INSCRIRE_API void inscrire_staff_invitation_free(inscrire_staff_invitation *invitation);
+
+/* Accepts an invitation (hyphens and case ignored) by creating the staff account: username 3 to
+ * 64 characters of a-z 0-9 . _ - (case ignored), display name 1 to 100 characters, a password
+ * of 12 to 255 characters not containing the username; the account is logged in.
+ * INSCRIRE_E_INVITATION_INVALID for an unknown, used, expired or revoked code (failures are
+ * throttled per client_key, which may be NULL, as campaign codes are),
+ * INSCRIRE_E_STAFF_USERNAME_TAKEN, the password codes. *out: free with
+ * inscrire_staff_login_result_free. */
+INSCRIRE_API int inscrire_accept_staff_invitation(inscrire_db *db, const char *code,
+                                                  const char *username, const char *display_name,
+                                                  const char *password, const char *client_key,
+                                                  inscrire_staff_login_result **out);
+/* The same for someone logged in as staff: `staff_actor` (from inscrire_actor_staff; another
+ * kind is INSCRIRE_E_INVALID_ARGUMENT) gets the membership; a member already gets the
+ * invitation's role. *out: the session as it is now; free with inscrire_staff_session_free. */
+INSCRIRE_API int inscrire_accept_staff_invitation_as(inscrire_db *db, const char *code,
+                                                     const inscrire_actor *staff_actor,
+                                                     const char *client_key,
+                                                     inscrire_staff_session **out);
+
+/* Staff login. client_key and totp may be NULL. Failures count per username whether or not it
+ * exists and per client key, as for pupils (INSCRIRE_E_INVALID_CREDENTIALS,
+ * _ACCOUNT_TEMPORARILY_BLOCKED, _ACCOUNT_BLOCKED, _TOO_MANY_ATTEMPTS: see
+ * inscrire_error_last_remaining_attempts/_retry_after); a disabled account or one without a
+ * membership answers as a wrong password. With a second factor: INSCRIRE_E_SECOND_FACTOR_REQUIRED
+ * without totp (the password was right), INSCRIRE_E_SECOND_FACTOR_INVALID for a wrong code (a
+ * failure); a recovery code works once in place of the 6-digit code. After a reset by an ADMIN
+ * the result has no session but password_change_required and a one-time change token, for
+ * inscrire_change_staff_password_with_token. *out: free with inscrire_staff_login_result_free. */
+INSCRIRE_API int inscrire_staff_login(inscrire_db *db, const char *username, const char *password,
+                                      const char *client_key, const char *totp,
+                                      inscrire_staff_login_result **out);
+/* The session token (NULL when a password change is required). */
+INSCRIRE_API const char *inscrire_staff_login_result_session_token(
+    const inscrire_staff_login_result *result);
+INSCRIRE_API const char *inscrire_staff_login_result_username(
+    const inscrire_staff_login_result *result);
+/* When the session ends at the latest (0 without a session). */
+INSCRIRE_API int64_t inscrire_staff_login_result_expires_at(const inscrire_staff_login_result *r);
+INSCRIRE_API int inscrire_staff_login_result_password_change_required(
+    const inscrire_staff_login_result *result);
+/* The one-time token to set a new password (NULL when none is required). */
+INSCRIRE_API const char *inscrire_staff_login_result_change_token(
+    const inscrire_staff_login_result *result);
+INSCRIRE_API void inscrire_staff_login_result_free(inscrire_staff_login_result *result);
+
+/* Checks a staff session token, as a platform does on each request (each call counts as use):
+ * the account and its memberships now. INSCRIRE_E_SESSION_INVALID for a token unknown, ended,
+ * unused for longer than the idle limit or past its end, of a disabled account or of one
+ * without a membership left. *out: free with inscrire_staff_session_free. */
+INSCRIRE_API int inscrire_staff_authenticate(inscrire_db *db, const char *session_token,
+                                             inscrire_staff_session **out);
+INSCRIRE_API const char *inscrire_staff_session_username(const inscrire_staff_session *session);
+INSCRIRE_API const char *inscrire_staff_session_display_name(const inscrire_staff_session *session);
+/* When the session ends if left unused (the idle limit, or its end if sooner). */
+INSCRIRE_API int64_t inscrire_staff_session_expires_at(const inscrire_staff_session *session);
+/* Nonzero when the account has a second factor. */
+INSCRIRE_API int inscrire_staff_session_second_factor(const inscrire_staff_session *session);
+/* The memberships: the school's UAI and the role ("ADMIN" or "MEMBER", static storage). */
+INSCRIRE_API size_t inscrire_staff_session_membership_count(const inscrire_staff_session *session);
+INSCRIRE_API const char *inscrire_staff_session_membership_uai(
+    const inscrire_staff_session *session, size_t index);
+INSCRIRE_API const char *inscrire_staff_session_membership_role(
+    const inscrire_staff_session *session, size_t index);
+INSCRIRE_API void inscrire_staff_session_free(inscrire_staff_session *session);
+
+/* Ends the session. INSCRIRE_E_SESSION_INVALID if it was not a live one. */
+INSCRIRE_API int inscrire_staff_logout(inscrire_db *db, const char *session_token);
+
+/* The team of a school (an ADMIN of the school or the operator; actor may be NULL: the default
+ * actor). */
+typedef struct inscrire_staff_member_list inscrire_staff_member_list;
+typedef struct inscrire_pending_invitation_list inscrire_pending_invitation_list;
+
+/* The members. *out: free with inscrire_staff_member_list_free. */
+INSCRIRE_API int inscrire_members(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                  inscrire_staff_member_list **out);
+INSCRIRE_API size_t inscrire_staff_member_list_count(const inscrire_staff_member_list *list);
+INSCRIRE_API const char *inscrire_staff_member_list_username(const inscrire_staff_member_list *list,
+                                                             size_t index);
+INSCRIRE_API const char *inscrire_staff_member_list_display_name(
+    const inscrire_staff_member_list *list, size_t index);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_staff_member_list_role(const inscrire_staff_member_list *list,
+                                                         size_t index);
+/* When the membership began. */
+INSCRIRE_API int64_t inscrire_staff_member_list_since(const inscrire_staff_member_list *list,
+                                                      size_t index);
+/* The last login; 0 when the member never logged in. */
+INSCRIRE_API int64_t inscrire_staff_member_list_last_login_at(const inscrire_staff_member_list *l,
+                                                              size_t index);
+/* Nonzero when the member has a second factor. */
+INSCRIRE_API int inscrire_staff_member_list_second_factor(const inscrire_staff_member_list *list,
+                                                          size_t index);
+INSCRIRE_API void inscrire_staff_member_list_free(inscrire_staff_member_list *list);
+
+/* The pending invitations (never their codes). *out: free with
+ * inscrire_pending_invitation_list_free. */
+INSCRIRE_API int inscrire_invitations(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                      inscrire_pending_invitation_list **out);
+INSCRIRE_API size_t
+inscrire_pending_invitation_list_count(const inscrire_pending_invitation_list *l);
+/* The id inscrire_revoke_staff_invitation takes. */
+INSCRIRE_API int64_t inscrire_pending_invitation_list_id(const inscrire_pending_invitation_list *l,
+                                                         size_t index);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_pending_invitation_list_role(
+    const inscrire_pending_invitation_list *list, size_t index);
+/* Who invited: a staff username, an asserted "issuer:subject" or the operator's name. */
+INSCRIRE_API const char *inscrire_pending_invitation_list_created_by(
+    const inscrire_pending_invitation_list *list, size_t index);
+INSCRIRE_API int64_t inscrire_pending_invitation_list_expires_at(
+    const inscrire_pending_invitation_list *list, size_t index);
+INSCRIRE_API void inscrire_pending_invitation_list_free(inscrire_pending_invitation_list *list);
+
+/* Changes a member's role, removes a member (every session of the account ends when it loses
+ * its last membership), revokes a pending invitation (INSCRIRE_E_INVITATION_INVALID when it is
+ * not pending). INSCRIRE_E_LAST_ADMIN when the school would be left without an ADMIN, whoever
+ * asks. A username outside the school is INSCRIRE_E_FORBIDDEN for staff, as an unknown one
+ * (INSCRIRE_E_USER_NOT_FOUND for the operator). */
+INSCRIRE_API int inscrire_set_member_role(inscrire_db *db, const char *uai, const char *username,
+                                          const char *role, const inscrire_actor *actor);
+INSCRIRE_API int inscrire_remove_member(inscrire_db *db, const char *uai, const char *username,
+                                        const inscrire_actor *actor);
+INSCRIRE_API int inscrire_revoke_staff_invitation(inscrire_db *db, const char *uai, int64_t id,
+                                                  const inscrire_actor *actor);
+
+/* Staff passwords. A reset by an ADMIN gives a temporary password (*temporary_password: free
+ * with inscrire_string_free) and ends the member's sessions; the next login requires a change.
+ * A member changes their own password with the old one (12 to 255 characters, not containing
+ * the username), or with the change token of the login; every session of the account ends. */
+INSCRIRE_API int inscrire_reset_staff_password(inscrire_db *db, const char *uai,
+                                               const char *username, const inscrire_actor *actor,
+                                               char **temporary_password);
+INSCRIRE_API int inscrire_change_staff_password(inscrire_db *db, const char *username,
+                                                const char *old_password, const char *new_password);
+INSCRIRE_API int inscrire_change_staff_password_with_token(inscrire_db *db,
+                                                           const char *change_token,
+                                                           const char *new_password);
+
+/* The second factor (TOTP, RFC 6238: SHA-1, 6 digits, 30 s). */
+typedef struct inscrire_second_factor_enrolment inscrire_second_factor_enrolment;
+typedef struct inscrire_string_list inscrire_string_list;
+
+/* Starts enrolling the session's account: a new secret, to be confirmed by a code from it.
+ * *out: free with inscrire_second_factor_enrolment_free. */
+INSCRIRE_API int inscrire_begin_second_factor(inscrire_db *db, const char *session_token,
+                                              inscrire_second_factor_enrolment **out);
+/* The secret in base32, the otpauth://totp/ URI an authenticator app reads, and that URI as a
+ * QR code (an SVG document). */
+INSCRIRE_API const char *inscrire_second_factor_enrolment_secret(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API const char *inscrire_second_factor_enrolment_otpauth_uri(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API const char *inscrire_second_factor_enrolment_qr_svg(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API void inscrire_second_factor_enrolment_free(
+    inscrire_second_factor_enrolment *enrolment);
+/* Confirms the enrolment with a code from the new secret (INSCRIRE_E_SECOND_FACTOR_INVALID
+ * otherwise): the factor counts from now on, every other session of the account ends, and
+ * *recovery_codes receives the 10 single-use recovery codes, shown this once.
+ * *recovery_codes: free with inscrire_string_list_free. */
+INSCRIRE_API int inscrire_confirm_second_factor(inscrire_db *db, const char *session_token,
+                                                const char *code,
+                                                inscrire_string_list **recovery_codes);
+/* An ADMIN resets a member's second factor, the operator an ADMIN's (the account's sessions
+ * end). */
+INSCRIRE_API int inscrire_reset_second_factor(inscrire_db *db, const char *uai,
+                                              const char *username, const inscrire_actor *actor);
+
+/* A list of strings. Borrowed: valid until the list is freed; NULL for an index out of
+ * range. */
+INSCRIRE_API size_t inscrire_string_list_count(const inscrire_string_list *list);
+INSCRIRE_API const char *inscrire_string_list_get(const inscrire_string_list *list, size_t index);
+INSCRIRE_API void inscrire_string_list_free(inscrire_string_list *list);
+
+/* The audit log of a school (an ADMIN of the school or the operator), newest first: rows at or
+ * after `since` (0: every row), of one `action` (may be NULL: every action; the operation
+ * names, e.g. "reset_password"), `limit` rows (1 to 1000; 0: 100) after `offset` (0 to
+ * 10000000). *out: free with inscrire_audit_row_list_free. */
+typedef struct inscrire_audit_row_list inscrire_audit_row_list;
+
+INSCRIRE_API int inscrire_audit_log(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                    int64_t since, const char *action, int limit, int offset,
+                                    inscrire_audit_row_list **out);
+INSCRIRE_API size_t inscrire_audit_row_list_count(const inscrire_audit_row_list *list);
+INSCRIRE_API int64_t inscrire_audit_row_list_at(const inscrire_audit_row_list *list, size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_uai(const inscrire_audit_row_list *list,
+                                                     size_t index);
+/* "staff", "asserted", "operator", "pupil"; "unspecified" for a default actor refused under
+ * inscrire_options_set_require_staff; "legacy" for rows of earlier versions. */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_kind(const inscrire_audit_row_list *list,
+                                                            size_t index);
+/* The staff username, the asserted "issuer:subject" or the operator's name. */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_ref(const inscrire_audit_row_list *list,
+                                                           size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_actor_name(const inscrire_audit_row_list *list,
+                                                            size_t index);
+/* The actor's role in the school then: "ADMIN", "MEMBER", "OPERATOR" or "". */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_role(const inscrire_audit_row_list *list,
+                                                            size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_action(const inscrire_audit_row_list *list,
+                                                        size_t index);
+/* What was acted on (learners by row id, never by INE or name), and details. */
+INSCRIRE_API const char *inscrire_audit_row_list_target(const inscrire_audit_row_list *list,
+                                                        size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_detail(const inscrire_audit_row_list *list,
+                                                        size_t index);
+/* "ok" or "forbidden". */
+INSCRIRE_API const char *inscrire_audit_row_list_outcome(const inscrire_audit_row_list *list,
+                                                         size_t index);
+/* The first 16 hex characters of SHA-256 of the client key; "" without one. */
+INSCRIRE_API const char *inscrire_audit_row_list_client(const inscrire_audit_row_list *list,
+                                                        size_t index);
+INSCRIRE_API void inscrire_audit_row_list_free(inscrire_audit_row_list *list);
+
+/* Deletes the audit rows older than `older_than_days` (1 to 3650; 0: the option, 365 by
+ * default); the operator only. *purged (may be NULL): how many; 0 on failure. */
+INSCRIRE_API int inscrire_purge_audit(inscrire_db *db, int older_than_days,
+                                      const inscrire_actor *actor, int *purged);
 
 #ifdef __cplusplus
 }

@@ -145,6 +145,38 @@ struct inscrire_actor {
   inscrire::Actor actor;
 };
 
+struct inscrire_staff_invitation {
+  inscrire::StaffInvitation invitation;
+};
+
+struct inscrire_staff_login_result {
+  inscrire::StaffLogin login;
+};
+
+struct inscrire_staff_session {
+  inscrire::StaffSession session;
+};
+
+struct inscrire_staff_member_list {
+  std::vector<inscrire::StaffMember> members;
+};
+
+struct inscrire_pending_invitation_list {
+  std::vector<inscrire::PendingInvitation> invitations;
+};
+
+struct inscrire_second_factor_enrolment {
+  inscrire::SecondFactorEnrolment enrolment;
+};
+
+struct inscrire_audit_row_list {
+  std::vector<inscrire::AuditRow> rows;
+};
+
+struct inscrire_string_list {
+  std::vector<std::string> strings;
+};
+
 namespace inscrire::capi {
 
 // The pinned C number of a code: -(position + 1).
