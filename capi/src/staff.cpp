@@ -257,7 +257,7 @@ int inscrire_remove_member(inscrire_db* db, const char* uai, const char* usernam
 int inscrire_revoke_staff_invitation(inscrire_db* db, const char* uai, int64_t id,
                                      const inscrire_actor* actor) {
   return guard(db, [&] {
-    require(db, "db")->service.revoke_staff_invitation(text(uai, "uai"), id,
+    require(db, "db")->service.revoke_staff_invitation(text(uai, "uai"), RecordId{id},
                                                        ActorArg::of(actor).get());
   });
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inscrire/qr_code.hpp"
 #include "inscrire/service.hpp"
 
 namespace inscrire {
@@ -38,11 +39,6 @@ std::string invitation_sheet_html(const StaffInvitation& invitation, std::string
 
 // `text` with &, <, >, " and ' replaced by their entities: safe in HTML text and attributes.
 std::string html_escape(std::string_view text);
-
-// `text` (a URL) as a QR code in an <svg> element (libqrencode, error correction M, a quiet
-// zone of four modules, dark runs as one path), sized 160 px; `label` is its accessible title.
-// Throws Error(INVALID_ARGUMENT) when the text does not fit in a QR code.
-std::string qr_code_svg(std::string_view text, std::string_view label);
 
 // One CSV cell: `value` as is, or between double quotes (inner quotes doubled) when it holds
 // ';', '"', CR or LF. A value beginning with '=', '+', '-', '@', a tab or a carriage return is

@@ -115,9 +115,10 @@ Reply staff_invite(Context& context, Arguments args) {
   reply.text = invitation.code + "\n";
   if (sheet) reply.fields.set("sheet", *sheet);
   if (!context.json) {
-    *context.error_stream << "invitation #" << invitation.id << " into " << invitation.uai << " as "
-                          << role_text(invitation.role) << ", valid until "
-                          << iso8601_utc(invitation.expires_at) << "; shown this once\n";
+    *context.error_stream << "invitation #" << static_cast<std::int64_t>(invitation.id) << " into "
+                          << invitation.uai << " as " << role_text(invitation.role)
+                          << ", valid until " << iso8601_utc(invitation.expires_at)
+                          << "; shown this once\n";
     if (sheet) *context.error_stream << "invitation sheet written to " << *sheet << "\n";
   }
   return reply;
@@ -218,8 +219,8 @@ Reply staff_invitations(Context& context, Arguments args) {
   auto list = Json::array();
   for (const auto& invitation : open_service(context).invitations(uai, context.actor)) {
     list.push(to_json(invitation));
-    reply.text += "#" + std::to_string(invitation.id) + "  " + role_text(invitation.role) +
-                  "  by " + invitation.created_by + "  until " +
+    reply.text += "#" + std::to_string(static_cast<std::int64_t>(invitation.id)) + "  " +
+                  role_text(invitation.role) + "  by " + invitation.created_by + "  until " +
                   iso8601_utc(invitation.expires_at) + "\n";
   }
   reply.fields.set("invitations", list);
@@ -261,7 +262,7 @@ Reply staff_revoke(Context& context, Arguments args) {
   if (error != std::errc() || end != id_text.data() + id_text.size() || id_text.empty()) {
     throw UsageError("INVITATION_ID is the number `staff invitations` shows");
   }
-  open_service(context).revoke_staff_invitation(uai, id, context.actor);
+  open_service(context).revoke_staff_invitation(uai, RecordId{id}, context.actor);
   Reply reply;
   reply.fields.set("id", Json(id)).set("status", "revoked");
   reply.text = "invitation #" + std::to_string(id) + " revoked\n";

@@ -7,25 +7,11 @@
 #include <string_view>
 
 #include "inscrire/error.hpp"
+#include "inscrire/limits.hpp"
 #include "inscrire/render.hpp"
 
 namespace inscrire {
 namespace {
-
-// The rule of the class sheet's base URL (Service::class_sheet, src/service/campaigns.cpp):
-// http(s), printable ASCII, nothing that could end an HTML attribute or hide in a printed
-// link. A copy, since the service keeps its own private; tests/cpp/test_cli_staff.cpp checks
-// that both refuse the same addresses.
-void check_base_url(std::string_view base_url) {
-  constexpr std::size_t kMaxBaseUrl = 200;
-  const bool web = base_url.starts_with("https://") || base_url.starts_with("http://");
-  const bool printable = std::all_of(base_url.begin(), base_url.end(), [](char c) {
-    return c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\';
-  });
-  if (!web || !printable || base_url.size() > kMaxBaseUrl) {
-    throw Error(ErrorCode::INVALID_ARGUMENT, "base URL");
-  }
-}
 
 // "08/09/2026 à 14:03": a French reader's order, in UTC (the sheet says so).
 std::string french_time(std::int64_t unix_seconds) {
@@ -57,7 +43,7 @@ std::string_view role_rights(StaffRole role) {
 }  // namespace
 
 std::string invitation_link(std::string_view base_url, std::string_view code) {
-  check_base_url(base_url);
+  checked_base_url(base_url);
   auto link = std::string(base_url);
   while (link.ends_with('/')) link.pop_back();
   return link + "/admin/invitation/" + std::string(code);

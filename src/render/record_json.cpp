@@ -17,12 +17,4 @@ Json to_json(const LearnerAccountView& row) {
   return to_json(row.learner).set("state", to_json(row.state)).set("account", to_json(row.account));
 }
 
-Json to_json(const StaffInvitation& invitation) {
-  return to_json<StaffInvitation>(invitation).set("id", Json(invitation.id));
-}
-
-Json to_json(const PendingInvitation& invitation) {
-  return to_json<PendingInvitation>(invitation).set("id", Json(invitation.id));
-}
-
 }  // namespace inscrire

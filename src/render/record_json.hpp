@@ -34,6 +34,7 @@ inline Json to_json(CampaignStatus status) { return Json(campaign_status_name(st
 inline Json to_json(LearnerState state) { return Json(learner_state_name(state)); }
 inline Json to_json(BlockState state) { return Json(block_state_name(state)); }
 inline Json to_json(StaffRole role) { return Json(staff_role_name(role)); }
+inline Json to_json(RecordId id) { return Json(static_cast<std::int64_t>(id)); }
 // {"left": 2, "no_ine": 0, ..., "total": 2}
 Json to_json(const SkipCounts& skipped);
 
@@ -46,10 +47,6 @@ Json to_json(const T& record);
 // The admin view of a learner: the roster row's fields, then "state" and "account" beside them
 // (as Python's Learner), so that a learner reads the same in every list.
 Json to_json(const LearnerAccountView& row);
-// An invitation's `id` is a number, not a time (its list types it std::int64_t, which the lists
-// use for times): the record's fields with "id" as the number.
-Json to_json(const StaffInvitation& invitation);
-Json to_json(const PendingInvitation& invitation);
 
 template <class T>
 Json to_json(const std::optional<T>& value) {
