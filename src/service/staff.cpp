@@ -23,7 +23,7 @@ constexpr std::string_view kChangePurpose = "staff_password_change";
 constexpr int kMaxInvitationDays = 90;
 constexpr std::size_t kInvitationCodeLength = 12;
 constexpr std::size_t kMinStaffUsername = 3;
-constexpr std::int64_t kDay = 24 * 3600;
+constexpr std::int64_t kDay = std::int64_t{24} * 3600;
 
 // A staff username as stored: trimmed, lower-cased, 3 to 64 characters of a-z 0-9 . _ -.
 std::string staff_username(std::string_view typed) {
@@ -184,8 +184,11 @@ void check_second_factor(Service::State& state, const StaffAccount& account, std
   if (accepted) return;
   record_client_login_failure(state, kStaffLogins, client_key);
   const auto refusal = record_login_failure(state, kStaffLogins, key);
-  if (refusal.code() != ErrorCode::INVALID_CREDENTIALS) throw refusal;
-  throw LoginError(ErrorCode::SECOND_FACTOR_INVALID, refusal.remaining_attempts(), 0);
+  // A throttled login keeps its code; a wrong code is told apart from a wrong password.
+  const auto refused_as = refusal.code() == ErrorCode::INVALID_CREDENTIALS
+                              ? ErrorCode::SECOND_FACTOR_INVALID
+                              : refusal.code();
+  throw LoginError(refused_as, refusal.remaining_attempts(), refusal.retry_after_seconds());
 }
 
 // Sets a password the member chose: the must-change flag and temporary expiry go, every
