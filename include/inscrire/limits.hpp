@@ -17,6 +17,7 @@ inline constexpr std::size_t kMaxDivisionCharacters = 32;    // a class, "5A"
 inline constexpr std::size_t kMaxLabelCharacters = 200;      // school and campaign names, profile
 inline constexpr std::size_t kMaxClientKeyCharacters = 200;  // the platform's throttling key
 inline constexpr std::size_t kMaxUsernameCharacters = 64;
+inline constexpr std::size_t kMaxSearchCharacters = 100;  // the learner list's search text
 // Paging of the admin learner list (Service::learners with a LearnerQuery): the page size when
 // none is given, the largest page, and the largest offset.
 inline constexpr int kDefaultLearnerPage = 100;

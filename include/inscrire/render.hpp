@@ -37,6 +37,16 @@ std::string invitation_link(std::string_view base_url, std::string_view code);
 std::string invitation_sheet_html(const StaffInvitation& invitation, std::string_view school_name,
                                   std::string_view base_url);
 
+// The per-pupil slips of a credential generation (docs/rules.md §10): A4 pages of `per_page`
+// slips (8, with cut marks, or 1; else Error(INVALID_ARGUMENT)), one per row, in the rows'
+// order: school, class, first and last name, username, the temporary password only for a row
+// that has one (« ton mot de passe habituel » otherwise) with the day in France it expires, the
+// sign-in link `base_url` with its QR code (left out when empty; refused as by
+// checked_base_url), and the three steps. Every value is HTML-escaped; no script, nothing
+// loaded. The page holds passwords: hand it out once, never cache it.
+std::string credential_slips_html(const Credentials& credentials, std::string_view base_url = {},
+                                  int per_page = 8);
+
 // `text` with &, <, >, " and ' replaced by their entities: safe in HTML text and attributes.
 std::string html_escape(std::string_view text);
 

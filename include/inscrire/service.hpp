@@ -184,7 +184,9 @@ std::string_view match_status_name(MatchStatus status) noexcept;
   COMPOUND(std::optional<PupilLearner>, learner, always) /* when a learner was found */          \
   FIELD(std::string, username, unless_empty)        /* what registration would give (Matched) */ \
   FIELD(std::string, masked_username, unless_empty) /* "j***.h***2", the two linked cases */     \
-  FIELD(std::optional<MatchStage>, matched_by, always) /* the stage that found the learner */
+  FIELD(std::optional<MatchStage>, matched_by, always) /* the stage that found the learner */    \
+  /* the learner is not in the campaign's division: "this code is class 3H's" */                 \
+  FIELD(bool, other_division, always)
 struct MatchReport {
   INSCRIRE_MATCH_REPORT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
   // The stable code of a status that refuses registration; nullopt for Matched.
@@ -198,7 +200,8 @@ INSCRIRE_DESCRIBE_RECORD(MatchReport, INSCRIRE_MATCH_REPORT_FIELDS)
   COMPOUND(PupilLearner, learner, always)                          \
   COMPOUND(Campaign, campaign, always)                             \
   FIELD(std::string, participation_status, always) /* "STARTED" */ \
-  FIELD(std::optional<MatchStage>, matched_by, always)
+  FIELD(std::optional<MatchStage>, matched_by, always)             \
+  FIELD(bool, other_division, always) /* as MatchReport's */
 struct Registration {
   INSCRIRE_REGISTRATION_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
@@ -276,11 +279,15 @@ INSCRIRE_DESCRIBE_RECORD(Credential, INSCRIRE_CREDENTIAL_FIELDS)
 // created: accounts created, each with a temporary password; reset: existing accounts given a
 // temporary password; unchanged: learners left alone (their account, or the one they have
 // elsewhere).
-#define INSCRIRE_CREDENTIALS_FIELDS(FIELD, COMPOUND) \
-  COMPOUND(std::vector<Credential>, rows, always)    \
-  FIELD(int, created, always)                        \
-  FIELD(int, reset, always)                          \
-  FIELD(int, unchanged, always)
+#define INSCRIRE_CREDENTIALS_FIELDS(FIELD, COMPOUND)                 \
+  COMPOUND(std::vector<Credential>, rows, always)                    \
+  FIELD(int, created, always)                                        \
+  FIELD(int, reset, always)                                          \
+  FIELD(int, unchanged, always)                                      \
+  FIELD(std::string, uai, always)                                    \
+  FIELD(std::string, school, always) /* its name, for the slips */   \
+  /* when the temporary passwords of this generation stop working */ \
+  FIELD(std::int64_t, temporary_expires_at, unless_empty)
 struct Credentials {
   INSCRIRE_CREDENTIALS_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
@@ -360,7 +367,9 @@ INSCRIRE_DESCRIBE_RECORD(ParticipationView, INSCRIRE_PARTICIPATION_VIEW_FIELDS)
   FIELD(std::string, status, always)                       \
   FIELD(std::optional<std::int64_t>, started_at, always)   \
   FIELD(std::optional<std::int64_t>, completed_at, always) \
-  FIELD(std::optional<std::int64_t>, shared_at, always)
+  FIELD(std::optional<std::int64_t>, shared_at, always)    \
+  /* joined with this code although in another division */ \
+  FIELD(bool, out_of_division, always)
 struct Participant {
   INSCRIRE_PARTICIPANT_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
 };
@@ -398,6 +407,11 @@ struct LearnerQuery {
   std::optional<LearnerState> state;
   int limit = kDefaultLearnerPage;  // 1..kMaxLearnerPage, else INVALID_ARGUMENT
   int offset = 0;                   // 0..kMaxLearnerOffset, else INVALID_ARGUMENT
+  // Finds learners (docs/rules.md §10): the words of the text, folded as names are matched
+  // (accents, case, hyphens, any script transliterated), each the start of one of the
+  // learner's name keys; or an exact INE; or the username of the learner's account. 100
+  // characters at most (FIELD_TOO_LONG).
+  std::optional<std::string> search;
 };
 
 // A roster row with its account state (admin view).
@@ -498,7 +512,9 @@ class Service {
   // Looks a code up as a pupil types it (case, spaces and hyphens ignored). Throws
   // CAMPAIGN_NOT_FOUND, CAMPAIGN_ARCHIVED or CAMPAIGN_DELETED.
   Campaign find_campaign(std::string_view code, std::string_view client_key = {});
-  std::vector<Campaign> campaigns(std::string_view uai, const Actor& actor = {});
+  // The school's campaigns, ordered by id; deleted ones only when asked.
+  std::vector<Campaign> campaigns(std::string_view uai, const Actor& actor = {},
+                                  bool include_deleted = false);
   Campaign archive_campaign(std::string_view code, const Actor& actor = {});
   // Back to active (an active campaign stays so); CAMPAIGN_DELETED for a deleted one.
   Campaign unarchive_campaign(std::string_view code, const Actor& actor = {});
@@ -507,7 +523,7 @@ class Service {
   Campaign update_campaign(std::string_view code, const Actor& actor = {},
                            const std::optional<std::string>& name = std::nullopt,
                            const std::optional<std::string>& owner = std::nullopt);
-  // Deletes the learner's participation in the campaign (docs/rules.md §9): the learner is
+  // Deletes the learner's participation in the campaign (docs/rules.md §10): the learner is
   // NOT_JOINED there again, their account untouched. Audited. LEARNER_NOT_FOUND,
   // PARTICIPATION_NOT_FOUND.
   void delete_participation(std::string_view code, std::string_view ine, const Actor& actor = {});

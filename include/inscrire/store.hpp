@@ -21,6 +21,7 @@
 // - Results are in no particular order unless an order is stated.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -135,6 +136,17 @@ struct CampaignParticipant {
 // compute it with one SQL expression (src/storage/learner_state.hpp); nobody else does.
 enum class LearnerState { NoAccount, Active, MustChangePassword, Blocked, Disabled };
 
+// A search of the learner list (docs/rules.md §10), already folded by the service: a learner
+// matches when its INE is `ine`, or its account's username is `username`, or `name` is the start
+// of one of its name keys, or every non-empty word is the start of one of them.
+struct LearnerSearch {
+  static constexpr std::size_t kWords = 4;  // fixed slots, so the SQL never changes
+  std::string ine;                          // the text as a canonical INE
+  std::string username;                     // the text lower-cased
+  std::string name;                         // every word's key, joined; "" finds by name nobody
+  std::array<std::string, kWords> words;    // the words' keys; "" in unused slots
+};
+
 struct LearnerPageQuery {
   const std::string* division = nullptr;  // all divisions when null
   std::optional<LearnerState> state;      // every state when unset
@@ -142,6 +154,7 @@ struct LearnerPageQuery {
   int limit = 0;                          // rows at most (> 0)
   int offset = 0;                         // rows skipped first
   const std::string* ine = nullptr;       // the learner of this INE alone, when set
+  const LearnerSearch* search = nullptr;  // every learner when null
 };
 
 // A learner with its state, its account, if any, and the number of participations of that
@@ -256,9 +269,10 @@ class StoreTransaction : public UsernameRegistry {
   // Enabled learners of the campaign's division (its whole school when the campaign has no
   // division) without a participation in it; ordered as learners().
   virtual std::vector<Learner> learners_without_participation(const Campaign& campaign) = 0;
-  // The learners of the campaign's division (its whole school without a division) with their
-  // current (not dissociated) participation in it: the enabled ones, and disabled ones that
-  // have such a participation. Ordered as learners().
+  // The learners the campaign concerns, with their current (not dissociated) participation in
+  // it: the enabled learners of its division (its whole school without a division), and every
+  // learner of the school with such a participation (a disabled one, or one of another
+  // division who typed this code). Ordered as learners().
   virtual std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) = 0;
   // One page of the school's learners, disabled ones included, with their states and accounts,
   // filtered as `query` says, ordered by last name, first name, INE, id.

@@ -13,6 +13,7 @@
 #include "inscrire/store.hpp"
 #include "postgresql/libpq.hpp"
 #include "postgresql/schema.hpp"
+#include "storage/learner_search.hpp"
 #include "storage/learner_state.hpp"
 #include "storage/rows.hpp"
 
@@ -77,6 +78,16 @@ std::optional<Learner> first_learner(const Result& r) {
 void add_fields(Params& params, const LearnerFields& fields) {
   const storage::LearnerFieldValues values(fields);
   for (const auto value : values.values()) params.add(value);
+}
+
+// Appends the storage::learner_search_sql parameters: all null without a search.
+void add_search(Params& params, const LearnerSearch* search) {
+  if (search == nullptr) {
+    for (int i = 0; i < storage::kLearnerSearchParameters; ++i) params.add_null();
+    return;
+  }
+  params.add(search->ine).add(search->username).add(search->name);
+  for (const auto& word : search->words) params.add(word);
 }
 
 // The 20 field columns of many rows as 20 arrays, plus the user ids: one INSERT ... SELECT
@@ -261,8 +272,8 @@ class PostgresTransaction final : public StoreTransaction {
   std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) override {
     auto learners = read_learners(db_.run(
         LEARNER_SELECT
-        "WHERE l.organization_id = $3 AND ($2::text = '' OR l.division = $2) AND (l.disabled = 0 "
-        "OR EXISTS (SELECT 1 FROM @participations p WHERE p.campaign_id = $1 AND p.learner_id = "
+        "WHERE l.organization_id = $3 AND ((($2::text = '' OR l.division = $2) AND l.disabled = "
+        "0) OR EXISTS (SELECT 1 FROM @participations p WHERE p.campaign_id = $1 AND p.learner_id = "
         "l.id AND p.dissociated = 0)) ORDER BY l.division, l.last_name, l.first_name, l.id",
         Params().add(campaign.id).add(campaign.division).add(campaign.organization_id)));
     std::vector<CampaignParticipant> found;
@@ -294,13 +305,16 @@ class PostgresTransaction final : public StoreTransaction {
     } else {
       params.add_null();
     }
-    const auto r = db_.run(
+    add_search(params, filter.search);
+    static const auto sql = storage::StaticSql::keep(
         "SELECT * FROM (SELECT " LEARNER_COLUMNS
-        ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), " LEARNER_STATE_SQL
+        ", (SELECT u.username FROM @users u WHERE u.id = l.user_id) AS username, " LEARNER_STATE_SQL
         " AS state FROM @learners l WHERE l.organization_id = $1 AND ($2::text IS NULL OR "
-        "l.division = $2) AND ($7::text IS NULL OR l.ine = $7)) s WHERE $3::integer IS NULL OR "
-        "s.state = $3 ORDER BY s.last_name, s.first_name, s.ine, s.id LIMIT $5 OFFSET $6",
-        params);
+        "l.division = $2) AND ($7::text IS NULL OR l.ine = $7)) s WHERE ($3::integer IS NULL OR "
+        "s.state = $3) AND " +
+        storage::learner_search_sql("$", "::text", 8) +
+        " ORDER BY s.last_name, s.first_name, s.ine, s.id LIMIT $5 OFFSET $6");
+    const auto r = db_.run(sql, params);
     std::vector<LearnerAccount> found;
     found.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {

@@ -454,6 +454,8 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
       const auto plan = plan_credentials(tx, organization, learners, options, selected);
       const auto now = state_->now();
       credentials = {};
+      credentials.uai = organization.uai;
+      credentials.school = organization.name;
       std::size_t next_secret = 0;
       for (std::size_t i = 0; i < learners.size(); ++i) {
         const auto& learner = learners[i];
@@ -477,7 +479,8 @@ Credentials Service::generate_credentials(std::string_view uai, std::string_view
           tx.link_learner(learner.id, user.id);
           ++credentials.created;
         }
-        set_temporary_password(tx, user, hash, temporary_expiry(*state_, now));
+        credentials.temporary_expires_at = temporary_expiry(*state_, now);
+        set_temporary_password(tx, user, hash, credentials.temporary_expires_at);
         tx.revoke_tokens(user.id, {});
         credentials.rows.push_back(
             {e.division, e.last_name, e.first_name, user.username, temporary});

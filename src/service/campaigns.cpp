@@ -100,13 +100,17 @@ Campaign Service::find_campaign(std::string_view code, std::string_view client_k
   });
 }
 
-std::vector<Campaign> Service::campaigns(std::string_view uai, const Actor& actor) {
+std::vector<Campaign> Service::campaigns(std::string_view uai, const Actor& actor,
+                                         bool include_deleted) {
   constexpr auto kOperation = Operation::ListCampaigns;
   return administer(*state_, actor, kOperation, [&](const Access& access) {
     permit(access, kOperation, canonical_uai(uai));
     std::vector<Campaign> found;
     state_->read(
         [&](StoreTransaction& tx) { found = tx.campaigns(require_organization(tx, uai).id); });
+    if (!include_deleted) {
+      std::erase_if(found, [](const Campaign& c) { return c.status == CampaignStatus::Deleted; });
+    }
     return found;
   });
 }
@@ -210,6 +214,7 @@ std::vector<Participant> Service::campaign_participants(std::string_view code, c
         row.last_name = learner.entry.last_name;
         row.first_name = learner.entry.first_name;
         row.username = learner.username;
+        row.out_of_division = in_other_division(campaign, learner);
         row.status = kNotJoined;
         if (participation) {
           row.status = participation->status;

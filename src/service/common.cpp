@@ -64,6 +64,10 @@ LearnerView view_of(const Learner& learner) {
                      e.usage_name, e.birthdate,  e.division,    learner.disabled, learner.username};
 }
 
+bool in_other_division(const Campaign& campaign, const Learner& learner) {
+  return !campaign.division.empty() && learner.entry.division != campaign.division;
+}
+
 PupilLearner pupil_view_of(const Learner& learner) {
   return {learner.entry.first_name, learner.entry.last_name, learner.entry.division};
 }

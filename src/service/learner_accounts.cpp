@@ -71,6 +71,29 @@ LearnerAccountView learner_account_view(StoreTransaction& tx, const LearnerAccou
   return view;
 }
 
+// The search text folded as names are matched (docs/rules.md §10): its words' comparison keys,
+// the last slot taking the words beyond LearnerSearch::kWords; and the text as an INE and as a
+// username, each found exactly.
+LearnerSearch learner_search(std::string_view typed) {
+  const auto text = checked_label(typed, "search", kMaxSearchCharacters);
+  LearnerSearch search;
+  search.ine = text;
+  canonicalise_ine(search.ine);
+  search.username = lower_ascii(text);
+  std::size_t slot = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = std::min(text.find(' ', start), text.size());
+    const auto key = comparison_key(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    if (key.empty()) continue;
+    search.name += key;
+    search.words[slot] += key;
+    slot = std::min(slot + 1, LearnerSearch::kWords - 1);
+  }
+  return search;
+}
+
 }  // namespace
 
 std::vector<LearnerAccountView> Service::learners(std::string_view uai, const LearnerQuery& query,
@@ -90,12 +113,15 @@ std::vector<LearnerAccountView> Service::learners(std::string_view uai, const Le
     if (query.division) {
       division = checked_label(*query.division, "division", kMaxDivisionCharacters);
     }
+    std::optional<LearnerSearch> search;
+    if (query.search && !trim(*query.search).empty()) search = learner_search(*query.search);
     std::vector<LearnerAccountView> views;
     state_->read([&](StoreTransaction& tx) {
       const auto organization = require_organization(tx, uai);
       const auto now = state_->now();
-      const LearnerPageQuery page{division ? &*division : nullptr, query.state, now, query.limit,
-                                  query.offset};
+      const LearnerPageQuery page{
+          division ? &*division : nullptr, query.state, now, query.limit, query.offset, nullptr,
+          search ? &*search : nullptr};
       for (const auto& row : tx.learner_accounts(organization.id, page)) {
         views.push_back(learner_account_view(tx, row, now));
       }

@@ -68,6 +68,7 @@ MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
   found = tx.learner(result.learner_id);
   report.learner = pupil_view_of(*found);
   report.matched_by = result.stage;
+  report.other_division = in_other_division(campaign, *found);
   if (found->username) {
     report.status = MatchStatus::LearnerAlreadyLinked;
     report.masked_username = mask_username(*found->username);
@@ -110,7 +111,9 @@ Registration start_participation(StoreTransaction& tx, const Campaign& campaign,
                                  std::optional<MatchStage> matched_by) {
   if (learner.disabled) throw Error(ErrorCode::LEARNER_DISABLED);
   auto status = participation_status(tx, campaign, learner.id, user.id, now);
-  return {user.username, pupil_view_of(learner), campaign, std::move(status), matched_by};
+  return {user.username, pupil_view_of(learner),
+          campaign,      std::move(status),
+          matched_by,    in_other_division(campaign, learner)};
 }
 
 }  // namespace
@@ -202,8 +205,8 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
     auto status = participation_status(tx, campaign, current->id, user.id, state_->now());
     audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
                       state_->now());
-    registration = {user.username, pupil_view_of(*current), campaign, std::move(status),
-                    report.matched_by};
+    registration = {user.username,     pupil_view_of(*current), campaign,
+                    std::move(status), report.matched_by,       report.other_division};
   });
   return registration;
 }

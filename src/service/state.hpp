@@ -60,6 +60,8 @@ std::string required_label(std::string_view text, const char* what);
 LearnerView view_of(const Learner& learner);
 // What a pupil-facing result may show of the row (docs/rules.md §8).
 PupilLearner pupil_view_of(const Learner& learner);
+// A pupil of 5G who typed 3H's code: matching searches the whole school (docs/rules.md §10).
+bool in_other_division(const Campaign& campaign, const Learner& learner);
 // The purpose under which sessions are stored among the tokens.
 inline constexpr std::string_view kSessionPurpose = "session";
 // The live session's account (its expiry in `expires_at` when given); SESSION_INVALID when the

@@ -13,6 +13,7 @@
 #include "sqlite/schema.hpp"
 #include "sqlite/sqlite.hpp"
 #include "sqlite/writer_lock.hpp"
+#include "storage/learner_search.hpp"
 #include "storage/learner_state.hpp"
 #include "storage/rows.hpp"
 
@@ -232,8 +233,8 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<CampaignParticipant> campaign_participants(const Campaign& campaign) override {
     auto query = db_.prepare(LEARNER_SELECT
-                             "WHERE organization_id = ?3 AND (?2 = '' OR division = ?2) "
-                             "AND (disabled = 0 OR EXISTS (SELECT 1 FROM participations p WHERE "
+                             "WHERE organization_id = ?3 AND (((?2 = '' OR division = ?2) AND "
+                             "disabled = 0) OR EXISTS (SELECT 1 FROM participations p WHERE "
                              "p.campaign_id = ?1 AND p.learner_id = learners.id AND "
                              "p.dissociated = 0)) ORDER BY division, last_name, first_name, id");
     query.bind(1, campaign.id).bind(2, campaign.division).bind(3, campaign.organization_id);
@@ -247,17 +248,27 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<LearnerAccount> learner_accounts(Id organization_id,
                                                const LearnerPageQuery& filter) override {
-    auto query = db_.prepare(
+    static const auto sql = storage::StaticSql::keep(
         "SELECT * FROM (SELECT " LEARNER_COLUMNS
-        ", (SELECT u.username FROM users u WHERE u.id = learners.user_id), " LEARNER_STATE_SQL
+        ", (SELECT u.username FROM users u WHERE u.id = learners.user_id) AS "
+        "username, " LEARNER_STATE_SQL
         " AS state FROM learners WHERE organization_id = ?1 AND (?2 IS NULL OR division = ?2) "
-        "AND (?7 IS NULL OR ine = ?7)) WHERE ?3 IS NULL OR state = ?3 "
-        "ORDER BY last_name, first_name, ine, id LIMIT ?5 OFFSET ?6");
+        "AND (?7 IS NULL OR ine = ?7)) WHERE (?3 IS NULL OR state = ?3) AND " +
+        storage::learner_search_sql("?", "", 8) +
+        " ORDER BY last_name, first_name, ine, id "
+        "LIMIT ?5 OFFSET ?6");
+    auto query = db_.prepare(sql);
     query.bind(1, organization_id).bind(4, filter.now);
     if (filter.division != nullptr) query.bind(2, *filter.division);
     if (filter.state) query.bind(3, static_cast<std::int64_t>(*filter.state));
     query.bind(5, filter.limit).bind(6, filter.offset);
     if (filter.ine != nullptr) query.bind(7, *filter.ine);
+    if (const auto* search = filter.search) {
+      query.bind(8, search->ine).bind(9, search->username).bind(10, search->name);
+      for (std::size_t i = 0; i < search->words.size(); ++i) {
+        query.bind(11 + static_cast<int>(i), search->words[i]);
+      }
+    }
     std::vector<LearnerAccount> found;
     while (query.step()) {
       LearnerAccount row{read_learner(query),

@@ -336,8 +336,8 @@ TEST_P(Journey, TheLearnerListShowsEachAccountState) {
 
 TEST_P(Journey, TheLearnerListIsPagedWithCheckedBounds) {
   LearnerQuery query;
-  const auto everybody =
-      service_->learners(kSampleUai, LearnerQuery{std::nullopt, std::nullopt, kMaxLearnerPage, 0});
+  const auto everybody = service_->learners(
+      kSampleUai, LearnerQuery{std::nullopt, std::nullopt, kMaxLearnerPage, 0, std::nullopt});
   ASSERT_EQ(everybody.size(), service_->learners(kSampleUai, std::nullopt, true).size());
   ASSERT_GT(everybody.size(), 300u);
   EXPECT_EQ(service_->learners(kSampleUai, query).size(), std::size_t(kDefaultLearnerPage));
@@ -353,11 +353,11 @@ TEST_P(Journey, TheLearnerListIsPagedWithCheckedBounds) {
 
   for (const auto& [limit, offset] : std::vector<std::pair<int, int>>{
            {0, 0}, {-1, 0}, {kMaxLearnerPage + 1, 0}, {10, -1}, {10, kMaxLearnerOffset + 1}}) {
-    EXPECT_EQ(
-        error_of([&] {
-          service_->learners(kSampleUai, LearnerQuery{std::nullopt, std::nullopt, limit, offset});
-        }),
-        ErrorCode::INVALID_ARGUMENT)
+    EXPECT_EQ(error_of([&] {
+                service_->learners(kSampleUai, LearnerQuery{std::nullopt, std::nullopt, limit,
+                                                            offset, std::nullopt});
+              }),
+              ErrorCode::INVALID_ARGUMENT)
         << limit << " " << offset;
   }
   EXPECT_EQ(error_of([&] { service_->learners("0999999Z", LearnerQuery{}); }),

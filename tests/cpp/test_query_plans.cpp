@@ -132,7 +132,8 @@ class QueryPlans : public ServiceTest {
     s.archive_campaign(code);
   }
 
-  // Sessions, participation steps, the teacher's and the admin's views (issue 13).
+  // Sessions, participation steps, the teacher's and the admin's views (issue 13), the search
+  // of the learner list (issue 23).
   void run_the_journey_cases(const std::string& code, const std::string& username) {
     auto& s = *service_;
     const auto session = s.login(username, "Tournesol43").session_token;
@@ -146,6 +147,8 @@ class QueryPlans : public ServiceTest {
     query.division = "5A";
     query.state = LearnerState::Active;
     s.learners(kSampleUai, query);
+    // The search reads the school's learners through the school's index (issue 23).
+    s.learners(kSampleUai, {std::nullopt, std::nullopt, 100, 0, "Lefèvre Sarah"});
     s.learner(kSampleUai, "552340183SS");
     s.account(username);
     s.logout(session);
