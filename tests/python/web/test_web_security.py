@@ -7,8 +7,8 @@ import re
 import pytest
 
 import inscrire
-from inscrire.web import create_app
-from inscrire.web.security import AdminPassword
+from inscrire_web import create_app
+from inscrire_web.security import AdminPassword
 from webtest import ADMIN_PASSWORD, UAI, HttpClient, prepare_school
 
 PASSWORD = "Tournesol42"

@@ -1,5 +1,5 @@
 """Helpers of the web application's end-to-end tests: a roster made by tools/make-roster,
-the application started as users start it (``python3 -m inscrire.web`` in a subprocess, on a
+the application started as users start it (``python3 -m inscrire_web`` in a subprocess, on a
 free port, with an admin password file) and Debian's Chromium driven headless by selenium.
 """
 
@@ -46,7 +46,7 @@ def prepare_school(db_path: pathlib.Path, roster: pathlib.Path, division: str = 
 
 
 class Server:
-    """``python3 -m inscrire.web`` on a free port; its output is kept to check the logs."""
+    """``python3 -m inscrire_web`` on a free port; its output is kept to check the logs."""
 
     def __init__(self, directory: pathlib.Path, threads: int = 8) -> None:
         self.db_path = directory / "school.db"
@@ -56,7 +56,7 @@ class Server:
         self.log_path = directory / "server.log"
         self._log = open(self.log_path, "w+b")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "inscrire.web", "--db", str(self.db_path), "--port", "0",
+            [sys.executable, "-m", "inscrire_web", "--db", str(self.db_path), "--port", "0",
              "--admin-password-file", str(password_file), "--threads", str(threads)],
             stdout=subprocess.PIPE, stderr=self._log, env=dict(os.environ))
         first_line = self.process.stdout.readline().decode("utf-8")
