@@ -1,4 +1,4 @@
-"""`python3 -m inscrire_web` as docs/web.md documents it: the URL printed, the admin pages off
+"""`python3 -m inscrire.web` as docs/web.md documents it: the URL printed, the admin pages off
 without a password file, usage errors."""
 
 import os
@@ -11,14 +11,14 @@ import pytest
 
 
 def run(*arguments, env=None):
-    return subprocess.run([sys.executable, "-m", "inscrire_web", *arguments],
+    return subprocess.run([sys.executable, "-m", "inscrire.web", *arguments],
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, **(env or {})})
 
 
 def test_the_database_is_required():
     environment = {k: v for k, v in os.environ.items() if k != "INSCRIRE_DB"}
-    result = subprocess.run([sys.executable, "-m", "inscrire_web"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "inscrire.web"], capture_output=True,
                             text=True, timeout=60, env=environment)
     assert result.returncode == 2
     assert "--db" in result.stderr
@@ -39,7 +39,7 @@ def test_the_base_url_must_be_http(tmp_path, base_url):
 
 
 def test_it_prints_its_url_and_serves_without_admin_pages(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "inscrire_web", "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "inscrire.web", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "INSCRIRE_DB": str(tmp_path / "school.db")})
     try:

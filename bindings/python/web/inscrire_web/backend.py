@@ -1,156 +1,66 @@
 """Every call the web application makes into the library, in one place.
 
-The pages (pupil.py, admin.py) never touch ``inscrire.Database`` directly: they call a
-:class:`Backend`, which is also what another web stack would copy to embed the same flow
-(docs/web.md, "Embedding"). The results are turned into small read-only views so that the
-templates depend on this module only, not on the exact shape of the library's dataclasses.
+The pages (pupil.py, school.py, staff.py) never touch ``inscrire.Database`` directly: they call
+a :class:`Backend`, which is also what another web stack would copy to embed the same flow
+(docs/web.md, "Embedding"). Every admin call takes the staff member's :class:`inscrire.Actor`:
+the library, not this module, decides whether they may do it to this school, and answers
+``inscrire.Forbidden`` otherwise (the pages show « Accès refusé »).
 
-One ``Database`` is shared by every waitress thread: docs/python.md, "Threads", says a handle
-may be shared by any number of threads (the C++ Service is thread-safe, password hashing runs
-outside its lock).
+One ``Database`` is shared by every waitress thread: docs/python.md, "Threads".
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, List, Optional
+import zoneinfo
+from typing import List, Optional, Sequence
 
 import inscrire
 
-# The account states of the learner list (docs/rules.md §7), in French for the pages.
-STATE_LABELS = {
-    "no_account": "Pas de compte",
-    "active": "Compte actif",
-    "must_change_password": "Doit changer son mot de passe",
-    "blocked": "Bloqué",
-    "disabled": "Sorti du registre",
-}
-# Participation statuses (docs/rules.md §1 and §7).
-STATUS_LABELS = {
-    "NOT_JOINED": "Pas encore rejoint",
-    "STARTED": "Commencée",
-    "TO_SHARE": "Terminée, résultats à envoyer",
-    "SHARED": "Résultats envoyés",
-}
+from . import wording
+
+#: Times are shown in France's time; the library gives aware datetimes in UTC.
+SCHOOL_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def local_time(value: Optional[datetime.datetime]) -> str:
+    """Day and minute in France's time, "" for a step not reached."""
+    if value is None:
+        return ""
+    return value.astimezone(SCHOOL_TIME_ZONE).strftime("%d/%m/%Y %H:%M")
 
 
 @dataclasses.dataclass(frozen=True)
-class PupilSession:
-    """Who a session token belongs to (``authenticate``)."""
+class LearnerRow:
+    """A row of the admin's learner list, as the template shows it."""
 
-    username: str
-    expires_at: Optional[str] = None
-
-
-class _StatusLabel:
-    """The French label of a participation's ``status`` (the views below)."""
-
-    status: str
+    learner: inscrire.Learner
 
     @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+    def state(self) -> str:
+        return self.learner.state.value if self.learner.state else "no_account"
 
+    @property
+    def username(self) -> Optional[str]:
+        return self.learner.account.username if self.learner.account else self.learner.username
 
-@dataclasses.dataclass(frozen=True)
-class ParticipationView(_StatusLabel):
-    code: str
-    campaign: str
-    school: str
-    status: str
-    started_at: Optional[str] = None
-    completed_at: Optional[str] = None
-    shared_at: Optional[str] = None
-
-
-@dataclasses.dataclass(frozen=True)
-class ParticipantView(_StatusLabel):
-    division: str
-    last_name: str
-    first_name: str
-    username: Optional[str]
-    status: str
-    started_at: Optional[str] = None
-    shared_at: Optional[str] = None
-
-
-@dataclasses.dataclass(frozen=True)
-class LearnerView:
-    ine: str
-    first_name: str
-    last_name: str
-    birthdate: datetime.date
-    division: str
-    disabled: bool
-    username: Optional[str]
-    must_change_password: bool = False
-    blocked: Optional[str] = None
-    last_login_at: Optional[str] = None
-    participations: int = 0
-    state: str = "no_account"  # the library's (docs/rules.md §7): never worked out here
+    @property
+    def blocked(self) -> bool:
+        return bool(self.learner.account and self.learner.account.blocked)
 
     @property
     def state_label(self) -> str:
-        label = STATE_LABELS[self.state]
-        if self.state == "blocked" and self.blocked == "temporary":
-            return label + " (temporairement)"
-        return label
+        text = wording.STATE_LABELS.get(self.state, self.state)
+        account = self.learner.account
+        if self.state == "blocked" and account is not None and account.blocked == "temporary":
+            return text + " (temporairement)"
+        return text
 
-
-@dataclasses.dataclass(frozen=True)
-class CredentialsFile:
-    """A class's credentials CSV and what generating it did."""
-
-    csv: str
-    created: Optional[int] = None
-    reset: Optional[int] = None
-    unchanged: Optional[int] = None
-
-
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    """An attribute of a library result, or a key of a dict-like one."""
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _school_time_zone() -> datetime.tzinfo:
-    try:
-        import zoneinfo
-        return zoneinfo.ZoneInfo("Europe/Paris")
-    except Exception:  # no tz database on the machine: UTC, said so on the page
-        return datetime.timezone.utc
-
-
-SCHOOL_TIME_ZONE = _school_time_zone()
-
-
-def _text_time(value: Any) -> Optional[str]:
-    """Times as the pages show them: day and minute, in France's time (the library gives Unix
-    seconds, or ISO 8601 UTC text)."""
-    if value is None or value == "" or value == 0:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    if isinstance(value, (int, float)):
-        value = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(SCHOOL_TIME_ZONE).strftime("%d/%m/%Y %H:%M")
-    return str(value)
-
-
-def _block(value: Any) -> Optional[str]:
-    """None, "temporary" or "permanent" (the library may say "none", or a bool)."""
-    value = getattr(value, "value", value)
-    if value in (None, False, "", "none", "NONE"):
-        return None
-    return str(value).lower() if isinstance(value, str) else "temporary"
+    @property
+    def last_login(self) -> str:
+        account = self.learner.account
+        return local_time(account.last_login_at) if account else ""
 
 
 class Backend:
@@ -159,106 +69,162 @@ class Backend:
     def __init__(self, db: inscrire.Database) -> None:
         self.db = db
 
-    # --- schools and roster -------------------------------------------------------------
+    # --- staff: logins, sessions, invitations, second factor ------------------------------
 
-    def organizations(self) -> List[inscrire.Organization]:
-        return sorted(self.db.organizations(), key=lambda o: (o.name, o.uai))
+    def staff_login(self, username: str, password: str, client_key: str,
+                    totp: Optional[str]) -> inscrire.StaffLogin:
+        return self.db.staff_login(username, password, client_key=client_key, totp=totp or None)
 
-    def organization(self, uai: str) -> Optional[inscrire.Organization]:
-        return next((o for o in self.db.organizations() if o.uai == uai), None)
-
-    def create_organization(self, uai: str, name: str) -> inscrire.Organization:
-        return self.db.create_organization(uai, name)
-
-    def import_roster(self, uai: str, path: str) -> inscrire.ImportReport:
-        return self.db.import_roster(uai, path)
-
-    def divisions(self, uai: str) -> List[str]:
-        return sorted({learner.division for learner in self.db.learners(uai) if learner.division})
-
-    def learners(self, uai: str, division: Optional[str] = None, state: Optional[str] = None,
-                 limit: Optional[int] = None, offset: int = 0) -> List[LearnerView]:
-        """Roster rows with their account state, paged (docs/rules.md §7)."""
-        rows = self.db.learners(uai, division or None, include_disabled=True,
-                                state=state or None, limit=limit, offset=offset or None)
-        return [self._learner_view(row) for row in rows]
-
-    @staticmethod
-    def _learner_view(row: Any) -> LearnerView:
-        learner = _field(row, "learner") or row  # a roster row, or one with its account
-        account = _field(row, "account")
-        username = _field(account, "username") if account else _field(learner, "username")
-        state = _field(row, "state")
-        return LearnerView(
-            ine=learner.ine, first_name=learner.first_name, last_name=learner.last_name,
-            birthdate=learner.birthdate, division=learner.division or "",
-            disabled=bool(_field(learner, "disabled", False)), username=username,
-            must_change_password=bool(_field(account, "must_change_password", False)),
-            blocked=_block(_field(account, "blocked")),
-            last_login_at=_text_time(_field(account, "last_login_at")),
-            participations=int(_field(account, "participations", 0) or 0),
-            state=str(getattr(state, "value", state)))
-
-    def learner(self, uai: str, ine: str) -> Optional[LearnerView]:
+    def staff_session(self, token: str) -> Optional[inscrire.StaffSession]:
+        """The live staff session of a cookie (each call counts as use), None once it ended."""
+        if not token:
+            return None
         try:
-            return self._learner_view(self.db.learner(uai, ine))
-        except inscrire.NotFound:
+            return self.db.staff_authenticate(token)
+        except inscrire.AuthenticationError:
             return None
 
-    # --- campaigns ------------------------------------------------------------------------
+    def staff_logout(self, token: str) -> None:
+        try:
+            self.db.staff_logout(token)
+        except inscrire.AuthenticationError:
+            pass  # already ended: logged out either way
 
-    def campaigns(self, uai: str) -> List[inscrire.Campaign]:
-        """Active then archived; a deleted campaign is gone for the admin too (the library
+    def accept_invitation(self, code: str, username: str, display_name: str, password: str,
+                          client_key: str) -> inscrire.StaffLogin:
+        return self.db.accept_staff_invitation(code, username, display_name, password,
+                                               client_key=client_key)
+
+    def accept_invitation_in_session(self, code: str, actor: inscrire.Actor,
+                                     client_key: str) -> inscrire.StaffSession:
+        return self.db.accept_staff_invitation(code, session=actor, client_key=client_key)
+
+    def change_staff_password(self, username: str, old: str, new: str) -> None:
+        self.db.change_staff_password(username, old, new)
+
+    def change_staff_password_with_token(self, token: str, new: str) -> None:
+        self.db.change_staff_password_with_token(token, new)
+
+    def begin_second_factor(self, token: str) -> inscrire.SecondFactorEnrolment:
+        return self.db.begin_second_factor(token)
+
+    def confirm_second_factor(self, token: str, code: str) -> List[str]:
+        return self.db.confirm_second_factor(token, code)
+
+    # --- staff: the team and the audit log --------------------------------------------------
+
+    def members(self, uai: str, actor: inscrire.Actor) -> List[inscrire.StaffMember]:
+        return sorted(self.db.members(uai, actor=actor),
+                      key=lambda m: (m.role != "ADMIN", m.display_name.lower(), m.username))
+
+    def invitations(self, uai: str, actor: inscrire.Actor) -> List[inscrire.PendingInvitation]:
+        return self.db.invitations(uai, actor=actor)
+
+    def invite(self, uai: str, role: str, actor: inscrire.Actor) -> inscrire.StaffInvitation:
+        return self.db.invite_staff(uai, role, actor=actor)
+
+    def revoke_invitation(self, uai: str, invitation_id: int, actor: inscrire.Actor) -> None:
+        self.db.revoke_staff_invitation(uai, invitation_id, actor=actor)
+
+    def set_member_role(self, uai: str, username: str, role: str,
+                        actor: inscrire.Actor) -> None:
+        self.db.set_member_role(uai, username, role, actor=actor)
+
+    def remove_member(self, uai: str, username: str, actor: inscrire.Actor) -> None:
+        self.db.remove_member(uai, username, actor=actor)
+
+    def reset_member_password(self, uai: str, username: str, actor: inscrire.Actor) -> str:
+        return self.db.reset_staff_password(uai, username, actor=actor)
+
+    def reset_member_second_factor(self, uai: str, username: str,
+                                   actor: inscrire.Actor) -> None:
+        self.db.reset_second_factor(uai, username, actor=actor)
+
+    def audit_log(self, uai: str, actor: inscrire.Actor, action: Optional[str], limit: int,
+                  offset: int) -> List[inscrire.AuditRow]:
+        return self.db.audit_log(uai, actor=actor, action=action or None, limit=limit,
+                                 offset=offset)
+
+    # --- schools, rosters, campaigns --------------------------------------------------------
+
+    def schools(self, actor: inscrire.Actor) -> List[inscrire.Organization]:
+        """The schools the staff member belongs to."""
+        return sorted(self.db.organizations(actor=actor), key=lambda o: (o.name, o.uai))
+
+    def import_roster(self, uai: str, path: str, actor: inscrire.Actor) -> inscrire.ImportReport:
+        return self.db.import_roster(uai, path, actor=actor)
+
+    def campaigns(self, uai: str, actor: inscrire.Actor) -> List[inscrire.Campaign]:
+        """Active then archived; a deleted campaign is gone for the staff too (the library
         keeps it, marked deleted, and its code answers CAMPAIGN_DELETED)."""
-        kept = [c for c in self.db.campaigns(uai) if c.status != "deleted"]
+        kept = [c for c in self.db.campaigns(uai, actor=actor) if c.status != "deleted"]
         return sorted(kept, key=lambda c: (c.status != "active", c.name))
 
+    def campaign(self, uai: str, code: str, actor: inscrire.Actor) -> inscrire.Campaign:
+        """A campaign of this school, archived or not, as its list gives it: a code of another
+        school is refused like one that does not exist (Forbidden), even for someone who
+        belongs to both, so that the URL always names the campaign's own school."""
+        for campaign in self.campaigns(uai, actor):
+            if campaign.code == code:
+                return campaign
+        raise inscrire.Forbidden("FORBIDDEN")
+
+    def divisions(self, uai: str, actor: inscrire.Actor) -> List[str]:
+        return sorted({learner.division
+                       for learner in self.db.learners(uai, actor=actor) if learner.division})
+
     def create_campaign(self, uai: str, name: str, division: Optional[str],
-                        target_profile: Optional[str]) -> inscrire.Campaign:
-        return self.db.create_campaign(uai, name, division or None, target_profile or None)
+                        target_profile: Optional[str],
+                        actor: inscrire.Actor) -> inscrire.Campaign:
+        return self.db.create_campaign(uai, name, division or None, target_profile or None,
+                                       actor=actor)
 
-    def find_campaign(self, code: str, client_key: Optional[str] = None) -> inscrire.Campaign:
-        return self.db.find_campaign(code, client_key)
+    def archive_campaign(self, code: str, actor: inscrire.Actor) -> None:
+        self.db.archive_campaign(code, actor=actor)
 
-    def campaign_admin(self, code: str) -> inscrire.Campaign:
-        """An admin looking at a campaign, archived or not: no pupil throttle."""
-        return self.db.find_campaign(code)
+    def unarchive_campaign(self, code: str, actor: inscrire.Actor) -> None:
+        self.db.unarchive_campaign(code, actor=actor)
 
-    def school_name(self, uai: str) -> str:
-        school = self.organization(uai)
-        return school.name if school else uai
+    def delete_campaign(self, code: str, actor: inscrire.Actor) -> None:
+        self.db.delete_campaign(code, actor=actor)
 
-    def archive_campaign(self, code: str) -> None:
-        self.db.archive_campaign(code)
+    def class_sheet(self, code: str, base_url: str, actor: inscrire.Actor) -> str:
+        return self.db.class_sheet(code, base_url, actor=actor)
 
-    def unarchive_campaign(self, code: str) -> None:
-        self.db.unarchive_campaign(code)
-
-    def delete_campaign(self, code: str) -> None:
-        self.db.delete_campaign(code)
-
-    def class_sheet(self, code: str, base_url: Optional[str]) -> str:
-        return self.db.class_sheet(code, base_url)
-
-    def not_joined(self, code: str) -> List[inscrire.Learner]:
-        return self.db.not_joined(code)
-
-    def campaign_participants(self, code: str) -> List[ParticipantView]:
+    def participants(self, code: str, actor: inscrire.Actor) -> List[inscrire.Participant]:
         """Every learner the campaign targets with their status."""
-        rows = self.db.campaign_participants(code)
-        rows = getattr(rows, "rows", rows)
-        return [ParticipantView(
-            division=_field(r, "division") or "", last_name=_field(r, "last_name"),
-            first_name=_field(r, "first_name"), username=_field(r, "username"),
-            status=str(getattr(_field(r, "status"), "value", _field(r, "status"))),
-            started_at=_text_time(_field(r, "started_at")),
-            shared_at=_text_time(_field(r, "shared_at"))) for r in rows]
+        return self.db.campaign_participants(code, actor=actor)
 
-    def participants_csv(self, code: str) -> str:
-        """``Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le`` (with a BOM)."""
-        return self.db.participants_csv(code)
+    # --- learners and accounts --------------------------------------------------------------
 
-    # --- the pupil's flow -----------------------------------------------------------------
+    def learners(self, uai: str, actor: inscrire.Actor, division: Optional[str],
+                 state: Optional[str], limit: int, offset: int) -> List[LearnerRow]:
+        """One page of the roster with the account states (docs/rules.md §7)."""
+        rows = self.db.learners(uai, division or None, state=state or None, limit=limit,
+                                offset=offset, actor=actor)
+        return [LearnerRow(row) for row in rows]
+
+    def learner(self, uai: str, ine: str, actor: inscrire.Actor) -> LearnerRow:
+        return LearnerRow(self.db.learner(uai, ine, actor=actor))
+
+    def reset_password(self, uai: str, username: str, actor: inscrire.Actor) -> str:
+        return self.db.reset_password(uai, username, actor=actor)
+
+    def unblock(self, uai: str, username: str, actor: inscrire.Actor) -> None:
+        self.db.unblock(uai, username, actor=actor)
+
+    def dissociate(self, uai: str, ine: str, actor: inscrire.Actor) -> None:
+        self.db.dissociate(uai, ine, actor=actor)
+
+    def credentials(self, uai: str, division: str, reset_existing: bool,
+                    actor: inscrire.Actor) -> inscrire.Credentials:
+        return self.db.generate_credentials(uai, division, reset_existing=reset_existing,
+                                            actor=actor)
+
+    # --- the pupil's flow -------------------------------------------------------------------
+
+    def find_campaign(self, code: str, client_key: str) -> inscrire.Campaign:
+        return self.db.find_campaign(code, client_key)
 
     def match(self, code: str, first_name: str, last_name: str, birthdate: str,
               client_key: str) -> inscrire.MatchReport:
@@ -274,63 +240,56 @@ class Backend:
     def change_password_with_token(self, token: str, new_password: str) -> None:
         self.db.change_password_with_token(token, new_password)
 
-    def authenticate(self, session_token: str) -> Optional[PupilSession]:
+    def pupil_session(self, token: str) -> Optional[inscrire.Session]:
         """The session's pupil, or None for an unknown, ended or expired token."""
-        if not session_token:
+        if not token:
             return None
         try:
-            session = self.db.authenticate(session_token)
-        except inscrire.Error:
+            return self.db.authenticate(token)
+        except inscrire.AuthenticationError:
             return None
-        return PupilSession(_field(session, "username"),
-                            _text_time(_field(session, "expires_at")))
 
-    def logout(self, session_token: str) -> None:
+    def logout(self, token: str) -> None:
         try:
-            self.db.logout(session_token)
-        except inscrire.Error:
+            self.db.logout(token)
+        except inscrire.AuthenticationError:
             pass  # already ended: the pupil is logged out either way
 
-    def join_campaign(self, session_token: str, code: str, first_name: Optional[str] = None,
-                      last_name: Optional[str] = None, birthdate: Optional[str] = None,
-                      client_key: Optional[str] = None) -> inscrire.Registration:
-        if first_name is None:
-            return self.db.join_campaign(session_token, code)
-        return self.db.join_campaign(session_token, code, first_name, last_name, birthdate,
-                                     client_key)
+    def join_campaign(self, token: str, code: str) -> inscrire.Registration:
+        return self.db.join_campaign(token, code)
 
-    def participations(self, session_token: str) -> List[ParticipationView]:
-        """The pupil's own participations."""
-        return [ParticipationView(
-            code=_field(p, "code"), campaign=_field(p, "campaign") or _field(p, "name") or "",
-            school=_field(p, "school") or "",
-            status=str(getattr(_field(p, "status"), "value", _field(p, "status"))),
-            started_at=_text_time(_field(p, "started_at")),
-            completed_at=_text_time(_field(p, "completed_at")),
-            shared_at=_text_time(_field(p, "shared_at")))
-            for p in self.db.participations(session_token)]
+    def join_campaign_as(self, token: str, code: str, first_name: str, last_name: str,
+                         birthdate: str, client_key: str) -> inscrire.Registration:
+        return self.db.join_campaign(token, code, first_name, last_name, birthdate, client_key)
 
-    def complete_participation(self, session_token: str, code: str) -> None:
-        self.db.complete_participation(session_token, code)
+    def participations(self, token: str) -> List[inscrire.Participation]:
+        return self.db.participations(token)
 
-    def share_participation(self, session_token: str, code: str) -> None:
-        self.db.share_participation(session_token, code)
+    def complete_participation(self, token: str, code: str) -> None:
+        self.db.complete_participation(token, code)
 
-    # --- admin corrections ----------------------------------------------------------------
+    def share_participation(self, token: str, code: str) -> None:
+        self.db.share_participation(token, code)
 
-    def reset_password(self, uai: str, username: str) -> str:
-        return self.db.reset_password(uai, username, actor="web-admin")
 
-    def unblock(self, uai: str, username: str) -> None:
-        self.db.unblock(uai, username, actor="web-admin")
-
-    def dissociate(self, uai: str, ine: str) -> None:
-        self.db.dissociate(uai, ine, actor="web-admin")
-
-    def generate_credentials(self, uai: str, division: str,
-                             reset_existing: bool = False) -> CredentialsFile:
-        result = self.db.generate_credentials(uai, division, reset_existing=reset_existing,
-                                              actor="web-admin")
-        report = _field(result, "report")
-        return CredentialsFile(result.csv(), _field(report, "created"), _field(report, "reset"),
-                               _field(report, "unchanged"))
+def participants_csv(rows: Sequence[inscrire.Participant]) -> str:
+    """The participants as the page lists them, for a spreadsheet: statuses in French as on
+    the page, times in France's time, ``;`` separated, with a BOM so that a spreadsheet reads
+    UTF-8. A cell a spreadsheet would run as a formula (=, +, -, @ first: a roster's name could
+    be ``=HYPERLINK(…)``) starts with an apostrophe, as the library's CSV does
+    (src/render/csv.cpp)."""
+    def cell(value: str) -> str:
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            value = "'" + value
+        if any(c in value for c in ';"\n\r'):
+            value = '"' + value.replace('"', '""') + '"'
+        return value
+    lines = [";".join(("Classe", "Nom", "Prénom", "Identifiant", "Statut", "Commencé le",
+                       "Terminé le", "Envoyé le"))]
+    for row in rows:
+        lines.append(";".join(cell(value) for value in (
+            row.division, row.last_name, row.first_name, row.username or "",
+            wording.label(wording.STATUS_LABELS, row.status.value),
+            local_time(row.started_at), local_time(row.completed_at),
+            local_time(row.shared_at))))
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"

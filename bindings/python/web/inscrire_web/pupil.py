@@ -3,7 +3,7 @@
     /                       « Saisir mon code » and « Se connecter »
     /code                   the code page (case, spaces and hyphens ignored by the library)
     /c/CODE                 « Je m'inscris » for that campaign (the class sheet's link and QR)
-    /c/CODE/mot-de-passe    the username page: « Votre identifiant », the password, then start
+    /c/CODE/mot-de-passe    the username page: « Ton identifiant », the password, then start
     /c/CODE/rejoindre       a logged-in pupil joins another campaign
     /connexion              « Se connecter »; a temporary password leads to
     /nouveau-mot-de-passe   « Choisir un nouveau mot de passe »
@@ -11,303 +11,315 @@
     /campagne/CODE          the campaign (the platform's activity), « J'ai terminé »,
                             « Envoyer mes résultats »
     /deconnexion            ends the session
+
+Pupils read « tu » (wording.py). A refused or expired form shows the same form again with what
+was typed, never a password, and one sentence saying to press the button again.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Callable, Dict, Optional
 
 import flask
 
 import inscrire
 
-from . import (FormErrors, backend, clear_cookie, client_key, form_valid, refused_form,
-               set_cookie)
-from .backend import PupilSession
-from .security import SESSION_COOKIE
+from . import security, wording
+from .pages import (FormErrors, Pupil, backend, clear_cookie, client_key, config,
+                    current_pupil, form_ok, redirect, render, secret_field, set_cookie,
+                    set_pupil_cookie, text)
 
 blueprint = flask.Blueprint("pupil", __name__)
 
 BIRTHDATE_CODES = {"BIRTHDATE_REQUIRED", "INVALID_BIRTHDATE_FORMAT", "INVALID_BIRTHDATE",
                    "BIRTHDATE_IN_FUTURE", "BIRTHDATE_TOO_OLD"}
+NAME_FIELDS = (("prenom", "first_name", "ton prénom"), ("nom", "last_name", "ton nom"))
+#: The library's one-time password-change token waits in a cookie this long, never in a page.
+CHANGE_COOKIE_SECONDS = 15 * 60
+CHANGE_PATH = "/nouveau-mot-de-passe"
+
+Identity = Dict[str, str]
 
 
-def french(error: inscrire.Error) -> str:
-    """What a pupil reads for a refusal: the library's French sentence (the detail is for
-    admins and logs), with the waiting time or the attempts left when the library gives
-    them."""
-    sentence = inscrire.describe(error.code, "fr")
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after:
-        minutes = max(1, (int(retry_after) + 59) // 60)
-        sentence += f" (encore {minutes} minute{'s' if minutes > 1 else ''} environ)"
-    remaining = getattr(error, "remaining_attempts", None)
-    if remaining is not None:
-        sentence += (f" Il vous reste {remaining} essai{'s' if remaining > 1 else ''} "
-                     "avant le blocage du compte.")
-    return sentence
+def _identity() -> Identity:
+    return {"first_name": text("prenom", 100), "last_name": text("nom", 100),
+            "birthdate": text("naissance", 20)}
 
 
-def password_rule() -> str:
-    return inscrire.describe("PASSWORD_TOO_WEAK", "fr")
+def _name_error(subject: str, code: str) -> str:
+    if code == "NAME_REQUIRED":
+        return f"Écris {subject}."
+    if code in ("FIELD_TOO_LONG", "NAME_TOO_LONG"):
+        return f"{subject.capitalize()} est trop long."
+    return f"{subject.capitalize()} contient des caractères qui ne sont pas acceptés."
 
 
-def current_pupil() -> Optional[PupilSession]:
-    token = flask.request.cookies.get(SESSION_COOKIE, "")
-    return backend().authenticate(token) if token else None
-
-
-def session_token() -> str:
-    return flask.request.cookies.get(SESSION_COOKIE, "")
-
-
-def to_login() -> flask.Response:
-    """The session ended (logout elsewhere, expiry, a password reset): log in again."""
-    response = flask.redirect(flask.url_for("pupil.login"), 303)
-    if flask.request.cookies.get(SESSION_COOKIE):
-        clear_cookie(response, SESSION_COOKIE)
-    return response
-
-
-def logged_in(response: flask.Response, result: inscrire.LoginResult) -> flask.Response:
-    """The library's session token in the pupil's HttpOnly cookie (no expiry of its own: the
-    library ends the session)."""
-    set_cookie(response, SESSION_COOKIE, result.session_token)
-    return response
-
-
-def _identity() -> dict:
-    form = flask.request.form
-    return {"first_name": form.get("prenom", "").strip(), "last_name": form.get("nom", "").strip(),
-            "birthdate": form.get("naissance", "").strip()}
-
-
-def _check_identity(identity: dict, errors: FormErrors) -> None:
+def _check_identity(identity: Identity, errors: FormErrors) -> None:
     """Every field checked with the library's own rules before the match, so that the page
-    lists all the fields to correct at once."""
-    for field, key in (("prenom", "first_name"), ("nom", "last_name")):
+    shows all the fields to correct at once, each with its own sentence."""
+    for field, key, subject in NAME_FIELDS:
         try:
             inscrire.validate_name(identity[key])
-        except inscrire.Error as error:
-            errors.add(field, french(error))
+        except inscrire.InvalidInput as error:
+            errors.add(field, _name_error(subject, error.code))
     try:
         inscrire.parse_birthdate(identity["birthdate"])
-    except inscrire.Error as error:
-        errors.add("naissance", french(error))
+    except inscrire.InvalidInput as error:
+        errors.add("naissance", wording.pupil_message(error.code))
 
 
-def _add_identity_error(error: inscrire.Error, errors: FormErrors) -> None:
+def _add_error(error: inscrire.Error, errors: FormErrors) -> None:
     if error.code in BIRTHDATE_CODES:
-        errors.add("naissance", french(error))
+        errors.add("naissance", wording.pupil_message(error.code))
     elif error.code.startswith("PASSWORD"):
-        errors.add("mot_de_passe", french(error))
+        errors.add("mot_de_passe", wording.pupil_error(error))
     else:
-        errors.add(None, french(error))
+        # A wrong birth date and a wrong name are one sentence, on no field: which of them
+        # matched nobody is not said (docs/web.md [v4]).
+        errors.add(None, wording.pupil_error(error))
+
+
+def _to_login(notice: Optional[str] = None) -> flask.Response:
+    """The session ended (logout elsewhere, expiry, a password reset, idle): log in again."""
+    if flask.g.get("idle_logout"):
+        notice = "inactivite"
+    response = redirect("pupil.login", fin=notice) if notice else redirect("pupil.login")
+    if flask.request.cookies.get(security.SESSION_COOKIE):
+        clear_cookie(response, security.SESSION_COOKIE)
+    return response
+
+
+def _logged_in(response: flask.Response, token: Optional[str]) -> flask.Response:
+    if token:
+        set_pupil_cookie(response, token)
+    return response
 
 
 # --- home and code --------------------------------------------------------------------------
 
 @blueprint.get("/")
-def home() -> str:
-    return flask.render_template("home.html", pupil=current_pupil())
+def home() -> flask.Response:
+    return render("home.html")
 
 
 @blueprint.route("/code", methods=["GET", "POST"])
-def code_page() -> Any:
+def code_page() -> flask.Response:
     errors, code = FormErrors(), ""
     if flask.request.method == "POST":
-        valid, _ = form_valid("code")
-        if not valid:
-            return refused_form()
-        code = flask.request.form.get("code", "").strip()
-        if not code:
-            errors.add("code", inscrire.describe("CAMPAIGN_NOT_FOUND", "fr"))
+        code = text("code", 64)
+        if not form_ok("code"):
+            errors.add(None, wording.FORM_EXPIRED_PUPIL)
+        elif not code:
+            errors.add("code", "Écris le code donné par ton professeur.")
         else:
             try:
                 campaign = backend().find_campaign(code, client_key())
-                return flask.redirect(flask.url_for("pupil.signup", code=campaign.code), 303)
+            except inscrire.DatabaseError:
+                raise  # the 503 page (app.py)
             except inscrire.Error as error:
-                errors.add("code", french(error))
-    return flask.render_template("code.html", errors=errors, code=code), 400 if errors else 200
+                errors.add("code", wording.pupil_error(error))
+            else:
+                return redirect("pupil.signup", code=campaign.code)
+    return render("code.html", 400 if errors else 200, errors=errors, code=code)
 
 
 # --- « Je m'inscris » -----------------------------------------------------------------------
 
-def _open_campaign(code: str) -> Any:
-    """The campaign of a sign-up link, or the error page a pupil understands."""
+def _open_campaign(code: str) -> "inscrire.Campaign | flask.Response":
+    """The campaign of a sign-up link, or the page a pupil understands."""
     try:
         return backend().find_campaign(code, client_key())
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        return flask.make_response(flask.render_template(
-            "error.html", title="Campagne indisponible", message=french(error),
-            back=flask.url_for("pupil.code_page")), 404)
+        return render("error.html", 404, title="Campagne indisponible",
+                      message=wording.pupil_error(error),
+                      back=flask.url_for("pupil.code_page"))
 
 
 @blueprint.route("/c/<code>", methods=["GET", "POST"])
-def signup(code: str) -> Any:
+def signup(code: str) -> flask.Response:
     campaign = _open_campaign(code)
     if isinstance(campaign, flask.Response):
         return campaign
     if campaign.code != code:  # /c/abc-def234 → /c/ABCDEF234
-        return flask.redirect(flask.url_for("pupil.signup", code=campaign.code), 301)
-    school = backend().school_name(campaign.uai)
-    pupil, errors, identity = current_pupil(), FormErrors(), {}
+        response = flask.redirect(flask.url_for("pupil.signup", code=campaign.code), 301)
+        assert isinstance(response, flask.Response)
+        return response
+    errors, identity = FormErrors(), {}
     if flask.request.method == "POST":
-        valid, _ = form_valid("signup")
-        if not valid:
-            return refused_form()
         identity = _identity()
-        _check_identity(identity, errors)
-        if not errors:
-            found = _match(campaign.code, identity, errors)
-            if found is not None:
-                return found
-    status = 400 if errors else 200
-    return flask.render_template("signup.html", campaign=campaign, school=school, pupil=pupil,
-                                 errors=errors, identity=identity), status
+        if not form_ok("signup"):
+            errors.add(None, wording.FORM_EXPIRED_PUPIL)
+        else:
+            _check_identity(identity, errors)
+            if not errors:
+                found = _match(campaign.code, identity, errors)
+                if found is not None:
+                    return found
+    return render("signup.html", 400 if errors else 200, campaign=campaign, errors=errors,
+                  identity=identity)
 
 
-def _match(code: str, identity: dict, errors: FormErrors) -> Optional[Any]:
+def _match(code: str, identity: Identity, errors: FormErrors) -> Optional[flask.Response]:
     """Step 4: who the pupil is. Returns the next page, or None with ``errors`` filled."""
     try:
         report = backend().match(code, identity["first_name"], identity["last_name"],
                                  identity["birthdate"], client_key())
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        _add_identity_error(error, errors)
+        _add_error(error, errors)
         return None
     if report.matched:
         return _username_page(code, identity, report, FormErrors())
     if report.username_hint:  # already registered: the masked hint and « Se connecter »
-        return flask.render_template("already.html", code=code, hint=report.username_hint,
-                                     message=inscrire.describe(
-                                         report.error or "LEARNER_ALREADY_LINKED", "fr"))
-    errors.add(None, inscrire.describe(report.error or "NO_NAME_MATCH", "fr"))
+        return render("already.html", code=code, hint=report.username_hint,
+                      message=wording.pupil_message(report.error or "LEARNER_ALREADY_LINKED"))
+    errors.add(None, wording.pupil_message(report.error or "NO_NAME_MATCH"))
     return None
 
 
-def _username_page(code: str, identity: dict, report: Any, errors: FormErrors) -> str:
+def _username_page(code: str, identity: Identity, report: inscrire.MatchReport,
+                   errors: FormErrors, status: int = 200) -> flask.Response:
     """The username registration will give. When its DDMM form is taken (twins, namesakes,
     a dissociated learner), the library draws a free suffix at random at registration, not the
     one of this preview: the page then announces the stem only, and the campaign page shows
     the name once the account exists (docs/web.md)."""
+    username = report.username or ""
     birthdate = inscrire.parse_birthdate(identity["birthdate"])
-    settled = report.username.endswith(birthdate.strftime("%d%m"))
-    return flask.render_template("username.html", code=code, identity=identity,
-                                 username=report.username if settled else None,
-                                 stem=report.username[:-4], learner=report.learner,
-                                 rule=password_rule(), errors=errors)
+    settled = username.endswith(birthdate.strftime("%d%m"))
+    return render("username.html", status, code=code, identity=identity,
+                  username=username if settled else None, stem=username[:-4],
+                  learner=report.learner, rule=wording.PUPIL_PASSWORD_RULE, errors=errors)
 
 
 @blueprint.post("/c/<code>/mot-de-passe")
-def choose_password(code: str) -> Any:
+def choose_password(code: str) -> flask.Response:
     """Step 5: the pupil sets a password; the account is created, linked and the campaign
     starts (step 6), all in the library's one transaction."""
-    valid, _ = form_valid("register")
-    if not valid:
-        return refused_form()
-    identity, password = _identity(), flask.request.form.get("mot_de_passe", "")
+    identity = _identity()
+    password, confirmation = secret_field("mot_de_passe"), secret_field("confirmation")
     errors = FormErrors()
-    if not password:
-        errors.add("mot_de_passe", inscrire.describe("PASSWORD_REQUIRED", "fr"))
+    if not form_ok("register"):
+        errors.add(None, wording.FORM_EXPIRED_PUPIL)
+    elif not password:
+        errors.add("mot_de_passe", wording.pupil_message("PASSWORD_REQUIRED"))
+    elif password != confirmation:
+        errors.add("confirmation", wording.PASSWORDS_DIFFER)
     else:
         try:
             registration = backend().register(code, identity["first_name"],
                                               identity["last_name"], identity["birthdate"],
                                               password, client_key())
         except inscrire.AlreadyRegistered as error:
-            return flask.render_template("already.html", code=code, hint=error.username_hint,
-                                         message=french(error))
+            return render("already.html", code=code, hint=error.username_hint,
+                          message=wording.pupil_message(error.code))
+        except inscrire.DatabaseError:
+            raise  # the 503 page (app.py)
         except inscrire.Error as error:
-            _add_identity_error(error, errors)
+            _add_error(error, errors)
         else:
             result = backend().login(registration.username, password, client_key())
-            response = flask.redirect(
-                flask.url_for("pupil.campaign", code=registration.campaign.code, nouveau=1), 303)
-            return logged_in(response, result)
-    report = None
+            response = redirect("pupil.campaign", code=registration.campaign.code, nouveau=1)
+            return _logged_in(response, result.session_token)
+    # The username page again: what the library proposes now (the identity is the pupil's
+    # own, from the hidden fields), with the error and the password fields empty.
     try:
         report = backend().match(code, identity["first_name"], identity["last_name"],
                                  identity["birthdate"], client_key())
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
     except inscrire.Error:
-        pass
+        report = None
     if report is None or not report.matched:
-        return flask.redirect(flask.url_for("pupil.signup", code=code), 303)
-    return _username_page(code, identity, report, errors), 400
+        return render("signup.html", 400, campaign=backend().find_campaign(code, client_key()),
+                      errors=errors, identity=identity)
+    return _username_page(code, identity, report, errors, 400)
 
 
 @blueprint.post("/c/<code>/rejoindre")
-def join(code: str) -> Any:
+def join(code: str) -> flask.Response:
     """A logged-in pupil joins this campaign with their account (no second account)."""
-    valid, _ = form_valid("join")
-    if not valid:
-        return refused_form()
     pupil = current_pupil()
     if pupil is None:
-        return to_login()
+        return _to_login()
     with_identity = "prenom" in flask.request.form
-    identity, errors = (_identity(), FormErrors()) if with_identity else ({}, FormErrors())
+    identity, errors = (_identity() if with_identity else {}), FormErrors()
+    if not form_ok("join"):
+        errors.add(None, wording.FORM_EXPIRED_PUPIL)
+        return _join_page(code, identity, errors, ask_identity=with_identity)
     try:
         if with_identity:
             _check_identity(identity, errors)
             if errors:
-                return _join_identity_page(code, pupil, identity, errors)
-            registration = backend().join_campaign(
-                session_token(), code, identity["first_name"], identity["last_name"],
+                return _join_page(code, identity, errors, ask_identity=True)
+            registration = backend().join_campaign_as(
+                pupil.token, code, identity["first_name"], identity["last_name"],
                 identity["birthdate"], client_key())
         else:
-            registration = backend().join_campaign(session_token(), code)
+            registration = backend().join_campaign(pupil.token, code)
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
     except inscrire.Error as error:
         if error.code == "LEARNER_NOT_FOUND" and not with_identity:
             # Not linked in this school yet (a pupil who changed school): who are you there?
-            return _join_identity_page(code, pupil, {}, FormErrors(), status=200)
-        if with_identity and (isinstance(error, inscrire.MatchRefused)
-                              or isinstance(error, inscrire.InvalidInput)):
-            _add_identity_error(error, errors)
-            return _join_identity_page(code, pupil, identity, errors)
-        return flask.make_response(flask.render_template(
-            "error.html", title="Impossible de rejoindre la campagne", message=french(error),
-            back=flask.url_for("pupil.my_campaigns")), 400)
-    return flask.redirect(flask.url_for("pupil.campaign", code=registration.campaign.code), 303)
+            return _join_page(code, {}, FormErrors(), ask_identity=True, status=200)
+        if with_identity and isinstance(error, (inscrire.MatchRefused, inscrire.InvalidInput)):
+            _add_error(error, errors)
+            return _join_page(code, identity, errors, ask_identity=True)
+        return render("error.html", 400, title="Impossible de rejoindre la campagne",
+                      message=wording.pupil_error(error),
+                      back=flask.url_for("pupil.my_campaigns"))
+    return redirect("pupil.campaign", code=registration.campaign.code)
 
 
-def _join_identity_page(code: str, pupil: PupilSession, identity: dict, errors: FormErrors,
-                        status: int = 400) -> Any:
+def _join_page(code: str, identity: Identity, errors: FormErrors, ask_identity: bool,
+               status: int = 400) -> flask.Response:
     campaign = _open_campaign(code)
     if isinstance(campaign, flask.Response):
         return campaign
-    return flask.render_template("signup.html", campaign=campaign,
-                                 school=backend().school_name(campaign.uai), pupil=pupil,
-                                 errors=errors, identity=identity, ask_identity=True), status
+    return render("signup.html", status, campaign=campaign, errors=errors, identity=identity,
+                  ask_identity=ask_identity)
 
 
 # --- « Se connecter » and the new password ---------------------------------------------------
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
-def login() -> Any:
-    errors, username = FormErrors(), flask.request.args.get("identifiant", "")
-    campaign_code = flask.request.values.get("campagne", "")
+def login() -> flask.Response:
+    errors = FormErrors()
+    username = flask.request.args.get("identifiant", "")[:64]
+    campaign_code = flask.request.values.get("campagne", "")[:64]
+    notice = None
+    if flask.request.args.get("fin") == "inactivite" or flask.g.get("idle_logout"):
+        notice = wording.IDLE_LOGOUT.format(
+            minutes=config().pupil_idle_minutes)
     if flask.request.method == "POST":
-        valid, _ = form_valid("login")
-        if not valid:
-            return refused_form()
-        username = flask.request.form.get("identifiant", "").strip()
-        password = flask.request.form.get("mot_de_passe", "")
-        if not username:
-            errors.add("identifiant", inscrire.describe("INVALID_CREDENTIALS", "fr"))
+        username = text("identifiant", 64)
+        password = secret_field("mot_de_passe")
+        if not form_ok("login"):
+            errors.add(None, wording.FORM_EXPIRED_PUPIL)
+        elif not username:
+            errors.add("identifiant", "Écris ton identifiant.")
         elif not password:
-            errors.add("mot_de_passe", inscrire.describe("PASSWORD_REQUIRED", "fr"))
+            errors.add("mot_de_passe", "Écris ton mot de passe.")
         else:
             try:
                 result = backend().login(username, password, client_key())
+            except inscrire.DatabaseError:
+                raise  # the 503 page (app.py)
             except inscrire.Error as error:
-                errors.add(None, french(error))
+                errors.add(None, wording.pupil_error(error))
             else:
-                if result.password_change_required:
-                    return _new_password_page(result.username, result.change_token,
-                                              campaign_code, FormErrors())
-                return logged_in(_after_login(result.session_token, campaign_code), result)
-    return flask.render_template("login.html", errors=errors, username=username,
-                                 campaign_code=campaign_code), 400 if errors else 200
+                if result.password_change_required and result.change_token:
+                    page = _new_password_page(result.username, campaign_code, FormErrors())
+                    set_cookie(page, security.CHANGE_COOKIE, result.change_token,
+                               max_age=CHANGE_COOKIE_SECONDS, path=CHANGE_PATH)
+                    return page
+                return _logged_in(_after_login(result.session_token or "", campaign_code),
+                                  result.session_token)
+    return render("login.html", 400 if errors else 200, errors=errors, username=username,
+                  campaign_code=campaign_code, notice=notice)
 
 
 def _after_login(token: str, campaign_code: str) -> flask.Response:
@@ -315,111 +327,129 @@ def _after_login(token: str, campaign_code: str) -> flask.Response:
     if campaign_code:
         try:
             registration = backend().join_campaign(token, campaign_code)
-            return flask.redirect(
-                flask.url_for("pupil.campaign", code=registration.campaign.code), 303)
+            return redirect("pupil.campaign", code=registration.campaign.code)
+        except inscrire.DatabaseError:
+            raise  # the 503 page (app.py)
         except inscrire.Error:
             pass  # not joinable as is: the list shows what the pupil has
-    return flask.redirect(flask.url_for("pupil.my_campaigns"), 303)
+    return redirect("pupil.my_campaigns")
 
 
-def _new_password_page(username: str, change_token: str, campaign_code: str,
-                       errors: FormErrors) -> Any:
-    # The library's one-time change token stays on the server, as the payload of this form.
-    payload = {"username": username, "change_token": change_token, "campaign": campaign_code}
-    status = 400 if errors else 200
-    return flask.render_template("new_password.html", username=username, payload=payload,
-                                 rule=password_rule(), errors=errors), status
+def _new_password_page(username: str, campaign_code: str, errors: FormErrors,
+                       status: int = 200) -> flask.Response:
+    return render("new_password.html", status, username=username, campaign_code=campaign_code,
+                  rule=wording.PUPIL_PASSWORD_RULE, errors=errors)
 
 
-@blueprint.post("/nouveau-mot-de-passe")
-def new_password() -> Any:
-    valid, payload = form_valid("new_password")
-    if not valid:
-        return refused_form()
-    password = flask.request.form.get("mot_de_passe", "")
-    confirmation = flask.request.form.get("confirmation", "")
+@blueprint.post(CHANGE_PATH)
+def new_password() -> flask.Response:
+    username, campaign_code = text("username", 64), text("campagne", 64)
+    password, confirmation = secret_field("mot_de_passe"), secret_field("confirmation")
+    change_token = flask.request.cookies.get(security.CHANGE_COOKIE, "")
     errors = FormErrors()
-    if not password:
-        errors.add("mot_de_passe", inscrire.describe("PASSWORD_REQUIRED", "fr"))
+    if not change_token:
+        return render("error.html", 400, title="Page expirée",
+                      message=wording.pupil_message("INVALID_TOKEN"),
+                      back=flask.url_for("pupil.login"))
+    if not form_ok("new_password"):
+        errors.add(None, wording.FORM_EXPIRED_PUPIL)
+    elif not password:
+        errors.add("mot_de_passe", wording.pupil_message("PASSWORD_REQUIRED"))
     elif password != confirmation:
-        errors.add("confirmation", "Les deux mots de passe ne sont pas identiques.")
+        errors.add("confirmation", wording.PASSWORDS_DIFFER)
     else:
         try:
-            backend().change_password_with_token(payload["change_token"], password)
+            backend().change_password_with_token(change_token, password)
+        except inscrire.DatabaseError:
+            raise  # the 503 page (app.py)
         except inscrire.Error as error:
             if error.code == "INVALID_TOKEN":
-                return flask.make_response(flask.render_template(
-                    "error.html", title="Lien expiré", message=french(error),
-                    back=flask.url_for("pupil.login")), 400)
-            errors.add("mot_de_passe", french(error))
+                page = render("error.html", 400, title="Page expirée",
+                              message=wording.pupil_message(error.code),
+                              back=flask.url_for("pupil.login"))
+                clear_cookie(page, security.CHANGE_COOKIE, path=CHANGE_PATH)
+                return page
+            _add_error(error, errors)
         else:
-            result = backend().login(payload["username"], password, client_key())
-            return logged_in(_after_login(result.session_token, payload["campaign"]), result)
-    return _new_password_page(payload["username"], payload["change_token"], payload["campaign"],
-                              errors)
+            try:
+                result = backend().login(username, password, client_key())
+            except inscrire.DatabaseError:
+                raise  # the 503 page (app.py)
+            except inscrire.Error:
+                response = redirect("pupil.login")
+            else:
+                response = _logged_in(_after_login(result.session_token or "", campaign_code),
+                                      result.session_token)
+            clear_cookie(response, security.CHANGE_COOKIE, path=CHANGE_PATH)
+            return response
+    return _new_password_page(username, campaign_code, errors, 400)
 
 
-@blueprint.post("/deconnexion")
-def logout() -> Any:
-    valid, _ = form_valid("logout")
-    if not valid:
-        return refused_form()
-    backend().logout(session_token())
-    response = flask.redirect(flask.url_for("pupil.home"), 303)
-    clear_cookie(response, SESSION_COOKIE)
+@blueprint.route("/deconnexion", methods=["GET", "POST"])
+def logout() -> flask.Response:
+    if flask.request.method == "GET" or not form_ok("logout"):
+        # A logout form that expired: the same button again, with the sentence.
+        errors = FormErrors()
+        if flask.request.method == "POST":
+            errors.add(None, wording.FORM_EXPIRED_PUPIL)
+        return render("logout.html", 400 if errors else 200, errors=errors)
+    pupil = current_pupil()
+    if pupil is not None:
+        backend().logout(pupil.token)
+    response = redirect("pupil.home")
+    clear_cookie(response, security.SESSION_COOKIE)
+    flask.g.pupil = None
     return response
 
 
 # --- « Mes campagnes » and the campaign -----------------------------------------------------
 
 @blueprint.get("/mes-campagnes")
-def my_campaigns() -> Any:
+def my_campaigns() -> flask.Response:
     pupil = current_pupil()
     if pupil is None:
-        return to_login()
-    participations = backend().participations(session_token())
-    return flask.render_template("my_campaigns.html", pupil=pupil,
-                                 participations=participations)
+        return _to_login()
+    return render("my_campaigns.html", participations=backend().participations(pupil.token))
 
 
-def _participation(code: str) -> Any:
-    participations = backend().participations(session_token())
-    return next((p for p in participations if p.code == code), None)
+def _campaign_page(pupil: Pupil, code: str, notice: Optional[str] = None,
+                   status: int = 200) -> flask.Response:
+    participation = next((p for p in backend().participations(pupil.token) if p.code == code),
+                         None)
+    if participation is None:
+        flask.abort(404)
+    return render("campaign.html", status, code=code, participation=participation,
+                  new_account=flask.request.args.get("nouveau") == "1", notice=notice)
 
 
 @blueprint.get("/campagne/<code>")
-def campaign(code: str) -> Any:
+def campaign(code: str) -> flask.Response:
     pupil = current_pupil()
     if pupil is None:
-        return to_login()
-    participation = _participation(code)
-    if participation is None:
-        flask.abort(404)
-    return flask.render_template("campaign.html", pupil=pupil, code=code,
-                                 participation=participation,
-                                 new_account=flask.request.args.get("nouveau") == "1")
+        return _to_login()
+    return _campaign_page(pupil, code)
 
 
 @blueprint.post("/campagne/<code>/terminer")
-def complete(code: str) -> Any:
+def complete(code: str) -> flask.Response:
     return _advance(code, "complete", backend().complete_participation)
 
 
 @blueprint.post("/campagne/<code>/envoyer")
-def share(code: str) -> Any:
+def share(code: str) -> flask.Response:
     return _advance(code, "share", backend().share_participation)
 
 
-def _advance(code: str, form: str, step: Any) -> Any:
-    valid, _ = form_valid(form)
-    if not valid:
-        return refused_form()
-    if current_pupil() is None:
-        return to_login()
+def _advance(code: str, form: str, step: Callable[[str, str], None]) -> flask.Response:
+    pupil = current_pupil()
+    if pupil is None:
+        return _to_login()
+    if not form_ok(form):
+        return _campaign_page(pupil, code, wording.FORM_EXPIRED_PUPIL, 400)
     try:
-        step(session_token(), code)
+        step(pupil.token, code)
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        return flask.make_response(flask.render_template(
-            "error.html", title="Action impossible", message=french(error),
-            back=flask.url_for("pupil.my_campaigns")), 400)
-    return flask.redirect(flask.url_for("pupil.campaign", code=code), 303)
+        return _campaign_page(pupil, code, wording.pupil_error(error), 400)
+    return redirect("pupil.campaign", code=code)

@@ -1,179 +1,155 @@
-"""The web application's own security: one-time form tokens (CSRF and replay), the browser's
-client key, the admin password and admin sessions, the response headers.
+"""What the application adds around the library's own security (docs/web.md, "Security"):
+signed form tokens, the pupils' idle-session cookie, the client key of the throttles, the
+response headers.
 
-Everything the library guarantees (password hashing, login blocking, throttling of codes,
-matches and logins per client key, sessions) stays in the library; this module only adds what
-a web page needs around it (docs/web.md, "Security").
+Nothing here keeps state between requests: a token or a cookie made by one server is checked by
+any other that holds the same secret file, so a round-robin proxy needs no stickiness. Passwords,
+sessions, login blocks and throttles are the library's, in the database.
 """
 
 from __future__ import annotations
 
-import collections
+import base64
 import hashlib
 import hmac
+import ipaddress
 import secrets
-import threading
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
-# Cookies. The client cookie identifies a browser (not a person) for throttling and binds the
-# form tokens to it; the session cookie holds the library's opaque session token; the admin
-# cookie an admin session of this process.
+# Cookies. The client cookie names a browser (not a person): form tokens are bound to it and
+# the audit log's client is the address and it. The session cookie holds the library's pupil
+# session token (and when it was last used, signed); the staff cookie the library's staff
+# session token; the change cookie, for a few minutes, the library's one-time password-change
+# token (it never goes into a page or a URL).
 CLIENT_COOKIE = "inscrire_client"
 SESSION_COOKIE = "inscrire_session"
-ADMIN_COOKIE = "inscrire_admin"
+STAFF_COOKIE = "inscrire_staff"
+CHANGE_COOKIE = "inscrire_changement"
 FORM_FIELD = "jeton"
-
-FORM_TOKEN_SECONDS = 3600
-MAX_FORMS_PER_CLIENT = 256  # a page of 50 learners carries one form per row
-MAX_FORMS = 200_000  # all browsers together: the oldest forms go first
-ADMIN_SESSION_SECONDS = 8 * 3600
-ADMIN_FAILURES_PER_WINDOW = 10
-ADMIN_FAILURE_WINDOW_SECONDS = 600
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+Clock = Callable[[], float]
 
 
 def random_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def client_key(remote_address: Optional[str], client_id: str) -> str:
-    """What the library's throttles count: the address (a whole class may share it) and the
-    browser's random cookie, so one device is slowed without slowing its neighbours."""
-    return f"{remote_address or '-'}|{client_id}"[:200]
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class Keys:
+    """Keys derived from the deployment's secret, one per use, so that a value signed for one
+    purpose is never accepted for another."""
+
+    def __init__(self, secret: bytes) -> None:
+        def derive(purpose: bytes) -> bytes:
+            return hmac.new(secret, b"inscrire_web/" + purpose, hashlib.sha256).digest()
+        self.forms = derive(b"form-token/1")
+        self.sessions = derive(b"pupil-session/1")
 
 
 class FormTokens:
-    """One-time tokens, one per rendered form, bound to the browser's client id.
+    """Tokens a rendered form carries, made and checked without any server-side state:
+    ``expiry.nonce.mac`` with mac = HMAC-SHA256(key, form, browser, expiry, nonce).
 
-    A token is consumed by the POST that carries it: a wrong token is a CSRF attempt, a token
-    already used is a replayed form (the back button and a second submission, or a captured
-    request); both are refused. A form may carry a server-side payload (the one-time password
-    change token of the library) so that no secret goes into the page.
+    A token is bound to its form (a login token cannot send an import), to the browser's client
+    cookie (a page of the attacker's own visit cannot be sent from the victim's browser: CSRF)
+    and to an expiry. It is not single-use: a form sent twice within its lifetime (the back
+    button) is a second request the library answers on its own terms (already registered...).
     """
 
-    def __init__(self, clock=time.monotonic) -> None:
-        # token → (client id, form, expiry, payload); insertion order is expiry order.
-        self._tokens: "collections.OrderedDict[str, Tuple[str, str, float, Any]]" = \
-            collections.OrderedDict()
-        self._per_client: Dict[str, "collections.deque[str]"] = {}
-        self._lock = threading.Lock()
+    def __init__(self, key: bytes, lifetime_seconds: int, clock: Clock = time.time) -> None:
+        self._key = key
+        self._lifetime = lifetime_seconds
         self._clock = clock
 
-    def issue(self, client_id: str, form: str, payload: Any = None) -> str:
-        token = random_token()
-        now = self._clock()
-        with self._lock:
-            self._forget_expired(now)
-            while len(self._tokens) >= MAX_FORMS:
-                self._drop(next(iter(self._tokens)))
-            mine = self._per_client.setdefault(client_id, collections.deque())
-            while len(mine) >= MAX_FORMS_PER_CLIENT:
-                self._tokens.pop(mine.popleft(), None)
-            mine.append(token)
-            self._tokens[token] = (client_id, form, now + FORM_TOKEN_SECONDS, payload)
-        return token
+    def _mac(self, form: str, client_id: str, expiry: str, nonce: str) -> str:
+        message = "\0".join((form, client_id, expiry, nonce)).encode("utf-8")
+        return _b64(hmac.new(self._key, message, hashlib.sha256).digest())
 
-    def consume(self, client_id: str, form: str, token: Optional[str]) -> Tuple[bool, Any]:
-        """(valid, payload). The token is spent whether or not it matched this form."""
-        if not token:
-            return False, None
-        with self._lock:
-            entry = self._tokens.get(token)
-            if entry is not None:
-                self._drop(token)
-        if entry is None:
-            return False, None
-        owner, expected_form, expires, payload = entry
-        valid = (hmac.compare_digest(owner, client_id) and expected_form == form
-                 and self._clock() < expires)
-        return valid, payload if valid else None
+    def issue(self, client_id: str, form: str) -> str:
+        expiry = str(int(self._clock()) + self._lifetime)
+        nonce = _b64(secrets.token_bytes(9))
+        return f"{expiry}.{nonce}.{self._mac(form, client_id, expiry, nonce)}"
 
-    def _drop(self, token: str) -> None:
-        owner = self._tokens.pop(token)[0]
-        mine = self._per_client.get(owner)
-        if mine is not None:
-            try:
-                mine.remove(token)
-            except ValueError:
-                pass
-            if not mine:
-                del self._per_client[owner]
-
-    def _forget_expired(self, now: float) -> None:
-        while self._tokens:
-            token, entry = next(iter(self._tokens.items()))
-            if entry[2] > now:
-                return
-            self._drop(token)
-
-
-class AdminPassword:
-    """The school admins' shared password, kept only as a scrypt hash (salted at start)."""
-
-    def __init__(self, password: str) -> None:
-        if not password:
-            raise ValueError("the admin password file is empty")
-        self._salt = secrets.token_bytes(16)
-        self._hash = self._derive(password)
-
-    def _derive(self, password: str) -> bytes:
-        return hashlib.scrypt(password.encode("utf-8"), salt=self._salt, n=2 ** 14, r=8, p=1,
-                              maxmem=64 * 1024 * 1024, dklen=32)
-
-    def check(self, password: str) -> bool:
-        return hmac.compare_digest(self._derive(password), self._hash)
-
-    @classmethod
-    def from_file(cls, path: str) -> "AdminPassword":
-        with open(path, encoding="utf-8") as file:
-            first_line = file.readline().rstrip("\r\n")
-        return cls(first_line)
-
-
-class AdminSessions:
-    """Admin sessions of this process (random token → expiry), and the admin login throttle:
-    at most ADMIN_FAILURES_PER_WINDOW failed admin logins per client key per window."""
-
-    def __init__(self, clock=time.monotonic) -> None:
-        self._sessions: Dict[str, float] = {}
-        self._failures: Dict[str, list] = {}
-        self._lock = threading.Lock()
-        self._clock = clock
-
-    def open(self) -> str:
-        token = random_token()
-        with self._lock:
-            self._sessions[token] = self._clock() + ADMIN_SESSION_SECONDS
-        return token
-
-    def valid(self, token: Optional[str]) -> bool:
-        if not token:
+    def check(self, client_id: str, form: str, token: Optional[str]) -> bool:
+        """True for a token this deployment issued to this browser for this form, unexpired."""
+        if not token or not client_id or len(token) > 200:
             return False
-        with self._lock:
-            expires = self._sessions.get(token)
-            if expires is not None and expires <= self._clock():
-                del self._sessions[token]
-                expires = None
-        return expires is not None
+        parts = token.split(".")
+        if len(parts) != 3 or not parts[0].isdigit():
+            return False
+        expiry, nonce, mac = parts
+        expected = self._mac(form, client_id, expiry, nonce)
+        return hmac.compare_digest(expected, mac) and self._clock() < int(expiry)
 
-    def close(self, token: Optional[str]) -> None:
-        with self._lock:
-            self._sessions.pop(token or "", None)
 
-    def throttled(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent_failures(key)) >= ADMIN_FAILURES_PER_WINDOW
+class PupilSessionCookie:
+    """The pupil's cookie: the library's session token, the time of the last page and a MAC of
+    both, so that any server can end a session left idle on a shared computer without a store
+    of its own (the library keeps the session; this keeps only "last seen")."""
 
-    def record_failure(self, key: str) -> None:
-        with self._lock:
-            self._failures[key] = self._recent_failures(key) + [self._clock()]
+    #: "Last seen" is written again when older than this, not on every page.
+    REFRESH_SECONDS = 30
 
-    def _recent_failures(self, key: str) -> list:
-        horizon = self._clock() - ADMIN_FAILURE_WINDOW_SECONDS
-        return [t for t in self._failures.get(key, []) if t > horizon]
+    def __init__(self, key: bytes, idle_seconds: int, clock: Clock = time.time) -> None:
+        self._key = key
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+
+    def _mac(self, token: str, seen: str) -> str:
+        message = f"{token}\0{seen}".encode("utf-8")
+        return _b64(hmac.new(self._key, message, hashlib.sha256).digest())
+
+    def make(self, token: str) -> str:
+        seen = str(int(self._clock()))
+        return f"{token}.{seen}.{self._mac(token, seen)}"
+
+    def read(self, value: Optional[str]) -> Tuple[Optional[str], bool, bool]:
+        """(token, idle, stale): the session token (None for a missing or forged cookie),
+        whether it was left idle too long (then the session must end), and whether the cookie
+        should be written again."""
+        if not value or len(value) > 512:
+            return None, False, False
+        parts = value.rsplit(".", 2)
+        if len(parts) != 3 or not parts[1].isdigit():
+            return None, False, False
+        token, seen, mac = parts
+        if not hmac.compare_digest(self._mac(token, seen), mac):
+            return None, False, False
+        age = self._clock() - int(seen)
+        idle = self.idle_seconds > 0 and age > self.idle_seconds
+        return token, idle, age > self.REFRESH_SECONDS
+
+
+def client_key(remote_address: Optional[str]) -> str:
+    """What the library's throttles count: the client's address as the server saw it (the
+    trusted proxy's X-Forwarded-For, else the peer), never a value the client chooses. An IPv6
+    client is its /64, which one household or one attacker holds whole. The browser's cookie is
+    not part of it: a script that drops its cookie would otherwise start afresh each time."""
+    if not remote_address:
+        return "-"
+    try:
+        address = ipaddress.ip_address(remote_address)
+    except ValueError:
+        return remote_address[:100]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def audit_client(remote_address: Optional[str], client_id: str) -> str:
+    """The client recorded (pseudonymised by the library) in the audit rows of a staff action:
+    the address and, finer, the browser, so that two colleagues behind one school address are
+    told apart."""
+    return f"{client_key(remote_address)}|{client_id}"[:200]
 
 
 def security_headers(secure: bool, extra_style_hashes: Tuple[str, ...] = ()) -> Dict[str, str]:
