@@ -24,11 +24,13 @@ endforeach()
 
 file(STRINGS ${SYMBOLS} listed REGEX "^inscrire_")
 file(READ ${HEADER} header_text)
-string(REGEX MATCHALL "INSCRIRE_API[^;(]*[ *](inscrire_[a-z0-9_]+)[ \n]*\\(" declarations
+# The name follows the return type after a space, a `*` or a line break (clang-format breaks
+# after the return type when the declaration fits no other way).
+string(REGEX MATCHALL "INSCRIRE_API[^;(]*[ *\n](inscrire_[a-z0-9_]+)[ \n]*\\(" declarations
        "${header_text}")
 set(declared "")
 foreach(declaration IN LISTS declarations)
-  string(REGEX REPLACE ".*[ *](inscrire_[a-z0-9_]+)[ \n]*\\($" "\\1" name "${declaration}")
+  string(REGEX REPLACE ".*[ *\n](inscrire_[a-z0-9_]+)[ \n]*\\($" "\\1" name "${declaration}")
   list(APPEND declared "${name}")
 endforeach()
 

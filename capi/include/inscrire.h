@@ -190,6 +190,10 @@ INSCRIRE_API int inscrire_normalize(const char *text, char **out);
 
 typedef struct inscrire_options inscrire_options;
 typedef struct inscrire_db inscrire_db;
+/* Who acts in an admin call: a staff session, an identity a platform asserts, or the operator
+ * (see "Staff, actors and the audit log" below). The `_as` variants of the admin calls take
+ * one; NULL there means the default actor. */
+typedef struct inscrire_actor inscrire_actor;
 
 /* How a username taken by another pupil gets its four-digit suffix. */
 typedef enum inscrire_username_policy {
@@ -238,6 +242,27 @@ INSCRIRE_API int inscrire_options_set_session_lifetime(inscrire_options *options
  * inscrire_generate_credentials) stops logging in (default 30, at least 1): login then fails
  * with INSCRIRE_E_TEMPORARY_PASSWORD_EXPIRED. */
 INSCRIRE_API int inscrire_options_set_temporary_password_days(inscrire_options *options, int days);
+/* Nonzero: an admin call without a staff or asserted actor (the default actor: NULL, or a
+ * function without `_as`) is INSCRIRE_E_FORBIDDEN unless it names the operator
+ * (inscrire_actor_operator). Default 0, as before staff accounts existed. */
+INSCRIRE_API int inscrire_options_set_require_staff(inscrire_options *options, int require);
+/* A staff session ends after idle_seconds without use (default 1800; 60 to 86400) and after
+ * absolute_seconds in all (default 28800; idle_seconds to 604800). */
+INSCRIRE_API int inscrire_options_set_staff_sessions(inscrire_options *options, int idle_seconds,
+                                                     int absolute_seconds);
+/* The staff second factor: policy "off" (default), "admins" (every ADMIN enrols before doing
+ * anything else) or "all"; key_file (may be NULL: none) names a file of 32 random bytes, not
+ * readable by group or others, under which TOTP secrets are stored sealed (AES-256-GCM). The
+ * file is read by inscrire_db_open_v2, which fails with INSCRIRE_E_INVALID_ARGUMENT when it is
+ * missing or unfit. */
+INSCRIRE_API int inscrire_options_set_second_factor(inscrire_options *options, const char *policy,
+                                                    const char *key_file);
+/* How long an invitation is valid when inscrire_invite_staff is given 0 days (default 7; 1 to
+ * 90). */
+INSCRIRE_API int inscrire_options_set_invitation_days(inscrire_options *options, int days);
+/* What inscrire_purge_audit deletes when given 0 days: rows older than this (default 365; 1 to
+ * 3650). */
+INSCRIRE_API int inscrire_options_set_audit_retention_days(inscrire_options *options, int days);
 
 /* Opens or creates the database file and migrates its schema. options may be NULL (defaults)
  * and may be freed once the call returns. *out: free with inscrire_db_free. */
@@ -254,8 +279,15 @@ typedef struct inscrire_organization_list inscrire_organization_list;
 
 /* Registers a school. uai: 7 digits and a letter (case ignored). */
 INSCRIRE_API int inscrire_create_organization(inscrire_db *db, const char *uai, const char *name);
+/* The same, as `actor` (may be NULL: the default actor): the operator only. Audited. */
+INSCRIRE_API int inscrire_create_organization_as(inscrire_db *db, const char *uai, const char *name,
+                                                 const inscrire_actor *actor);
 /* Every school. *out: free with inscrire_organization_list_free. */
 INSCRIRE_API int inscrire_organizations(inscrire_db *db, inscrire_organization_list **out);
+/* The schools `actor` (may be NULL: the default actor) belongs to, every school for the
+ * operator, ordered by UAI. *out: free with inscrire_organization_list_free. */
+INSCRIRE_API int inscrire_organizations_as(inscrire_db *db, const inscrire_actor *actor,
+                                           inscrire_organization_list **out);
 INSCRIRE_API size_t inscrire_organization_list_count(const inscrire_organization_list *list);
 INSCRIRE_API const char *inscrire_organization_list_uai(const inscrire_organization_list *list,
                                                         size_t index);
@@ -284,6 +316,10 @@ typedef enum inscrire_skip_reason {
  * On any other failure *out is NULL. Free with inscrire_import_report_free. */
 INSCRIRE_API int inscrire_import_roster(inscrire_db *db, const char *uai, const char *path,
                                         unsigned flags, inscrire_import_report **out);
+/* The same, as `actor` (may be NULL: the default actor). Audited with its counts. */
+INSCRIRE_API int inscrire_import_roster_as(inscrire_db *db, const char *uai, const char *path,
+                                           unsigned flags, const inscrire_actor *actor,
+                                           inscrire_import_report **out);
 INSCRIRE_API int inscrire_import_report_created(const inscrire_import_report *report);
 INSCRIRE_API int inscrire_import_report_updated(const inscrire_import_report *report);
 INSCRIRE_API int inscrire_import_report_disabled(const inscrire_import_report *report);
@@ -322,6 +358,10 @@ typedef struct inscrire_learner_list inscrire_learner_list;
  * who left) only when include_disabled is nonzero. *out: free with inscrire_learner_list_free.*/
 INSCRIRE_API int inscrire_learners(inscrire_db *db, const char *uai, const char *division,
                                    int include_disabled, inscrire_learner_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_learners_as(inscrire_db *db, const char *uai, const char *division,
+                                      int include_disabled, const inscrire_actor *actor,
+                                      inscrire_learner_list **out);
 INSCRIRE_API size_t inscrire_learner_list_count(const inscrire_learner_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_learner *inscrire_learner_list_get(const inscrire_learner_list *list,
@@ -362,6 +402,11 @@ typedef struct inscrire_account_details inscrire_account_details;
 INSCRIRE_API int inscrire_learners_v2(inscrire_db *db, const char *uai, const char *division,
                                       const char *state, int limit, int offset,
                                       inscrire_learner_account_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_learners_v2_as(inscrire_db *db, const char *uai, const char *division,
+                                         const char *state, int limit, int offset,
+                                         const inscrire_actor *actor,
+                                         inscrire_learner_account_list **out);
 INSCRIRE_API size_t inscrire_learner_account_list_count(const inscrire_learner_account_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_learner_account *inscrire_learner_account_list_get(
@@ -373,6 +418,10 @@ INSCRIRE_API void inscrire_learner_account_list_free(inscrire_learner_account_li
  * *out: free with inscrire_learner_account_free. */
 INSCRIRE_API int inscrire_find_learner(inscrire_db *db, const char *uai, const char *ine,
                                        inscrire_learner_account **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_find_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                          const inscrire_actor *actor,
+                                          inscrire_learner_account **out);
 /* The roster row. Borrowed: valid until its owner is freed. */
 INSCRIRE_API const inscrire_learner *inscrire_learner_account_learner(
     const inscrire_learner_account *row);
@@ -404,6 +453,10 @@ INSCRIRE_API int inscrire_account_view_participations(const inscrire_account_vie
  * INSCRIRE_E_USER_NOT_FOUND. *out: free with inscrire_account_details_free. */
 INSCRIRE_API int inscrire_account(inscrire_db *db, const char *username,
                                   inscrire_account_details **out);
+/* The same, as `actor` (may be NULL: the default actor): for staff, only the learners of their
+ * schools are listed (INSCRIRE_E_FORBIDDEN when there is none). */
+INSCRIRE_API int inscrire_account_as(inscrire_db *db, const char *username,
+                                     const inscrire_actor *actor, inscrire_account_details **out);
 /* Borrowed: valid until the details are freed. */
 INSCRIRE_API const inscrire_account_view *inscrire_account_details_account(
     const inscrire_account_details *details);
@@ -423,6 +476,9 @@ INSCRIRE_API void inscrire_account_details_free(inscrire_account_details *detail
  * INSCRIRE_E_LEARNER_NOT_LINKED. */
 INSCRIRE_API int inscrire_dissociate(inscrire_db *db, const char *uai, const char *ine,
                                      const char *actor);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_dissociate_as(inscrire_db *db, const char *uai, const char *ine,
+                                        const inscrire_actor *actor);
 
 /* ---- Campaigns -------------------------------------------------------------------------- */
 
@@ -435,6 +491,13 @@ typedef struct inscrire_campaign_list inscrire_campaign_list;
 INSCRIRE_API int inscrire_create_campaign(inscrire_db *db, const char *uai, const char *name,
                                           const char *division, const char *target_profile,
                                           inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor), who owns the campaign when a staff
+ * member or an asserted identity; owner (may be NULL: none) names another member of the
+ * school (a staff username) as its owner, which only an ADMIN or the operator may do. */
+INSCRIRE_API int inscrire_create_campaign_as(inscrire_db *db, const char *uai, const char *name,
+                                             const char *division, const char *target_profile,
+                                             const char *owner, const inscrire_actor *actor,
+                                             inscrire_campaign **out);
 /* Looks a code up as a pupil types it (case, spaces and hyphens ignored). client_key (may be
  * NULL) identifies the client for throttling failed look-ups. */
 INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const char *client_key,
@@ -442,8 +505,14 @@ INSCRIRE_API int inscrire_find_campaign(inscrire_db *db, const char *code, const
 /* Archives a campaign; *out (may be NULL) receives it as archived. */
 INSCRIRE_API int inscrire_archive_campaign(inscrire_db *db, const char *code,
                                            inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_archive_campaign_as(inscrire_db *db, const char *code,
+                                              const inscrire_actor *actor, inscrire_campaign **out);
 /* Every campaign of a school. *out: free with inscrire_campaign_list_free. */
 INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai, inscrire_campaign_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_campaigns_as(inscrire_db *db, const char *uai,
+                                       const inscrire_actor *actor, inscrire_campaign_list **out);
 INSCRIRE_API size_t inscrire_campaign_list_count(const inscrire_campaign_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(const inscrire_campaign_list *list,
@@ -467,15 +536,25 @@ INSCRIRE_API void inscrire_campaign_free(inscrire_campaign *campaign);
  * receives it. INSCRIRE_E_CAMPAIGN_NOT_FOUND, INSCRIRE_E_CAMPAIGN_DELETED. */
 INSCRIRE_API int inscrire_unarchive_campaign(inscrire_db *db, const char *code,
                                              inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_unarchive_campaign_as(inscrire_db *db, const char *code,
+                                                const inscrire_actor *actor,
+                                                inscrire_campaign **out);
 /* Deletes a campaign nobody joined (INSCRIRE_E_CAMPAIGN_HAS_PARTICIPATIONS otherwise: archive
  * it instead); its code then answers INSCRIRE_E_CAMPAIGN_DELETED. Audited; actor may be NULL
  * ("admin"). */
 INSCRIRE_API int inscrire_delete_campaign(inscrire_db *db, const char *code, const char *actor);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_delete_campaign_as(inscrire_db *db, const char *code,
+                                             const inscrire_actor *actor);
 
 /* Learners of the campaign's class (or school) who have not joined it yet.
  * *out: free with inscrire_learner_list_free. */
 INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
                                      inscrire_learner_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_not_joined_as(inscrire_db *db, const char *code,
+                                        const inscrire_actor *actor, inscrire_learner_list **out);
 
 /* The printable class sheet ("fiche élève") of a campaign: an HTML page in French with the
  * school, the code and the steps a pupil follows. base_url may be NULL; otherwise it is the
@@ -485,6 +564,9 @@ INSCRIRE_API int inscrire_not_joined(inscrire_db *db, const char *code,
  * another base URL, INSCRIRE_E_CAMPAIGN_NOT_FOUND. *html: free with inscrire_string_free. */
 INSCRIRE_API int inscrire_class_sheet(inscrire_db *db, const char *code, const char *base_url,
                                       char **html);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_class_sheet_as(inscrire_db *db, const char *code, const char *base_url,
+                                         const inscrire_actor *actor, char **html);
 
 typedef struct inscrire_participant_list inscrire_participant_list;
 
@@ -493,6 +575,10 @@ typedef struct inscrire_participant_list inscrire_participant_list;
  * INSCRIRE_E_CAMPAIGN_NOT_FOUND. *out: free with inscrire_participant_list_free. */
 INSCRIRE_API int inscrire_campaign_participants(inscrire_db *db, const char *code,
                                                 inscrire_participant_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_campaign_participants_as(inscrire_db *db, const char *code,
+                                                   const inscrire_actor *actor,
+                                                   inscrire_participant_list **out);
 INSCRIRE_API size_t inscrire_participant_list_count(const inscrire_participant_list *list);
 INSCRIRE_API const char *inscrire_participant_list_division(const inscrire_participant_list *list,
                                                             size_t index);
@@ -694,6 +780,27 @@ INSCRIRE_API int inscrire_reset_password(inscrire_db *db, const char *uai, const
 /* Clears a login block. */
 INSCRIRE_API int inscrire_unblock(inscrire_db *db, const char *uai, const char *username,
                                   const char *actor);
+
+/* The admin operations above as an inscrire_actor (may be NULL: the default actor), which
+ * replaces the free actor name: the library refuses with INSCRIRE_E_FORBIDDEN what the actor's
+ * role does not allow. */
+INSCRIRE_API int inscrire_reset_password_as(inscrire_db *db, const char *uai, const char *username,
+                                            const inscrire_actor *actor, char **temporary_password);
+INSCRIRE_API int inscrire_unblock_as(inscrire_db *db, const char *uai, const char *username,
+                                     const inscrire_actor *actor);
+
+/* Brings a pupil's account from another platform: creates the account `username` (the
+ * "first.lastDDMM" form, any case; stored lower-case) with its existing password hash (an
+ * Argon2id PHC string, or bcrypt $2a$/$2b$/$2y$ of cost 4 to 16) and links it to the learner
+ * `ine` of the school; the first login replaces the hash with Argon2id. actor may be NULL (the
+ * default actor): an ADMIN or the operator. INSCRIRE_E_INVALID_ARGUMENT (username or hash
+ * malformed), INSCRIRE_E_USERNAME_TAKEN, INSCRIRE_E_LEARNER_NOT_FOUND,
+ * INSCRIRE_E_LEARNER_DISABLED, INSCRIRE_E_LEARNER_ALREADY_LINKED,
+ * INSCRIRE_E_LEARNER_HAS_ACCOUNT_ELSEWHERE. *stored_username (may be NULL): the username as
+ * stored; free with inscrire_string_free. */
+INSCRIRE_API int inscrire_import_account_as(inscrire_db *db, const char *uai, const char *ine,
+                                            const char *username, const char *password_hash,
+                                            const inscrire_actor *actor, char **stored_username);
 /* Accounts with temporary passwords for the pupils of a class who lack one; existing accounts
  * keep their passwords (see inscrire_generate_credentials_v2 to reset them). A row whose
  * account was left alone has an empty temporary password.
@@ -716,6 +823,12 @@ INSCRIRE_API int inscrire_generate_credentials_v2(inscrire_db *db, const char *u
                                                   const char *division, unsigned flags,
                                                   const char *const *ines, size_t ine_count,
                                                   const char *actor, inscrire_credentials **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_generate_credentials_v2_as(inscrire_db *db, const char *uai,
+                                                     const char *division, unsigned flags,
+                                                     const char *const *ines, size_t ine_count,
+                                                     const inscrire_actor *actor,
+                                                     inscrire_credentials **out);
 /* Accounts created, existing accounts given a temporary password, learners left alone. */
 INSCRIRE_API int inscrire_credentials_created(const inscrire_credentials *credentials);
 INSCRIRE_API int inscrire_credentials_reset(const inscrire_credentials *credentials);
@@ -741,6 +854,289 @@ INSCRIRE_API int inscrire_anonymize_learner(inscrire_db *db, const char *uai, co
 /* Everything held on one learner, as a JSON document. *json: free with inscrire_string_free. */
 INSCRIRE_API int inscrire_export_learner(inscrire_db *db, const char *uai, const char *ine,
                                          const char *actor, char **json);
+/* The same two, as `actor` (may be NULL: the default actor): an ADMIN or the operator. */
+INSCRIRE_API int inscrire_anonymize_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                               const inscrire_actor *actor);
+INSCRIRE_API int inscrire_export_learner_as(inscrire_db *db, const char *uai, const char *ine,
+                                            const inscrire_actor *actor, char **json);
+
+/* ---- Staff, actors and the audit log ---------------------------------------------------- */
+
+/* School staff (docs/rules.md §9): accounts with a role per school, ADMIN or MEMBER, invited by
+ * an ADMIN or the operator; the library, not the host, decides whether an actor may do an admin
+ * operation to a school. A refusal is INSCRIRE_E_FORBIDDEN, the same for another school and for
+ * one that does not exist (or a campaign code or username of another school), changes nothing
+ * and is written to the audit log. Roles are the strings "ADMIN" and "MEMBER" (case ignored on
+ * input; INSCRIRE_E_INVALID_ARGUMENT for anything else). Times are unix seconds. */
+
+/* Actors. Each *out: free with inscrire_actor_free. An actor is a value: it may be used by
+ * any number of calls and threads at once, but not changed (add_membership, set_client_key)
+ * or freed while in use.
+ * - operator: whoever holds the database itself, who may do anything; `name` goes into the
+ *   audit log. (The default actor, NULL, is the operator named "admin" unless
+ *   inscrire_options_set_require_staff.)
+ * - staff: a staff session token from inscrire_staff_login or inscrire_accept_staff_invitation,
+ *   checked at every call with the account's memberships as they are then
+ *   (INSCRIRE_E_SESSION_INVALID once it has ended).
+ * - asserted: an identity vouched for by a platform with its own identity provider (issuer,
+ *   subject, display name), with the memberships the host adds; the library still refuses what
+ *   those memberships do not allow. The issuer, subject and display name are checked when the
+ *   actor acts (INSCRIRE_E_INVALID_ARGUMENT when one is empty), as are the UAIs
+ *   (INSCRIRE_E_INVALID_UAI). */
+INSCRIRE_API int inscrire_actor_operator(const char *name, inscrire_actor **out);
+INSCRIRE_API int inscrire_actor_staff(const char *session_token, inscrire_actor **out);
+INSCRIRE_API int inscrire_actor_asserted(const char *issuer, const char *subject,
+                                         const char *display_name, inscrire_actor **out);
+/* Adds a membership to an asserted actor (INSCRIRE_E_INVALID_ARGUMENT for another kind): the
+ * school's UAI and the role the host vouches for. A UAI added again takes the new role. */
+INSCRIRE_API int inscrire_actor_add_membership(inscrire_actor *actor, const char *uai,
+                                               const char *role);
+/* The client (an IP address, the platform's session id) recorded, pseudonymised, in the audit
+ * rows this actor writes; "" for none. */
+INSCRIRE_API int inscrire_actor_set_client_key(inscrire_actor *actor, const char *client_key);
+INSCRIRE_API void inscrire_actor_free(inscrire_actor *actor);
+
+/* Invitations (no e-mail: the host hands the code over). */
+typedef struct inscrire_staff_invitation inscrire_staff_invitation;
+typedef struct inscrire_staff_login_result inscrire_staff_login_result;
+typedef struct inscrire_staff_session inscrire_staff_session;
+
+/* An invitation into the school `uai` with `role`, valid `valid_days` (1 to 90; 0: the option,
+ * 7 by default), by `actor` (may be NULL: the default actor): an ADMIN of the school or the
+ * operator. Its code is shown this once ("ABCD-EFGH-2345"; only its digest is kept).
+ * *out: free with inscrire_staff_invitation_free. */
+INSCRIRE_API int inscrire_invite_staff(inscrire_db *db, const char *uai, const char *role,
+                                       int valid_days, const inscrire_actor *actor,
+                                       inscrire_staff_invitation **out);
+INSCRIRE_API int64_t inscrire_staff_invitation_id(const inscrire_staff_invitation *invitation);
+INSCRIRE_API const char *inscrire_staff_invitation_code(
+    const inscrire_staff_invitation *invitation);
+INSCRIRE_API const char *inscrire_staff_invitation_uai(const inscrire_staff_invitation *invitation);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_staff_invitation_role(
+    const inscrire_staff_invitation *invitation);
+INSCRIRE_API int64_t inscrire_staff_invitation_expires_at(const inscrire_staff_invitation *i);
+INSCRIRE_API void inscrire_staff_invitation_free(inscrire_staff_invitation *invitation);
+
+/* Accepts an invitation (hyphens and case ignored) by creating the staff account: username 3 to
+ * 64 characters of a-z 0-9 . _ - (case ignored), display name 1 to 100 characters, a password
+ * of 12 to 255 characters not containing the username; the account is logged in.
+ * INSCRIRE_E_INVITATION_INVALID for an unknown, used, expired or revoked code (failures are
+ * throttled per client_key, which may be NULL, as campaign codes are),
+ * INSCRIRE_E_STAFF_USERNAME_TAKEN, the password codes. *out: free with
+ * inscrire_staff_login_result_free. */
+INSCRIRE_API int inscrire_accept_staff_invitation(inscrire_db *db, const char *code,
+                                                  const char *username, const char *display_name,
+                                                  const char *password, const char *client_key,
+                                                  inscrire_staff_login_result **out);
+/* The same for someone logged in as staff: `staff_actor` (from inscrire_actor_staff; another
+ * kind is INSCRIRE_E_INVALID_ARGUMENT) gets the membership; a member already gets the
+ * invitation's role. *out: the session as it is now; free with inscrire_staff_session_free. */
+INSCRIRE_API int inscrire_accept_staff_invitation_as(inscrire_db *db, const char *code,
+                                                     const inscrire_actor *staff_actor,
+                                                     const char *client_key,
+                                                     inscrire_staff_session **out);
+
+/* Staff login. client_key and totp may be NULL. Failures count per username whether or not it
+ * exists and per client key, as for pupils (INSCRIRE_E_INVALID_CREDENTIALS,
+ * _ACCOUNT_TEMPORARILY_BLOCKED, _ACCOUNT_BLOCKED, _TOO_MANY_ATTEMPTS: see
+ * inscrire_error_last_remaining_attempts/_retry_after); a disabled account or one without a
+ * membership answers as a wrong password. With a second factor: INSCRIRE_E_SECOND_FACTOR_REQUIRED
+ * without totp (the password was right), INSCRIRE_E_SECOND_FACTOR_INVALID for a wrong code (a
+ * failure); a recovery code works once in place of the 6-digit code. After a reset by an ADMIN
+ * the result has no session but password_change_required and a one-time change token, for
+ * inscrire_change_staff_password_with_token. *out: free with inscrire_staff_login_result_free. */
+INSCRIRE_API int inscrire_staff_login(inscrire_db *db, const char *username, const char *password,
+                                      const char *client_key, const char *totp,
+                                      inscrire_staff_login_result **out);
+/* The session token (NULL when a password change is required). */
+INSCRIRE_API const char *inscrire_staff_login_result_session_token(
+    const inscrire_staff_login_result *result);
+INSCRIRE_API const char *inscrire_staff_login_result_username(
+    const inscrire_staff_login_result *result);
+/* When the session ends at the latest (0 without a session). */
+INSCRIRE_API int64_t inscrire_staff_login_result_expires_at(const inscrire_staff_login_result *r);
+INSCRIRE_API int inscrire_staff_login_result_password_change_required(
+    const inscrire_staff_login_result *result);
+/* The one-time token to set a new password (NULL when none is required). */
+INSCRIRE_API const char *inscrire_staff_login_result_change_token(
+    const inscrire_staff_login_result *result);
+INSCRIRE_API void inscrire_staff_login_result_free(inscrire_staff_login_result *result);
+
+/* Checks a staff session token, as a platform does on each request (each call counts as use):
+ * the account and its memberships now. INSCRIRE_E_SESSION_INVALID for a token unknown, ended,
+ * unused for longer than the idle limit or past its end, of a disabled account or of one
+ * without a membership left. *out: free with inscrire_staff_session_free. */
+INSCRIRE_API int inscrire_staff_authenticate(inscrire_db *db, const char *session_token,
+                                             inscrire_staff_session **out);
+INSCRIRE_API const char *inscrire_staff_session_username(const inscrire_staff_session *session);
+INSCRIRE_API const char *inscrire_staff_session_display_name(const inscrire_staff_session *session);
+/* When the session ends if left unused (the idle limit, or its end if sooner). */
+INSCRIRE_API int64_t inscrire_staff_session_expires_at(const inscrire_staff_session *session);
+/* Nonzero when the account has a second factor. */
+INSCRIRE_API int inscrire_staff_session_second_factor(const inscrire_staff_session *session);
+/* The memberships: the school's UAI and the role ("ADMIN" or "MEMBER", static storage). */
+INSCRIRE_API size_t inscrire_staff_session_membership_count(const inscrire_staff_session *session);
+INSCRIRE_API const char *inscrire_staff_session_membership_uai(
+    const inscrire_staff_session *session, size_t index);
+INSCRIRE_API const char *inscrire_staff_session_membership_role(
+    const inscrire_staff_session *session, size_t index);
+INSCRIRE_API void inscrire_staff_session_free(inscrire_staff_session *session);
+
+/* Ends the session. INSCRIRE_E_SESSION_INVALID if it was not a live one. */
+INSCRIRE_API int inscrire_staff_logout(inscrire_db *db, const char *session_token);
+
+/* The team of a school (an ADMIN of the school or the operator; actor may be NULL: the default
+ * actor). */
+typedef struct inscrire_staff_member_list inscrire_staff_member_list;
+typedef struct inscrire_pending_invitation_list inscrire_pending_invitation_list;
+
+/* The members. *out: free with inscrire_staff_member_list_free. */
+INSCRIRE_API int inscrire_members(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                  inscrire_staff_member_list **out);
+INSCRIRE_API size_t inscrire_staff_member_list_count(const inscrire_staff_member_list *list);
+INSCRIRE_API const char *inscrire_staff_member_list_username(const inscrire_staff_member_list *list,
+                                                             size_t index);
+INSCRIRE_API const char *inscrire_staff_member_list_display_name(
+    const inscrire_staff_member_list *list, size_t index);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_staff_member_list_role(const inscrire_staff_member_list *list,
+                                                         size_t index);
+/* When the membership began. */
+INSCRIRE_API int64_t inscrire_staff_member_list_since(const inscrire_staff_member_list *list,
+                                                      size_t index);
+/* The last login; 0 when the member never logged in. */
+INSCRIRE_API int64_t inscrire_staff_member_list_last_login_at(const inscrire_staff_member_list *l,
+                                                              size_t index);
+/* Nonzero when the member has a second factor. */
+INSCRIRE_API int inscrire_staff_member_list_second_factor(const inscrire_staff_member_list *list,
+                                                          size_t index);
+INSCRIRE_API void inscrire_staff_member_list_free(inscrire_staff_member_list *list);
+
+/* The pending invitations (never their codes). *out: free with
+ * inscrire_pending_invitation_list_free. */
+INSCRIRE_API int inscrire_invitations(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                      inscrire_pending_invitation_list **out);
+INSCRIRE_API size_t
+inscrire_pending_invitation_list_count(const inscrire_pending_invitation_list *l);
+/* The id inscrire_revoke_staff_invitation takes. */
+INSCRIRE_API int64_t inscrire_pending_invitation_list_id(const inscrire_pending_invitation_list *l,
+                                                         size_t index);
+/* "ADMIN" or "MEMBER". Static storage. */
+INSCRIRE_API const char *inscrire_pending_invitation_list_role(
+    const inscrire_pending_invitation_list *list, size_t index);
+/* Who invited: a staff username, an asserted "issuer:subject" or the operator's name. */
+INSCRIRE_API const char *inscrire_pending_invitation_list_created_by(
+    const inscrire_pending_invitation_list *list, size_t index);
+INSCRIRE_API int64_t inscrire_pending_invitation_list_expires_at(
+    const inscrire_pending_invitation_list *list, size_t index);
+INSCRIRE_API void inscrire_pending_invitation_list_free(inscrire_pending_invitation_list *list);
+
+/* Changes a member's role, removes a member (every session of the account ends when it loses
+ * its last membership), revokes a pending invitation (INSCRIRE_E_INVITATION_INVALID when it is
+ * not pending). INSCRIRE_E_LAST_ADMIN when the school would be left without an ADMIN, whoever
+ * asks. A username outside the school is INSCRIRE_E_FORBIDDEN for staff, as an unknown one
+ * (INSCRIRE_E_USER_NOT_FOUND for the operator). */
+INSCRIRE_API int inscrire_set_member_role(inscrire_db *db, const char *uai, const char *username,
+                                          const char *role, const inscrire_actor *actor);
+INSCRIRE_API int inscrire_remove_member(inscrire_db *db, const char *uai, const char *username,
+                                        const inscrire_actor *actor);
+INSCRIRE_API int inscrire_revoke_staff_invitation(inscrire_db *db, const char *uai, int64_t id,
+                                                  const inscrire_actor *actor);
+
+/* Staff passwords. A reset by an ADMIN gives a temporary password (*temporary_password: free
+ * with inscrire_string_free) and ends the member's sessions; the next login requires a change.
+ * A member changes their own password with the old one (12 to 255 characters, not containing
+ * the username), or with the change token of the login; every session of the account ends. */
+INSCRIRE_API int inscrire_reset_staff_password(inscrire_db *db, const char *uai,
+                                               const char *username, const inscrire_actor *actor,
+                                               char **temporary_password);
+INSCRIRE_API int inscrire_change_staff_password(inscrire_db *db, const char *username,
+                                                const char *old_password, const char *new_password);
+INSCRIRE_API int inscrire_change_staff_password_with_token(inscrire_db *db,
+                                                           const char *change_token,
+                                                           const char *new_password);
+
+/* The second factor (TOTP, RFC 6238: SHA-1, 6 digits, 30 s). */
+typedef struct inscrire_second_factor_enrolment inscrire_second_factor_enrolment;
+typedef struct inscrire_string_list inscrire_string_list;
+
+/* Starts enrolling the session's account: a new secret, to be confirmed by a code from it.
+ * *out: free with inscrire_second_factor_enrolment_free. */
+INSCRIRE_API int inscrire_begin_second_factor(inscrire_db *db, const char *session_token,
+                                              inscrire_second_factor_enrolment **out);
+/* The secret in base32, the otpauth://totp/ URI an authenticator app reads, and that URI as a
+ * QR code (an SVG document). */
+INSCRIRE_API const char *inscrire_second_factor_enrolment_secret(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API const char *inscrire_second_factor_enrolment_otpauth_uri(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API const char *inscrire_second_factor_enrolment_qr_svg(
+    const inscrire_second_factor_enrolment *enrolment);
+INSCRIRE_API void inscrire_second_factor_enrolment_free(
+    inscrire_second_factor_enrolment *enrolment);
+/* Confirms the enrolment with a code from the new secret (INSCRIRE_E_SECOND_FACTOR_INVALID
+ * otherwise): the factor counts from now on, every other session of the account ends, and
+ * *recovery_codes receives the 10 single-use recovery codes, shown this once.
+ * *recovery_codes: free with inscrire_string_list_free. */
+INSCRIRE_API int inscrire_confirm_second_factor(inscrire_db *db, const char *session_token,
+                                                const char *code,
+                                                inscrire_string_list **recovery_codes);
+/* An ADMIN resets a member's second factor, the operator an ADMIN's (the account's sessions
+ * end). */
+INSCRIRE_API int inscrire_reset_second_factor(inscrire_db *db, const char *uai,
+                                              const char *username, const inscrire_actor *actor);
+
+/* A list of strings. Borrowed: valid until the list is freed; NULL for an index out of
+ * range. */
+INSCRIRE_API size_t inscrire_string_list_count(const inscrire_string_list *list);
+INSCRIRE_API const char *inscrire_string_list_get(const inscrire_string_list *list, size_t index);
+INSCRIRE_API void inscrire_string_list_free(inscrire_string_list *list);
+
+/* The audit log of a school (an ADMIN of the school or the operator), newest first: rows at or
+ * after `since` (0: every row), of one `action` (may be NULL: every action; the operation
+ * names, e.g. "reset_password"), `limit` rows (1 to 1000; 0: 100) after `offset` (0 to
+ * 10000000). *out: free with inscrire_audit_row_list_free. */
+typedef struct inscrire_audit_row_list inscrire_audit_row_list;
+
+INSCRIRE_API int inscrire_audit_log(inscrire_db *db, const char *uai, const inscrire_actor *actor,
+                                    int64_t since, const char *action, int limit, int offset,
+                                    inscrire_audit_row_list **out);
+INSCRIRE_API size_t inscrire_audit_row_list_count(const inscrire_audit_row_list *list);
+INSCRIRE_API int64_t inscrire_audit_row_list_at(const inscrire_audit_row_list *list, size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_uai(const inscrire_audit_row_list *list,
+                                                     size_t index);
+/* "staff", "asserted", "operator", "pupil"; "unspecified" for a default actor refused under
+ * inscrire_options_set_require_staff; "legacy" for rows of earlier versions. */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_kind(const inscrire_audit_row_list *list,
+                                                            size_t index);
+/* The staff username, the asserted "issuer:subject" or the operator's name. */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_ref(const inscrire_audit_row_list *list,
+                                                           size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_actor_name(const inscrire_audit_row_list *list,
+                                                            size_t index);
+/* The actor's role in the school then: "ADMIN", "MEMBER", "OPERATOR" or "". */
+INSCRIRE_API const char *inscrire_audit_row_list_actor_role(const inscrire_audit_row_list *list,
+                                                            size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_action(const inscrire_audit_row_list *list,
+                                                        size_t index);
+/* What was acted on (learners by row id, never by INE or name), and details. */
+INSCRIRE_API const char *inscrire_audit_row_list_target(const inscrire_audit_row_list *list,
+                                                        size_t index);
+INSCRIRE_API const char *inscrire_audit_row_list_detail(const inscrire_audit_row_list *list,
+                                                        size_t index);
+/* "ok" or "forbidden". */
+INSCRIRE_API const char *inscrire_audit_row_list_outcome(const inscrire_audit_row_list *list,
+                                                         size_t index);
+/* The first 16 hex characters of SHA-256 of the client key; "" without one. */
+INSCRIRE_API const char *inscrire_audit_row_list_client(const inscrire_audit_row_list *list,
+                                                        size_t index);
+INSCRIRE_API void inscrire_audit_row_list_free(inscrire_audit_row_list *list);
+
+/* Deletes the audit rows older than `older_than_days` (1 to 3650; 0: the option, 365 by
+ * default); the operator only. *purged (may be NULL): how many; 0 on failure. */
+INSCRIRE_API int inscrire_purge_audit(inscrire_db *db, int older_than_days,
+                                      const inscrire_actor *actor, int *purged);
 
 #ifdef __cplusplus
 }

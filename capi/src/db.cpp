@@ -112,6 +112,37 @@ int inscrire_options_set_temporary_password_days(inscrire_options* options, int 
   return set_option(options, [&](ServiceOptions& o) { o.login.temporary_password_days = days; });
 }
 
+int inscrire_options_set_require_staff(inscrire_options* options, int require) {
+  return set_option(options, [&](ServiceOptions& o) { o.require_staff = require != 0; });
+}
+
+int inscrire_options_set_staff_sessions(inscrire_options* options, int idle_seconds,
+                                        int absolute_seconds) {
+  return set_option(options, [&](ServiceOptions& o) {
+    o.staff.session_idle_seconds = idle_seconds;
+    o.staff.session_seconds = absolute_seconds;
+  });
+}
+
+int inscrire_options_set_second_factor(inscrire_options* options, const char* policy,
+                                       const char* key_file) {
+  return set_option(options, [&](ServiceOptions& o) {
+    const auto name = text(policy, "policy");
+    const auto parsed = second_factor_policy_from_name(name);
+    expect(parsed.has_value(), "second factor policy must be off, admins or all");
+    o.staff.second_factor = *parsed;
+    o.staff.second_factor_key_file = text_or(key_file, "key_file", {});
+  });
+}
+
+int inscrire_options_set_invitation_days(inscrire_options* options, int days) {
+  return set_option(options, [&](ServiceOptions& o) { o.staff.invitation_days = days; });
+}
+
+int inscrire_options_set_audit_retention_days(inscrire_options* options, int days) {
+  return set_option(options, [&](ServiceOptions& o) { o.staff.audit_retention_days = days; });
+}
+
 int inscrire_db_open_v2(const char* path, const inscrire_options* options, inscrire_db** out) {
   return guard_in(language_for(options), [&] {
     out_param(out, "out");
@@ -130,16 +161,27 @@ int inscrire_db_open(const char* path, inscrire_db** out) {
 void inscrire_db_free(inscrire_db* db) { delete db; }
 
 int inscrire_create_organization(inscrire_db* db, const char* uai, const char* name) {
+  return inscrire_create_organization_as(db, uai, name, nullptr);
+}
+
+int inscrire_create_organization_as(inscrire_db* db, const char* uai, const char* name,
+                                    const inscrire_actor* actor) {
   return guard(db, [&] {
-    require(db, "db")->service.create_organization(text(uai, "uai"), text(name, "name"));
+    require(db, "db")->service.create_organization(text(uai, "uai"), text(name, "name"),
+                                                   ActorArg::of(actor).get());
   });
 }
 
 int inscrire_organizations(inscrire_db* db, inscrire_organization_list** out) {
+  return inscrire_organizations_as(db, nullptr, out);
+}
+
+int inscrire_organizations_as(inscrire_db* db, const inscrire_actor* actor,
+                              inscrire_organization_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     auto list = std::make_unique<inscrire_organization_list>();
-    list->organizations = require(db, "db")->service.organizations();
+    list->organizations = require(db, "db")->service.organizations(ActorArg::of(actor).get());
     give(out, std::move(list));
   });
 }

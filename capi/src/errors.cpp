@@ -184,4 +184,13 @@ int inscrire_set_language(int language) {
 
 void inscrire_string_free(char* string) { std::free(string); }
 
+size_t inscrire_string_list_count(const inscrire_string_list* list) {
+  return list == nullptr ? 0 : list->strings.size();
+}
+const char* inscrire_string_list_get(const inscrire_string_list* list, size_t index) {
+  return at(list == nullptr ? nullptr : &list->strings, index,
+            [](const std::string& value) -> const std::string& { return value; });
+}
+void inscrire_string_list_free(inscrire_string_list* list) { delete list; }
+
 }  // extern "C"

@@ -140,6 +140,43 @@ struct inscrire_account_details {
   std::vector<Link> learners;
 };
 
+// Who acts in an admin call (staff.cpp makes them).
+struct inscrire_actor {
+  inscrire::Actor actor;
+};
+
+struct inscrire_staff_invitation {
+  inscrire::StaffInvitation invitation;
+};
+
+struct inscrire_staff_login_result {
+  inscrire::StaffLogin login;
+};
+
+struct inscrire_staff_session {
+  inscrire::StaffSession session;
+};
+
+struct inscrire_staff_member_list {
+  std::vector<inscrire::StaffMember> members;
+};
+
+struct inscrire_pending_invitation_list {
+  std::vector<inscrire::PendingInvitation> invitations;
+};
+
+struct inscrire_second_factor_enrolment {
+  inscrire::SecondFactorEnrolment enrolment;
+};
+
+struct inscrire_audit_row_list {
+  std::vector<inscrire::AuditRow> rows;
+};
+
+struct inscrire_string_list {
+  std::vector<std::string> strings;
+};
+
 namespace inscrire::capi {
 
 // The pinned C number of a code: -(position + 1).
@@ -201,6 +238,33 @@ std::string_view text(const char* value, const char* name);
 std::string_view text_or(const char* value, const char* name, std::string_view fallback);
 // An optional UTF-8 string argument: NULL gives nullopt.
 std::optional<std::string> optional_text(const char* value, const char* name);
+
+// The actor argument of an admin shim, read where the call needs it (after the out-params are
+// reset and the arguments before it checked): the inscrire_actor of an `_as` call, NULL meaning
+// the default actor (the operator "admin", FORBIDDEN under require_staff); or the free name the
+// first versions took (NULL: "admin"), which names that default actor in the audit log.
+class ActorArg {
+ public:
+  static ActorArg of(const inscrire_actor* actor) noexcept {
+    ActorArg arg;
+    arg.actor_ = actor;
+    return arg;
+  }
+  static ActorArg named(const char* name) noexcept {
+    ActorArg arg;
+    arg.name_ = name;
+    arg.named_ = true;
+    return arg;
+  }
+  // INVALID_UTF8 for a name that is not UTF-8.
+  Actor get() const;
+
+ private:
+  ActorArg() = default;
+  const inscrire_actor* actor_ = nullptr;
+  const char* name_ = nullptr;
+  bool named_ = false;
+};
 
 // A copy of `value` the caller frees with inscrire_string_free.
 char* library_string(std::string_view value);

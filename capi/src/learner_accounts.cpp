@@ -17,12 +17,23 @@ std::optional<LearnerState> state_filter(const char* state) {
   return parsed;
 }
 
+// The body of inscrire_dissociate and inscrire_dissociate_as.
+void dissociate(inscrire_db* db, const char* uai, const char* ine, const ActorArg& actor) {
+  require(db, "db")->service.dissociate(text(uai, "uai"), text(ine, "ine"), actor.get());
+}
+
 }  // namespace
 
 extern "C" {
 
 int inscrire_learners_v2(inscrire_db* db, const char* uai, const char* division, const char* state,
                          int limit, int offset, inscrire_learner_account_list** out) {
+  return inscrire_learners_v2_as(db, uai, division, state, limit, offset, nullptr, out);
+}
+
+int inscrire_learners_v2_as(inscrire_db* db, const char* uai, const char* division,
+                            const char* state, int limit, int offset, const inscrire_actor* actor,
+                            inscrire_learner_account_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
@@ -31,7 +42,7 @@ int inscrire_learners_v2(inscrire_db* db, const char* uai, const char* division,
     query.state = state_filter(state);
     if (limit != 0) query.limit = limit;
     query.offset = offset;
-    auto rows = db->service.learners(text(uai, "uai"), query);
+    auto rows = db->service.learners(text(uai, "uai"), query, ActorArg::of(actor).get());
     auto list = std::make_unique<inscrire_learner_account_list>();
     list->rows.reserve(rows.size());
     for (auto& row : rows) list->rows.emplace_back(std::move(row));
@@ -51,11 +62,16 @@ void inscrire_learner_account_list_free(inscrire_learner_account_list* list) { d
 
 int inscrire_find_learner(inscrire_db* db, const char* uai, const char* ine,
                           inscrire_learner_account** out) {
+  return inscrire_find_learner_as(db, uai, ine, nullptr, out);
+}
+
+int inscrire_find_learner_as(inscrire_db* db, const char* uai, const char* ine,
+                             const inscrire_actor* actor, inscrire_learner_account** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
-    give(out, std::make_unique<inscrire_learner_account>(
-                  db->service.learner(text(uai, "uai"), text(ine, "ine"))));
+    give(out, std::make_unique<inscrire_learner_account>(db->service.learner(
+                  text(uai, "uai"), text(ine, "ine"), ActorArg::of(actor).get())));
   });
 }
 
@@ -75,10 +91,15 @@ void inscrire_learner_account_free(inscrire_learner_account* row) { delete row; 
 INSCRIRE_ACCOUNT_VIEW_FIELDS(ACCOUNT_VIEW_FIELD, INSCRIRE_C_NONE)
 
 int inscrire_account(inscrire_db* db, const char* username, inscrire_account_details** out) {
+  return inscrire_account_as(db, username, nullptr, out);
+}
+
+int inscrire_account_as(inscrire_db* db, const char* username, const inscrire_actor* actor,
+                        inscrire_account_details** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
-    auto found = db->service.account(text(username, "username"));
+    auto found = db->service.account(text(username, "username"), ActorArg::of(actor).get());
     auto details = std::make_unique<inscrire_account_details>();
     details->account.view = std::move(found.account);
     details->learners.reserve(found.learners.size());
@@ -106,10 +127,12 @@ const inscrire_learner* inscrire_account_details_learner(const inscrire_account_
 void inscrire_account_details_free(inscrire_account_details* d) { delete d; }
 
 int inscrire_dissociate(inscrire_db* db, const char* uai, const char* ine, const char* actor) {
-  return guard(db, [&] {
-    require(db, "db")->service.dissociate(text(uai, "uai"), text(ine, "ine"),
-                                          text_or(actor, "actor", "admin"));
-  });
+  return guard(db, [&] { dissociate(db, uai, ine, ActorArg::named(actor)); });
+}
+
+int inscrire_dissociate_as(inscrire_db* db, const char* uai, const char* ine,
+                           const inscrire_actor* actor) {
+  return guard(db, [&] { dissociate(db, uai, ine, ActorArg::of(actor)); });
 }
 
 }  // extern "C"

@@ -5,8 +5,9 @@
 // returning the value as C sees it: text as a pointer the handle lends (NULL for an absent
 // optional), times and counts as integers (0 when absent), flags as 0 or 1, enums as their
 // static names, error codes as their pinned numbers; NULL or 0 for a NULL handle or an index
-// out of range. COMPOUND entries (nested records, lists) and the few fields whose C form
-// differs keep accessors written by hand beside the shims. The declarations stay in
+// out of range (and, with INSCRIRE_C_FIELD_OR_NONE, for an empty `unless_empty` field).
+// COMPOUND entries (nested records, lists) and the few fields whose C form differs keep
+// accessors written by hand beside the shims. The declarations stay in
 // capi/include/inscrire.h, the ABI's one text; the compiler checks that each shim matches its
 // declaration, and capi_symbols that each is exported.
 #pragma once
@@ -30,6 +31,7 @@ inline int64_t c_value(const std::optional<std::int64_t>& value) noexcept {
   return value.value_or(0);
 }
 inline int c_value(int value) noexcept { return value; }
+inline int64_t c_value(RecordId id) noexcept { return static_cast<int64_t>(id); }
 inline int c_value(bool value) noexcept { return value ? 1 : 0; }
 inline int c_value(ErrorCode code) noexcept { return to_c(code); }
 // The names are string literals: NUL-terminated, static storage.
@@ -38,6 +40,7 @@ inline const char* c_value(CampaignStatus status) noexcept {
 }
 inline const char* c_value(LearnerState state) noexcept { return learner_state_name(state).data(); }
 inline const char* c_value(BlockState state) noexcept { return block_state_name(state).data(); }
+inline const char* c_value(StaffRole role) noexcept { return staff_role_name(role).data(); }
 
 // The C type of a C++ field type. The shims spell their return type with the decltype itself,
 // not through this alias: debug information then names the type as inscrire.h does (int64_t,
@@ -61,6 +64,20 @@ using c_type = decltype(c_value(std::declval<const T&>()));
   }
 #define INSCRIRE_C_FIELD_unless_empty INSCRIRE_C_FIELD_always
 #define INSCRIRE_C_FIELD_internal(Handle, prefix, member, type, name)
+
+// The same for a record whose `unless_empty` fields read as none in C too: NULL for "" (a token
+// that does not apply, as inscrire_login_result_session_token), 0 for 0. Records whose C
+// accessors shipped returning "" keep INSCRIRE_C_FIELD.
+#define INSCRIRE_C_FIELD_OR_NONE(Handle, prefix, member, type, name, presence) \
+  INSCRIRE_C_FIELD_OR_NONE_##presence(Handle, prefix, member, type, name)
+#define INSCRIRE_C_FIELD_OR_NONE_always INSCRIRE_C_FIELD_always
+#define INSCRIRE_C_FIELD_OR_NONE_unless_empty(Handle, prefix, member, type, name) \
+  INSCRIRE_C_TYPE(type) inscrire_##prefix##_##name(const Handle* handle) {        \
+    return handle == nullptr || ::inscrire::is_empty_field(handle->member.name)   \
+               ? ::inscrire::capi::c_type<type>{}                                 \
+               : ::inscrire::capi::c_value(handle->member.name);                  \
+  }
+#define INSCRIRE_C_FIELD_OR_NONE_internal INSCRIRE_C_FIELD_internal
 
 // The shim of one field of `handle->items[index]` (a list of records).
 #define INSCRIRE_C_ITEM(Handle, prefix, items, type, name, presence) \

@@ -20,6 +20,11 @@ extern "C" {
 
 int inscrire_import_roster(inscrire_db* db, const char* uai, const char* path, unsigned flags,
                            inscrire_import_report** out) {
+  return inscrire_import_roster_as(db, uai, path, flags, nullptr, out);
+}
+
+int inscrire_import_roster_as(inscrire_db* db, const char* uai, const char* path, unsigned flags,
+                              const inscrire_actor* actor, inscrire_import_report** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
@@ -30,7 +35,7 @@ int inscrire_import_roster(inscrire_db* db, const char* uai, const char* path, u
     options.dry_run = (flags & INSCRIRE_IMPORT_DRY_RUN) != 0;
     auto report = std::make_unique<inscrire_import_report>();
     try {
-      report->report = db->service.import_roster(school, path, options);
+      report->report = db->service.import_roster(school, path, options, ActorArg::of(actor).get());
     } catch (const ImportRefused& refused) {
       // The caller needs every error of the file, not only the first: hand the report back.
       report->report = refused.report();
@@ -58,11 +63,17 @@ void inscrire_import_report_free(inscrire_import_report* report) { delete report
 
 int inscrire_learners(inscrire_db* db, const char* uai, const char* division, int include_disabled,
                       inscrire_learner_list** out) {
+  return inscrire_learners_as(db, uai, division, include_disabled, nullptr, out);
+}
+
+int inscrire_learners_as(inscrire_db* db, const char* uai, const char* division,
+                         int include_disabled, const inscrire_actor* actor,
+                         inscrire_learner_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
     auto learners = db->service.learners(text(uai, "uai"), optional_text(division, "division"),
-                                         include_disabled != 0);
+                                         include_disabled != 0, ActorArg::of(actor).get());
     give(out, learner_list(std::move(learners)));
   });
 }

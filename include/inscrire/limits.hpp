@@ -60,4 +60,10 @@ std::size_t character_count(std::string_view text) noexcept;
 // characters, else its first kMaxEchoCharacters followed by "…". Never cuts a UTF-8 sequence.
 std::string echo(std::string_view input);
 
+// A platform's base URL for a printed link (the class sheet, a staff invitation): http:// or
+// https://, printable ASCII without spaces, quotes, backslashes or angle brackets (nothing that
+// could end an HTML attribute or hide in a printed link), 200 characters at most; the same
+// text back, or Error(INVALID_ARGUMENT, "base URL").
+std::string checked_base_url(std::string_view base_url);
+
 }  // namespace inscrire

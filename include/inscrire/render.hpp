@@ -1,7 +1,7 @@
 // The documents the surfaces hand out, made from the service's data: the printable class sheet
-// (HTML), the credentials of a class (CSV) and the export of a learner (JSON). Rendering reads
-// nothing from the database and changes nothing; the C ABI, Python and the CLI give these
-// bytes as they are.
+// and staff invitation (HTML), the credentials of a class (CSV) and the export of a learner
+// (JSON). Rendering reads nothing from the database and changes nothing; the C ABI, Python and
+// the CLI give these bytes as they are.
 //
 // Thread safety: every function here may be called from any number of threads at once.
 #pragma once
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inscrire/qr_code.hpp"
 #include "inscrire/service.hpp"
 
 namespace inscrire {
@@ -20,13 +21,24 @@ namespace inscrire {
 // sheet has one, and the steps a pupil follows. Every value is HTML-escaped.
 std::string class_sheet_html(const ClassSheet& sheet);
 
+// The address a staff invitation links to: `base_url` (the platform's address; trailing '/'
+// dropped) + "/admin/invitation/" + `code`, the page of the web application that accepts it.
+// Throws Error(INVALID_ARGUMENT) for a base URL the class sheet refuses too: not http:// or
+// https://, characters outside printable ASCII, a space, a quote, an angle bracket or a
+// backslash, or over 200 characters.
+std::string invitation_link(std::string_view base_url, std::string_view code);
+
+// The staff invitation sheet: an HTML page in French for the person invited into the team of
+// `school_name`: the school and its UAI, the role (« Administrateur » or « Membre ») and what it
+// allows, the expiry (UTC), the code, the link of invitation_link and its QR code, and the steps
+// to create the account. Every value is HTML-escaped; the page has no script and loads nothing.
+// Throws Error(INVALID_ARGUMENT) for an invitation without its code (only invite_staff's result
+// has it) and for a base URL invitation_link refuses.
+std::string invitation_sheet_html(const StaffInvitation& invitation, std::string_view school_name,
+                                  std::string_view base_url);
+
 // `text` with &, <, >, " and ' replaced by their entities: safe in HTML text and attributes.
 std::string html_escape(std::string_view text);
-
-// `text` (a URL) as a QR code in an <svg> element (libqrencode, error correction M, a quiet
-// zone of four modules, dark runs as one path), sized 160 px; `label` is its accessible title.
-// Throws Error(INVALID_ARGUMENT) when the text does not fit in a QR code.
-std::string qr_code_svg(std::string_view text, std::string_view label);
 
 // One CSV cell: `value` as is, or between double quotes (inner quotes doubled) when it holds
 // ';', '"', CR or LF. A value beginning with '=', '+', '-', '@', a tab or a carriage return is

@@ -641,7 +641,7 @@ class Service {
                        const Actor& actor = {});
   // Every session of the account ends when it loses its last membership.
   void remove_member(std::string_view uai, std::string_view username, const Actor& actor = {});
-  void revoke_staff_invitation(std::string_view uai, std::int64_t invitation_id,
+  void revoke_staff_invitation(std::string_view uai, RecordId invitation_id,
                                const Actor& actor = {});
   // A temporary password for a member: the next login answers PASSWORD_CHANGE_REQUIRED.
   std::string reset_staff_password(std::string_view uai, std::string_view username,

@@ -137,7 +137,7 @@ std::string_view rank_name(Rank rank) noexcept;
 
 // An invitation as created (the code is shown this once; only its digest is kept).
 #define INSCRIRE_STAFF_INVITATION_FIELDS(FIELD, COMPOUND) \
-  FIELD(std::int64_t, id, always)                         \
+  FIELD(RecordId, id, always)                             \
   FIELD(std::string, code, always) /* "ABCD-EFGH-2345" */ \
   FIELD(std::string, uai, always)                         \
   FIELD(StaffRole, role, always)                          \
@@ -196,7 +196,7 @@ INSCRIRE_DESCRIBE_RECORD(StaffMember, INSCRIRE_STAFF_MEMBER_FIELDS)
 
 // A pending invitation of a school (never its code).
 #define INSCRIRE_PENDING_INVITATION_FIELDS(FIELD, COMPOUND) \
-  FIELD(std::int64_t, id, always)                           \
+  FIELD(RecordId, id, always)                               \
   FIELD(StaffRole, role, always)                            \
   FIELD(std::string, created_by, always)                    \
   FIELD(std::int64_t, expires_at, always)

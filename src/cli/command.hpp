@@ -1,6 +1,7 @@
 // What every CLI command shares: its context, its reply and how usage errors are reported.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -22,6 +23,9 @@ struct Context {
   ServiceOptions options;         // from the global options (--matching)
   std::istream* input = nullptr;  // passwords are read from here, never from argv
   std::ostream* error_stream = nullptr;
+  // Who every admin command acts as: the operator named after the Unix user, or the staff
+  // member whose session token INSCRIRE_STAFF_SESSION holds (docs/cli.md, "Who acts").
+  Actor actor;
 };
 
 // A command's answer: JSON fields for --json, and the same facts as text for people.
@@ -61,11 +65,28 @@ std::optional<std::string> take_option(Arguments& args, const std::string& name)
 bool take_flag(Arguments& args, const std::string& name);
 // Throws UsageError if arguments are left over.
 void expect_no_more(const Arguments& args);
+// A whole number given on the command line; UsageError otherwise (the library checks ranges).
+int number_option(const std::string& value, const std::string& name);
+// Unix seconds from an ISO 8601 date or time as typed: "2026-09-01" (midnight UTC),
+// "2026-09-01T08:30", "...:45", with "Z" or an offset "+02:00"; UsageError otherwise.
+std::int64_t time_option(const std::string& value, const std::string& name);
+
+// Opens FILE for a document that holds secrets (credentials, an invitation): created, never
+// overwritten (an existing file may be readable by others, or another class's sheet), readable
+// by its owner only (0600). INVALID_ARGUMENT naming `option` otherwise.
+int create_private_file(const std::string& path, const std::string& option);
+// Writes every byte to `fd` (INTERNAL_ERROR naming `path` otherwise).
+void write_all(int fd, const std::string& bytes, const std::string& path);
 
 // The service of the context's database and options.
 Service open_service(const Context& context);
 // One secret per line from standard input (never from argv, where `ps` shows it).
 std::string read_secret(Context& context, const char* what);
+// The same, or nullopt when standard input has no line left.
+std::optional<std::string> read_optional_secret(Context& context);
+// The staff session token of INSCRIRE_STAFF_SESSION, for the commands that act on one's own
+// staff account (the second factor); UsageError when the variable is not set.
+const std::string& staff_session_token(const Context& context, const char* command);
 
 // Commands, grouped by file.
 Reply command_username(Context&, const Arguments&);
@@ -94,5 +115,8 @@ Reply command_participation(Context&, const Arguments&);
 Reply command_participants(Context&, const Arguments&);
 Reply command_learner(Context&, const Arguments&);
 Reply command_dissociate(Context&, const Arguments&);
+// School staff (cli/staff.cpp): invitations, staff login, the team, the second factor, audit.
+Reply command_staff(Context&, const Arguments&);
+Reply command_audit(Context&, const Arguments&);
 
 }  // namespace inscrire::cli

@@ -1,14 +1,10 @@
 // The database commands: schools, rosters, campaigns, the pupil flow and account admin.
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <cerrno>
 
 #include <algorithm>
 #include <array>
 #include <iostream>
 #include <sstream>
-#include <system_error>
 #include <unordered_map>
 
 #include "command.hpp"
@@ -30,6 +26,22 @@ std::string read_secret(Context& context, const char* what) {
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+std::optional<std::string> read_optional_secret(Context& context) {
+  std::string line;
+  if (!std::getline(*context.input, line)) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+const std::string& staff_session_token(const Context& context, const char* command) {
+  if (context.actor.kind() != Actor::Kind::Staff) {
+    throw UsageError(std::string(command) +
+                     " acts on your own staff account: set INSCRIRE_STAFF_SESSION to the token "
+                     "of `inscrire staff login`");
+  }
+  return context.actor.session_token();
 }
 
 namespace {
@@ -73,26 +85,13 @@ TypedPupil take_typed_pupil(Arguments& args) {
   return typed;
 }
 
-// A whole number given on the command line; UsageError otherwise (the library checks ranges).
-int number_option(const std::string& value, const std::string& name) {
-  std::size_t used = 0;
-  int number = 0;
-  try {
-    number = std::stoi(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != value.size()) throw UsageError(name + " takes a whole number");
-  return number;
-}
-
 // Every page of the admin list for `query`'s filters.
 std::vector<LearnerAccountView> every_learner_account(Service& service, const std::string& uai,
-                                                      LearnerQuery query) {
+                                                      LearnerQuery query, const Actor& actor) {
   std::vector<LearnerAccountView> rows;
   query.limit = kMaxLearnerPage;
   for (query.offset = 0;; query.offset += kMaxLearnerPage) {
-    auto page = service.learners(uai, query);
+    auto page = service.learners(uai, query, actor);
     const bool last = page.size() < static_cast<std::size_t>(kMaxLearnerPage);
     for (auto& row : page) rows.push_back(std::move(row));
     if (last) return rows;
@@ -124,7 +123,7 @@ Reply organization_add(Context& context, Arguments args) {
   const auto uai = take(args, "UAI");
   const auto name = take(args, "NAME");
   expect_no_more(args);
-  const auto organization = open_service(context).create_organization(uai, name);
+  const auto organization = open_service(context).create_organization(uai, name, context.actor);
   Reply reply;
   reply.fields = to_json(organization);
   reply.text = "school " + organization.uai + " (" + organization.name + ") created\n";
@@ -141,7 +140,7 @@ Reply command_org(Context& context, const Arguments& arguments) {
     expect_no_more(args);
     Reply reply;
     auto list = Json::array();
-    for (const auto& organization : open_service(context).organizations()) {
+    for (const auto& organization : open_service(context).organizations(context.actor)) {
       list.push(to_json(organization));
       reply.text += organization.uai + "  " + organization.name + "\n";
     }
@@ -161,7 +160,7 @@ Reply command_import(Context& context, const Arguments& arguments) {
   options.dry_run = dry_run;
   options.progress = progress_bar(context);
   try {
-    const auto report = open_service(context).import_roster(uai, file, options);
+    const auto report = open_service(context).import_roster(uai, file, options, context.actor);
     Reply reply;
     reply.fields.set("report", to_json(report));
     reply.text = report_text(report);
@@ -192,19 +191,20 @@ Reply command_learners(Context& context, const Arguments& arguments) {
     // name; the library checks the bounds (INVALID_ARGUMENT).
     if (limit) query.limit = number_option(*limit, "--limit");
     if (offset) query.offset = number_option(*offset, "--offset");
-    auto reply = learner_accounts_reply(service.learners(uai, query));
+    auto reply = learner_accounts_reply(service.learners(uai, query, context.actor));
     reply.fields.set("limit", query.limit).set("offset", query.offset);
     return reply;
   }
   // The whole list as before (class order, disabled learners only with --all), each row with
   // its account state; --state keeps the rows in that state.
   std::unordered_map<std::string, LearnerAccountView> by_ine;
-  for (auto& row : every_learner_account(service, uai, query)) {
+  for (auto& row : every_learner_account(service, uai, query, context.actor)) {
     auto ine = row.learner.ine;
     by_ine.emplace(std::move(ine), std::move(row));
   }
   std::vector<LearnerAccountView> kept;
-  for (const auto& learner : service.learners(uai, query.division, all || state.has_value())) {
+  for (const auto& learner :
+       service.learners(uai, query.division, all || state.has_value(), context.actor)) {
     const auto found = by_ine.find(learner.ine);
     if (found != by_ine.end()) kept.push_back(std::move(found->second));
   }
@@ -215,21 +215,23 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto action = take(args, "campaign action (create, list, archive, unarchive, delete)");
   auto service = open_service(context);
+  const auto& actor = context.actor;
   Reply reply;
   if (action == "create") {
     const auto division = take_option(args, "--division");
     const auto profile = take_option(args, "--target-profile");
+    const auto owner = take_option(args, "--owner");
     const auto uai = take(args, "UAI");
     const auto name = take(args, "NAME");
     expect_no_more(args);
-    const auto campaign = service.create_campaign(uai, name, division, profile);
+    const auto campaign = service.create_campaign(uai, name, division, profile, actor, owner);
     reply.fields = to_json(campaign);
     reply.text = "campaign \"" + campaign.name + "\" created, code " + campaign.code + "\n";
   } else if (action == "list") {
     const auto uai = take(args, "UAI");
     expect_no_more(args);
     auto list = Json::array();
-    for (const auto& campaign : service.campaigns(uai)) {
+    for (const auto& campaign : service.campaigns(uai, actor)) {
       list.push(to_json(campaign));
       reply.text += campaign.code + "  " + std::string(campaign_status_name(campaign.status)) +
                     "  " + (campaign.division.empty() ? "-" : campaign.division) + "  " +
@@ -239,19 +241,19 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
   } else if (action == "archive") {
     const auto code = take(args, "CODE");
     expect_no_more(args);
-    const auto campaign = service.archive_campaign(code);
+    const auto campaign = service.archive_campaign(code, actor);
     reply.fields = to_json(campaign);
     reply.text = "campaign " + campaign.code + " archived\n";
   } else if (action == "unarchive") {
     const auto code = take(args, "CODE");
     expect_no_more(args);
-    const auto campaign = service.unarchive_campaign(code);
+    const auto campaign = service.unarchive_campaign(code, actor);
     reply.fields = to_json(campaign);
     reply.text = "campaign " + campaign.code + " active\n";
   } else if (action == "delete") {
     const auto code = take(args, "CODE");
     expect_no_more(args);
-    service.delete_campaign(code);
+    service.delete_campaign(code, actor);
     reply.fields.set("code", std::string(trim(code))).set("status", "deleted");
     reply.text = "campaign " + std::string(trim(code)) + " deleted\n";
   } else {
@@ -326,13 +328,7 @@ Reply command_login(Context& context, const Arguments& arguments) {
     *context.error_stream << "logged in as " << result.username << "\n";
     return reply;
   } catch (const LoginError& refused) {
-    auto fields = Json::object();
-    if (refused.remaining_attempts())
-      fields.set("remaining_attempts", *refused.remaining_attempts());
-    if (refused.retry_after_seconds() > 0) {
-      fields.set("retry_after_seconds", refused.retry_after_seconds());
-    }
-    throw Refusal(refused, fields, "");
+    throw login_refusal(refused);
   }
 }
 
@@ -385,7 +381,7 @@ Reply command_password(Context& context, const Arguments& arguments) {
     const auto uai = take(args, "UAI");
     const auto username = take(args, "USERNAME");
     expect_no_more(args);
-    const auto temporary = service.reset_password(uai, username);
+    const auto temporary = service.reset_password(uai, username, context.actor);
     reply.fields.set("username", trim(username)).set("temporary_password", temporary);
     reply.text = "temporary password for " + std::string(trim(username)) + ": " + temporary +
                  " (to change at next login)\n";
@@ -400,7 +396,7 @@ Reply command_unblock(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto username = take(args, "USERNAME");
   expect_no_more(args);
-  open_service(context).unblock(uai, username);
+  open_service(context).unblock(uai, username, context.actor);
   Reply reply;
   reply.fields.set("username", trim(username));
   reply.text = std::string(trim(username)) + " unblocked\n";
@@ -412,7 +408,7 @@ namespace {
 Reply account_show(Context& context, Arguments args) {
   const auto username = take(args, "USERNAME");
   expect_no_more(args);
-  const auto details = open_service(context).account(username);
+  const auto details = open_service(context).account(username, context.actor);
   const auto& account = details.account;
   Reply reply;
   reply.text = account.username + "  " +
@@ -443,7 +439,8 @@ Reply command_account(Context& context, const Arguments& arguments) {
   const auto username = take(args, "USERNAME");
   expect_no_more(args);
   const auto hash = read_secret(context, "the password hash");
-  const auto imported = open_service(context).import_account(uai, ine, username, hash);
+  const auto imported =
+      open_service(context).import_account(uai, ine, username, hash, context.actor);
   Reply reply;
   reply.fields.set("username", imported).set("ine", std::string(trim(ine)));
   reply.text = "account " + imported + " imported and linked to " + std::string(trim(ine)) + "\n";
@@ -451,29 +448,6 @@ Reply command_account(Context& context, const Arguments& arguments) {
 }
 
 namespace {
-
-// Opens FILE for the credentials: created, never overwritten (O_EXCL: an existing file may be
-// readable by others, or another class's sheet), readable by its owner only (0600).
-int create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    const int error = errno;
-    throw Error(ErrorCode::INVALID_ARGUMENT,
-                "--output " + path + ": " + std::system_category().message(error) +
-                    (error == EEXIST ? " (refusing to overwrite it)" : ""));
-  }
-  return fd;
-}
-
-void write_all(int fd, const std::string& bytes, const std::string& path) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const auto written = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) throw Error(ErrorCode::INTERNAL_ERROR, "writing " + path);
-    done += static_cast<std::size_t>(written);
-  }
-}
 
 // The counts of a generation: the record's fields but its rows, whose passwords go to the CSV
 // (stdout or --output) and to "credentials" only when printed.
@@ -501,10 +475,10 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
   expect_no_more(args);
   auto service = open_service(context);
   // The file first: a refused file must not cost the class its passwords.
-  const int fd = output ? create_private_file(*output) : -1;
+  const int fd = output ? create_private_file(*output, "--output") : -1;
   Credentials credentials;
   try {
-    credentials = service.generate_credentials(uai, division, options);
+    credentials = service.generate_credentials(uai, division, options, context.actor);
   } catch (...) {
     if (fd >= 0) {
       ::close(fd);
@@ -533,7 +507,7 @@ Reply command_not_joined(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto code = take(args, "CODE");
   expect_no_more(args);
-  return learners_reply(open_service(context).not_joined(code));
+  return learners_reply(open_service(context).not_joined(code, context.actor));
 }
 
 Reply command_sheet(Context& context, const Arguments& arguments) {
@@ -542,7 +516,7 @@ Reply command_sheet(Context& context, const Arguments& arguments) {
   const auto code = take(args, "CODE");
   expect_no_more(args);
   Reply reply;
-  reply.text = class_sheet_html(open_service(context).class_sheet(code, base_url));
+  reply.text = class_sheet_html(open_service(context).class_sheet(code, base_url, context.actor));
   reply.fields.set("html", reply.text);
   return reply;
 }
@@ -552,7 +526,7 @@ Reply command_anonymize(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
   expect_no_more(args);
-  open_service(context).anonymize_learner(uai, ine);
+  open_service(context).anonymize_learner(uai, ine, context.actor);
   Reply reply;
   reply.text = "learner anonymised\n";
   return reply;
@@ -563,7 +537,8 @@ Reply command_export_learner(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
   expect_no_more(args);
-  const auto document = learner_export_json(open_service(context).export_learner(uai, ine));
+  const auto document =
+      learner_export_json(open_service(context).export_learner(uai, ine, context.actor));
   Reply reply;
   reply.fields.set("export", RawJson{document});
   reply.text = document + "\n";

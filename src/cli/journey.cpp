@@ -85,7 +85,7 @@ Reply command_participants(Context& context, const Arguments& arguments) {
   const bool csv = take_flag(args, "--csv");
   const auto code = take(args, "CODE");
   expect_no_more(args);
-  const auto participants = open_service(context).campaign_participants(code);
+  const auto participants = open_service(context).campaign_participants(code, context.actor);
   Reply reply;
   auto list = Json::array();
   for (const auto& participant : participants) {
@@ -109,7 +109,7 @@ Reply command_learner(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
   expect_no_more(args);
-  const auto row = open_service(context).learner(uai, ine);
+  const auto row = open_service(context).learner(uai, ine, context.actor);
   Reply reply;
   reply.fields.set("learner", to_json(row));
   reply.text = learner_account_text(row);
@@ -122,13 +122,21 @@ Reply command_dissociate(Context& context, const Arguments& arguments) {
   const auto ine = take(args, "INE");
   expect_no_more(args);
   auto service = open_service(context);
-  // Read first to name the account in the answer; dissociate() itself is one transaction.
-  const auto before = service.learner(uai, ine);
-  service.dissociate(uai, ine);
-  const auto username = before.learner.username.value_or("");
+  // Read first to name the account in the answer; dissociate() itself is one transaction. A
+  // read refused (another school's, or none) goes on to dissociate(), which refuses too: the
+  // audit log then records the refusal of what was asked, not only of the read.
+  std::optional<LearnerAccountView> before;
+  try {
+    before = service.learner(uai, ine, context.actor);
+  } catch (const Error& refused) {
+    if (refused.code() != ErrorCode::FORBIDDEN) throw;
+  }
+  service.dissociate(uai, ine, context.actor);
+  const auto found_ine = before ? before->learner.ine : std::string(ine);
+  const auto username = before ? before->learner.username.value_or("") : std::string();
   Reply reply;
-  reply.fields.set("ine", before.learner.ine).set("username", username);
-  reply.text = "learner " + before.learner.ine + " dissociated from account " + username + "\n";
+  reply.fields.set("ine", found_ine).set("username", username);
+  reply.text = "learner " + found_ine + " dissociated from account " + username + "\n";
   return reply;
 }
 

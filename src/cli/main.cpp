@@ -1,9 +1,14 @@
 // inscrire: the command-line tool. See docs/cli.md and `inscrire --help`.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <vector>
 
 #include "command.hpp"
+#include "inscrire/text.hpp"
 
 namespace inscrire::cli {
 namespace {
@@ -20,7 +25,8 @@ constexpr const char* kUsage =
                                        disabled; --limit/--offset: one page of the admin list
   learner UAI INE | account show USERNAME
   dissociate UAI INE                   unlink the learner's account; it may register again
-  campaign create UAI NAME [--division D] [--target-profile P]
+  campaign create UAI NAME [--division D] [--target-profile P] [--owner USERNAME]
+                                       --owner: a staff member of the school (ADMINs only)
   campaign list UAI | campaign archive CODE
   campaign unarchive CODE | campaign delete CODE   (delete: only when nobody joined)
   match [--client-key K] CODE FIRST LAST DD/MM/YYYY
@@ -48,6 +54,33 @@ constexpr const char* kUsage =
   anonymize UAI INE | export-learner UAI INE
   username FIRST LAST DD/MM/YYYY       the base username, no database needed
   normalize TEXT                       the comparison key of a name, no database needed
+
+School staff (secrets on standard input, one per line):
+  staff invite UAI --role admin|member [--days N] [--sheet FILE --base-url URL]
+                                       prints the invitation code; --sheet also writes the
+                                       printable invitation (created 0600, never overwritten)
+  staff accept CODE USERNAME DISPLAY_NAME   password on stdin; prints the staff session token
+                                       (CODE "-": the code is read from stdin first);
+                                       staff accept CODE alone, with INSCRIRE_STAFF_SESSION:
+                                       adds the school to your account
+  staff login [--client-key K] USERNAME     password on stdin, then the 6-digit code (or a
+                                       recovery code) if the account has a second factor;
+                                       prints the staff session token
+  staff show | staff logout            staff session token on stdin
+  staff password change USERNAME       old then new password on stdin
+  staff password change --token        change token then new password on stdin
+  staff members UAI | staff invitations UAI
+  staff role UAI USERNAME admin|member | staff remove UAI USERNAME
+  staff revoke UAI INVITATION_ID | staff reset-password UAI USERNAME
+  staff second-factor begin            prints the secret and the otpauth:// URI to enrol
+  staff second-factor confirm          the code on stdin; prints the 10 recovery codes, once
+  staff second-factor reset UAI USERNAME
+  audit UAI [--since ISO-8601] [--action A] [--limit N] [--offset N]   newest first
+  audit purge [--older-than-days N]    operator only (default 365 days)
+
+Admin commands act as the operator, named after the Unix user, unless the environment variable
+INSCRIRE_STAFF_SESSION is set: then they act as that staff member, with its rights (FORBIDDEN
+otherwise), and `staff second-factor begin|confirm` enrol that member.
 
 The database is ./inscrire.db unless --db (or else the environment variable INSCRIRE_DB) names
 another SQLite file or a PostgreSQL server: postgresql://user@host:port/dbname?schema=inscrire
@@ -81,6 +114,8 @@ const std::map<std::string, CommandHandler>& commands() {
       {"participants", command_participants},
       {"learner", command_learner},
       {"dissociate", command_dissociate},
+      {"staff", command_staff},
+      {"audit", command_audit},
       {"username", command_username},
       {"normalize", command_normalize},
   };
@@ -117,6 +152,31 @@ void read_global_options(Context& context, Arguments& args) {
   }
 }
 
+// The operator as the audit log names it: the Unix user running the CLI (the effective one,
+// from the user database, not $USER which any caller sets). Whoever runs the CLI on the
+// database already holds everything (docs/rules.md §9): the name is for the record, not a check.
+std::string operator_name() {
+  const auto uid = ::geteuid();
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr && *found->pw_name != 0) {
+    return found->pw_name;
+  }
+  return "uid " + std::to_string(uid);
+}
+
+// INSCRIRE_STAFF_SESSION set, even empty, makes every admin command act as that staff member:
+// a script whose `staff login` failed must get SESSION_INVALID, never the operator's rights.
+Actor command_actor() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): no thread yet, and the CLI never calls setenv
+  if (const char* token = std::getenv("INSCRIRE_STAFF_SESSION"); token != nullptr) {
+    return Actor::staff(std::string(trim(token)));
+  }
+  return Actor::as_operator(operator_name());
+}
+
 void print_error(const Context& context, ErrorCode code, const std::string& message) {
   if (context.json) {
     std::cout << error_json(code, message).dump() << "\n";
@@ -138,6 +198,7 @@ int run(Arguments args) {
     if (const char* database = std::getenv("INSCRIRE_DB"); database != nullptr && *database != 0) {
       context.database = database;
     }
+    context.actor = command_actor();
     read_global_options(context, args);
     const auto name = take(args, "COMMAND");
     const auto found = commands().find(name);

@@ -55,4 +55,13 @@ std::string learner_account_text(const LearnerAccountView& row) {
          "  " + std::string(learner_state_name(row.state)) + "\n";
 }
 
+Refusal login_refusal(const LoginError& refused) {
+  auto fields = Json::object();
+  if (refused.remaining_attempts()) fields.set("remaining_attempts", *refused.remaining_attempts());
+  if (refused.retry_after_seconds() > 0) {
+    fields.set("retry_after_seconds", refused.retry_after_seconds());
+  }
+  return Refusal(refused, fields, "");
+}
+
 }  // namespace inscrire::cli

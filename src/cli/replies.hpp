@@ -19,4 +19,7 @@ Reply learners_reply(const std::vector<LearnerView>& learners);
 
 // One line of text for the admin views.
 std::string learner_account_text(const LearnerAccountView& row);
+
+// A refused login (pupil or staff) with what it tells: remaining_attempts, retry_after_seconds.
+Refusal login_refusal(const LoginError& refused);
 }  // namespace inscrire::cli

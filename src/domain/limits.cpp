@@ -92,4 +92,16 @@ std::string echo(std::string_view input) {
   return std::string(input);
 }
 
+std::string checked_base_url(std::string_view base_url) {
+  constexpr std::size_t kMaxBaseUrl = 200;
+  const bool web = base_url.starts_with("https://") || base_url.starts_with("http://");
+  const bool printable = std::all_of(base_url.begin(), base_url.end(), [](char c) {
+    return c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\';
+  });
+  if (!web || !printable || base_url.size() > kMaxBaseUrl) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "base URL");
+  }
+  return std::string(base_url);
+}
+
 }  // namespace inscrire

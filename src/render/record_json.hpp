@@ -33,6 +33,8 @@ inline Json to_json(LoginStatus status) { return Json(login_status_name(status))
 inline Json to_json(CampaignStatus status) { return Json(campaign_status_name(status)); }
 inline Json to_json(LearnerState state) { return Json(learner_state_name(state)); }
 inline Json to_json(BlockState state) { return Json(block_state_name(state)); }
+inline Json to_json(StaffRole role) { return Json(staff_role_name(role)); }
+inline Json to_json(RecordId id) { return Json(static_cast<std::int64_t>(id)); }
 // {"left": 2, "no_ine": 0, ..., "total": 2}
 Json to_json(const SkipCounts& skipped);
 

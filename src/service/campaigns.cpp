@@ -15,21 +15,6 @@ using namespace service_detail;
 
 namespace {
 
-// The platform's sign-up address for class sheets: http(s), printable ASCII, nothing that could
-// end an HTML attribute or hide in a printed link. Empty: no link.
-std::optional<std::string> checked_base_url(std::string_view base_url) {
-  if (base_url.empty()) return std::nullopt;
-  constexpr std::size_t kMaxBaseUrl = 200;
-  const bool web = base_url.starts_with("https://") || base_url.starts_with("http://");
-  const bool printable = std::all_of(base_url.begin(), base_url.end(), [](char c) {
-    return c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\';
-  });
-  if (!web || !printable || base_url.size() > kMaxBaseUrl) {
-    throw Error(ErrorCode::INVALID_ARGUMENT, "base URL");
-  }
-  return std::string(base_url);
-}
-
 // The owner a new campaign gets: the one an ADMIN or the operator names (a member of the school),
 // else its creator (a staff member or an asserted identity; the operator owns nothing).
 void set_owner(StoreTransaction& tx, const Access& access, const Campaign& campaign,
@@ -38,7 +23,7 @@ void set_owner(StoreTransaction& tx, const Access& access, const Campaign& campa
     const auto role = access.role_in(campaign.uai);
     if (!access.is_operator() && role != StaffRole::Admin)
       throw Forbidden(campaign.uai, campaign.code);
-    const auto account = tx.staff_by_username(trim(*owner));
+    const auto account = tx.staff_by_username(lower_ascii(trim(*owner)));
     const auto memberships =
         account ? tx.memberships_of_staff(account->id) : std::vector<StaffMembership>{};
     if (std::none_of(memberships.begin(), memberships.end(),
@@ -242,7 +227,8 @@ std::vector<Participant> Service::campaign_participants(std::string_view code, c
 ClassSheet Service::class_sheet(std::string_view code, std::string_view base_url,
                                 const Actor& actor) {
   constexpr auto kOperation = Operation::ClassSheet;
-  const auto url_prefix = checked_base_url(base_url);
+  const auto url_prefix =
+      base_url.empty() ? std::nullopt : std::optional(checked_base_url(base_url));
   return administer(*state_, actor, kOperation, [&](const Access& access) {
     ClassSheet sheet;
     state_->read([&](StoreTransaction& tx) {

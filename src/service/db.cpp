@@ -74,10 +74,17 @@ Organization Service::create_organization(std::string_view uai, std::string_view
 std::vector<Organization> Service::organizations(const Actor& actor) {
   const auto access = resolve_actor(*state_, actor);
   std::vector<Organization> found;
-  state_->read([&](StoreTransaction& tx) { found = tx.organizations(); });
-  if (!access.is_operator()) {
-    std::erase_if(found, [&](const Organization& o) { return !access.role_in(o.uai); });
-  }
+  state_->read([&](StoreTransaction& tx) {
+    if (access.is_operator()) {
+      found = tx.organizations();
+      return;
+    }
+    for (const auto& membership : access.memberships) {
+      if (auto organization = tx.organization(membership.uai)) found.push_back(*organization);
+    }
+  });
+  std::sort(found.begin(), found.end(),
+            [](const Organization& a, const Organization& b) { return a.uai < b.uai; });
   return found;
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "inscrire/limits.hpp"
+#include "inscrire/qr_code.hpp"
 #include "inscrire/random.hpp"
-#include "inscrire/render.hpp"
 #include "inscrire/second_factor.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
@@ -23,7 +23,7 @@ constexpr std::string_view kChangePurpose = "staff_password_change";
 constexpr int kMaxInvitationDays = 90;
 constexpr std::size_t kInvitationCodeLength = 12;
 constexpr std::size_t kMinStaffUsername = 3;
-constexpr std::int64_t kDay = 24 * 3600;
+constexpr std::int64_t kDay = std::int64_t{24} * 3600;
 
 // A staff username as stored: trimmed, lower-cased, 3 to 64 characters of a-z 0-9 . _ -.
 std::string staff_username(std::string_view typed) {
@@ -184,8 +184,11 @@ void check_second_factor(Service::State& state, const StaffAccount& account, std
   if (accepted) return;
   record_client_login_failure(state, kStaffLogins, client_key);
   const auto refusal = record_login_failure(state, kStaffLogins, key);
-  if (refusal.code() != ErrorCode::INVALID_CREDENTIALS) throw refusal;
-  throw LoginError(ErrorCode::SECOND_FACTOR_INVALID, refusal.remaining_attempts(), 0);
+  // A throttled login keeps its code; a wrong code is told apart from a wrong password.
+  const auto refused_as = refusal.code() == ErrorCode::INVALID_CREDENTIALS
+                              ? ErrorCode::SECOND_FACTOR_INVALID
+                              : refusal.code();
+  throw LoginError(refused_as, refusal.remaining_attempts(), refusal.retry_after_seconds());
 }
 
 // Sets a password the member chose: the must-change flag and temporary expiry go, every
@@ -218,7 +221,7 @@ StaffInvitation Service::invite_staff(std::string_view uai, StaffRole role, cons
       const auto now = state_->now();
       const auto stored = tx.insert_invitation(
           token_digest(code), {0, organization.id, role, access.ref, now, now + days * kDay});
-      invitation = {stored.id, shown_code(code), school, role, stored.expires_at};
+      invitation = {RecordId{stored.id}, shown_code(code), school, role, stored.expires_at};
       tx.audit(audit_entry(access, school, permission(kOperation).name,
                            "invitation #" + std::to_string(stored.id),
                            "role " + std::string(staff_role_name(role)) + ", " +
@@ -382,8 +385,8 @@ std::vector<PendingInvitation> Service::invitations(std::string_view uai, const 
     state_->read([&](StoreTransaction& tx) {
       const auto organization = require_organization(tx, uai);
       for (const auto& invitation : tx.pending_invitations(organization.id, state_->now())) {
-        pending.push_back(
-            {invitation.id, invitation.role, invitation.created_by, invitation.expires_at});
+        pending.push_back({RecordId{invitation.id}, invitation.role, invitation.created_by,
+                           invitation.expires_at});
       }
     });
     return pending;
@@ -429,7 +432,7 @@ void Service::remove_member(std::string_view uai, std::string_view username, con
   });
 }
 
-void Service::revoke_staff_invitation(std::string_view uai, std::int64_t invitation_id,
+void Service::revoke_staff_invitation(std::string_view uai, RecordId invitation_id,
                                       const Actor& actor) {
   constexpr auto kOperation = Operation::RevokeInvitation;
   administer(*state_, actor, kOperation, [&](const Access& access) {
@@ -438,11 +441,12 @@ void Service::revoke_staff_invitation(std::string_view uai, std::int64_t invitat
     state_->write([&](StoreTransaction& tx) {
       const auto organization = require_organization(tx, school);
       const auto now = state_->now();
-      if (!tx.revoke_invitation(organization.id, invitation_id, now)) {
+      const auto id = static_cast<Id>(invitation_id);
+      if (!tx.revoke_invitation(organization.id, id, now)) {
         throw Error(ErrorCode::INVITATION_INVALID);
       }
       tx.audit(audit_entry(access, school, permission(kOperation).name,
-                           "invitation #" + std::to_string(invitation_id), {}),
+                           "invitation #" + std::to_string(id), {}),
                now);
     });
   });
@@ -520,6 +524,7 @@ SecondFactorEnrolment Service::begin_second_factor(std::string_view session_toke
     auto [account, token] = live_staff_session(tx, *state_, session_token);
     account.totp_pending = stored_secret(*state_, secret);
     tx.save_staff(account);
+    tx.touch_staff_token(token_digest(session_token), state_->now());
     const auto uri = otpauth_uri(account.username, secret);
     enrolment = {base32_encode(secret), uri,
                  qr_code_svg(uri, "Code QR à scanner avec l'application d'authentification")};
@@ -549,6 +554,7 @@ std::vector<std::string> Service::confirm_second_factor(std::string_view session
     tx.revoke_staff_tokens(account.id, {});
     tx.insert_staff_token(token_digest(session_token), account.id, staff_session_purpose(),
                           token.created_at, token.expires_at);
+    tx.touch_staff_token(token_digest(session_token), now);
     tx.audit(self_entry(account, "confirm_second_factor", {}), now);
   });
   return codes;

@@ -222,8 +222,8 @@ TEST_F(CliJourney, ADissociatedLearnerRegistersAgainAndTheOldAccountKeepsItsPart
             "LEARNER_NOT_LINKED");
   EXPECT_EQ(json_field(cli({"--json", "dissociate", kUai, "999999999ZZ"}).out, "code"),
             "LEARNER_NOT_FOUND");
-  EXPECT_TRUE(
-      contains(query(database(), "SELECT actor, action FROM audit_log"), "admin|dissociate|"));
+  EXPECT_TRUE(contains(query(database(), "SELECT actor_kind, action FROM audit_log"),
+                       "operator|dissociate|"));
   EXPECT_EQ(allan_participant(), "5A  POE Allan  -  NOT_JOINED");
 
   register_allan("Girouette77");

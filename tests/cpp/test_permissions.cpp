@@ -251,7 +251,8 @@ class Permissions : public ::testing::TestWithParam<std::tuple<Engine, Operation
       case Operation::RemoveMember:
         return [&s, t, name = fresh_member(t)](const Actor& a) { s.remove_member(t.uai, name, a); };
       case Operation::RevokeInvitation: {
-        const auto id = t.uai == kNoSchool ? 999 : s.invite_staff(t.uai, StaffRole::Member).id;
+        const RecordId id =
+            t.uai == kNoSchool ? RecordId{999} : s.invite_staff(t.uai, StaffRole::Member).id;
         return [&s, t, id](const Actor& a) { s.revoke_staff_invitation(t.uai, id, a); };
       }
       case Operation::ResetStaffPassword:

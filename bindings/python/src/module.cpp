@@ -783,7 +783,7 @@ PYBIND11_MODULE(_native, m) {
              std::int64_t id = 0;
              set_if(id, IntOption(invitation_id));  // out of range: no such invitation
              const auto who = to_actor(actor);
-             db.call([&](Service& s) { s.revoke_staff_invitation(uai, id, who); });
+             db.call([&](Service& s) { s.revoke_staff_invitation(uai, RecordId{id}, who); });
            })
       .def("reset_staff_password",
            [](Db& db, const std::string& uai, const std::string& username,

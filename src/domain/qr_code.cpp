@@ -1,10 +1,11 @@
-// A QR code as inline SVG (libqrencode), for the class sheet's direct link.
+// A QR code as inline SVG (libqrencode): qr_code.hpp.
 #include <qrencode.h>
 
 #include <memory>
 #include <string>
 
 #include "inscrire/error.hpp"
+#include "inscrire/qr_code.hpp"
 #include "inscrire/render.hpp"
 
 namespace inscrire {
