@@ -5,9 +5,6 @@ invitations made by the operator through the library (what `inscrire staff invit
 authenticator, and Debian's Chromium driven headless by selenium.
 """
 
-import base64
-import hashlib
-import hmac
 import http.cookiejar
 import os
 import pathlib
@@ -15,7 +12,6 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -90,13 +86,14 @@ def invite(location, uai: str = UAI, role: str = "ADMIN") -> str:
 
 
 def totp(secret: str, step: int) -> str:
-    """RFC 6238 (SHA-1, 6 digits, 30-second steps) for a base32 secret, at time step ``step``."""
-    compact = secret.replace(" ", "").upper()
-    key = base64.b32decode(compact + "=" * (-len(compact) % 8))
-    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
+    """The code of a base32 secret at time step ``step`` (30 seconds each), as an authenticator
+    app computes it: oathtool (RFC 6238, SHA-1, 6 digits), an implementation independent of the
+    library's, given the secret on its standard input (never in argv)."""
+    result = subprocess.run(["oathtool", "--totp", "--base32", "--digits=6",
+                             f"--now=@{step * 30}", "-"],
+                            input=secret.replace(" ", ""), capture_output=True, text=True,
+                            check=True, timeout=30)
+    return result.stdout.strip()
 
 
 class Authenticator:
