@@ -6,6 +6,7 @@ authenticator, and Debian's Chromium driven headless by selenium.
 """
 
 import http.cookiejar
+from html import unescape
 import os
 import pathlib
 import re
@@ -509,10 +510,10 @@ class HttpClient:
 
 
 def visible_text(html: str) -> str:
-    """The text of a page's <main>, tags removed, spaces collapsed."""
+    """The text of a page's <main>, tags removed, entities decoded, spaces collapsed."""
     main = re.search(r"<main\b.*?</main>", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", main.group(0) if main else html)
-    return " ".join(text.split())
+    return " ".join(unescape(text).split())
 
 
 def wait_for(predicate, timeout: float = 10.0):
