@@ -191,7 +191,7 @@ ACTOR_LABELS = {"ADMIN": "administrateur", "MEMBER": "membre", "OPERATOR": "opé
 
 def actor_label(kind: str, role: str) -> str:
     """« administrateur », « membre », « opérateur »... for a journal row, "" without one."""
-    return ACTOR_LABELS.get(role) or ACTOR_LABELS.get(kind, "")
+    return ACTOR_LABELS.get(role) or ACTOR_LABELS.get(kind) or ""
 
 
 def label(table: Dict[str, str], key: Optional[str]) -> str:
