@@ -378,8 +378,9 @@ class Browser:
     def path(self) -> str:
         return urllib.parse.urlsplit(self.driver.current_url).path
 
-    def shot(self, name: str) -> pathlib.Path:
-        target = self.screenshot_dir / f"{name}.png"
+    def shot(self, name: str, directory: pathlib.Path = None) -> pathlib.Path:
+        """A picture of the whole page in the screenshots' directory (or ``directory``)."""
+        target = (directory or self.screenshot_dir) / f"{name}.png"
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         size = self.driver.get_window_size()
         self.driver.set_window_size(size["width"], max(400, min(int(height) + 120, 2400)))
