@@ -171,6 +171,20 @@ def test_two_schools_three_staff_members(server, schools, people, screenshots):
     assert denied_page(b, f"/admin/e/{UAI}") == other
     assert denied_page(b, f"/admin/e/{UAI_B}/campagnes/{campaign_a}") == other
     assert denied_page(b, f"/admin/e/{UAI}/campagnes/{campaign_a}") == other
+    # Forms naming A's people under B's URL (a hand-made POST with a valid token): a learner of
+    # A, a learner of nobody, A's MEMBER: the same « Accès refusé », 403.
+    with inscrire.open(server.location) as db:
+        ine_a = db.learners(UAI, None, actor=inscrire.Actor.operator("t"))[0].ine
+    for fields in ({"action": "dissocier", "ine": ine_a},
+                   {"action": "dissocier", "ine": "999999999ZZ"}):
+        status, page = post_from(b, f"/admin/e/{UAI_B}/eleves",
+                                 {"jeton": minted_token(server, b, "learner"), **fields})
+        assert status == 403 and "<h1>Accès refusé</h1>" in page, fields
+    for action in ("role", "retirer", "mot_de_passe", "verification"):
+        status, page = post_from(b, f"/admin/e/{UAI_B}/equipe", {
+            "jeton": minted_token(server, b, "team-confirmed"), "action": action,
+            "membre": "p.martin", "role": "ADMIN", "confirme": "oui"})
+        assert status == 403 and "<h1>Accès refusé</h1>" in page, action
 
     # 6. B's ADMIN invites A's ADMIN as a MEMBER of B; she accepts while logged in: her account
     #    now has two schools, and the school switcher.

@@ -30,8 +30,8 @@ import inscrire
 
 from . import wording
 from .backend import participants_csv
-from .pages import (FormErrors, actor, backend, form_ok, public_base_url, redirect, render,
-                    staff, staff_required, style_hashes, text)
+from .pages import (FormErrors, actor, backend, denied, form_ok, public_base_url, redirect,
+                    render, staff, staff_required, style_hashes, text)
 
 blueprint = flask.Blueprint("school", __name__)
 PAGE_SIZE = 50
@@ -249,7 +249,12 @@ def learner_action(uai: str) -> flask.Response:
     form = "learner-confirmed" if confirmed else "learner"
     if not form_ok(form):
         return _learners_page(uai, wording.FORM_EXPIRED_STAFF, 400)
-    row = backend().learner(uai, text("ine", 20), actor())
+    try:
+        row = backend().learner(uai, text("ine", 20), actor())
+    except inscrire.NotFound:
+        # An INE of another school, or of nobody: the school's list does not hold it, and
+        # the answer is the one for any other school's data (« Accès refusé »).
+        return denied()
     filters = _filters()
     back = flask.url_for("school.learners", uai=uai, classe=filters["classe"] or None,
                          etat=filters["etat"] or None)
