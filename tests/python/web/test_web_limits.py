@@ -2,7 +2,8 @@
 connections do not stop a new visitor from being served (waitress's own default, 100
 connections, did); an idle connection is closed after --channel-timeout; a body over its
 route's cap (60 MiB on the roster upload, 50 MiB allowed; 1 MiB on a form, 64 KiB allowed) is
-answered 413 as soon as the headers are in, without reading it."""
+answered 413 as soon as the headers are in, without reading it; a chunked body is cut as soon
+as it passes the cap."""
 
 import socket
 import time
@@ -100,3 +101,24 @@ def test_the_413_page_is_french_and_the_server_still_answers(limited):
     assert b"Content-Security-Policy" in head
     assert "Le formulaire dépasse 64 Kio." in body.decode("utf-8")
     assert HttpClient(limited.url).request("/connexion")[0] == 200
+
+
+def test_a_chunked_body_is_cut_at_its_cap(limited):
+    """No Content-Length to refuse up front: the body is cut as soon as it passes 64 KiB."""
+    with connect(limited) as connection:
+        connection.sendall(b"POST /code HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           b"Content-Type: application/x-www-form-urlencoded\r\n"
+                           b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"4000\r\n" + b"c" * 0x4000 + b"\r\n"  # 16 KiB a chunk
+        sent = 0
+        try:
+            while sent < 1024 * 1024:
+                connection.sendall(chunk)
+                sent += 0x4000
+        except OSError:
+            pass  # answered and closed: the rest is never read
+        try:
+            status = connection.recv(4096).split(b"\r\n", 1)[0]
+        except ConnectionResetError:
+            pytest.fail(f"reset without an answer after {sent} bytes")
+    assert status == b"HTTP/1.1 413 Request Entity Too Large", status
