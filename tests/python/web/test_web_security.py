@@ -227,3 +227,17 @@ def test_a_lost_database_is_a_french_page_503():
         db.close()
     finally:
         postgres.stop_server()
+
+
+def test_a_common_password_is_refused_saying_why_and_the_rule_once(server, code):
+    client = HttpClient(server.url)
+    pupil = {"prenom": "Zoë", "nom": "MÜLLER", "naissance": "28/02/2014"}
+    _, _, body = client.post_form(f"/c/{code}", f"/c/{code}", pupil)
+    status, _, body = client.request(f"/c/{code}/mot-de-passe", {
+        "jeton": client.token_for(body, f"/c/{code}/mot-de-passe"), **pupil,
+        "mot_de_passe": "Azerty123", "confirmation": "Azerty123"})
+    text = visible_text(body)
+    assert status == 400
+    assert text.count("Ce mot de passe est trop connu : il serait deviné tout de suite.") == 1
+    assert text.count("8 caractères au moins, dont une majuscule") == 1
+    assert "Azerty123" not in body
