@@ -14,6 +14,7 @@ INSCRIRE_TEST_POSTGRES_URL used); everything else lives in a temporary directory
 """
 
 import argparse
+import os
 import pathlib
 import queue
 import re
@@ -53,6 +54,12 @@ def register(base_url, code, learner):
     if status != 200 or not found:
         raise RuntimeError(f"campaign page {status}")
     return found.group(1)
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -119,6 +126,7 @@ def main():
             thread.join()
         elapsed = time.monotonic() - began
 
+        server_cpu = sum(cpu_seconds(s.process.pid) for s in servers)
         with inscrire.open(location) as db:
             stored = {l.ine: l.username for l in db.learners(UAI, None, actor=operator())}
         log = proxy.access_log()
@@ -138,6 +146,8 @@ def main():
                   f"{statistics.median(latencies) * 1000:.0f} ms, 95th percentile "
                   f"{latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max "
                   f"{latencies[-1] * 1000:.0f} ms")
+        print(f"CPU of the two web servers: {server_cpu:.1f} s, "
+              f"{server_cpu / max(1, len(shown)) * 1000:.0f} ms per registration")
         print(f"errors: {len(errors)}; HTTP 5xx through nginx: "
               f"{sum(1 for e in log if e[2].startswith('5'))}; requests per server: "
               f"{sorted(by_server.values())}")
