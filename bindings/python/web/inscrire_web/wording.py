@@ -88,10 +88,6 @@ _PUPIL: Dict[str, str] = {
     "DATABASE_UNAVAILABLE": "Le site ne fonctionne pas pour le moment : réessaie plus tard.",
 }
 
-#: Per field of the « Je m'inscris » form, the sentence for an empty or refused value.
-FIELD_REQUIRED = {"prenom": "Écris ton prénom.", "nom": "Écris ton nom."}
-
-
 def pupil_message(code: str) -> str:
     """The sentence a pupil reads for a code of the library."""
     return _PUPIL.get(code, _GENERIC)
