@@ -78,11 +78,10 @@ if __name__ == "__main__":  # also under pip: setuptools.build_meta runs this fi
     setup(
         version=project_version(),
         # Where the package lives (setuptools 66 calls [tool.setuptools] in pyproject.toml beta).
-        packages=["inscrire", "inscrire.web"],
+        # The web application is a project of its own: bindings/python/web/ (docs/web.md).
+        packages=["inscrire"],
         package_dir={"inscrire": "bindings/python/inscrire"},
-        package_data={"inscrire": ["py.typed", "_native.pyi"],
-                      "inscrire.web": ["templates/*.html", "templates/admin/*.html",
-                                       "static/*.css"]},
+        package_data={"inscrire": ["py.typed", "_native.pyi"]},
         zip_safe=False,
         ext_modules=[CMakeExtension("inscrire._native", target="inscrire_python")],
         cmdclass={"build_ext": CMakeBuild},

@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from webtest import Browser, Server, make_roster
+from webtest import Browser, PostgresServer, Server, make_roster
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,15 @@ def screenshots(tmp_path_factory):
     directory = pathlib.Path(configured) if configured else tmp_path_factory.mktemp("shots")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server: the test command's (INSCRIRE_TEST_POSTGRES_URL) or one of our own."""
+    running = PostgresServer()
+    yield running
+    running.stop()
+
 
 @pytest.fixture(scope="module")
 def browser(server, screenshots):

@@ -50,7 +50,7 @@ def register_through_pages(base_url, code, learner):
     status, headers, body = client.request(
         f"/c/{code}/mot-de-passe",
         {"jeton": client.token_for(body, f"/c/{code}/mot-de-passe"), **identity,
-         "mot_de_passe": PASSWORD})
+         "mot_de_passe": PASSWORD, "confirmation": PASSWORD})
     assert status == 303, body
     assert headers["Location"].endswith(f"/campagne/{code}?nouveau=1")
     assert client.cookie("inscrire_session") is not None
@@ -59,7 +59,7 @@ def register_through_pages(base_url, code, learner):
     # password says which one the pupil got.
     status, _, body = client.request(f"/campagne/{code}?nouveau=1")
     assert status == 200
-    given = re.search(r'Votre compte est créé. Votre identifiant : '
+    given = re.search(r'Ton compte est créé. Ton identifiant : '
                       r'<strong class="identifiant">([^<]+)<', body).group(1)
     assert given[:-4] == proposed[:-4]
     return given
