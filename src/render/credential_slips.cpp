@@ -4,6 +4,7 @@
 #include <unicode/calendar.h>
 #include <unicode/timezone.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>

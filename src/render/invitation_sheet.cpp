@@ -1,8 +1,5 @@
 // The printable staff invitation: what an ADMIN (or the operator) hands to the person invited
 // into a school's team, since the library sends no e-mail (docs/rules.md §9).
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -13,19 +10,11 @@
 namespace inscrire {
 namespace {
 
-// "08/09/2026 à 14:03": a French reader's order, in UTC (the sheet says so).
+// "08/09/2026 à 14:03": iso8601_utc in a French reader's order, still in UTC (the sheet says so).
 std::string french_time(std::int64_t unix_seconds) {
-  using namespace std::chrono;
-  const sys_seconds at{seconds{unix_seconds}};
-  const auto day = floor<days>(at);
-  const year_month_day date{day};
-  const hh_mm_ss time{at - day};
-  char text[64];
-  std::snprintf(text, sizeof text, "%02u/%02u/%04d à %02ld:%02ld",
-                static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
-                static_cast<int>(date.year()), static_cast<long>(time.hours().count()),
-                static_cast<long>(time.minutes().count()));
-  return text;
+  const auto iso = iso8601_utc(unix_seconds);  // "2026-09-08T14:03:00Z"
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + " à " +
+         iso.substr(11, 5);
 }
 
 std::string_view role_label(StaffRole role) {
