@@ -272,8 +272,12 @@ TEST_F(CliJourney, CredentialsLeaveRegisteredPupilsAloneAndWriteAPrivateFile) {
   EXPECT_EQ(second.err, "0 created, 0 reset, 17 unchanged\n");
   const auto chosen = cli({"--json", "credentials", kUai, "5A", "--ine", kAllanIne});
   ASSERT_EQ(chosen.status, 0) << chosen.err;
+  // The counts, then the school and the expiry of the passwords drawn (for the slips).
   EXPECT_TRUE(
-      contains(chosen.out, "\"report\": {\"created\": 0, \"reset\": 1, \"unchanged\": 16, "))
+      contains(chosen.out,
+               "\"report\": {\"created\": 0, \"reset\": 1, \"unchanged\": 16, \"uai\": "
+               "\"0751234A\", \"school\": \"Collège Victor Hugo\", \"temporary_expires_at\": "
+               "\"20"))
       << chosen.out;
   EXPECT_EQ(json_field(cli({"--json", "login", kAllan}, std::string(kPassword) + "\n").out, "code"),
             "INVALID_CREDENTIALS");
@@ -281,7 +285,7 @@ TEST_F(CliJourney, CredentialsLeaveRegisteredPupilsAloneAndWriteAPrivateFile) {
                               (directory_ / "all.csv").string()});
   ASSERT_EQ(everybody.status, 0) << everybody.err;
   EXPECT_TRUE(
-      contains(everybody.out, "\"report\": {\"created\": 0, \"reset\": 17, \"unchanged\": 0, "))
+      contains(everybody.out, "\"report\": {\"created\": 0, \"reset\": 17, \"unchanged\": 0,"))
       << everybody.out;
   EXPECT_FALSE(contains(everybody.out, "temporary_password")) << everybody.out;
   EXPECT_EQ(
