@@ -63,9 +63,11 @@ std::string credentials_csv(const Credentials& credentials);
 std::string iso8601_utc(std::int64_t unix_seconds);
 
 // The teacher's list of a campaign (Service::campaign_participants):
-// "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le", then one line per learner,
-// the status as its stable code (NOT_JOINED, STARTED, TO_SHARE, SHARED), times from
-// iso8601_utc (empty when not reached); cells from csv_cell, CRLF, UTF-8 with a byte order mark.
+// "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe", then one line per
+// learner, the status as its stable code (NOT_JOINED, STARTED, TO_SHARE, SHARED), times from
+// iso8601_utc (empty when not reached), « oui » under « Hors classe » for a learner of another
+// division who joined with this code (docs/rules.md §10); cells from csv_cell, CRLF, UTF-8 with
+// a byte order mark.
 std::string participants_csv(const std::vector<Participant>& participants);
 
 // One JSON object: "school" (uai, name), "learner" (every roster field, the birth date in ISO

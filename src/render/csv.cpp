@@ -64,11 +64,12 @@ std::string participants_csv(const std::vector<Participant>& participants) {
   };
   std::string out =
       "\xEF\xBB\xBF"
-      "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le\r\n";
+      "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe\r\n";
   for (const auto& row : participants) {
     out += csv_cell(row.division) + ";" + csv_cell(row.last_name) + ";" + csv_cell(row.first_name) +
            ";" + csv_cell(row.username.value_or("")) + ";" + csv_cell(row.status) + ";" +
-           csv_cell(time(row.started_at)) + ";" + csv_cell(time(row.shared_at)) + "\r\n";
+           csv_cell(time(row.started_at)) + ";" + csv_cell(time(row.shared_at)) + ";" +
+           (row.out_of_division ? "oui" : "") + "\r\n";
   }
   return out;
 }

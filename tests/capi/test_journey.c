@@ -227,7 +227,8 @@ static void test_participations(void) {
   CHECK(inscrire_participant_list_started_at(list, allan) == 0);
   CHECK(inscrire_participant_list_status(list, 17) == NULL);
   CHECK(strstr(inscrire_participant_list_csv(list),
-               "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le\r\n") != NULL);
+               "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe\r\n") !=
+        NULL);
   CHECK(strstr(inscrire_participant_list_csv(list), "5A;POE;Allan;;NOT_JOINED;;\r\n") != NULL);
   inscrire_participant_list_free(list);
   CHECK_RC(inscrire_campaign_participants(db, "ZZZZZZ999", &list), INSCRIRE_E_CAMPAIGN_NOT_FOUND);

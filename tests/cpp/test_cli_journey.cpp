@@ -132,9 +132,9 @@ TEST_F(CliJourney, TheParticipantListFollowsThePupilFromNotJoinedToShared) {
 
   const auto csv = cli({"participants", code_, "--csv"});
   ASSERT_EQ(csv.status, 0) << csv.err;
-  EXPECT_TRUE(
-      csv.out.starts_with("\xEF\xBB\xBF"
-                          "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le\r\n"))
+  EXPECT_TRUE(csv.out.starts_with(
+      "\xEF\xBB\xBF"
+      "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe\r\n"))
       << csv.out;
   EXPECT_TRUE(contains(csv.out, "5A;POE;Allan;allan.poe0103;SHARED;20")) << csv.out;
   const auto listed = cli({"--json", "participants", code_});

@@ -249,11 +249,11 @@ TEST_P(Journey, TheParticipantListMovesFromNotJoinedToShared) {
             16);
 
   const auto csv = participants_csv(rows);
-  EXPECT_TRUE(
-      csv.starts_with("\xEF\xBB\xBF"
-                      "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le\r\n"));
+  EXPECT_TRUE(csv.starts_with(
+      "\xEF\xBB\xBF"
+      "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe\r\n"));
   EXPECT_TRUE(contains(
-      csv, "5A;POE;Allan;" + username + ";SHARED;2025-06-15T15:06:40Z;2025-06-15T15:08:40Z\r\n"))
+      csv, "5A;POE;Allan;" + username + ";SHARED;2025-06-15T15:06:40Z;2025-06-15T15:08:40Z;\r\n"))
       << csv;
   EXPECT_EQ(error_of([&] { service_->campaign_participants("ZZZZZZ999"); }),
             ErrorCode::CAMPAIGN_NOT_FOUND);
@@ -267,7 +267,7 @@ TEST(ParticipantsCsv, NeutralisesFormulasInEveryCell) {
   row.username = "-y";
   row.status = "STARTED";
   const auto csv = participants_csv({row});
-  EXPECT_TRUE(contains(csv, "'=1+1;'+SUM(A1);'@x;'-y;STARTED;;\r\n")) << csv;
+  EXPECT_TRUE(contains(csv, "'=1+1;'+SUM(A1);'@x;'-y;STARTED;;;\r\n")) << csv;
   EXPECT_EQ(iso8601_utc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(iso8601_utc(1'750'000'000), "2025-06-15T15:06:40Z");
 }

@@ -173,6 +173,11 @@ TEST_P(StartOfYear, APupilWhoTypedAnotherClassCodeIsFlaggedListedAndCanBeRemoved
   EXPECT_EQ(row_of(rows, "LEFÈVRE")->status, "STARTED");
   EXPECT_FALSE(row_of(rows, "BERNARD")->out_of_division);
   EXPECT_EQ(service_.campaign_participants(code_5g).at(0).status, "NOT_JOINED");
+  const auto csv = participants_csv(rows);
+  EXPECT_TRUE(contains(csv, ";Partagé le;Hors classe\r\n")) << csv;
+  EXPECT_TRUE(contains(csv, "5G;LEFÈVRE;Sarah;sarah.lefevre1203;STARTED;")) << csv;
+  EXPECT_TRUE(contains(csv, ";;oui\r\n")) << csv;
+  EXPECT_TRUE(contains(csv, "3H;BERNARD;Hugo;;NOT_JOINED;;;\r\n")) << csv;
   // The owner (here the operator) removes the stray participation: audited, account untouched.
   service_.delete_participation(code_3h, "100000001AA");
   rows = service_.campaign_participants(code_3h);

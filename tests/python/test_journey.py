@@ -235,8 +235,8 @@ def test_the_participant_list_moves_from_not_joined_to_shared(journey, clock):
 
     csv = db.participants_csv(code.lower())
     lines = csv.split("\r\n")
-    assert lines[0] == "\ufeffClasse;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le"
-    assert f"5A;POE;Allan;{username};SHARED;2025-06-15T15:06:40Z;2025-06-15T15:08:40Z" in lines
+    assert lines[0] == "\ufeffClasse;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe"
+    assert f"5A;POE;Allan;{username};SHARED;2025-06-15T15:06:40Z;2025-06-15T15:08:40Z;" in lines
     assert len([line for line in lines if line]) == 18
     for call in (db.campaign_participants, db.participants_csv):
         error = refused(call, "ZZZZZZ999")

@@ -1294,8 +1294,9 @@ class Database:
 
     def participants_csv(self, code: str, *, actor: ActorLike = None) -> str:
         """The same list for spreadsheets: ``Classe;Nom;Prénom;Identifiant;Statut;Commencé
-        le;Partagé le`` lines, statuses as codes, times in ISO 8601 UTC, starting with a BOM
-        (U+FEFF): write it with ``encoding="utf-8"``."""
+        le;Partagé le;Hors classe`` lines, statuses as codes, times in ISO 8601 UTC, « oui » for
+        a learner of another division, starting with a BOM (U+FEFF): write it with
+        ``encoding="utf-8"``."""
         return str(self._native.participants_csv(code, _actor_values(actor)))
 
     def class_sheet(self, code: str, base_url: Optional[str] = None, *,
