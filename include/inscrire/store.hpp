@@ -224,6 +224,12 @@ struct StoredStaffToken {
   std::int64_t expires_at = 0;
 };
 
+// What a pupil's match reads first (StoreTransaction::campaign_candidates).
+struct CampaignCandidates {
+  std::optional<Campaign> campaign;        // nullopt: no campaign has the code
+  std::vector<MatchCandidate> candidates;  // as match_candidates, for the campaign's school
+};
+
 enum class TransactionKind {
   Read,     // reads only; never waits for writers
   Write,    // reads then writes; SQLite: waits for the other writers first (one writer at a
@@ -258,6 +264,14 @@ class StoreTransaction : public UsernameRegistry {
   // `birthdate`, through (organization_id, birthdate, disabled, keys...), which covers them.
   virtual std::vector<MatchCandidate> match_candidates(Id organization_id,
                                                        const BirthDate& birthdate) = 0;
+  // The campaign of `canonical_code` (as campaign()) and, when there is one, the candidates of
+  // its school born on `birthdate` (as match_candidates()), whatever the campaign's status. An
+  // engine may read in the same statement what a match reads next about these candidates, and
+  // answer later calls of learner(), username_linked_elsewhere() and taken_suffixes() for them
+  // from it, in a read transaction only (PostgreSQL: a whole match in one round trip,
+  // docs/architecture.md).
+  virtual CampaignCandidates campaign_candidates(std::string_view canonical_code,
+                                                 const BirthDate& birthdate) = 0;
   // The school's learners (of one division when `division` is set; disabled ones too when
   // asked), ordered by division, last name, first name, id.
   virtual std::vector<Learner> learners(Id organization_id, const std::string* division,
@@ -291,10 +305,11 @@ class StoreTransaction : public UsernameRegistry {
   virtual std::vector<LinkedLearner> learners_linked_to(std::span<const Id> user_ids) = 0;
 
   // --- Learners: writes (UNIQUE (ine, organization_id))
-  // Inserts enabled learners into the school; a row whose (INE, school) exists is skipped.
-  // Returns how many were inserted. An import calls it once per batch of rows, never once per
-  // row: an engine writes a batch as fast as it can (prepared statements, multi-row or COPY
-  // where they pay).
+  // Inserts enabled learners into the school, which holds none of their INEs yet (an import
+  // reads the school and plans under the school's lock, visit_learners): a row whose (INE,
+  // school) exists throws Error(DATABASE_ERROR), and the transaction fails with it. Returns how
+  // many were inserted. An import calls it once per batch of rows, never once per row: an
+  // engine writes a batch as fast as it can (prepared statements, COPY where they pay).
   virtual int insert_learners(Id organization_id, std::span<const NewLearner> rows,
                               std::int64_t updated_at) = 0;
   // Overwrites the learner's roster fields (INE included) and keys; its state and link stay.
@@ -506,6 +521,10 @@ struct StoreOptions {
   // Diagnostics (tests): called with the text of every SQL statement the store runs, just
   // before it runs, on the calling thread. Parameters appear as placeholders (?1, ?2...).
   std::function<void(std::string_view sql)> on_statement;
+  // Diagnostics (benchmarks, tests): called once per round trip to a database server (a
+  // statement, a preparation, a pipeline of statements or a COPY sent and its answer awaited),
+  // on the calling thread. SQLite runs in the process and never calls it.
+  std::function<void()> on_round_trip;
 };
 
 // Opens (creating if needed) a SQLite database file and migrates its schema. Writers of every

@@ -190,9 +190,44 @@ std::string TextArray::take() && {
   return std::move(literal_);
 }
 
+BinaryCopy::BinaryCopy() {
+  // Signature, flags (no OIDs), header extension length.
+  data_.append("PGCOPY\n\377\r\n\0", 11);
+  put_int(0, 4);
+  put_int(0, 4);
+}
+
+void BinaryCopy::put_int(std::uint64_t value, int bytes) {
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+    data_ += static_cast<char>((value >> shift) & 0xFFU);
+  }
+}
+
+void BinaryCopy::begin_row(int fields) { put_int(static_cast<std::uint64_t>(fields), 2); }
+
+void BinaryCopy::add(std::string_view text) {
+  put_int(static_cast<std::uint32_t>(text.size()), 4);
+  data_.append(text);
+}
+
+void BinaryCopy::add(std::int64_t value) {
+  put_int(8, 4);
+  put_int(static_cast<std::uint64_t>(value), 8);
+}
+
+void BinaryCopy::add_null() { put_int(0xFFFFFFFFU, 4); }
+
+std::string BinaryCopy::take() && {
+  put_int(0xFFFFU, 2);  // -1: no more rows
+  return std::move(data_);
+}
+
 Connection::Connection(const ConnectionSettings& settings,
-                       std::function<void(std::string_view sql)> on_statement)
-    : password_(settings.password), on_statement_(std::move(on_statement)) {
+                       std::function<void(std::string_view sql)> on_statement,
+                       std::function<void()> on_round_trip)
+    : password_(settings.password),
+      on_statement_(std::move(on_statement)),
+      on_round_trip_(std::move(on_round_trip)) {
   // Later keywords override what the expanded connection string says: the library speaks
   // UTF-8 whatever the server's default, and names itself unless the URL names it.
   const char* keywords[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
@@ -256,22 +291,35 @@ Result Connection::check(PGresult* raw, std::string_view sql) {
   return result;
 }
 
-Result Connection::run(storage::StaticSql static_sql, const Params& params) {
-  const char* sql = static_sql.c_str();
+const std::string& Connection::prepared(const char* sql) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     const auto text = qualified(sql);
     // Built by appending: GCC 12 at -O3 reports a false -Wrestrict on "s" + std::to_string().
     std::string name("s");
     name.append(std::to_string(prepared_.size()));
+    count_round_trip();
     check(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr), text);
     found = prepared_.emplace(sql, std::move(name)).first;
   }
-  if (!pending_.empty()) return run_pipelined(found->second, params, sql);
+  return found->second;
+}
+
+Result Connection::run(storage::StaticSql static_sql, const Params& params) {
+  const char* sql = static_sql.c_str();
+  const auto& name = prepared(sql);
+  if (!pending_.empty()) return run_pipelined(name, params, sql);
+  return run_alone(static_sql, params);
+}
+
+Result Connection::run_alone(storage::StaticSql static_sql, const Params& params) {
+  const char* sql = static_sql.c_str();
+  const auto& name = prepared(sql);
   if (on_statement_) on_statement_(qualified(sql));
   const auto pointers = params.pointers();
-  return check(PQexecPrepared(conn_.get(), found->second.c_str(), params.size(), pointers.data(),
-                              nullptr, nullptr, 0),
+  count_round_trip();
+  return check(PQexecPrepared(conn_.get(), name.c_str(), params.size(), pointers.data(), nullptr,
+                              nullptr, 0),
                sql);
 }
 
@@ -294,6 +342,7 @@ Result Connection::run_pipelined(const std::string& name, const Params& params,
   sent = sent && PQsendQueryPrepared(conn, name.c_str(), params.size(), pointers.data(), nullptr,
                                      nullptr, 0) == 1;
   sent = sent && PQpipelineSync(conn) == 1;
+  count_round_trip();
   std::vector<Result> results;
   for (std::size_t i = 0; sent && i <= statements.size(); ++i) {
     results.emplace_back(PQgetResult(conn));
@@ -317,9 +366,38 @@ Result Connection::run_pipelined(const std::string& name, const Params& params,
   return std::move(results.back());
 }
 
+int Connection::copy_in(std::string_view copy_sql, std::string_view data) {
+  if (!pending_.empty()) {
+    // COPY cannot join a pipeline: what was pending goes first, as one simple query.
+    std::string statements;
+    for (const auto& statement : pending_) statements.append(statement).append(";");
+    pending_.clear();
+    exec(statements);
+  }
+  const auto text = qualified(copy_sql);
+  if (on_statement_) on_statement_(text);
+  PGconn* conn = conn_.get();
+  const auto context = std::string_view(text).substr(0, 60);
+  count_round_trip();
+  const Result start(PQexec(conn, text.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail(start.get(), context);
+  count_round_trip();
+  const bool sent = PQputCopyData(conn, data.data(), static_cast<int>(data.size())) == 1 &&
+                    PQputCopyEnd(conn, nullptr) == 1;
+  PGresult* end = PQgetResult(conn);
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  if (!sent) {
+    broken_ = true;  // the server may still wait for the rest of the data
+    const Result lost(end);
+    fail(lost.get(), context);
+  }
+  return check(end, context).affected();
+}
+
 Result Connection::exec(std::string_view sql) {
   const auto text = qualified(sql);
   if (on_statement_) on_statement_(text);
+  count_round_trip();
   return check(PQexec(conn_.get(), text.c_str()), text);
 }
 

@@ -68,21 +68,24 @@ class Result {
   std::unique_ptr<PGresult, Clear> result_;
 };
 
-// One row of a result, read as the engines' shared row mappers read a row (storage/rows.hpp).
+// One row of a result, read as the engines' shared row mappers read a row (storage/rows.hpp),
+// from its column `first` on (a statement that reads several records side by side).
 class Row {
  public:
-  Row(const Result& result, int row) noexcept : result_(result), row_(row) {}
-  bool is_null(int column) const noexcept { return result_.is_null(row_, column); }
-  std::string text(int column) const { return result_.text(row_, column); }
-  std::int64_t integer(int column) const { return result_.integer(row_, column); }
+  Row(const Result& result, int row, int first = 0) noexcept
+      : result_(result), row_(row), first_(first) {}
+  bool is_null(int column) const noexcept { return result_.is_null(row_, first_ + column); }
+  std::string text(int column) const { return result_.text(row_, first_ + column); }
+  std::int64_t integer(int column) const { return result_.integer(row_, first_ + column); }
   std::optional<std::int64_t> optional_integer(int column) const {
-    return result_.optional_integer(row_, column);
+    return result_.optional_integer(row_, first_ + column);
   }
-  bool flag(int column) const { return result_.boolean(row_, column); }
+  bool flag(int column) const { return result_.boolean(row_, first_ + column); }
 
  private:
   const Result& result_;
   int row_;
+  int first_;
 };
 
 // The parameters of one statement, as text (nullopt = SQL NULL).
@@ -134,12 +137,31 @@ class TextArray {
   std::string literal_ = "{";
 };
 
+// Rows in PostgreSQL's binary COPY format, built in memory: the header, then each row's field
+// count and fields (a bigint as 8 bytes, big-endian; text as its bytes), then the trailer.
+class BinaryCopy {
+ public:
+  BinaryCopy();
+  void begin_row(int fields);
+  void add(std::string_view text);
+  void add(std::int64_t value);
+  void add_null();
+  std::string take() &&;
+
+ private:
+  void put_int(std::uint64_t value, int bytes);
+  std::string data_;
+};
+
 class Connection {
  public:
   // Connects; throws Error(DATABASE_UNAVAILABLE) with libpq's message (password removed).
   // `schema` replaces the '@' that prefixes every table name in the SQL given to prepare().
+  // `on_round_trip`, if set, is called once per exchange with the server that waits for its
+  // answer (a statement, a preparation, a pipeline, a COPY).
   Connection(const ConnectionSettings& settings,
-             std::function<void(std::string_view sql)> on_statement = {});
+             std::function<void(std::string_view sql)> on_statement = {},
+             std::function<void()> on_round_trip = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -151,6 +173,15 @@ class Connection {
   // Statements without parameters (BEGIN...) sent in one pipeline with the next run(), so that
   // they cost no round trip of their own; their failure fails that run().
   void send_with_next(std::vector<std::string> statements) { pending_ = std::move(statements); }
+  // Runs a statement now, without what send_with_next() left pending, which stays pending for
+  // the next run(): a read that is a transaction of its own (one statement sees one snapshot).
+  Result run_alone(storage::StaticSql static_sql, const Params& params = {});
+  // Runs `copy_sql` (COPY ... FROM STDIN) with `data` as its input, after what send_with_next()
+  // left pending; returns the rows copied. Two round trips: the COPY's start, then the data
+  // and its end.
+  int copy_in(std::string_view copy_sql, std::string_view data);
+  // Whether send_with_next() left statements unsent (none of the transaction was sent yet).
+  bool has_pending() const noexcept { return !pending_.empty(); }
   // Forgets what send_with_next() left unsent.
   void drop_pending() noexcept { pending_.clear(); }
   // false once the server went away; the pool then drops the connection.
@@ -164,6 +195,11 @@ class Connection {
 
  private:
   Result check(PGresult* raw, std::string_view sql);
+  // The name of the statement prepared for `sql`, prepared first if this connection has not.
+  const std::string& prepared(const char* sql);
+  void count_round_trip() const {
+    if (on_round_trip_) on_round_trip_();
+  }
   Result run_pipelined(const std::string& name, const Params& params, std::string_view sql);
   [[noreturn]] void fail(const PGresult* result, std::string_view context);
 
@@ -174,6 +210,7 @@ class Connection {
   std::string password_;
   std::string prefix_;
   std::function<void(std::string_view sql)> on_statement_;
+  std::function<void()> on_round_trip_;
   std::unordered_map<const char*, std::string> prepared_;  // SQL address -> statement name
   std::vector<std::string> pending_;                       // sent ahead of the next run()
   bool broken_ = false;  // a pipeline left in a state nobody can resume

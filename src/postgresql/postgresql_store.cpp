@@ -27,25 +27,40 @@ using postgresql::Result;
 using postgresql::TextArray;
 
 using postgresql::Row;
-using storage::kLearnerFieldCount;
+using storage::kLearnerWrittenCount;
 using storage::read_campaign;
 using storage::read_participation;
 using storage::read_user;
 
-#define LEARNER_FIELD_COLUMNS INSCRIRE_LEARNER_FIELD_COLUMNS
+#define LEARNER_WRITTEN_COLUMNS INSCRIRE_LEARNER_WRITTEN_COLUMNS
 #define LEARNER_COLUMNS INSCRIRE_LEARNER_COLUMNS("l.")
 #define LEARNER_SELECT                                               \
   "SELECT " LEARNER_COLUMNS                                          \
   ", (SELECT u.username FROM @users u WHERE u.id = l.user_id) FROM " \
   "@learners l "
-// LEARNER_SELECT and the username of the account the same INE has in another school (the
-// automatic link; username_linked_elsewhere's query, for every row).
-#define LEARNER_SELECT_WITH_ELSEWHERE                                                           \
-  "SELECT " LEARNER_COLUMNS                                                                     \
-  ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), (SELECT u.username FROM "        \
-  "@learners o JOIN @users u ON u.id = o.user_id WHERE o.ine = l.ine AND o.organization_id <> " \
-  "l.organization_id ORDER BY o.id LIMIT 1) FROM @learners l "
-constexpr int kElsewhereColumn = storage::kLearnerUsernameColumn + 1;
+#define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("@")
+
+// Everything a pupil's match reads, in one statement (campaign_candidates): the campaign of
+// the code ($1), then one row per candidate of its school born on $2 (one row of NULLs when it
+// has none; no row without the campaign) with the candidate's whole row and username, the
+// username of the account its INE has in another school (username_linked_elsewhere's query),
+// its username stem and that stem's bitmap of taken suffixes (taken_suffixes' row). The
+// campaign's columns are renamed: the learner's (unqualified) share some of their names.
+constexpr char kCampaignCandidates[] =
+    "SELECT k.*, " LEARNER_COLUMNS
+    ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), (SELECT u.username FROM "
+    "@learners o JOIN @users u ON u.id = o.user_id WHERE o.ine = l.ine AND o.organization_id <> "
+    "l.organization_id ORDER BY o.id LIMIT 1), l.username_stem, t.taken FROM (" CAMPAIGN_SELECT
+    "WHERE c.code = $1) k(k_id, k_code, k_name, k_uai, k_division, k_target_profile, k_status, "
+    "k_created_at, k_organization_id, k_owner_staff_id, k_owner_subject, k_owner) LEFT JOIN "
+    "@learners l ON l.organization_id = k.k_organization_id AND "
+    "l.birthdate = $2 AND l.disabled = 0 LEFT JOIN @username_stems t ON t.stem = l.username_stem";
+// Where each part starts in a row of kCampaignCandidates.
+constexpr int kCampaignColumns = 12;
+constexpr int kCandidateColumn = kCampaignColumns;
+constexpr int kElsewhereColumn = kCandidateColumn + storage::kLearnerUsernameColumn + 1;
+constexpr int kStemColumn = kElsewhereColumn + 1;
+constexpr int kTakenColumn = kStemColumn + 1;
 
 // A stable 64-bit FNV-1a hash: advisory-lock keys derived from the schema's name, so that two
 // schemas of one database never share a key by design.
@@ -74,7 +89,7 @@ std::optional<Learner> first_learner(const Result& r) {
   return read_learner(r, 0);
 }
 
-// Appends the roster fields and keys as 20 parameters, in LEARNER_FIELD_COLUMNS order.
+// Appends the roster fields, keys and stem as 21 parameters, in LEARNER_WRITTEN_COLUMNS order.
 void add_fields(Params& params, const LearnerFields& fields) {
   const storage::LearnerFieldValues values(fields);
   for (const auto value : values.values()) params.add(value);
@@ -90,28 +105,12 @@ void add_search(Params& params, const LearnerSearch* search) {
   for (const auto& word : search->words) params.add(word);
 }
 
-// The 20 field columns of many rows as 20 arrays, plus the user ids: one INSERT ... SELECT
-// FROM unnest(...) writes a whole batch in one round trip and one statement.
-std::array<TextArray, kLearnerFieldCount + 1> column_arrays(std::span<const NewLearner> rows) {
-  std::array<TextArray, kLearnerFieldCount + 1> columns;
-  for (const auto& row : rows) {
-    const storage::LearnerFieldValues values(row.fields);
-    for (std::size_t c = 0; c < values.values().size(); ++c) columns[c].add(values.values()[c]);
-    if (row.user_id) {
-      columns[kLearnerFieldCount].add(std::to_string(*row.user_id));
-    } else {
-      columns[kLearnerFieldCount].add_null();
-    }
-  }
-  return columns;
-}
-
-constexpr char kInsertLearners[] =
-    "INSERT INTO @learners AS l (organization_id, updated_at, " LEARNER_FIELD_COLUMNS
-    ", user_id) SELECT $1, $2, t.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], "
-    "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], "
-    "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], "
-    "$21::text[], $22::text[], $23::bigint[]) AS t ON CONFLICT (ine, organization_id) DO NOTHING";
+// The new rows of an import, copied in PostgreSQL's binary format: organization_id, updated_at,
+// the written columns, user_id.
+constexpr char kCopyLearners[] =
+    "COPY @learners (organization_id, updated_at, " LEARNER_WRITTEN_COLUMNS
+    ", user_id) FROM STDIN (FORMAT binary)";
+constexpr int kCopiedColumns = kLearnerWrittenCount + 3;
 
 std::string id_array(std::span<const Id> ids) {
   std::string literal = "{";
@@ -128,7 +127,6 @@ std::string id_array(std::span<const Id> ids) {
 #define LEARNER_STATE_SQL INSCRIRE_LEARNER_STATE_SQL("l", "@", "$4")
 // learner_accounts reads the state after the username.
 constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
-#define CAMPAIGN_SELECT INSCRIRE_CAMPAIGN_SELECT("@")
 
 // Memberships from (staff_id, organization_id, uai, role, created_at) rows.
 std::vector<StaffMembership> read_memberships(const Result& r) {
@@ -156,6 +154,9 @@ class PostgresTransaction final : public StoreTransaction {
 
   // --- UsernameRegistry
   TakenSuffixes taken_suffixes(std::string_view stem) override {
+    if (const auto read = prefetched_stems_.find(stem); read != prefetched_stems_.end()) {
+      return read->second;
+    }
     const auto r =
         db_.run("SELECT taken FROM @username_stems WHERE stem = lower($1)", Params().add(stem));
     return r.rows() > 0 ? TakenSuffixes::from_bytes(r.bytes(0, 0)) : TakenSuffixes{};
@@ -219,7 +220,6 @@ class PostgresTransaction final : public StoreTransaction {
 
   std::vector<MatchCandidate> match_candidates(Id organization_id,
                                                const BirthDate& birthdate) override {
-    if (!writing_) return prefetch_candidates(organization_id, birthdate);
     const auto r = db_.run(
         "SELECT id, first_key, second_key, third_key, last_key, usage_key FROM @learners "
         "WHERE organization_id = $1 AND birthdate = $2 AND disabled = 0",
@@ -231,6 +231,31 @@ class PostgresTransaction final : public StoreTransaction {
                             r.text(row, 4), r.text(row, 5)});
     }
     return candidates;
+  }
+
+  // A read transaction's campaign_candidates is one statement, with what the rest of the match
+  // reads (kCampaignCandidates); run first, it is a transaction of its own (one statement sees
+  // one snapshot), without BEGIN and COMMIT: a match is one round trip. A write transaction
+  // reads afresh at each step: under READ COMMITTED a row may change between two statements.
+  CampaignCandidates campaign_candidates(std::string_view canonical_code,
+                                         const BirthDate& birthdate) override {
+    CampaignCandidates found;
+    if (writing_) {
+      found.campaign = campaign(canonical_code);
+      if (found.campaign) {
+        found.candidates = match_candidates(found.campaign->organization_id, birthdate);
+      }
+      return found;
+    }
+    Params params;
+    params.add(canonical_code).add(birthdate.iso());
+    const auto r = read_alone(kCampaignCandidates, params);
+    if (r.rows() == 0) return found;
+    found.campaign = read_campaign(Row(r, 0));
+    for (int row = 0; row < r.rows(); ++row) {
+      if (!r.is_null(row, kCandidateColumn)) found.candidates.push_back(remember(r, row));
+    }
+    return found;
   }
 
   std::vector<Learner> learners(Id organization_id, const std::string* division,
@@ -381,10 +406,20 @@ class PostgresTransaction final : public StoreTransaction {
                       std::int64_t updated_at) override {
     if (rows.empty()) return 0;
     lock_school(organization_id);
-    Params params;
-    params.add(organization_id).add(updated_at);
-    for (auto& column : column_arrays(rows)) params.add_owned(std::move(column).take());
-    return db_.run(kInsertLearners, params).affected();
+    postgresql::BinaryCopy copy;
+    for (const auto& row : rows) {
+      const storage::LearnerFieldValues values(row.fields);
+      copy.begin_row(kCopiedColumns);
+      copy.add(organization_id);
+      copy.add(updated_at);
+      for (const auto value : values.values()) copy.add(value);
+      if (row.user_id) {
+        copy.add(*row.user_id);
+      } else {
+        copy.add_null();
+      }
+    }
+    return db_.copy_in(kCopyLearners, std::move(copy).take());
   }
 
   void update_learner(Id learner_id, const LearnerFields& fields,
@@ -392,9 +427,9 @@ class PostgresTransaction final : public StoreTransaction {
     Params params;
     params.add(learner_id).add(updated_at);
     add_fields(params, fields);
-    db_.run("UPDATE @learners SET (" LEARNER_FIELD_COLUMNS
+    db_.run("UPDATE @learners SET (" LEARNER_WRITTEN_COLUMNS
             ") = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-            "$20, $21, $22), updated_at = $2 WHERE id = $1",
+            "$20, $21, $22, $23), updated_at = $2 WHERE id = $1",
             params);
   }
 
@@ -665,9 +700,11 @@ class PostgresTransaction final : public StoreTransaction {
   }
 
   // --- Throttling and audit
+  // The throttle's check before a match or a code look-up is a read transaction of this one
+  // statement (oldest_event follows only past the limit): read alone, one round trip.
   int count_events(std::string_view client_key, std::string_view kind,
                    std::int64_t since) override {
-    const auto r = db_.run(
+    const auto r = read_alone(
         "SELECT count(*) FROM @attempt_events WHERE client_key = $1 AND kind = $2 AND at >= $3",
         Params().add(client_key).add(kind).add(since));
     return static_cast<int>(r.integer(0, 0));
@@ -1027,26 +1064,27 @@ class PostgresTransaction final : public StoreTransaction {
     std::optional<std::string> elsewhere;  // the username of the same INE in another school
   };
 
-  // A match reads the candidates, then the one found and the account its INE has elsewhere:
-  // in a read transaction (one snapshot) the candidates' whole rows come with the first
-  // statement, which saves the two others their round trips (a match: five statements
-  // instead of seven; docs/benchmarks.md, bench_engines). A write transaction reads afresh:
-  // under READ COMMITTED a row may change between two statements.
-  std::vector<MatchCandidate> prefetch_candidates(Id organization_id, const BirthDate& birthdate) {
-    const auto r = db_.run(LEARNER_SELECT_WITH_ELSEWHERE
-                           "WHERE l.organization_id = $1 AND l.birthdate = $2 AND l.disabled = 0",
-                           Params().add(organization_id).add(birthdate.iso()));
-    std::vector<MatchCandidate> candidates;
-    candidates.reserve(static_cast<std::size_t>(r.rows()));
-    for (int row = 0; row < r.rows(); ++row) {
-      auto learner = read_learner(r, row);
-      candidates.push_back(learner.keys);
-      std::optional<std::string> elsewhere;
-      if (!r.is_null(row, kElsewhereColumn)) elsewhere = r.text(row, kElsewhereColumn);
-      const Id id = learner.id;
-      prefetched_[id] = PrefetchedLearner{std::move(learner), std::move(elsewhere)};
-    }
-    return candidates;
+  // A read that is the whole transaction when it comes first in a read transaction: sent then
+  // without BEGIN and COMMIT, as a transaction of its own (one statement sees one snapshot);
+  // BEGIN stays pending for the next statement, if any, which sees a later snapshot. Used where
+  // a use case's first read answers it alone or carries what the rest reads.
+  Result read_alone(storage::StaticSql sql, const Params& params) {
+    return !writing_ && db_.has_pending() ? db_.run_alone(sql, params) : db_.run(sql, params);
+  }
+
+  // Keeps what a row of kCampaignCandidates read about its candidate, for the rest of the
+  // match (learner(), username_linked_elsewhere(), taken_suffixes()), and returns its keys.
+  MatchCandidate remember(const Result& r, int row) {
+    auto learner = storage::read_learner(Row(r, row, kCandidateColumn));
+    auto keys = learner.keys;
+    std::optional<std::string> elsewhere;
+    if (!r.is_null(row, kElsewhereColumn)) elsewhere = r.text(row, kElsewhereColumn);
+    prefetched_stems_[r.text(row, kStemColumn)] =
+        r.is_null(row, kTakenColumn) ? TakenSuffixes{}
+                                     : TakenSuffixes::from_bytes(r.bytes(row, kTakenColumn));
+    const Id id = learner.id;
+    prefetched_[id] = PrefetchedLearner{std::move(learner), std::move(elsewhere)};
+    return keys;
   }
 
   const PrefetchedLearner* prefetched(Id id) const {
@@ -1073,15 +1111,20 @@ class PostgresTransaction final : public StoreTransaction {
   bool writing_;
   std::int32_t school_lock_space_;
   std::set<Id> locked_schools_;
-  std::map<Id, PrefetchedLearner> prefetched_;  // read transactions only
+  // Read transactions only, filled by campaign_candidates.
+  std::map<Id, PrefetchedLearner> prefetched_;
+  std::map<std::string, TakenSuffixes, std::less<>> prefetched_stems_;
 };
 
 // Connections made on demand up to the pool's size; a caller waits when all are busy. A
 // connection that lost its server is dropped, and the next caller opens a fresh one.
 class Pool {
  public:
-  Pool(ConnectionSettings settings, std::function<void(std::string_view)> on_statement)
-      : settings_(std::move(settings)), on_statement_(std::move(on_statement)) {}
+  Pool(ConnectionSettings settings, std::function<void(std::string_view)> on_statement,
+       std::function<void()> on_round_trip)
+      : settings_(std::move(settings)),
+        on_statement_(std::move(on_statement)),
+        on_round_trip_(std::move(on_round_trip)) {}
 
   std::unique_ptr<Connection> acquire() {
     std::unique_lock lock(mutex_);
@@ -1094,7 +1137,7 @@ class Pool {
     ++open_;
     lock.unlock();
     try {
-      return std::make_unique<Connection>(settings_, on_statement_);
+      return std::make_unique<Connection>(settings_, on_statement_, on_round_trip_);
     } catch (...) {
       release(nullptr);
       throw;
@@ -1119,6 +1162,7 @@ class Pool {
  private:
   ConnectionSettings settings_;
   std::function<void(std::string_view)> on_statement_;
+  std::function<void()> on_round_trip_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
@@ -1137,7 +1181,7 @@ bool is_retryable(const Error& e) {
 class PostgresStore final : public Store {
  public:
   PostgresStore(ConnectionSettings settings, const StoreOptions& options)
-      : pool_(std::move(settings), options.on_statement),
+      : pool_(std::move(settings), options.on_statement, options.on_round_trip),
         school_lock_space_(static_cast<std::int32_t>(fnv1a("school:" + pool_.settings().schema))),
         lock_timeout_ms_(options.busy_timeout_ms) {
     migrate();
@@ -1161,7 +1205,13 @@ class PostgresStore final : public Store {
       connection->send_with_next(begin_statements(kind));
       PostgresTransaction transaction(*connection, kind, school_lock_space_);
       work(transaction);
-      connection->run("COMMIT");
+      // Nothing sent yet (no statement, or only reads that were transactions of their own,
+      // Connection::run_alone): there is no transaction to commit.
+      if (connection->has_pending()) {
+        connection->drop_pending();
+      } else {
+        connection->run("COMMIT");
+      }
     } catch (...) {
       connection->drop_pending();
       if (connection->healthy() && connection->in_transaction()) {
@@ -1210,6 +1260,7 @@ class PostgresStore final : public Store {
       }
       for (auto next = version; next < postgresql::kMigrations.size(); ++next) {
         db.exec(postgresql::kMigrations[next]);
+        if (next + 1 == postgresql::kUsernameStemVersion) fill_username_stems(db);
       }
       db.run("UPDATE @schema_version SET version = $1",
              Params().add(static_cast<std::int64_t>(postgresql::kMigrations.size())));
@@ -1225,6 +1276,34 @@ class PostgresStore final : public Store {
       throw;
     }
     pool_.release(std::move(connection));
+  }
+
+  // The learners of a schema older than the stem column get theirs, computed as every write of
+  // the names computes it (storage::learner_username_stem), in the migration's transaction:
+  // read whole, written back by batches of one UPDATE ... FROM unnest each.
+  static void fill_username_stems(Connection& db) {
+    constexpr int kBatch = 10000;
+    const auto r = db.run(
+        "SELECT id, first_name, second_name, third_name, last_name, usage_name FROM @learners");
+    for (int first = 0; first < r.rows(); first += kBatch) {
+      std::string ids = "{";
+      TextArray stems;
+      for (int row = first; row < std::min(r.rows(), first + kBatch); ++row) {
+        RosterEntry names;
+        names.first_name = r.text(row, 1);
+        names.second_name = r.text(row, 2);
+        names.third_name = r.text(row, 3);
+        names.last_name = r.text(row, 4);
+        names.usage_name = r.text(row, 5);
+        if (ids.size() > 1) ids += ',';
+        ids += r.text(row, 0);
+        stems.add(storage::learner_username_stem(names));
+      }
+      db.run(
+          "UPDATE @learners l SET username_stem = t.stem FROM unnest($1::bigint[], $2::text[]) "
+          "AS t(id, stem) WHERE l.id = t.id",
+          Params().add_owned(ids + "}").add_owned(std::move(stems).take()));
+    }
   }
 
   Pool pool_;

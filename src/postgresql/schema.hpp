@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 
 namespace inscrire::postgresql {
 
@@ -236,6 +237,15 @@ UPDATE @audit_log SET uai = substr(target, 1, 8)
 CREATE INDEX audit_log_by_school ON @audit_log(uai, at);
 CREATE INDEX audit_log_by_time ON @audit_log(at);
 )sql",
+    // 4: each learner's username stem (SQLite's schema 6): the match reads the stem's bitmap in
+    // the statement that reads the candidates. Filled by the store for the rows already there
+    // right after this SQL, in the migration's transaction (kUsernameStemVersion).
+    R"sql(
+ALTER TABLE @learners ADD COLUMN username_stem text COLLATE "C" NOT NULL DEFAULT '';
+)sql",
 };
+
+// The version whose migration added learners.username_stem, filled by code after its SQL.
+inline constexpr std::size_t kUsernameStemVersion = 4;
 
 }  // namespace inscrire::postgresql

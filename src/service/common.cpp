@@ -42,10 +42,14 @@ Campaign require_campaign(StoreTransaction& tx, std::string_view code) {
 }
 
 Campaign require_open_campaign(StoreTransaction& tx, std::string_view code) {
-  auto campaign = require_campaign(tx, code);
-  if (campaign.status == CampaignStatus::Archived) throw Error(ErrorCode::CAMPAIGN_ARCHIVED);
-  if (campaign.status == CampaignStatus::Deleted) throw Error(ErrorCode::CAMPAIGN_DELETED);
-  return campaign;
+  return open_campaign(tx.campaign(canonical_campaign_code(code)));
+}
+
+Campaign open_campaign(std::optional<Campaign> campaign) {
+  if (!campaign) throw Error(ErrorCode::CAMPAIGN_NOT_FOUND);
+  if (campaign->status == CampaignStatus::Archived) throw Error(ErrorCode::CAMPAIGN_ARCHIVED);
+  if (campaign->status == CampaignStatus::Deleted) throw Error(ErrorCode::CAMPAIGN_DELETED);
+  return std::move(*campaign);
 }
 
 User session_user(StoreTransaction& tx, std::string_view session_token, std::int64_t now,

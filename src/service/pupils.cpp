@@ -1,5 +1,7 @@
 // The pupil's steps 4 and 5 (docs/rules.md §1, §3): matching a typed identity to the roster,
 // registration, and an existing account joining another campaign.
+#include <span>
+
 #include "inscrire/limits.hpp"
 #include "inscrire/reconciliation.hpp"
 #include "inscrire/service.hpp"
@@ -53,12 +55,11 @@ RosterNames roster_names(StoreTransaction& tx, std::int64_t learner_id) {
   return {e.first_name, e.second_name, e.third_name, e.last_name, e.usage_name};
 }
 
-// Finds the pupil on the roster of the campaign's school (docs/rules.md §3), with the learner
-// found, if any, in `found`.
+// Finds the pupil among the candidates of the typed birth date in the campaign's school
+// (docs/rules.md §3), with the learner found, if any, in `found`.
 MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
-                         const TypedIdentity& identity, MatchRules rules,
-                         std::optional<Learner>& found) {
-  const auto candidates = tx.match_candidates(campaign.organization_id, identity.birthdate);
+                         std::span<const MatchCandidate> candidates, const TypedIdentity& identity,
+                         MatchRules rules, std::optional<Learner>& found) {
   MatchReport report;
   const auto result =
       match_learner(identity.first_key, identity.last_key, candidates, rules,
@@ -80,6 +81,24 @@ MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
     report.masked_username = mask_username(*elsewhere);
   }
   return report;
+}
+
+// The same, reading the candidates afresh (writing transactions).
+MatchReport find_learner(StoreTransaction& tx, const Campaign& campaign,
+                         const TypedIdentity& identity, MatchRules rules,
+                         std::optional<Learner>& found) {
+  const auto candidates = tx.match_candidates(campaign.organization_id, identity.birthdate);
+  return find_learner(tx, campaign, candidates, identity, rules, found);
+}
+
+// The same in a read transaction, the campaign of `code` included: the campaign and the
+// candidates come together (one statement and round trip on PostgreSQL, with what the rest of
+// the match reads), then the open campaign's checks.
+MatchReport find_learner(StoreTransaction& tx, std::string_view code, const TypedIdentity& identity,
+                         MatchRules rules, std::optional<Learner>& found, Campaign& campaign) {
+  auto read = tx.campaign_candidates(canonical_campaign_code(code), identity.birthdate);
+  campaign = open_campaign(std::move(read.campaign));
+  return find_learner(tx, campaign, read.candidates, identity, rules, found);
 }
 
 void throw_if_refused(const MatchReport& report) {
@@ -153,9 +172,9 @@ MatchReport Service::match(std::string_view code, std::string_view first_name,
   auto report = throttled(*state_, client_key, [&] {
     MatchReport found;
     state_->read([&](StoreTransaction& tx) {
-      const auto campaign = require_open_campaign(tx, code);
+      Campaign campaign;
       std::optional<Learner> learner;
-      found = find_learner(tx, campaign, identity, state_->options.matching, learner);
+      found = find_learner(tx, code, identity, state_->options.matching, learner, campaign);
       if (found.status == MatchStatus::Matched) {
         found.username =
             generate_username(tx, username_source(learner->entry), learner->entry.birthdate,
@@ -177,8 +196,9 @@ Registration Service::register_pupil(std::string_view code, std::string_view fir
   std::optional<Learner> learner;
   throttled(*state_, client_key, [&] {
     state_->read([&](StoreTransaction& tx) {
-      throw_if_refused(find_learner(tx, require_open_campaign(tx, code), identity,
-                                    state_->options.matching, learner));
+      Campaign campaign;
+      throw_if_refused(
+          find_learner(tx, code, identity, state_->options.matching, learner, campaign));
     });
   });
   if (state_->options.refuse_weak_passwords) {

@@ -52,6 +52,8 @@ Learner require_linked_learner(StoreTransaction& tx, const Organization& organiz
 // deleted campaigns too (CAMPAIGN_ARCHIVED, CAMPAIGN_DELETED).
 Campaign require_campaign(StoreTransaction& tx, std::string_view code);
 Campaign require_open_campaign(StoreTransaction& tx, std::string_view code);
+// The same checks on a campaign already looked up (nullopt: CAMPAIGN_NOT_FOUND).
+Campaign open_campaign(std::optional<Campaign> campaign);
 // How the audit trail names a learner: by row id, never by INE or name (an anonymised learner
 // must not stay identifiable through the audit rows).
 std::string learner_ref(const Organization& organization, const Learner& learner);

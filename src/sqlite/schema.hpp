@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 
 namespace inscrire::sqlite {
 
@@ -260,6 +261,17 @@ UPDATE audit_log SET uai = substr(target, 1, 8)
 CREATE INDEX audit_log_by_school ON audit_log(uai, at);
 CREATE INDEX audit_log_by_time ON audit_log(at);
 )sql",
+    // 6: each learner's username stem ("first.last" of its names), written with the names by
+    // every insert and update (src/storage/rows.hpp), so that PostgreSQL's match reads the
+    // stem's bitmap in the statement that reads the candidates (docs/architecture.md). The
+    // stem needs ICU: the store fills it for the rows already there right after this SQL, in
+    // the migration's transaction (kUsernameStemVersion).
+    R"sql(
+ALTER TABLE learners ADD COLUMN username_stem TEXT NOT NULL DEFAULT '';
+)sql",
 };
+
+// The version whose migration added learners.username_stem, filled by code after its SQL.
+inline constexpr std::size_t kUsernameStemVersion = 6;
 
 }  // namespace inscrire::sqlite

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "inscrire/error.hpp"
 #include "inscrire/store.hpp"
@@ -23,7 +25,7 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-using storage::kLearnerFieldCount;
+using storage::kLearnerWrittenCount;
 using storage::read_campaign;
 using storage::read_learner;
 using storage::read_participation;
@@ -41,10 +43,11 @@ std::vector<Learner> read_learners(Statement& statement) {
   return learners;
 }
 
-// Binds the roster fields and keys to ?first..?first+19, in INSCRIRE_LEARNER_FIELD_COLUMNS order,
-// without copying them: `values` must outlive the statement's run.
+// Binds the roster fields, keys and stem to ?first..?first+20, in
+// INSCRIRE_LEARNER_WRITTEN_COLUMNS order, without copying them: `values` must outlive the
+// statement's run.
 void bind_fields(Statement& statement, int first, const storage::LearnerFieldValues& values) {
-  for (int i = 0; i < kLearnerFieldCount; ++i) {
+  for (int i = 0; i < kLearnerWrittenCount; ++i) {
     statement.bind_static(first + i, values.values()[static_cast<std::size_t>(i)]);
   }
 }
@@ -53,9 +56,9 @@ void bind_fields(Statement& statement, int first, const storage::LearnerFieldVal
 // journal (a copy of every page the statement touches, to undo it alone if a later row
 // fails), which costs more than the per-row steps it saves (docs/benchmarks.md, bench_scale).
 constexpr char kInsertLearner[] =
-    "INSERT INTO learners(organization_id, updated_at, " INSCRIRE_LEARNER_FIELD_COLUMNS
+    "INSERT INTO learners(organization_id, updated_at, " INSCRIRE_LEARNER_WRITTEN_COLUMNS
     ", user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(ine, organization_id) DO NOTHING";
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
 // Values per IN (...) list of the look-ups by INE or account: one statement probes the index
 // once per value; unused slots are bound to NULL, which equals nothing.
@@ -202,6 +205,15 @@ class SqliteTransaction final : public StoreTransaction {
     return candidates;
   }
 
+  // Two statements: SQLite's are function calls, with nothing to save by joining them.
+  CampaignCandidates campaign_candidates(std::string_view canonical_code,
+                                         const BirthDate& birthdate) override {
+    CampaignCandidates found{campaign(canonical_code), {}};
+    if (found.campaign)
+      found.candidates = match_candidates(found.campaign->organization_id, birthdate);
+    return found;
+  }
+
   std::vector<Learner> learners(Id organization_id, const std::string* division,
                                 bool include_disabled) override {
     auto query = db_.prepare(LEARNER_SELECT
@@ -341,7 +353,7 @@ class SqliteTransaction final : public StoreTransaction {
       insert.bind(1, organization_id).bind(2, updated_at);
       const storage::LearnerFieldValues values(row.fields);
       bind_fields(insert, 3, values);
-      insert.bind(3 + kLearnerFieldCount, row.user_id).run();
+      insert.bind(3 + kLearnerWrittenCount, row.user_id).run();
       inserted += db_.changes();
     }
     return inserted;
@@ -350,9 +362,9 @@ class SqliteTransaction final : public StoreTransaction {
   void update_learner(Id learner_id, const LearnerFields& fields,
                       std::int64_t updated_at) override {
     auto update = db_.prepare(
-        "UPDATE learners SET (" INSCRIRE_LEARNER_FIELD_COLUMNS
+        "UPDATE learners SET (" INSCRIRE_LEARNER_WRITTEN_COLUMNS
         ") = (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22), updated_at = ?2 WHERE id = ?1");
+        "?21, ?22, ?23), updated_at = ?2 WHERE id = ?1");
     update.bind(1, learner_id).bind(2, updated_at);
     const storage::LearnerFieldValues values(fields);
     bind_fields(update, 3, values);
@@ -1109,6 +1121,7 @@ class SqliteStore final : public Store {
       if (version > sqlite::kMigrations.size()) throw Error(ErrorCode::SCHEMA_TOO_NEW);
       for (auto next = version; next < sqlite::kMigrations.size(); ++next) {
         db_.exec(sqlite::kMigrations[next]);
+        if (next + 1 == sqlite::kUsernameStemVersion) fill_username_stems();
         db_.exec(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
       }
       db_.exec("COMMIT");
@@ -1116,6 +1129,31 @@ class SqliteStore final : public Store {
       sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
+  }
+
+  // The learners of a database older than the stem column get theirs, computed as every write
+  // of the names computes it (storage::learner_username_stem), in the migration's transaction.
+  void fill_username_stems() {
+    std::vector<std::pair<Id, std::string>> stems;
+    auto select = db_.prepare(
+        "SELECT id, first_name, second_name, third_name, last_name, usage_name FROM learners");
+    while (select.step()) {
+      RosterEntry names;
+      names.first_name = select.text(1);
+      names.second_name = select.text(2);
+      names.third_name = select.text(3);
+      names.last_name = select.text(4);
+      names.usage_name = select.text(5);
+      stems.emplace_back(select.integer(0), storage::learner_username_stem(names));
+    }
+    db_.reset_statements();
+    for (const auto& [id, stem] : stems) {
+      db_.prepare("UPDATE learners SET username_stem = ?2 WHERE id = ?1")
+          .bind(1, id)
+          .bind(2, stem)
+          .run();
+    }
+    db_.reset_statements();
   }
 
   Connection db_;

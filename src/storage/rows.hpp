@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "inscrire/store.hpp"
+#include "inscrire/username.hpp"
 
 namespace inscrire::storage {
 
@@ -21,6 +22,10 @@ namespace inscrire::storage {
   "birth_country_code, birth_department_code, birth_city_code, birth_city_name, mef_code, "     \
   "status, first_key, second_key, third_key, last_key, usage_key"
 inline constexpr int kLearnerFieldCount = 20;
+// What a write of the roster fields writes: those columns, then the username stem derived from
+// the names (read by the PostgreSQL match, which joins the stem's bitmap in the same statement).
+#define INSCRIRE_LEARNER_WRITTEN_COLUMNS INSCRIRE_LEARNER_FIELD_COLUMNS ", username_stem"
+inline constexpr int kLearnerWrittenCount = kLearnerFieldCount + 1;
 
 // Every column read_learner reads (without the username), each qualified by ALIAS ("" or "l.").
 #define INSCRIRE_LEARNER_COLUMNS(ALIAS)                                            \
@@ -45,25 +50,37 @@ inline constexpr int kLearnerUsernameColumn = 2 + kLearnerFieldCount + 2;
   "campaigns c JOIN " PREFIX "organizations o ON o.id = c.organization_id LEFT JOIN " PREFIX   \
   "staff s ON s.id = c.owner_staff_id "
 
-// The values of INSCRIRE_LEARNER_FIELD_COLUMNS for one learner, in order. They view `fields`
-// (and a birth date of their own), so they are valid while both live; not copyable.
+// The username stem of a learner's names ("first.last", username.hpp), as learners.username_stem
+// keeps it: the store derives it on every write of the names, so that no caller can store a
+// stem that disagrees with them, and the migrations that added the column fill it the same way.
+inline std::string learner_username_stem(const RosterEntry& entry) {
+  return username_stem({.first_name = entry.first_name,
+                        .last_name = entry.last_name,
+                        .second_name = entry.second_name,
+                        .third_name = entry.third_name,
+                        .usage_name = entry.usage_name});
+}
+
+// The values of INSCRIRE_LEARNER_WRITTEN_COLUMNS for one learner, in order. They view `fields`
+// (and a birth date and stem of their own), so they are valid while both live; not copyable.
 class LearnerFieldValues {
  public:
   explicit LearnerFieldValues(const LearnerFields& fields);
   LearnerFieldValues(const LearnerFieldValues&) = delete;
   LearnerFieldValues& operator=(const LearnerFieldValues&) = delete;
 
-  const std::array<std::string_view, kLearnerFieldCount>& values() const noexcept {
+  const std::array<std::string_view, kLearnerWrittenCount>& values() const noexcept {
     return values_;
   }
 
  private:
   std::string birthdate_;  // ISO, as stored
-  std::array<std::string_view, kLearnerFieldCount> values_;
+  std::string stem_;
+  std::array<std::string_view, kLearnerWrittenCount> values_;
 };
 
 inline LearnerFieldValues::LearnerFieldValues(const LearnerFields& fields)
-    : birthdate_(fields.entry.birthdate.iso()) {
+    : birthdate_(fields.entry.birthdate.iso()), stem_(learner_username_stem(fields.entry)) {
   const auto& e = fields.entry;
   const auto& k = fields.keys;
   values_ = {e.ine,
@@ -85,7 +102,8 @@ inline LearnerFieldValues::LearnerFieldValues(const LearnerFields& fields)
              k.second_name,
              k.third_name,
              k.last_name,
-             k.usage_name};
+             k.usage_name,
+             stem_};
 }
 
 // A learner from INSCRIRE_LEARNER_COLUMNS, then its account's username when `with_username`.

@@ -511,6 +511,47 @@ TEST_P(Journey, CampaignsUnarchiveAndDeleteOnlyWhenNobodyJoined) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, Journey, ::testing::ValuesIn(store_engines()), engine_name);
 
+// --- The username stem column (SQLite's schema 6, PostgreSQL's 4) added to a database of the
+// schema before it: every learner gets the stem its names give, every account stays.
+
+class StemMigration : public Journey {
+ protected:
+  // The database as the previous schema left it: no stem column, the version before it.
+  void downgrade() {
+    const bool sqlite = dynamic_cast<SqliteDatabase*>(&engine_database()) != nullptr;
+    rows("ALTER TABLE learners DROP COLUMN username_stem");
+    rows(sqlite ? "PRAGMA user_version = 5" : "UPDATE schema_version SET version = 3");
+  }
+};
+
+TEST_P(StemMigration, FillsEveryLearnersStemAndKeepsEveryAccount) {
+  const auto allan = enrol_allan();
+  const auto stems = rows("SELECT ine, username_stem FROM learners ORDER BY ine");
+  ASSERT_GT(stems.size(), 10u);
+  const auto accounts = rows("SELECT id, username, password_hash FROM users ORDER BY id");
+  const auto links = rows("SELECT ine, user_id FROM learners ORDER BY ine");
+  const auto next = service_->match(code_, "Alian", "Poe", "01/03/2014");
+  ASSERT_EQ(next.status, MatchStatus::Matched);
+  service_.reset();
+  downgrade();
+  EXPECT_EQ(rows("SELECT count(*) FROM learners").at(0).at(0), std::to_string(stems.size()));
+
+  service_.emplace(open_with(fast_options()));
+  EXPECT_EQ(rows("SELECT ine, username_stem FROM learners ORDER BY ine"), stems);
+  EXPECT_EQ(rows("SELECT count(*) FROM learners WHERE username_stem = ''"), (Rows{{"0"}}));
+  EXPECT_EQ(rows("SELECT id, username, password_hash FROM users ORDER BY id"), accounts);
+  EXPECT_EQ(rows("SELECT ine, user_id FROM learners ORDER BY ine"), links);
+  EXPECT_EQ(service_->login(allan, kGoodPassword).status, LoginStatus::Success);
+  // The match reads the stems' bitmaps through the filled column: the same proposal as before.
+  const auto again = service_->match(code_, "Alian", "Poe", "01/03/2014");
+  EXPECT_EQ(again.status, MatchStatus::Matched);
+  EXPECT_EQ(again.username, next.username);
+  EXPECT_EQ(service_->register_pupil(code_, "Alian", "Poe", "01/03/2014", kGoodPassword).username,
+            next.username);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StemMigration, ::testing::ValuesIn(store_engines()), engine_name);
+
 // --- Migration of a first-release database (SQLite only: the fixture is a SQLite file)
 
 class FirstReleaseDatabase : public ::testing::Test {
@@ -562,6 +603,13 @@ TEST_F(FirstReleaseDatabase, MigratesKeepingEveryAccountLinkAndParticipation) {
             2);
   // A reset account from before the expiry keeps its temporary password without a limit.
   EXPECT_EQ(service.account("jeanmarc.dartagnan0103").account.temporary_expires_at, 0);
+  // Every learner got the username stem of its names (schema 6).
+  SqliteDatabase file(directory_.path() / "school.db");
+  EXPECT_EQ(file.rows("SELECT count(*) FROM learners WHERE username_stem = ''"), (Rows{{"0"}}));
+  EXPECT_EQ(file.rows("SELECT DISTINCT username_stem FROM learners WHERE ine IN (SELECT l.ine "
+                      "FROM learners l JOIN users u ON u.id = l.user_id AND u.username = "
+                      "'jeanmarc.dartagnan0103')"),
+            (Rows{{"jeanmarc.dartagnan"}}));
 }
 
 TEST_F(FirstReleaseDatabase, KeepsItsAuditRowsAsLegacyUnderTheSchoolTheyNamed) {

@@ -173,6 +173,47 @@ TEST_P(Postgres, ThreadsOfOneStoreWorkOnSeveralConnectionsAtOnce) {
   EXPECT_EQ(database_.rows("SELECT count(*) FROM organizations"), (Rows{{"3"}}));
 }
 
+// A pupil's match is one statement sent alone: no BEGIN, no COMMIT, one round trip (counted by
+// the store; strace counts the same in docs/benchmarks.md), whatever the match finds.
+TEST_P(Postgres, AMatchIsOneStatementInOneRoundTrip) {
+  long round_trips = 0;
+  std::vector<std::string> statements;
+  StoreOptions options;
+  options.on_round_trip = [&] { ++round_trips; };
+  options.on_statement = [&](std::string_view sql) { statements.emplace_back(sql); };
+  // One connection, so that every statement was prepared on it by the first match.
+  Service service(open_postgresql_store(database_.url() + "&pool_size=1", options), fast_options());
+  service.create_organization(kSampleUai, "Collège");
+  service.import_roster(kSampleUai,
+                        std::filesystem::path(INSCRIRE_DATA_DIR) / "siecle-0751234A.xml");
+  const auto code = service.create_campaign(kSampleUai, "Pix").code;
+  service.register_pupil(code, "Allan", "POE", "01/03/2014", kGoodPassword);
+  service.match(code, "Allan", "POE", "01/03/2014");
+  const auto match = [&](const std::string& first, const std::string& last,
+                         const std::string& birthdate) {
+    round_trips = 0;
+    statements.clear();
+    const auto report = service.match(code, first, last, birthdate);
+    EXPECT_EQ(round_trips, 1) << first << " " << last;
+    EXPECT_EQ(statements.size(), 1u) << first << " " << last;
+    return report.status;
+  };
+  EXPECT_EQ(match("Alian", "Poe", "01/03/2014"), MatchStatus::Matched);
+  EXPECT_EQ(match("Allan", "Poe", "01/03/2014"), MatchStatus::LearnerAlreadyLinked);
+  EXPECT_EQ(match("Wanda", "Quenouille", "01/03/2014"), MatchStatus::NoNameMatch);
+  EXPECT_EQ(match("Allan", "Poe", "02/02/2001"), MatchStatus::NoLearnerForBirthdate);
+  round_trips = 0;
+  EXPECT_EQ(error_thrown([&] { service.match("ZZZZZZ999", "Allan", "Poe", "01/03/2014"); }).code(),
+            ErrorCode::CAMPAIGN_NOT_FOUND);
+  EXPECT_EQ(round_trips, 1);
+  // With a client key, the throttle's count first: a read of one statement too.
+  service.match(code, "Alian", "Poe", "01/03/2014", "client-1");
+  round_trips = 0;
+  EXPECT_EQ(service.match(code, "Alian", "Poe", "01/03/2014", "client-1").status,
+            MatchStatus::Matched);
+  EXPECT_EQ(round_trips, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Postgres, ::testing::ValuesIn(postgres_engines()), engine_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Postgres);
 

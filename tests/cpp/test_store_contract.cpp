@@ -172,7 +172,7 @@ TEST_P(StoreContract, OrganizationsAreUniqueByUaiAndListedInUaiOrder) {
 
 // --- Learners -------------------------------------------------------------------------------
 
-TEST_P(StoreContract, InsertLearnersWritesEveryFieldInBatchesAndSkipsExistingInes) {
+TEST_P(StoreContract, InsertLearnersWritesEveryFieldInBatchesAndRefusesExistingInes) {
   auto many = pupils("A", 150);
   many[3].second_name = "Marie";
   many[3].third_name = "Léa";
@@ -211,14 +211,17 @@ TEST_P(StoreContract, InsertLearnersWritesEveryFieldInBatchesAndSkipsExistingIne
   EXPECT_EQ(database_->rows("SELECT DISTINCT updated_at FROM learners")[0][0],
             std::to_string(kNow));
 
-  // The same INEs again, plus new ones: only the new ones are inserted; the same INE in
-  // another school is another learner.
+  // An INE the school has already, among new ones: refused, with the whole transaction; the
+  // same INE in another school is another learner.
   auto more = pupils("A", 70);
   more.push_back(entry("B000001", "Neuf", "Nom", "2013-01-01"));
-  write([&](StoreTransaction& tx) { EXPECT_EQ(insert(tx, id, more), 1); });
+  EXPECT_EQ(error_code_of([&] { write([&](StoreTransaction& tx) { insert(tx, id, more); }); }),
+            ErrorCode::DATABASE_ERROR);
+  EXPECT_EQ(database_->rows("SELECT count(*) FROM learners")[0][0], "150");
   write([&](StoreTransaction& tx) {
     const auto other = tx.insert_organization("0331234B", "Other", kNow)->id;
     EXPECT_EQ(insert(tx, other, more), 71);
+    EXPECT_EQ(insert(tx, id, {more.back()}), 1);
   });
   EXPECT_EQ(database_->rows("SELECT count(*) FROM learners")[0][0], "222");
   write([&](StoreTransaction& tx) { EXPECT_EQ(insert(tx, id, {}), 0); });
@@ -283,6 +286,73 @@ TEST_P(StoreContract, MatchCandidatesAreTheEnabledLearnersOfTheSchoolBornThatDay
     EXPECT_EQ(found[1].last_name, "morel");
     EXPECT_TRUE(tx.match_candidates(id, BirthDate::from_trusted_iso("2001-01-01")).empty());
   });
+}
+
+// The match's first read: the campaign and its school's candidates together, and what the
+// match reads next about them (read ahead on PostgreSQL) the same as when read alone, in a read
+// transaction and in a write one.
+TEST_P(StoreContract, CampaignCandidatesAreTheCampaignAndItsSchoolsCandidates) {
+  const auto id =
+      school("0751234A",
+             {entry("I1", "Ana", "Lopez", "2013-02-02"), entry("I2", "Ben", "Morel", "2013-02-02"),
+              entry("I3", "Cid", "Roux", "2013-02-03"), entry("I4", "Dan", "Petit", "2013-02-02")});
+  const auto other = school("0331234B", {entry("I1", "Ana", "Lopez", "2013-02-02")});
+  const auto ana_elsewhere = user("ana.lopez0202");
+  Campaign c;
+  c.code = "AAAAAA222";
+  c.name = "Pix";
+  write([&](StoreTransaction& tx) {
+    tx.insert_campaign(id, c, kNow);
+    tx.set_learner_disabled(tx.learner_by_ine(id, "I4")->id, true, kNow);
+    tx.link_learner(tx.learner_by_ine(other, "I1")->id, ana_elsewhere);
+    tx.add_taken_suffix("ana.lopez", 202);
+    tx.add_taken_suffix("ana.lopez", 17);
+  });
+  const auto born = BirthDate::from_trusted_iso("2013-02-02");
+  for (const auto kind : {TransactionKind::Read, TransactionKind::Write}) {
+    store_->transact(kind, [&](StoreTransaction& tx) {
+      auto found = tx.campaign_candidates("AAAAAA222", born);
+      ASSERT_TRUE(found.campaign.has_value());
+      EXPECT_EQ(found.campaign->name, "Pix");
+      EXPECT_EQ(found.campaign->uai, "0751234A");
+      std::sort(found.candidates.begin(), found.candidates.end(),
+                [](const auto& a, const auto& b) { return a.learner_id < b.learner_id; });
+      ASSERT_EQ(found.candidates.size(), 2u);
+      const auto ana = tx.learner_by_ine(id, "I1");
+      EXPECT_EQ(found.candidates[0].learner_id, ana->id);
+      EXPECT_EQ(found.candidates[0].last_name, "lopez");
+      EXPECT_EQ(found.candidates[1].last_name, "morel");
+      EXPECT_EQ(tx.learner(ana->id)->entry.first_name, "Ana");
+      EXPECT_EQ(tx.username_linked_elsewhere("I1", id), "ana.lopez0202");
+      EXPECT_EQ(tx.username_linked_elsewhere("I2", id), std::nullopt);
+      const auto taken = tx.taken_suffixes("ana.lopez");
+      EXPECT_EQ(taken.count(), 2);
+      EXPECT_TRUE(taken.contains(202));
+      EXPECT_EQ(tx.taken_suffixes("ben.morel").count(), 0);
+      EXPECT_TRUE(tx.campaign_candidates("AAAAAA222", BirthDate::from_trusted_iso("2001-01-01"))
+                      .candidates.empty());
+      const auto none = tx.campaign_candidates("CCCCCC444", born);
+      EXPECT_FALSE(none.campaign.has_value());
+      EXPECT_TRUE(none.candidates.empty());
+    });
+  }
+}
+
+// Every write of a learner's names writes its username stem, as username_stem() makes it.
+TEST_P(StoreContract, ALearnersUsernameStemFollowsItsNames) {
+  auto odd = entry("I2", "Jean-Marc", "D'Artagnan", "2013-02-02");
+  odd.usage_name = "Dupont";
+  const auto id = school("0751234A", {entry("I1", "Éloïse", "Le Gall", "2013-02-02"), odd});
+  const auto stems = [&] {
+    return database_->rows("SELECT ine, username_stem FROM learners ORDER BY ine");
+  };
+  EXPECT_EQ(stems(), (Rows{{"I1", "eloise.legall"}, {"I2", "jeanmarc.dartagnan"}}));
+  write([&](StoreTransaction& tx) {
+    const auto renamed = entry("I1", "Zoé", "", "2013-02-02");
+    const auto renamed_keys = keys(renamed);
+    tx.update_learner(tx.learner_by_ine(id, "I1")->id, {renamed, renamed_keys}, kNow);
+  });
+  EXPECT_EQ(stems(), (Rows{{"I1", "zoe.nom"}, {"I2", "jeanmarc.dartagnan"}}));
 }
 
 TEST_P(StoreContract, UpdateRewritesFieldsAndKeysButKeepsStateAndLink) {
