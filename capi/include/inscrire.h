@@ -127,7 +127,8 @@ typedef enum inscrire_error_code {
   INSCRIRE_E_STAFF_USERNAME_TAKEN = -73,
   INSCRIRE_E_SECOND_FACTOR_REQUIRED = -74,
   INSCRIRE_E_SECOND_FACTOR_INVALID = -75,
-  INSCRIRE_E_SECOND_FACTOR_ENROLMENT_REQUIRED = -76
+  INSCRIRE_E_SECOND_FACTOR_ENROLMENT_REQUIRED = -76,
+  INSCRIRE_E_SCHEMA_TOO_OLD = -77
 } inscrire_error_code;
 
 /* Languages of the error messages. */
@@ -207,6 +208,13 @@ typedef enum inscrire_matching {
   INSCRIRE_MATCHING_PIX = 1       /* the two passes of Pix alone: exact, then tolerant */
 } inscrire_matching;
 
+/* What inscrire_db_open_v2 does with a schema older than the library's. */
+typedef enum inscrire_migrate {
+  INSCRIRE_MIGRATE_AUTO = 0,  /* migrates it (default) */
+  INSCRIRE_MIGRATE_REFUSE = 1 /* INSCRIRE_E_SCHEMA_TOO_OLD, a new database too: the operator
+                                 migrates with `inscrire db migrate` (docs/deployment.md) */
+} inscrire_migrate;
+
 /* Options for inscrire_db_open_v2, starting at the library's defaults. */
 INSCRIRE_API int inscrire_options_new(inscrire_options **out);
 INSCRIRE_API void inscrire_options_free(inscrire_options *options);
@@ -235,6 +243,8 @@ INSCRIRE_API int inscrire_options_set_login_throttle(inscrire_options *options, 
 INSCRIRE_API int inscrire_options_set_refuse_weak_passwords(inscrire_options *options, int refuse);
 /* INSCRIRE_MATCHING_EXTENDED (default) or INSCRIRE_MATCHING_PIX. */
 INSCRIRE_API int inscrire_options_set_matching(inscrire_options *options, int matching);
+/* INSCRIRE_MIGRATE_AUTO (default) or INSCRIRE_MIGRATE_REFUSE. */
+INSCRIRE_API int inscrire_options_set_migrate(inscrire_options *options, int policy);
 /* How long a session from inscrire_login lasts, in seconds (default 28800, 8 hours; at least
  * 1). A session also ends with inscrire_logout and when the account's password changes. */
 INSCRIRE_API int inscrire_options_set_session_lifetime(inscrire_options *options, int seconds);
@@ -1204,6 +1214,49 @@ INSCRIRE_API void inscrire_audit_row_list_free(inscrire_audit_row_list *list);
  * default); the operator only. *purged (may be NULL): how many; 0 on failure. */
 INSCRIRE_API int inscrire_purge_audit(inscrire_db *db, int older_than_days,
                                       const inscrire_actor *actor, int *purged);
+
+/* ---- The service's counters ------------------------------------------------------------ */
+
+typedef struct inscrire_service_stats inscrire_service_stats;
+
+/* The counters of this handle since it was opened (docs/deployment.md, "Counters"; Service::stats):
+ * registrations, match outcomes by stage and by refusing code, logins by result, throttled
+ * answers, imports, database failures. No database work. *out: free with
+ * inscrire_service_stats_free. Each accessor returns 0 for NULL. */
+INSCRIRE_API int inscrire_stats(inscrire_db *db, inscrire_service_stats **out);
+INSCRIRE_API int64_t inscrire_service_stats_registrations(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_joins(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_matched_exact(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_matched_tolerant(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_matched_given_names(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_matched_family_names(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_matched_swapped(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_matched_transposition(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_refused_no_learner_for_birthdate(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_refused_no_name_match(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_refused_ambiguous(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_refused_learner_already_linked(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_refused_learner_has_account_elsewhere(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_logins(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_login_failures(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_logins_blocked(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_staff_logins(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_staff_login_failures(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_throttled(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_imports(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_imports_refused(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t inscrire_service_stats_database_busy(const inscrire_service_stats *stats);
+INSCRIRE_API int64_t
+inscrire_service_stats_database_unavailable(const inscrire_service_stats *stats);
+INSCRIRE_API void inscrire_service_stats_free(inscrire_service_stats *stats);
 
 #ifdef __cplusplus
 }

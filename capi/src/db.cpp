@@ -97,6 +97,16 @@ int inscrire_options_set_matching(inscrire_options* options, int matching) {
   });
 }
 
+int inscrire_options_set_migrate(inscrire_options* options, int policy) {
+  return guard_in(language_for(options), [&] {
+    require(options, "options");
+    expect(policy == INSCRIRE_MIGRATE_AUTO || policy == INSCRIRE_MIGRATE_REFUSE,
+           "unknown migration policy");
+    options->service.migrate =
+        policy == INSCRIRE_MIGRATE_REFUSE ? MigrationPolicy::Refuse : MigrationPolicy::Auto;
+  });
+}
+
 int inscrire_options_set_refuse_weak_passwords(inscrire_options* options, int refuse) {
   return guard_in(language_for(options), [&] {
     require(options, "options");
@@ -196,5 +206,19 @@ size_t inscrire_organization_list_count(const inscrire_organization_list* list) 
 INSCRIRE_ORGANIZATION_FIELDS(ORGANIZATION_FIELD, INSCRIRE_C_NONE)
 
 void inscrire_organization_list_free(inscrire_organization_list* list) { delete list; }
+
+int inscrire_stats(inscrire_db* db, inscrire_service_stats** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    give(out, std::make_unique<inscrire_service_stats>(
+                  inscrire_service_stats{require(db, "db")->service.stats()}));
+  });
+}
+
+#define SERVICE_STATS_FIELD(type, name, presence) \
+  INSCRIRE_C_FIELD(inscrire_service_stats, service_stats, stats, type, name, presence)
+INSCRIRE_SERVICE_STATS_FIELDS(SERVICE_STATS_FIELD, INSCRIRE_C_NONE)
+
+void inscrire_service_stats_free(inscrire_service_stats* stats) { delete stats; }
 
 }  // extern "C"

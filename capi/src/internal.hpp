@@ -147,6 +147,10 @@ struct inscrire_actor {
   inscrire::Actor actor;
 };
 
+struct inscrire_service_stats {
+  inscrire::ServiceStats stats;
+};
+
 struct inscrire_staff_invitation {
   inscrire::StaffInvitation invitation;
 };

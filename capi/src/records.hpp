@@ -32,6 +32,7 @@ inline int64_t c_value(const std::optional<std::int64_t>& value) noexcept {
 }
 inline int c_value(int value) noexcept { return value; }
 inline int64_t c_value(RecordId id) noexcept { return static_cast<int64_t>(id); }
+inline int64_t c_value(Count count) noexcept { return static_cast<int64_t>(count); }
 inline int c_value(bool value) noexcept { return value ? 1 : 0; }
 inline int c_value(ErrorCode code) noexcept { return to_c(code); }
 // The names are string literals: NUL-terminated, static storage.

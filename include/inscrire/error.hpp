@@ -142,7 +142,9 @@ namespace inscrire {
   X(SECOND_FACTOR_INVALID, "Code de vérification incorrect.", "Wrong verification code.")         \
   X(SECOND_FACTOR_ENROLMENT_REQUIRED,                                                             \
     "Activez d'abord la vérification en deux étapes de votre compte.",                            \
-    "Set up two-step verification for your account first.")
+    "Set up two-step verification for your account first.")                                       \
+  X(SCHEMA_TOO_OLD, "La base doit d'abord être migrée : inscrire db migrate.",                    \
+    "The database must be migrated first: inscrire db migrate.")
 
 enum class ErrorCode {
 #define INSCRIRE_ENUM_ENTRY(name, fr, en) name,

@@ -15,9 +15,10 @@
 //                 (the C accessor returns the value as it is: "" or 0);
 //   internal      the store's and the service's own (row ids): no surface shows it.
 // Times are std::int64_t unix seconds (ISO 8601 in JSON, aware datetimes in Python); counts are
-// int; ids are internal Id, or RecordId where a surface shows them.
+// int, counters Count; ids are internal Id, or RecordId where a surface shows them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -29,6 +30,10 @@ enum class Presence { always, unless_empty, internal };
 // A row id a record shows (an invitation's): a number on every surface. A type of its own
 // because a plain std::int64_t field is a time.
 enum class RecordId : std::int64_t {};
+
+// How many times something happened (a counter of Service::stats()): a number on every surface.
+// A type of its own for the same reason.
+enum class Count : std::int64_t {};
 
 // "", 0 and an enum's first value: what an `unless_empty` field shows as none.
 template <class T>

@@ -75,6 +75,16 @@ struct StaffPolicy {
   int audit_retention_days = 365;  // purge_audit's default, 1 to 3650
 };
 
+// What Service::open does with a database whose schema is older than the library's.
+enum class MigrationPolicy {
+  Auto,    // migrates it at open (one school on SQLite; the package backs the file up first)
+  Refuse,  // SCHEMA_TOO_OLD (a missing or empty database too): on several servers, one
+           // operator runs `inscrire db migrate` while the old servers keep serving
+};
+// "auto", "refuse".
+std::string_view migration_policy_name(MigrationPolicy policy) noexcept;
+std::optional<MigrationPolicy> migration_policy_from_name(std::string_view name) noexcept;
+
 struct ServiceOptions {
   CollisionPolicy username_policy = CollisionPolicy::Random;
   HashParameters hash_parameters;
@@ -91,6 +101,7 @@ struct ServiceOptions {
   // chose the operator explicitly (Actor::as_operator). Off: as before staff existed.
   bool require_staff = false;
   StaffPolicy staff;
+  MigrationPolicy migrate = MigrationPolicy::Auto;
 
   // Throws Error(INVALID_ARGUMENT) naming the first option out of its range: Argon2 parameters
   // that hash_password refuses (is_supported), a negative busy timeout or one over an hour,
@@ -465,6 +476,41 @@ struct LearnerExport {
   std::vector<CampaignParticipation> participations;
 };
 
+// The service's own counters (docs/deployment.md, "Counters"): what happened through this
+// Service object since it was made, whichever thread asked. Monitoring reads them
+// (Prometheus counters: they only grow, and start again at 0 with the process). A match
+// outcome is counted once per call that matched a typed identity (match, register, join with
+// an identity): matched_<stage> by the stage that found the learner, refused_<code> by the
+// code that refused it.
+#define INSCRIRE_SERVICE_STATS_FIELDS(FIELD, COMPOUND)                                      \
+  FIELD(Count, registrations, always) /* accounts created by register */                    \
+  FIELD(Count, joins, always)         /* join_campaign calls that succeeded */              \
+  FIELD(Count, matched_exact, always)                                                       \
+  FIELD(Count, matched_tolerant, always)                                                    \
+  FIELD(Count, matched_given_names, always)                                                 \
+  FIELD(Count, matched_family_names, always)                                                \
+  FIELD(Count, matched_swapped, always)                                                     \
+  FIELD(Count, matched_transposition, always)                                               \
+  FIELD(Count, refused_no_learner_for_birthdate, always)                                    \
+  FIELD(Count, refused_no_name_match, always)                                               \
+  FIELD(Count, refused_ambiguous, always)                                                   \
+  FIELD(Count, refused_learner_already_linked, always)                                      \
+  FIELD(Count, refused_learner_has_account_elsewhere, always)                               \
+  FIELD(Count, logins, always)         /* pupils' logins with the right password */         \
+  FIELD(Count, login_failures, always) /* wrong password or username, expired, disabled */  \
+  FIELD(Count, logins_blocked, always) /* refused: the username is blocked */               \
+  FIELD(Count, staff_logins, always)                                                        \
+  FIELD(Count, staff_login_failures, always) /* every refusal, blocks and codes included */ \
+  FIELD(Count, throttled, always)            /* TOO_MANY_ATTEMPTS answers, any operation */ \
+  FIELD(Count, imports, always)              /* rosters imported (dry runs left out) */     \
+  FIELD(Count, imports_refused, always)                                                     \
+  FIELD(Count, database_busy, always)        /* operations failed with DATABASE_BUSY */     \
+  FIELD(Count, database_unavailable, always) /* ... with DATABASE_UNAVAILABLE */
+struct ServiceStats {
+  INSCRIRE_SERVICE_STATS_FIELDS(INSCRIRE_RECORD_MEMBER, INSCRIRE_RECORD_MEMBER)
+};
+INSCRIRE_DESCRIBE_RECORD(ServiceStats, INSCRIRE_SERVICE_STATS_FIELDS)
+
 class Service {
  public:
   // Opens or creates the database file and migrates its schema.
@@ -683,10 +729,50 @@ class Service {
   // operator only. Returns how many.
   int purge_audit(int older_than_days = 0, const Actor& actor = {});
 
+  // The counters of this Service object so far (ServiceStats); no database work.
+  ServiceStats stats() const;
+
   struct State;  // implementation detail (src/service/state.hpp)
 
  private:
   std::unique_ptr<State> state_;
 };
+
+// --- The operator's database commands (`inscrire db ...`, docs/cli.md) ----------------------
+// Each opens the database at `location` (a SQLite path or a PostgreSQL URL, as Service::open)
+// on a connection of its own, and leaves its schema as it is unless it says otherwise. A
+// missing SQLite file is DATABASE_ERROR (nothing is created), except for migrate_database.
+
+struct DatabaseStatus {
+  std::string engine;                      // "sqlite" or "postgresql"
+  std::size_t schema_version = 0;          // the database's; 0: no schema yet
+  std::size_t library_schema_version = 0;  // the one this library's migrations reach
+  // The migrations Service::open (MigrationPolicy::Auto) or migrate_database would run: 0 when
+  // current (or newer: SCHEMA_TOO_NEW then).
+  std::size_t pending_migrations() const noexcept {
+    return schema_version < library_schema_version ? library_schema_version - schema_version : 0;
+  }
+};
+
+DatabaseStatus database_status(const std::filesystem::path& location);
+// Creates or migrates the schema to the library's (SCHEMA_TOO_NEW if newer); returns the status
+// it found before.
+DatabaseStatus migrate_database(const std::filesystem::path& location);
+
+struct DatabaseCheck {
+  DatabaseStatus status;
+  // What is wrong with what is stored (SQLite: integrity_check and foreign_key_check), one line
+  // each; empty when sound. The schema version is checked apart (status).
+  std::vector<std::string> problems;
+  bool sound() const noexcept {
+    return problems.empty() && status.schema_version == status.library_schema_version;
+  }
+};
+DatabaseCheck check_database(const std::filesystem::path& location);
+
+// Copies a SQLite database, consistent as of one instant while registrations go on (SQLite's
+// online backup), into the new file `target`, created 0600: INVALID_ARGUMENT when it exists,
+// and for a PostgreSQL URL (pg_dump backs PostgreSQL up; docs/deployment.md).
+void backup_database(const std::filesystem::path& location, const std::filesystem::path& target);
 
 }  // namespace inscrire

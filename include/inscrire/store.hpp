@@ -499,9 +499,27 @@ class StoreTransaction : public UsernameRegistry {
   virtual void retarget_audit(std::string_view from, std::string_view to) = 0;
 };
 
+// The schema version a database holds (0: none yet) and the one this library's migrations
+// reach (the length of the engine's migration list).
+struct SchemaVersions {
+  std::size_t database = 0;
+  std::size_t library = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+  // "sqlite" or "postgresql".
+  virtual std::string_view engine() const noexcept = 0;
+  // Read now, outside any transaction of `transact`.
+  virtual SchemaVersions schema_versions() = 0;
+  // The engine's own checks of what it stores (SQLite: integrity_check, foreign_key_check):
+  // one line per problem found, none when the database is sound.
+  virtual std::vector<std::string> check() = 0;
+  // A consistent copy of the whole database, as of one instant, into the new file `target`
+  // (created 0600; INVALID_ARGUMENT if it exists). Writers go on meanwhile. SQLite only: an
+  // engine with its own tools (PostgreSQL's pg_dump) refuses with INVALID_ARGUMENT naming them.
+  virtual void backup(const std::filesystem::path& target) = 0;
   // Runs `work` in one transaction of the given kind: committed if it returns, rolled back if
   // it throws (the exception propagates). Waits for other writers rather than failing. SQLite
   // runs one transaction at a time per Store (callers on other threads wait); PostgreSQL up to
@@ -513,11 +531,21 @@ class Store {
                         const std::function<void(StoreTransaction&)>& work) = 0;
 };
 
+// What opening a store does with a schema older than the library's (a newer one is always
+// refused: SCHEMA_TOO_NEW).
+enum class SchemaPolicy {
+  Migrate,  // migrates it (and creates a new database)
+  Refuse,   // refuses it, a missing or empty database too: SCHEMA_TOO_OLD
+  Leave,    // leaves it as it is, whatever its version: only schema_versions, check and backup
+            // may be called (the operator's db commands); a missing SQLite file is DATABASE_ERROR
+};
+
 struct StoreOptions {
   // How long a transaction waits for a lock held outside the writer protocol (SQLite: another
   // program on the file, a checkpoint; PostgreSQL: any lock, as lock_timeout) before failing
   // with DATABASE_BUSY.
   int busy_timeout_ms = 10000;
+  SchemaPolicy schema = SchemaPolicy::Migrate;
   // Diagnostics (tests): called with the text of every SQL statement the store runs, just
   // before it runs, on the calling thread. Parameters appear as placeholders (?1, ?2...).
   std::function<void(std::string_view sql)> on_statement;
@@ -527,7 +555,8 @@ struct StoreOptions {
   std::function<void()> on_round_trip;
 };
 
-// Opens (creating if needed) a SQLite database file and migrates its schema. Writers of every
+// Opens (creating if needed) a SQLite database file and migrates its schema (as
+// options.schema says). Writers of every
 // process using the file take the lock file "<path>-lock" before writing (docs/architecture.md,
 // SQLite).
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path,

@@ -26,6 +26,10 @@ struct Context {
   // Who every admin command acts as: the operator named after the Unix user, or the staff
   // member whose session token INSCRIRE_STAFF_SESSION holds (docs/cli.md, "Who acts").
   Actor actor;
+  bool stats = false;  // --stats: print the library's counters after the command
+  // The command's service, opened by open_service on first use; kept here so that its
+  // counters can be read once the command is done.
+  std::optional<Service> service;
 };
 
 // A command's answer: JSON fields for --json, and the same facts as text for people.
@@ -95,8 +99,8 @@ class PrivateFile {
   int fd_;
 };
 
-// The service of the context's database and options.
-Service open_service(const Context& context);
+// The service of the context's database and options, opened on first use.
+Service& open_service(Context& context);
 // One secret per line from standard input (never from argv, where `ps` shows it).
 std::string read_secret(Context& context, const char* what);
 // The same, or nullopt when standard input has no line left.
@@ -135,5 +139,7 @@ Reply command_dissociate(Context&, const Arguments&);
 // School staff (cli/staff.cpp): invitations, staff login, the team, the second factor, audit.
 Reply command_staff(Context&, const Arguments&);
 Reply command_audit(Context&, const Arguments&);
+// The database as an operator sees it (cli/database.cpp): status, migrate, check, backup.
+Reply command_db(Context&, const Arguments&);
 
 }  // namespace inscrire::cli

@@ -16,8 +16,9 @@
 
 namespace inscrire::cli {
 
-Service open_service(const Context& context) {
-  return Service::open(context.database, context.options);
+Service& open_service(Context& context) {
+  if (!context.service) context.service.emplace(Service::open(context.database, context.options));
+  return *context.service;
 }
 
 std::string read_secret(Context& context, const char* what) {
@@ -192,7 +193,7 @@ Reply command_learners(Context& context, const Arguments& arguments) {
     query.state = learner_state_from_name(*state);
     if (!query.state) throw UsageError("unknown --state: " + *state);
   }
-  auto service = open_service(context);
+  auto& service = open_service(context);
   if (limit || offset) {
     // One page of the admin list (docs/rules.md §7): disabled learners included, ordered by
     // name; the library checks the bounds (INVALID_ARGUMENT).
@@ -222,7 +223,7 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto action =
       take(args, "campaign action (create, list, rename, owner, archive, unarchive, delete)");
-  auto service = open_service(context);
+  auto& service = open_service(context);
   const auto& actor = context.actor;
   Reply reply;
   if (action == "create") {
@@ -367,7 +368,7 @@ Reply command_join(Context& context, const Arguments& arguments) {
   }
   expect_no_more(args);
   const auto password = read_secret(context, "the password");
-  auto service = open_service(context);
+  auto& service = open_service(context);
   const auto session = service.login(username, password);
   if (session.status == LoginStatus::PasswordChangeRequired) {
     throw Error(ErrorCode::PASSWORD_CHANGE_REQUIRED);
@@ -385,7 +386,7 @@ Reply command_join(Context& context, const Arguments& arguments) {
 Reply command_password(Context& context, const Arguments& arguments) {
   auto args = arguments;
   const auto action = take(args, "password action (change, reset)");
-  auto service = open_service(context);
+  auto& service = open_service(context);
   Reply reply;
   if (action == "change") {
     if (take_flag(args, "--token")) {
@@ -521,7 +522,7 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto division = take(args, "DIVISION");
   expect_no_more(args);
-  auto service = open_service(context);
+  auto& service = open_service(context);
   // The files first: a refused file must not cost the class its passwords. Either is removed
   // if anything below fails.
   std::optional<PrivateFile> csv_file;

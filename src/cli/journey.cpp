@@ -37,7 +37,7 @@ Reply command_session(Context& context, const Arguments& arguments) {
   if (action != "show" && action != "end") throw UsageError("unknown session action: " + action);
   expect_no_more(args);
   const auto token = read_session_token(context);
-  auto service = open_service(context);
+  auto& service = open_service(context);
   Reply reply;
   if (action == "show") {
     const auto session = service.authenticate(token);
@@ -86,7 +86,7 @@ Reply command_participation(Context& context, const Arguments& arguments) {
   const auto code = take(args, "CODE");
   expect_no_more(args);
   const auto token = read_session_token(context);
-  auto service = open_service(context);
+  auto& service = open_service(context);
   const auto participation = action == "complete" ? service.complete_participation(token, code)
                                                   : service.share_participation(token, code);
   Reply reply;
@@ -137,7 +137,7 @@ Reply command_dissociate(Context& context, const Arguments& arguments) {
   const auto uai = take(args, "UAI");
   const auto ine = take(args, "INE");
   expect_no_more(args);
-  auto service = open_service(context);
+  auto& service = open_service(context);
   // Read first to name the account in the answer; dissociate() itself is one transaction. A
   // read refused (another school's, or none) goes on to dissociate(), which refuses too: the
   // audit log then records the refusal of what was asked, not only of the read.

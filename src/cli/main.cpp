@@ -2,21 +2,25 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <vector>
 
 #include "command.hpp"
 #include "inscrire/text.hpp"
+#include "render/record_json.hpp"
 
 namespace inscrire::cli {
 namespace {
 
 constexpr const char* kUsage =
     R"(usage: inscrire [--db FILE|URL] [--lang fr|en] [--json] [--matching extended|pix]
-                COMMAND [ARGS]
+                [--migrate auto|refuse] [--stats] COMMAND [ARGS]
 
+  help [COMMAND] | COMMAND --help      this text, or the lines of one command
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
   org add UAI NAME | org list
   import [--dry-run] UAI FILE          SIECLE XML (zipped or not) or CSV; report on stdout
@@ -85,6 +89,15 @@ School staff (secrets on standard input, one per line):
   audit UAI [--since ISO-8601] [--action A] [--limit N] [--offset N]   newest first
   audit purge [--older-than-days N]    operator only (default 365 days)
 
+The database (none of these migrates unless told):
+  db status                            engine, schema version of the database and of inscrire,
+                                       what db migrate would do
+  db migrate                           creates or migrates the schema
+  db check                             SQLite integrity_check and foreign_key_check, schema
+                                       version; exit status 1 with the code of what is wrong
+  db backup FILE                       SQLite: a consistent copy while pupils register, FILE
+                                       created 0600, never overwritten; PostgreSQL: use pg_dump
+
 Admin commands act as the operator, named after the Unix user, unless the environment variable
 INSCRIRE_STAFF_SESSION is set: then they act as that staff member, with its rights (FORBIDDEN
 otherwise), and `staff second-factor begin|confirm` enrol that member.
@@ -92,6 +105,11 @@ otherwise), and `staff second-factor begin|confirm` enrol that member.
 The database is ./inscrire.db unless --db (or else the environment variable INSCRIRE_DB) names
 another SQLite file or a PostgreSQL server: postgresql://user@host:port/dbname?schema=inscrire
 (passwords from PGPASSWORD or ~/.pgpass, never on the command line).
+
+--migrate refuse: a command refuses a database whose schema is older than inscrire's
+(SCHEMA_TOO_OLD) instead of migrating it (auto, the default).
+--stats prints the library's counters for the command's run (Service::stats()): under --json
+as the object "stats" of the reply, otherwise one "name value" line each on standard error.
 
 Exit status: 0 success, 1 refused operation (the error code is printed), 2 usage error.
 )";
@@ -123,10 +141,52 @@ const std::map<std::string, CommandHandler>& commands() {
       {"dissociate", command_dissociate},
       {"staff", command_staff},
       {"audit", command_audit},
+      {"db", command_db},
       {"username", command_username},
       {"normalize", command_normalize},
   };
   return table;
+}
+
+// The lines of the usage that name `command` (an entry starting with it, or after a "|"), with
+// their continuation lines: what `inscrire help COMMAND` and `COMMAND --help` print, taken
+// from the one usage text so that the two never disagree.
+std::string command_usage(const std::string& command) {
+  std::istringstream usage(kUsage);
+  std::string text;
+  bool in_entry = false;
+  for (std::string line; std::getline(usage, line);) {
+    const bool entry = line.starts_with("  ") && line.size() > 2 && line[2] != ' ';
+    if (entry) {
+      const auto words = " " + line.substr(2);
+      in_entry = words.starts_with(" " + command + " ") || words == " " + command ||
+                 words.find("| " + command + " ") != std::string::npos;
+    } else if (!line.starts_with("   ")) {
+      in_entry = false;
+    }
+    if (in_entry) text += line + "\n";
+  }
+  return "usage: inscrire [global options] " + command + " ...\n" + text +
+         "\nGlobal options and every command: inscrire --help\n";
+}
+
+// `inscrire help [COMMAND]`.
+int print_help(Arguments& args) {
+  if (args.empty()) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const auto command = args.front();
+  if (!commands().contains(command) && command != "help") {
+    throw UsageError("unknown command: " + command);
+  }
+  std::cout << command_usage(command);
+  return 0;
+}
+
+bool asks_for_help(const Arguments& args) {
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& arg) { return arg == "--help" || arg == "-h"; });
 }
 
 Json error_json(ErrorCode code, const std::string& message) {
@@ -142,6 +202,12 @@ void read_global_options(Context& context, Arguments& args) {
     args.erase(args.begin());
     if (option == "--json") {
       context.json = true;
+    } else if (option == "--stats") {
+      context.stats = true;
+    } else if (option == "--migrate") {
+      const auto policy = migration_policy_from_name(take(args, "auto or refuse after --migrate"));
+      if (!policy) throw UsageError("--migrate takes auto or refuse");
+      context.options.migrate = *policy;
     } else if (option == "--db") {
       context.database = take(args, "FILE or URL after --db");
     } else if (option == "--matching") {
@@ -184,11 +250,27 @@ Actor command_actor() {
   return Actor::as_operator(operator_name());
 }
 
+// --stats under --json: the object "stats" of the reply, the counters of the command's service
+// (nothing without --stats, or when the command opened no database).
+Json stats_json(const Context& context) {
+  if (!context.stats || !context.json || !context.service) return Json::object();
+  return Json::object().set("stats", to_json(context.service->stats()));
+}
+
+// --stats without --json: one "name value" line per counter on standard error.
+void print_stats(const Context& context) {
+  if (!context.stats || context.json || !context.service) return;
+  for_each_field(context.service->stats(), [](std::string_view name, Count count, Presence) {
+    std::cerr << name << " " << static_cast<std::int64_t>(count) << "\n";
+  });
+}
+
 void print_error(const Context& context, ErrorCode code, const std::string& message) {
   if (context.json) {
-    std::cout << error_json(code, message).dump() << "\n";
+    std::cout << error_json(code, message).merge(stats_json(context)).dump() << "\n";
   } else {
     std::cerr << code_name(code) << ": " << message << "\n";
+    print_stats(context);
   }
 }
 
@@ -208,24 +290,34 @@ int run(Arguments args) {
     context.actor = command_actor();
     read_global_options(context, args);
     const auto name = take(args, "COMMAND");
+    if (name == "help" && !asks_for_help(args)) return print_help(args);
     const auto found = commands().find(name);
-    if (found == commands().end()) throw UsageError("unknown command: " + name);
+    if (found == commands().end() && name != "help") throw UsageError("unknown command: " + name);
+    if (asks_for_help(args)) {
+      std::cout << command_usage(name);
+      return 0;
+    }
     const auto reply = found->second(context, args);
     if (context.json) {
-      std::cout << Json::object().set("ok", true).merge(reply.fields).dump() << "\n";
+      std::cout
+          << Json::object().set("ok", true).merge(reply.fields).merge(stats_json(context)).dump()
+          << "\n";
     } else {
       std::cout << reply.text;
+      print_stats(context);
     }
     return 0;
   } catch (const Refusal& refusal) {
     if (context.json) {
       std::cout << error_json(refusal.code(), refusal.message(context.language))
                        .merge(refusal.fields())
+                       .merge(stats_json(context))
                        .dump()
                 << "\n";
     } else {
       std::cout << refusal.text() << std::flush;
       std::cerr << code_name(refusal.code()) << ": " << refusal.message(context.language) << "\n";
+      print_stats(context);
     }
     return 1;
   } catch (const UsageError& e) {

@@ -87,7 +87,7 @@ Reply staff_invite(Context& context, Arguments args) {
   }
   const auto invited_role = role_option(*role);
   const int valid_days = days ? number_option(*days, "--days") : 0;
-  auto service = open_service(context);
+  auto& service = open_service(context);
   // Before anything changes: the link's base URL, then the file (never overwritten).
   if (base_url) invitation_link(*base_url, {});
   const int fd = sheet ? create_private_file(*sheet, "--sheet") : -1;
@@ -153,7 +153,7 @@ Reply staff_login(Context& context, Arguments args) {
   const auto username = take(args, "USERNAME");
   expect_no_more(args);
   const auto password = read_secret(context, "the password");
-  auto service = open_service(context);
+  auto& service = open_service(context);
   try {
     try {
       return staff_login_reply(context, service.staff_login(username, password, client_key));
@@ -174,7 +174,7 @@ Reply staff_login(Context& context, Arguments args) {
 Reply staff_password(Context& context, Arguments args) {
   const auto action = take(args, "staff password action (change)");
   if (action != "change") throw UsageError("unknown staff password action: " + action);
-  auto service = open_service(context);
+  auto& service = open_service(context);
   if (take_flag(args, "--token")) {
     expect_no_more(args);
     const auto token = read_secret(context, "the change token");
@@ -340,7 +340,7 @@ Reply command_staff(Context& context, const Arguments& arguments) {
   if (action == "show" || action == "logout") {
     expect_no_more(args);
     const auto token = read_secret(context, "the staff session token");
-    auto service = open_service(context);
+    auto& service = open_service(context);
     if (action == "show") return staff_session_reply(service.staff_authenticate(token));
     service.staff_logout(token);
     Reply reply;

@@ -1184,7 +1184,44 @@ class PostgresStore final : public Store {
       : pool_(std::move(settings), options.on_statement, options.on_round_trip),
         school_lock_space_(static_cast<std::int32_t>(fnv1a("school:" + pool_.settings().schema))),
         lock_timeout_ms_(options.busy_timeout_ms) {
-    migrate();
+    if (options.schema == SchemaPolicy::Migrate) migrate();
+    if (options.schema == SchemaPolicy::Refuse) refuse_unless_current();
+  }
+
+  std::string_view engine() const noexcept override { return "postgresql"; }
+
+  SchemaVersions schema_versions() override {
+    return with_connection([](Connection& db) {
+      // The schema or its version table may not exist yet: version 0, nothing created.
+      const auto exists =
+          db.exec("SELECT to_regclass('" + db.prefix() + "schema_version') IS NULL");
+      std::size_t version = 0;
+      if (exists.text(0, 0) == "f") {
+        const auto found = db.exec("SELECT version FROM @schema_version");
+        if (found.rows() > 0) version = static_cast<std::size_t>(found.integer(0, 0));
+      }
+      return SchemaVersions{version, postgresql::kMigrations.size()};
+    });
+  }
+
+  // The server keeps its pages and constraints sound itself (pg_amcheck checks the former);
+  // what only inscrire knows is that its version table holds one row.
+  std::vector<std::string> check() override {
+    return with_connection([](Connection& db) {
+      std::vector<std::string> problems;
+      const auto rows = db.exec("SELECT count(*) FROM @schema_version");
+      if (rows.integer(0, 0) != 1) {
+        problems.push_back("schema_version holds " + std::to_string(rows.integer(0, 0)) +
+                           " rows, not 1");
+      }
+      return problems;
+    });
+  }
+
+  void backup(const std::filesystem::path&) override {
+    throw Error(ErrorCode::INVALID_ARGUMENT,
+                "a PostgreSQL database is backed up with pg_dump (docs/deployment.md, "
+                "\"Backups\"): inscrire db backup copies SQLite files");
   }
 
   void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
@@ -1239,6 +1276,33 @@ class PostgresStore final : public Store {
                          ? "SELECT set_config('lock_timeout', '" + timeout +
                                "', true), set_config('synchronous_commit', 'off', true)"
                          : "SELECT set_config('lock_timeout', '" + timeout + "', true)"};
+  }
+
+  // Runs `work` on a connection of the pool, outside any transaction of `transact`.
+  template <typename Work>
+  auto with_connection(Work&& work) -> decltype(work(std::declval<Connection&>())) {
+    auto connection = pool_.acquire();
+    try {
+      auto result = work(*connection);
+      pool_.release(std::move(connection));
+      return result;
+    } catch (...) {
+      pool_.release(std::move(connection));
+      throw;
+    }
+  }
+
+  // A server told not to migrate starts only on the schema its library writes.
+  void refuse_unless_current() {
+    const auto versions = schema_versions();
+    if (versions.database > versions.library) {
+      throw Error(ErrorCode::SCHEMA_TOO_NEW, "schema version " + std::to_string(versions.database));
+    }
+    if (versions.database < versions.library) {
+      throw Error(ErrorCode::SCHEMA_TOO_OLD, "schema version " + std::to_string(versions.database) +
+                                                 ", the library's " +
+                                                 std::to_string(versions.library));
+    }
   }
 
   // Ten servers starting at once: the first takes the lock and migrates, the others wait for

@@ -35,6 +35,7 @@ inline Json to_json(LearnerState state) { return Json(learner_state_name(state))
 inline Json to_json(BlockState state) { return Json(block_state_name(state)); }
 inline Json to_json(StaffRole role) { return Json(staff_role_name(role)); }
 inline Json to_json(RecordId id) { return Json(static_cast<std::int64_t>(id)); }
+inline Json to_json(Count count) { return Json(static_cast<std::int64_t>(count)); }
 // {"left": 2, "no_ine": 0, ..., "total": 2}
 Json to_json(const SkipCounts& skipped);
 

@@ -206,15 +206,18 @@ LoginError::LoginError(ErrorCode code, std::optional<int> remaining_attempts,
       remaining_attempts_(remaining_attempts),
       retry_after_(retry_after) {}
 
-LoginResult Service::login(std::string_view username, std::string_view password,
-                           std::string_view client_key) {
-  const auto& options = state_->options;
-  refuse_if_login_throttled(*state_, kPupilLogins, client_key);
+namespace {
+
+// Service::login without its counters.
+LoginResult log_in(Service::State& state, std::string_view username, std::string_view password,
+                   std::string_view client_key) {
+  const auto& options = state.options;
+  refuse_if_login_throttled(state, kPupilLogins, client_key);
   const auto found = [&] {
     try {
-      return inscrire::authenticate(*state_, username, password);
+      return inscrire::authenticate(state, username, password);
     } catch (const LoginError&) {  // wrong password, unknown or blocked username alike
-      record_client_login_failure(*state_, kPupilLogins, client_key);
+      record_client_login_failure(state, kPupilLogins, client_key);
       throw;
     }
   }();
@@ -223,9 +226,9 @@ LoginResult Service::login(std::string_view username, std::string_view password,
     rehashed = hash_password(password, options.hash_parameters);
   }
   LoginResult result;
-  state_->durable([&](StoreTransaction& tx) {
+  state.durable([&](StoreTransaction& tx) {
     auto user = *tx.user(found.id);
-    const auto now = state_->now();
+    const auto now = state.now();
     refuse_if_blocked(tx.login_failures(user.username), now);
     // The password was reset or changed since it was verified: the old one is no longer good.
     if (user.password_hash != found.password_hash) {
@@ -254,6 +257,22 @@ LoginResult Service::login(std::string_view username, std::string_view password,
     }
   });
   return result;
+}
+
+}  // namespace
+
+LoginResult Service::login(std::string_view username, std::string_view password,
+                           std::string_view client_key) {
+  try {
+    auto result = log_in(*state_, username, password, client_key);
+    bump(state_->counters.logins);
+    return result;
+  } catch (const LoginError& e) {
+    const bool blocked = e.code() == ErrorCode::ACCOUNT_TEMPORARILY_BLOCKED ||
+                         e.code() == ErrorCode::ACCOUNT_BLOCKED;
+    bump(blocked ? state_->counters.logins_blocked : state_->counters.login_failures);
+    throw;
+  }
 }
 
 void Service::change_password(std::string_view username, std::string_view old_password,

@@ -20,20 +20,79 @@ ServiceOptions validated(ServiceOptions options) {
 
 }  // namespace
 
+std::string_view migration_policy_name(MigrationPolicy policy) noexcept {
+  return policy == MigrationPolicy::Refuse ? "refuse" : "auto";
+}
+
+std::optional<MigrationPolicy> migration_policy_from_name(std::string_view name) noexcept {
+  if (name == "auto") return MigrationPolicy::Auto;
+  if (name == "refuse") return MigrationPolicy::Refuse;
+  return std::nullopt;
+}
+
+namespace {
+
+void refuse_nul(const std::filesystem::path& path) {
+  if (path.native().find('\0') != std::string::npos) {
+    throw Error(ErrorCode::INVALID_ARGUMENT, "database path holds a NUL byte");
+  }
+}
+
+std::unique_ptr<Store> open_store(const std::filesystem::path& location,
+                                  const StoreOptions& options) {
+  refuse_nul(location);
+  return is_postgresql_url(location.native()) ? open_postgresql_store(location.native(), options)
+                                              : open_sqlite_store(location, options);
+}
+
+// A store for the operator's commands: the schema left as it is.
+std::unique_ptr<Store> open_as_it_is(const std::filesystem::path& location) {
+  StoreOptions options;
+  options.schema = SchemaPolicy::Leave;
+  return open_store(location, options);
+}
+
+DatabaseStatus status_of(Store& store) {
+  const auto versions = store.schema_versions();
+  return {std::string(store.engine()), versions.database, versions.library};
+}
+
+}  // namespace
+
+DatabaseStatus database_status(const std::filesystem::path& location) {
+  return status_of(*open_as_it_is(location));
+}
+
+DatabaseStatus migrate_database(const std::filesystem::path& location) {
+  // A SQLite file that does not exist yet has no schema: version 0, created here.
+  const bool exists = is_postgresql_url(location.native()) || std::filesystem::exists(location);
+  const auto before = exists ? std::optional(database_status(location)) : std::nullopt;
+  const auto store = open_store(location, {});
+  return before.value_or(
+      DatabaseStatus{std::string(store->engine()), 0, store->schema_versions().library});
+}
+
+DatabaseCheck check_database(const std::filesystem::path& location) {
+  auto store = open_as_it_is(location);
+  return {status_of(*store), store->check()};
+}
+
+void backup_database(const std::filesystem::path& location, const std::filesystem::path& target) {
+  refuse_nul(target);
+  open_as_it_is(location)->backup(target);
+}
+
 Service Service::open(const std::filesystem::path& path, ServiceOptions options) {
   options.validate();  // before the file is created, not only in the constructor
   // So is the key file: a wrong one must not leave a new empty database behind.
   if (!options.staff.second_factor_key_file.empty()) {
     SecretKey::load(options.staff.second_factor_key_file);
   }
-  if (path.native().find('\0') != std::string::npos) {
-    throw Error(ErrorCode::INVALID_ARGUMENT, "database path holds a NUL byte");
-  }
   StoreOptions store_options;
   store_options.busy_timeout_ms = options.busy_timeout_ms;
-  auto store = is_postgresql_url(path.native())
-                   ? open_postgresql_store(path.native(), store_options)
-                   : open_sqlite_store(path, store_options);
+  store_options.schema =
+      options.migrate == MigrationPolicy::Refuse ? SchemaPolicy::Refuse : SchemaPolicy::Migrate;
+  auto store = open_store(path, store_options);
   return Service(std::move(store), std::move(options));
 }
 

@@ -84,7 +84,10 @@ void refuse_if_login_throttled(Service::State& state, const LoginRealm& realm,
     }
   });
   // The oldest failure still counts at `since` (at >= since) and leaves one second later.
-  if (oldest) throw ThrottledError(std::max<std::int64_t>(1, *oldest - since + 1));
+  if (oldest) {
+    bump(state.counters.throttled);
+    throw ThrottledError(std::max<std::int64_t>(1, *oldest - since + 1));
+  }
 }
 
 void record_client_login_failure(Service::State& state, const LoginRealm& realm,

@@ -101,6 +101,17 @@ MatchReport find_learner(StoreTransaction& tx, std::string_view code, const Type
   return find_learner(tx, campaign, read.candidates, identity, rules, found);
 }
 
+// Runs `work`, counting the match refusal it may throw (Service::stats()).
+template <typename Work>
+auto counting_refusals(Counters& counters, Work&& work) {
+  try {
+    return work();
+  } catch (const MatchRefused& refused) {
+    count_match_refusal(counters, refused.code());
+    throw;
+  }
+}
+
 void throw_if_refused(const MatchReport& report) {
   if (const auto code = report.error()) throw MatchRefused(*code, report.masked_username);
 }
@@ -165,6 +176,55 @@ MatchRefused::MatchRefused(ErrorCode code, std::string masked_username)
     : Error(code, masked_username.empty() ? std::string() : "(" + masked_username + ")"),
       masked_username_(std::move(masked_username)) {}
 
+namespace {
+
+// register_pupil without its counters.
+Registration register_new_account(Service::State& state, std::string_view code,
+                                  std::string_view first_name, std::string_view last_name,
+                                  std::string_view birthdate, std::string_view password,
+                                  std::string_view client_key) {
+  const auto identity = read_identity(first_name, last_name, birthdate);
+  check_password_rule(password);
+  // Find the pupil first so that a refused match costs no hashing.
+  std::optional<Learner> learner;
+  throttled(state, client_key, [&] {
+    state.read([&](StoreTransaction& tx) {
+      Campaign campaign;
+      throw_if_refused(find_learner(tx, code, identity, state.options.matching, learner, campaign));
+    });
+  });
+  if (state.options.refuse_weak_passwords) {
+    const auto preview = base_username(username_source(learner->entry), learner->entry.birthdate);
+    check_password_policy(password, {learner->entry.first_name, learner->entry.last_name, preview});
+  }
+  const auto hash = hash_password(password, state.options.hash_parameters);
+  Registration registration;
+  state.durable([&](StoreTransaction& tx) {
+    // Matched again inside the write lock: the roster or the links may have changed.
+    const auto campaign = require_open_campaign(tx, code);
+    std::optional<Learner> current;
+    const auto report = find_learner(tx, campaign, identity, state.options.matching, current);
+    throw_if_refused(report);
+    const auto user =
+        create_account(tx, current->entry, hash, false, state.options.username_policy, state.now());
+    if (state.options.refuse_weak_passwords) {
+      check_password_policy(password,
+                            {current->entry.first_name, current->entry.last_name, user.username});
+    }
+    if (!tx.link_learner(current->id, user.id)) {
+      throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
+    }
+    auto status = participation_status(tx, campaign, current->id, user.id, state.now());
+    audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
+                      state.now());
+    registration = {user.username,     pupil_view_of(*current), campaign,
+                    std::move(status), report.matched_by,       report.other_division};
+  });
+  return registration;
+}
+
+}  // namespace
+
 MatchReport Service::match(std::string_view code, std::string_view first_name,
                            std::string_view last_name, std::string_view birthdate,
                            std::string_view client_key) {
@@ -183,51 +243,24 @@ MatchReport Service::match(std::string_view code, std::string_view first_name,
     });
     return found;
   });
-  if (report.error() && counts_as_failure(*report.error())) record_failure(*state_, client_key);
+  if (const auto refused = report.error()) {
+    count_match_refusal(state_->counters, *refused);
+    if (counts_as_failure(*refused)) record_failure(*state_, client_key);
+  } else {
+    count_match(state_->counters, report.matched_by);
+  }
   return report;
 }
 
 Registration Service::register_pupil(std::string_view code, std::string_view first_name,
                                      std::string_view last_name, std::string_view birthdate,
                                      std::string_view password, std::string_view client_key) {
-  const auto identity = read_identity(first_name, last_name, birthdate);
-  check_password_rule(password);
-  // Find the pupil first so that a refused match costs no hashing.
-  std::optional<Learner> learner;
-  throttled(*state_, client_key, [&] {
-    state_->read([&](StoreTransaction& tx) {
-      Campaign campaign;
-      throw_if_refused(
-          find_learner(tx, code, identity, state_->options.matching, learner, campaign));
-    });
+  auto registration = counting_refusals(state_->counters, [&] {
+    return register_new_account(*state_, code, first_name, last_name, birthdate, password,
+                                client_key);
   });
-  if (state_->options.refuse_weak_passwords) {
-    const auto preview = base_username(username_source(learner->entry), learner->entry.birthdate);
-    check_password_policy(password, {learner->entry.first_name, learner->entry.last_name, preview});
-  }
-  const auto hash = hash_password(password, state_->options.hash_parameters);
-  Registration registration;
-  state_->durable([&](StoreTransaction& tx) {
-    // Matched again inside the write lock: the roster or the links may have changed.
-    const auto campaign = require_open_campaign(tx, code);
-    std::optional<Learner> current;
-    const auto report = find_learner(tx, campaign, identity, state_->options.matching, current);
-    throw_if_refused(report);
-    const auto user = create_account(tx, current->entry, hash, false,
-                                     state_->options.username_policy, state_->now());
-    if (state_->options.refuse_weak_passwords) {
-      check_password_policy(password,
-                            {current->entry.first_name, current->entry.last_name, user.username});
-    }
-    if (!tx.link_learner(current->id, user.id)) {
-      throw Error(ErrorCode::LEARNER_ALREADY_LINKED);
-    }
-    auto status = participation_status(tx, campaign, current->id, user.id, state_->now());
-    audit_later_stage(tx, campaign, *current, user.username, report.matched_by, "register",
-                      state_->now());
-    registration = {user.username,     pupil_view_of(*current), campaign,
-                    std::move(status), report.matched_by,       report.other_division};
-  });
+  bump(state_->counters.registrations);
+  count_match(state_->counters, registration.matched_by);
   return registration;
 }
 
@@ -241,6 +274,7 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
         start_participation(tx, campaign, user, require_linked_learner(tx, organization, user),
                             state_->now(), std::nullopt);
   });
+  bump(state_->counters.joins);
   return registration;
 }
 
@@ -249,35 +283,39 @@ Registration Service::join_campaign(std::string_view session_token, std::string_
                                     std::string_view birthdate, std::string_view client_key) {
   const auto identity = read_identity(first_name, last_name, birthdate);
   Registration registration;
-  throttled(*state_, client_key, [&] {
-    state_->durable([&](StoreTransaction& tx) {
-      const auto user = session_user(tx, session_token, state_->now());
-      const auto campaign = require_open_campaign(tx, code);
-      std::optional<Learner> learner;
-      const auto report = find_learner(tx, campaign, identity, state_->options.matching, learner);
-      const auto linked_here = tx.learner_by_user(campaign.organization_id, user.id);
-      // This very account: already linked here, or the account the INE has elsewhere.
-      const bool same_person =
-          learner &&
-          ((report.status == MatchStatus::LearnerAlreadyLinked && learner->user_id == user.id) ||
-           (report.status == MatchStatus::LearnerHasAccountElsewhere &&
-            tx.username_linked_elsewhere(learner->entry.ine, campaign.organization_id) ==
-                user.username));
-      if (!same_person) throw_if_refused(report);
-      if (linked_here && linked_here->id != learner->id) {
-        throw Error(ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);
-      }
-      if (!learner->user_id) {
-        if (!tx.link_learner(learner->id, user.id)) {
-          throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
+  counting_refusals(state_->counters, [&] {
+    throttled(*state_, client_key, [&] {
+      state_->durable([&](StoreTransaction& tx) {
+        const auto user = session_user(tx, session_token, state_->now());
+        const auto campaign = require_open_campaign(tx, code);
+        std::optional<Learner> learner;
+        const auto report = find_learner(tx, campaign, identity, state_->options.matching, learner);
+        const auto linked_here = tx.learner_by_user(campaign.organization_id, user.id);
+        // This very account: already linked here, or the account the INE has elsewhere.
+        const bool same_person =
+            learner &&
+            ((report.status == MatchStatus::LearnerAlreadyLinked && learner->user_id == user.id) ||
+             (report.status == MatchStatus::LearnerHasAccountElsewhere &&
+              tx.username_linked_elsewhere(learner->entry.ine, campaign.organization_id) ==
+                  user.username));
+        if (!same_person) throw_if_refused(report);
+        if (linked_here && linked_here->id != learner->id) {
+          throw Error(ErrorCode::USER_ALREADY_LINKED_IN_ORGANIZATION);
         }
-        audit_later_stage(tx, campaign, *learner, user.username, report.matched_by, "join_campaign",
-                          state_->now());
-      }
-      registration =
-          start_participation(tx, campaign, user, *learner, state_->now(), report.matched_by);
+        if (!learner->user_id) {
+          if (!tx.link_learner(learner->id, user.id)) {
+            throw MatchRefused(ErrorCode::LEARNER_ALREADY_LINKED, {});
+          }
+          audit_later_stage(tx, campaign, *learner, user.username, report.matched_by,
+                            "join_campaign", state_->now());
+        }
+        registration =
+            start_participation(tx, campaign, user, *learner, state_->now(), report.matched_by);
+      });
     });
   });
+  bump(state_->counters.joins);
+  count_match(state_->counters, registration.matched_by);
   return registration;
 }
 

@@ -149,7 +149,10 @@ ImportReport Service::import_roster(std::string_view uai, const std::filesystem:
     report.skipped = parsed.skipped;
     report.dry_run = options.dry_run;
     report.errors = std::move(parsed.errors);
-    if (!report.errors.empty()) throw ImportRefused(std::move(report));
+    if (!report.errors.empty()) {
+      bump(state_->counters.imports_refused);
+      throw ImportRefused(std::move(report));
+    }
     ImportCounts counts;
     try {
       state_->write([&](StoreTransaction& tx) {
@@ -168,6 +171,7 @@ ImportReport Service::import_roster(std::string_view uai, const std::filesystem:
     report.disabled = counts.disabled;
     report.reenabled = counts.reenabled;
     report.linked = counts.linked;
+    if (!options.dry_run) bump(state_->counters.imports);
     return report;
   });
 }

@@ -304,19 +304,22 @@ StaffSession Service::accept_staff_invitation(std::string_view code, const Actor
   });
 }
 
-StaffLogin Service::staff_login(std::string_view username, std::string_view password,
-                                std::string_view client_key, std::string_view totp) {
-  refuse_if_login_throttled(*state_, kStaffLogins, client_key);
+namespace {
+
+// Service::staff_login without its counters.
+StaffLogin log_staff_in(Service::State& state, std::string_view username, std::string_view password,
+                        std::string_view client_key, std::string_view totp) {
+  refuse_if_login_throttled(state, kStaffLogins, client_key);
   const auto key = failure_key(username);
-  const auto found = check_staff_password(*state_, key, password, client_key);
-  if (!found.totp_secret.empty()) check_second_factor(*state_, found, key, totp, client_key);
+  const auto found = check_staff_password(state, key, password, client_key);
+  if (!found.totp_secret.empty()) check_second_factor(state, found, key, totp, client_key);
   std::string rehashed;
-  if (needs_rehash(found.password_hash, state_->options.hash_parameters)) {
-    rehashed = hash_password(password, state_->options.hash_parameters);
+  if (needs_rehash(found.password_hash, state.options.hash_parameters)) {
+    rehashed = hash_password(password, state.options.hash_parameters);
   }
   StaffLogin login;
-  state_->durable([&](StoreTransaction& tx) {
-    const auto now = state_->now();
+  state.durable([&](StoreTransaction& tx) {
+    const auto now = state.now();
     auto account = *tx.staff(found.id);
     refuse_if_blocked(tx.staff_login_failures(key), now);
     // Reset or changed since it was verified: the old password is no longer good.
@@ -334,13 +337,30 @@ StaffLogin Service::staff_login(std::string_view username, std::string_view pass
     if (account.must_change_password) {
       const auto token = random_token();
       tx.insert_staff_token(token_digest(token), account.id, kChangePurpose, now,
-                            now + state_->options.login.change_token_seconds);
+                            now + state.options.login.change_token_seconds);
       login = {{}, account.username, 0, true, token};
     } else {
-      login = open_session(tx, *state_, account, now);
+      login = open_session(tx, state, account, now);
     }
   });
   return login;
+}
+
+}  // namespace
+
+StaffLogin Service::staff_login(std::string_view username, std::string_view password,
+                                std::string_view client_key, std::string_view totp) {
+  try {
+    auto login = log_staff_in(*state_, username, password, client_key, totp);
+    bump(state_->counters.staff_logins);
+    return login;
+  } catch (const Error& e) {
+    // Asking for the code is a step, not a failure; throttling is counted where it refuses.
+    if (e.code() != ErrorCode::SECOND_FACTOR_REQUIRED && e.code() != ErrorCode::TOO_MANY_ATTEMPTS) {
+      bump(state_->counters.staff_login_failures);
+    }
+    throw;
+  }
 }
 
 StaffSession Service::staff_authenticate(std::string_view session_token) {

@@ -7,6 +7,7 @@
 
 #include "inscrire/second_factor.hpp"
 #include "inscrire/service.hpp"
+#include "service/counters.hpp"
 
 namespace inscrire {
 
@@ -17,6 +18,7 @@ struct Service::State {
   ServiceOptions options;
   // The key TOTP secrets are sealed under (StaffPolicy::second_factor_key_file), if any.
   std::optional<SecretKey> totp_key;
+  service_detail::Counters counters;  // Service::stats()
 
   std::int64_t now() const {
     if (options.clock) return options.clock();
@@ -27,15 +29,27 @@ struct Service::State {
 
   template <typename Work>
   void read(Work&& work) {
-    store->transact(TransactionKind::Read, work);
+    transact(TransactionKind::Read, work);
   }
   template <typename Work>
   void write(Work&& work) {
-    store->transact(TransactionKind::Write, work);
+    transact(TransactionKind::Write, work);
   }
   template <typename Work>
   void durable(Work&& work) {
-    store->transact(TransactionKind::Durable, work);
+    transact(TransactionKind::Durable, work);
+  }
+
+ private:
+  // Every transaction of the use cases passes here: the database's own failures are counted
+  // once, where they happen.
+  void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) {
+    try {
+      store->transact(kind, work);
+    } catch (const Error& e) {
+      service_detail::count_database_error(counters, e.code());
+      throw;
+    }
   }
 };
 

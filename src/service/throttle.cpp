@@ -50,6 +50,7 @@ void refuse_if_throttled(Service::State& state, std::string_view client_key) {
   });
   if (failures >= limits.max_failures) {
     // The oldest failure still counts at `since` (at >= since) and leaves one second later.
+    bump(state.counters.throttled);
     throw ThrottledError(std::max<std::int64_t>(1, oldest.value_or(since) - since + 1));
   }
 }

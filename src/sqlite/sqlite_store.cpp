@@ -1,11 +1,17 @@
 // The SQLite Store: one database file, WAL, foreign keys, a busy timeout, versioned migrations,
 // and a writer lock shared by every process using the file. Storage only: the rules live in the
 // service (store.hpp).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -1040,10 +1046,32 @@ class SqliteTransaction final : public StoreTransaction {
   Connection& db_;
 };
 
+// The path to open: a store that does not migrate never creates a database.
+const std::filesystem::path& existing(const std::filesystem::path& path, SchemaPolicy policy) {
+  if (policy == SchemaPolicy::Migrate || std::filesystem::exists(path)) return path;
+  if (policy == SchemaPolicy::Refuse) {
+    throw Error(ErrorCode::SCHEMA_TOO_OLD, "no database at " + path.string() + " yet");
+  }
+  throw Error(ErrorCode::DATABASE_ERROR, "no database at " + path.string());
+}
+
+// A descriptive line per row of a PRAGMA that reports problems.
+std::vector<std::string> foreign_key_problems(Connection& db) {
+  std::vector<std::string> problems;
+  auto rows = db.prepare("PRAGMA foreign_key_check");
+  while (rows.step()) {
+    problems.push_back("foreign key: " + rows.text(0) + " row " + std::to_string(rows.integer(1)) +
+                       " refers to a missing " + rows.text(2) + " row");
+  }
+  return problems;
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::filesystem::path& path, const StoreOptions& options)
-      : db_(path, options.busy_timeout_ms, options.on_statement), writers_(path) {
+      : db_(existing(path, options.schema), options.busy_timeout_ms, options.on_statement),
+        writers_(path),
+        policy_(options.schema) {
     db_.exec("PRAGMA foreign_keys = ON;");
     db_.exec("PRAGMA journal_mode = WAL;");
     db_.exec("PRAGMA synchronous = NORMAL;");
@@ -1058,7 +1086,45 @@ class SqliteStore final : public Store {
     sqlite3_create_function_v2(db_.handle(), "inscrire_add_suffix", 2,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
                                add_suffix_function, nullptr, nullptr, nullptr);
-    migrate();
+    if (policy_ != SchemaPolicy::Leave) migrate();
+  }
+
+  std::string_view engine() const noexcept override { return "sqlite"; }
+
+  SchemaVersions schema_versions() override {
+    std::lock_guard lock(mutex_);
+    return {user_version(), sqlite::kMigrations.size()};
+  }
+
+  // A page SQLite cannot read stops a check with SQLITE_CORRUPT: that is a problem found too.
+  std::vector<std::string> check() override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> problems;
+    try {
+      auto integrity = db_.prepare("PRAGMA integrity_check");
+      while (integrity.step()) {
+        if (integrity.text(0) != "ok") problems.push_back("integrity: " + integrity.text(0));
+      }
+      db_.reset_statements();
+      for (auto& problem : foreign_key_problems(db_)) problems.push_back(std::move(problem));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::DATABASE_ERROR) throw;
+      problems.push_back("integrity: " + e.detail());
+    }
+    db_.reset_statements();
+    return problems;
+  }
+
+  void backup(const std::filesystem::path& target) override {
+    create_backup_file(target);
+    try {
+      std::lock_guard lock(mutex_);
+      copy_into(target);
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove(target, ignored);
+      throw;
+    }
   }
 
   void transact(TransactionKind kind, const std::function<void(StoreTransaction&)>& work) override {
@@ -1110,15 +1176,55 @@ class SqliteStore final : public Store {
     synchronous_full_ = full;
   }
 
+  std::size_t user_version() {
+    auto version_query = db_.prepare("PRAGMA user_version");
+    version_query.step();
+    const auto version = static_cast<std::size_t>(version_query.integer(0));
+    db_.reset_statements();
+    return version;
+  }
+
+  // The new file, 0600, never one that exists (a backup holds every account: it must not land
+  // in a file others can read, nor replace another backup).
+  static void create_backup_file(const std::filesystem::path& target) {
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      const int error = errno;
+      throw Error(ErrorCode::INVALID_ARGUMENT,
+                  error == EEXIST
+                      ? target.string() + " exists: a backup never overwrites a file"
+                      : target.string() + ": " + std::generic_category().message(error));
+    }
+    ::close(fd);
+  }
+
+  // SQLite's online backup in one step: one read transaction on this connection, so the copy
+  // is the database as of one instant (in WAL, writers go on meanwhile).
+  void copy_into(const std::filesystem::path& target) {
+    sqlite::Connection copy(target, 0);
+    sqlite3_backup* backup = sqlite3_backup_init(copy.handle(), "main", db_.handle(), "main");
+    if (backup == nullptr) sqlite::fail(copy.handle(), sqlite3_errcode(copy.handle()), "backup");
+    int result = SQLITE_OK;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      result = sqlite3_backup_step(backup, -1);
+      if (result != SQLITE_BUSY && result != SQLITE_LOCKED) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    sqlite3_backup_finish(backup);
+    if (result != SQLITE_DONE) sqlite::fail(copy.handle(), result, "backup");
+  }
+
   void migrate() {
     const sqlite::WriterTurn turn(writers_);
     db_.exec("BEGIN IMMEDIATE");
     try {
-      auto version_query = db_.prepare("PRAGMA user_version");
-      version_query.step();
-      const auto version = static_cast<std::size_t>(version_query.integer(0));
-      db_.reset_statements();
+      const auto version = user_version();
       if (version > sqlite::kMigrations.size()) throw Error(ErrorCode::SCHEMA_TOO_NEW);
+      if (version < sqlite::kMigrations.size() && policy_ == SchemaPolicy::Refuse) {
+        throw Error(ErrorCode::SCHEMA_TOO_OLD, "schema version " + std::to_string(version) +
+                                                   ", the library's " +
+                                                   std::to_string(sqlite::kMigrations.size()));
+      }
       for (auto next = version; next < sqlite::kMigrations.size(); ++next) {
         db_.exec(sqlite::kMigrations[next]);
         if (next + 1 == sqlite::kUsernameStemVersion) fill_username_stems();
@@ -1158,6 +1264,7 @@ class SqliteStore final : public Store {
 
   Connection db_;
   sqlite::WriterLock writers_;
+  SchemaPolicy policy_;
   std::mutex mutex_;
   bool synchronous_full_ = false;
 };

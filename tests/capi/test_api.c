@@ -814,6 +814,34 @@ static void test_archive_and_throttle(inscrire_db *db, const char *code) {
            INSCRIRE_E_CAMPAIGN_ARCHIVED);
 }
 
+/* The handle's counters: what the calls above did, and one more refused match counted once. */
+static void test_stats(inscrire_db *db, const char *code) {
+  inscrire_service_stats *before = NULL;
+  inscrire_service_stats *after = NULL;
+  inscrire_match_report *report = NULL;
+  CHECK_RC(inscrire_stats(NULL, &before), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_stats(db, NULL), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK(inscrire_service_stats_registrations(NULL) == 0);
+  CHECK_OK(inscrire_stats(db, &before));
+  CHECK(inscrire_service_stats_imports(before) >= 1);
+  CHECK(inscrire_service_stats_registrations(before) >= 1);
+  CHECK(inscrire_service_stats_matched_exact(before) >= 1);
+  CHECK(inscrire_service_stats_logins(before) >= 1);
+  CHECK(inscrire_service_stats_login_failures(before) >= 1);
+  CHECK(inscrire_service_stats_throttled(before) >= 3); /* test_archive_and_throttle */
+  CHECK_OK(inscrire_match(db, code, "Personne", "Inconnu", "27/02/2014", "counted", &report));
+  inscrire_match_report_free(report);
+  CHECK_OK(inscrire_stats(db, &after));
+  CHECK(inscrire_service_stats_refused_no_name_match(after) ==
+        inscrire_service_stats_refused_no_name_match(before) + 1);
+  CHECK(inscrire_service_stats_registrations(after) ==
+        inscrire_service_stats_registrations(before));
+  CHECK(inscrire_service_stats_database_busy(after) == 0);
+  inscrire_service_stats_free(before);
+  inscrire_service_stats_free(after);
+  inscrire_service_stats_free(NULL);
+}
+
 /* Messages follow the handle's language, whatever the process-wide one. */
 static void test_languages(void) {
   inscrire_db *english = open_test_db("english.db", INSCRIRE_LANGUAGE_ENGLISH);
@@ -854,6 +882,7 @@ int main(int argc, char **argv) {
   test_login(db, username, school);
   test_admin(db, username);
   test_archive_and_throttle(db, code5a);
+  test_stats(db, code5a);
   inscrire_db_free(db);
 
   remove_tree(temp_dir);

@@ -1,7 +1,8 @@
 # cmake -DBUILD_DIR=... -DWORK_DIR=... -DCONSUMER_DIR=... -DGENERATOR=... -DC_COMPILER=...
 #       -DEXPECTED_VERSION=... -P run_consumer.cmake
-# The ctest `capi_consumer`: installs the build into WORK_DIR/prefix, then builds and runs
-# CONSUMER_DIR/main.c against it (1) with find_package(inscrire) and (2) with
+# The ctest `capi_consumer`: installs the build into WORK_DIR/prefix, checks (0) the installed
+# command with its manual page and bash completion, then builds and runs CONSUMER_DIR/main.c
+# against it (1) with find_package(inscrire) and (2) with
 # `cc -std=c99 main.c $(pkg-config --cflags --libs inscrire)` and LD_LIBRARY_PATH.
 
 # Runs a command; stops the test with its output if it fails. OUTPUT_VARIABLE gets stdout.
@@ -24,6 +25,18 @@ file(MAKE_DIRECTORY ${WORK_DIR})
 run(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 set(expected "inscrire ${EXPECTED_VERSION}: lea.martin1205")
+
+# 0. The command-line tool, its manual page and its completion.
+run(COMMAND ${prefix}/bin/inscrire username Léa Martin 12/05/2014 OUTPUT_VARIABLE out)
+if(NOT out MATCHES "^lea.martin1205")
+  message(FATAL_ERROR "the installed inscrire printed '${out}'")
+endif()
+foreach(installed share/man/man1/inscrire.1 share/bash-completion/completions/inscrire)
+  if(NOT EXISTS ${prefix}/${installed})
+    message(FATAL_ERROR "not installed: ${installed}")
+  endif()
+endforeach()
+message(STATUS "command: ${out}")
 
 # 1. find_package(inscrire)
 run(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build -G ${GENERATOR}

@@ -58,6 +58,7 @@ PYTHON = {
     "StaffMember": (inscrire.StaffMember, {}, set()),
     "PendingInvitation": (inscrire.PendingInvitation, {}, set()),
     "AuditRow": (inscrire.AuditRow, {}, set()),
+    "ServiceStats": (inscrire.ServiceStats, {}, set()),
 }
 
 # --- C: the accessor prefix of each record; accessors named otherwise -------------------------
@@ -89,6 +90,7 @@ C = {
     "StaffMember": ("staff_member_list", {}),
     "PendingInvitation": ("pending_invitation_list", {}),
     "AuditRow": ("audit_row_list", {}),
+    "ServiceStats": ("service_stats", {}),
 }
 
 # --- CLI: keys an object adds by design (names the first versions used; docs/cli.md) ----------
@@ -168,7 +170,8 @@ def objects(tmp_path_factory):
     found["RosterError"] = cli("import", UAI, str(refused_file))["report"]["errors"]
     campaign = cli("campaign", "create", UAI, "Pix 5A", "--division", "5A")
     found["Campaign"] = [campaign] + cli("campaign", "list", UAI)["campaigns"]
-    match = cli("match", campaign["code"], "Léa", "Martin", "12/05/2014")
+    match = cli("--stats", "match", campaign["code"], "Léa", "Martin", "12/05/2014")
+    found["ServiceStats"] = [match.pop("stats")]
     found["MatchReport"] = [match]
     found["PupilLearner"] = [match["learner"]]
     registration = cli("register", campaign["code"], "Léa", "Martin", "12/05/2014",

@@ -70,6 +70,8 @@ __all__ = [
     "StaffMember",
     "PendingInvitation",
     "AuditRow",
+    # operations
+    "ServiceStats",
     # functions without a database
     "username",
     "normalize",
@@ -260,7 +262,8 @@ class Forbidden(Error, PermissionError):
 
 
 class DatabaseError(Error, OSError):
-    """The database file could not be used (DATABASE_ERROR, DATABASE_BUSY, SCHEMA_TOO_NEW)."""
+    """The database file could not be used (DATABASE_ERROR, DATABASE_BUSY, SCHEMA_TOO_NEW,
+    SCHEMA_TOO_OLD)."""
 
 
 _ROSTER_CODES = (
@@ -334,6 +337,7 @@ EXCEPTION_CLASSES: Mapping[str, Type[Error]] = {
     "SECOND_FACTOR_REQUIRED": AuthenticationError,
     "SECOND_FACTOR_INVALID": AuthenticationError,
     "SECOND_FACTOR_ENROLMENT_REQUIRED": AuthenticationError,
+    "SCHEMA_TOO_OLD": DatabaseError,
 }
 
 
@@ -1121,6 +1125,39 @@ def _state_name(state: Optional[Union[LearnerState, str]]) -> Optional[str]:
 # The database
 
 
+@dataclasses.dataclass(frozen=True)
+class ServiceStats:
+    """The counters of a :class:`Database` since it was opened (:meth:`Database.stats`; the
+    library's ``Service::stats()``, docs/deployment.md "Counters"): each only grows. A match
+    outcome counts once per call that matched a typed identity (match, register, join with an
+    identity): ``matched_<stage>`` by the stage that found the learner, ``refused_<code>`` by
+    the code that refused it."""
+
+    registrations: int
+    joins: int
+    matched_exact: int
+    matched_tolerant: int
+    matched_given_names: int
+    matched_family_names: int
+    matched_swapped: int
+    matched_transposition: int
+    refused_no_learner_for_birthdate: int
+    refused_no_name_match: int
+    refused_ambiguous: int
+    refused_learner_already_linked: int
+    refused_learner_has_account_elsewhere: int
+    logins: int
+    login_failures: int
+    logins_blocked: int
+    staff_logins: int
+    staff_login_failures: int
+    throttled: int
+    imports: int
+    imports_refused: int
+    database_busy: int
+    database_unavailable: int
+
+
 class Database:
     """An open inscrire database (a SQLite file). Create one with :func:`inscrire.open`.
 
@@ -1601,6 +1638,10 @@ class Database:
         return int(self._native.purge_audit(_optional_int("older_than_days", older_than_days),
                                             _actor_values(actor)))
 
+    def stats(self) -> ServiceStats:
+        """The library's counters for this database handle (no database work)."""
+        return _record(ServiceStats, self._native.stats())
+
 
 def open(  # noqa: A001 - the operation is named open in every surface
     path: PathLike,
@@ -1630,6 +1671,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
     second_factor_key_file: Optional[PathLike] = None,
     audit_retention_days: Optional[int] = None,
     clock: Optional[Callable[[], int]] = None,
+    migrate: str = "auto",
 ) -> Database:
     """Opens or creates a database file and migrates its schema.
 
@@ -1650,6 +1692,9 @@ def open(  # noqa: A001 - the operation is named open in every surface
     ``second_factor_key_file``: a file of 32 random bytes (mode 600) under which TOTP secrets
     are stored sealed; ``audit_retention_days``: :meth:`Database.purge_audit`'s default (365).
     ``clock``: a callable returning Unix seconds, to control time in tests.
+    ``migrate``: "auto" (default) migrates an older schema at open; "refuse" raises
+    DatabaseError (SCHEMA_TOO_OLD) instead, for servers that one operator upgrades with
+    ``inscrire db migrate`` (docs/deployment.md).
     Every option left at None takes the core's default (ServiceOptions in service.hpp).
     Raises DatabaseError when the file cannot be opened.
     """
@@ -1684,6 +1729,7 @@ def open(  # noqa: A001 - the operation is named open in every surface
                                 else _path_bytes(second_factor_key_file)),
         audit_retention_days=audit_retention_days,
         clock=clock,
+        migrate=migrate,
     )
     return Database(typing.cast(_unchecked_native.Database, _TextChecked(native)), text_path)
 

@@ -238,6 +238,11 @@ MatchRules parse_matching(const std::string& name) {
   throw py::value_error("matching must be 'extended' or 'pix', not '" + name + "'");
 }
 
+MigrationPolicy parse_migrate(const std::string& name) {
+  if (const auto policy = migration_policy_from_name(name)) return *policy;
+  throw py::value_error("migrate must be 'auto' or 'refuse', not '" + name + "'");
+}
+
 CollisionPolicy parse_policy(const std::string& name) {
   if (name == "random") return CollisionPolicy::Random;
   if (name == "sequential") return CollisionPolicy::Sequential;
@@ -292,10 +297,11 @@ std::unique_ptr<Database> open_database(
     const IntOption& staff_session_idle_seconds, const IntOption& staff_session_seconds,
     const IntOption& staff_invitation_days, const std::optional<std::string>& staff_second_factor,
     const std::optional<py::bytes>& second_factor_key_file, const IntOption& audit_retention_days,
-    const py::object& clock) {
+    const py::object& clock, const std::string& migrate) {
   ServiceOptions options;
   options.username_policy = parse_policy(username_policy);
   options.matching = parse_matching(matching);
+  options.migrate = parse_migrate(migrate);
   set_if(options.hash_parameters.memory_kib, hash_memory_kib);
   set_if(options.hash_parameters.iterations, hash_iterations);
   set_if(options.hash_parameters.parallelism, hash_parallelism);
@@ -430,7 +436,7 @@ PYBIND11_MODULE(_native, m) {
                         Credentials, SessionLearner, Session, ParticipationView, Participant,
                         AccountView, LearnerAccountView, AccountLink, AccountDetails, Membership,
                         StaffInvitation, StaffLogin, StaffSession, SecondFactorEnrolment,
-                        StaffMember, PendingInvitation, AuditRow>,
+                        StaffMember, PendingInvitation, AuditRow, ServiceStats>,
         "The fields of every result record, as its one list names them (tests).");
   m.def(
       "credential_slips_html",
@@ -517,7 +523,8 @@ PYBIND11_MODULE(_native, m) {
            py::arg("staff_invitation_days") = py::none(),
            py::arg("staff_second_factor") = py::none(),
            py::arg("second_factor_key_file") = py::none(),
-           py::arg("audit_retention_days") = py::none(), py::arg("clock") = py::none())
+           py::arg("audit_retention_days") = py::none(), py::arg("clock") = py::none(),
+           py::arg("migrate") = "auto")
       .def_property_readonly("path", &Db::path)
       .def_property_readonly("closed", &Db::closed)
       .def("close", &Db::close)
@@ -868,9 +875,12 @@ PYBIND11_MODULE(_native, m) {
              const auto who = to_actor(actor);
              return to_python(db.call([&](Service& s) { return s.audit_log(uai, query, who); }));
            })
-      .def("purge_audit", [](Db& db, const IntOption& older_than_days, const OptionalActor& actor) {
-        const auto days = days_or_default(older_than_days);
-        const auto who = to_actor(actor);
-        return db.call([&](Service& s) { return s.purge_audit(days, who); });
-      });
+      .def("purge_audit",
+           [](Db& db, const IntOption& older_than_days, const OptionalActor& actor) {
+             const auto days = days_or_default(older_than_days);
+             const auto who = to_actor(actor);
+             return db.call([&](Service& s) { return s.purge_audit(days, who); });
+           })
+      .def("stats",
+           [](Db& db) { return to_python(db.call([](Service& s) { return s.stats(); })); });
 }

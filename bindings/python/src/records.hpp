@@ -29,6 +29,7 @@ inline py::object to_python(bool value) { return py::bool_(value); }
 inline py::object to_python(int value) { return py::int_(value); }
 inline py::object to_python(std::int64_t value) { return py::int_(value); }
 inline py::object to_python(RecordId id) { return py::int_(static_cast<std::int64_t>(id)); }
+inline py::object to_python(Count count) { return py::int_(static_cast<std::int64_t>(count)); }
 inline py::object to_python(const BirthDate& date) {
   return py::make_tuple(date.year(), date.month(), date.day());
 }
