@@ -229,7 +229,7 @@ static void test_participations(void) {
   CHECK(strstr(inscrire_participant_list_csv(list),
                "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le;Hors classe\r\n") !=
         NULL);
-  CHECK(strstr(inscrire_participant_list_csv(list), "5A;POE;Allan;;NOT_JOINED;;\r\n") != NULL);
+  CHECK(strstr(inscrire_participant_list_csv(list), "5A;POE;Allan;;NOT_JOINED;;;\r\n") != NULL);
   inscrire_participant_list_free(list);
   CHECK_RC(inscrire_campaign_participants(db, "ZZZZZZ999", &list), INSCRIRE_E_CAMPAIGN_NOT_FOUND);
   CHECK(list == NULL);
