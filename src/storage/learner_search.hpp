@@ -24,7 +24,8 @@ inline std::string learner_search_sql(std::string_view sigil, std::string_view c
     std::string any = "(";
     for (const char* key : {"first_key", "second_key", "third_key", "last_key", "usage_key"}) {
       if (any.size() > 1) any += " OR ";
-      any += "substr(" + std::string(key) + ", 1, length(" + text + ")) = " + text;
+      any.append("substr(").append(key).append(", 1, length(").append(text).append(")) = ");
+      any += text;
     }
     return any + ")";
   };
