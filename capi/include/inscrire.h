@@ -407,6 +407,18 @@ INSCRIRE_API int inscrire_learners_v2_as(inscrire_db *db, const char *uai, const
                                          const char *state, int limit, int offset,
                                          const inscrire_actor *actor,
                                          inscrire_learner_account_list **out);
+/* The same with a search (docs/rules.md §10; may be NULL: no search): the words of the text,
+ * folded as names are matched (accents, case, hyphens, other scripts), each the start of one
+ * of the learner's names; or an exact INE; or the username of the learner's account. At most
+ * 100 characters (INSCRIRE_E_FIELD_TOO_LONG). */
+INSCRIRE_API int inscrire_learners_v3(inscrire_db *db, const char *uai, const char *division,
+                                      const char *state, const char *search, int limit, int offset,
+                                      inscrire_learner_account_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_learners_v3_as(inscrire_db *db, const char *uai, const char *division,
+                                         const char *state, const char *search, int limit,
+                                         int offset, const inscrire_actor *actor,
+                                         inscrire_learner_account_list **out);
 INSCRIRE_API size_t inscrire_learner_account_list_count(const inscrire_learner_account_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_learner_account *inscrire_learner_account_list_get(
@@ -508,11 +520,42 @@ INSCRIRE_API int inscrire_archive_campaign(inscrire_db *db, const char *code,
 /* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
 INSCRIRE_API int inscrire_archive_campaign_as(inscrire_db *db, const char *code,
                                               const inscrire_actor *actor, inscrire_campaign **out);
-/* Every campaign of a school. *out: free with inscrire_campaign_list_free. */
+/* The campaigns of a school, ordered by id, deleted ones left out.
+ * *out: free with inscrire_campaign_list_free. */
 INSCRIRE_API int inscrire_campaigns(inscrire_db *db, const char *uai, inscrire_campaign_list **out);
 /* The same, as `actor` (may be NULL: the default actor). */
 INSCRIRE_API int inscrire_campaigns_as(inscrire_db *db, const char *uai,
                                        const inscrire_actor *actor, inscrire_campaign_list **out);
+/* Flags of inscrire_campaigns_v2. */
+#define INSCRIRE_CAMPAIGNS_INCLUDE_DELETED 1u /* deleted campaigns listed too */
+/* The campaigns of a school, ordered by id; deleted ones only with
+ * INSCRIRE_CAMPAIGNS_INCLUDE_DELETED (INSCRIRE_E_INVALID_ARGUMENT for another flag).
+ * *out: free with inscrire_campaign_list_free. */
+INSCRIRE_API int inscrire_campaigns_v2(inscrire_db *db, const char *uai, unsigned flags,
+                                       inscrire_campaign_list **out);
+/* The same, as `actor` (may be NULL: the default actor). */
+INSCRIRE_API int inscrire_campaigns_v2_as(inscrire_db *db, const char *uai, unsigned flags,
+                                          const inscrire_actor *actor,
+                                          inscrire_campaign_list **out);
+/* Renames a campaign (name; its code stays) and/or names another owner (owner: the username
+ * of a member of its school; an ADMIN or the operator only). NULL leaves that one as it is.
+ * A name is checked as at creation (INSCRIRE_E_FIELD_TOO_LONG, INSCRIRE_E_INVALID_ARGUMENT).
+ * Audited. *out (may be NULL) receives the campaign as updated: free with
+ * inscrire_campaign_free. */
+INSCRIRE_API int inscrire_update_campaign(inscrire_db *db, const char *code, const char *name,
+                                          const char *owner, inscrire_campaign **out);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_update_campaign_as(inscrire_db *db, const char *code, const char *name,
+                                             const char *owner, const inscrire_actor *actor,
+                                             inscrire_campaign **out);
+/* Deletes the participation of the learner `ine` in the campaign (docs/rules.md §10), such as
+ * a pupil's who joined with another class's code: the learner is NOT_JOINED there again, the
+ * account untouched. Audited. INSCRIRE_E_LEARNER_NOT_FOUND,
+ * INSCRIRE_E_PARTICIPATION_NOT_FOUND. */
+INSCRIRE_API int inscrire_delete_participation(inscrire_db *db, const char *code, const char *ine);
+/* The same, as `actor` (may be NULL: the default actor): the campaign's owner or an ADMIN. */
+INSCRIRE_API int inscrire_delete_participation_as(inscrire_db *db, const char *code,
+                                                  const char *ine, const inscrire_actor *actor);
 INSCRIRE_API size_t inscrire_campaign_list_count(const inscrire_campaign_list *list);
 /* Borrowed: valid until the list is freed. NULL for an index out of range. */
 INSCRIRE_API const inscrire_campaign *inscrire_campaign_list_get(const inscrire_campaign_list *list,
@@ -599,6 +642,10 @@ INSCRIRE_API int64_t inscrire_participant_list_completed_at(const inscrire_parti
                                                             size_t index);
 INSCRIRE_API int64_t inscrire_participant_list_shared_at(const inscrire_participant_list *list,
                                                          size_t index);
+/* 1 when the pupil joined with this code although in another division (listed after the
+ * campaign's own learners), else 0. */
+INSCRIRE_API int inscrire_participant_list_out_of_division(const inscrire_participant_list *list,
+                                                           size_t index);
 /* "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Partagé le" rows, times in ISO 8601 UTC,
  * UTF-8 with a BOM. */
 INSCRIRE_API const char *inscrire_participant_list_csv(const inscrire_participant_list *list);
@@ -632,6 +679,9 @@ INSCRIRE_API const char *inscrire_match_report_masked_username(const inscrire_ma
  * "family_names", "swapped", "transposition"); NULL when no learner was found. Static
  * storage. */
 INSCRIRE_API const char *inscrire_match_report_matched_by(const inscrire_match_report *report);
+/* 1 when the learner found is not in the campaign's division (a code of another class), else
+ * 0: the pupil should be warned before going on. */
+INSCRIRE_API int inscrire_match_report_other_division(const inscrire_match_report *report);
 INSCRIRE_API void inscrire_match_report_free(inscrire_match_report *report);
 
 /* Creates the pupil's account, links it to the roster row and starts the participation,
@@ -668,6 +718,8 @@ INSCRIRE_API const char *inscrire_registration_participation_status(
 /* The matching stage that found the learner, as inscrire_match_report_matched_by; NULL when
  * the registration matched nobody (inscrire_join_campaign: the account was already linked). */
 INSCRIRE_API const char *inscrire_registration_matched_by(const inscrire_registration *reg);
+/* As inscrire_match_report_other_division. */
+INSCRIRE_API int inscrire_registration_other_division(const inscrire_registration *reg);
 INSCRIRE_API void inscrire_registration_free(inscrire_registration *reg);
 
 /* ---- Accounts --------------------------------------------------------------------------- */
@@ -833,6 +885,13 @@ INSCRIRE_API int inscrire_generate_credentials_v2_as(inscrire_db *db, const char
 INSCRIRE_API int inscrire_credentials_created(const inscrire_credentials *credentials);
 INSCRIRE_API int inscrire_credentials_reset(const inscrire_credentials *credentials);
 INSCRIRE_API int inscrire_credentials_unchanged(const inscrire_credentials *credentials);
+/* The school's UAI and name. Borrowed: valid until the credentials are freed. */
+INSCRIRE_API const char *inscrire_credentials_uai(const inscrire_credentials *credentials);
+INSCRIRE_API const char *inscrire_credentials_school(const inscrire_credentials *credentials);
+/* When the temporary passwords of this generation stop logging in (Unix seconds); 0 when it
+ * gave none or they do not expire. */
+INSCRIRE_API int64_t
+inscrire_credentials_temporary_expires_at(const inscrire_credentials *credentials);
 INSCRIRE_API size_t inscrire_credentials_count(const inscrire_credentials *credentials);
 INSCRIRE_API const char *inscrire_credentials_division(const inscrire_credentials *credentials,
                                                        size_t index);
@@ -846,6 +905,14 @@ INSCRIRE_API const char *inscrire_credentials_temporary_password(
     const inscrire_credentials *credentials, size_t index);
 /* "Classe;Nom;Prénom;Identifiant;Mot de passe" rows, UTF-8 with a BOM. */
 INSCRIRE_API const char *inscrire_credentials_csv(const inscrire_credentials *credentials);
+/* The per-pupil slips of these credentials as one printable HTML page (docs/rules.md §10): A4
+ * pages of per_page slips (8, with cut marks, or 1; INSCRIRE_E_INVALID_ARGUMENT otherwise),
+ * each with the school, class, names, username, the temporary password only for a row that
+ * has one, its expiry, and the sign-in link base_url with its QR code (base_url may be NULL:
+ * no link; a malformed one is refused as by inscrire_class_sheet). The page holds passwords:
+ * hand it out once, never cache it. *out: free with inscrire_string_free. */
+INSCRIRE_API int inscrire_credentials_slips_html(const inscrire_credentials *credentials,
+                                                 const char *base_url, int per_page, char **out);
 INSCRIRE_API void inscrire_credentials_free(inscrire_credentials *credentials);
 
 /* Erases a learner's personal data from the roster and disables their account, if any. */

@@ -195,6 +195,15 @@ size_t inscrire_credentials_count(const inscrire_credentials* c) {
 const char* inscrire_credentials_csv(const inscrire_credentials* c) {
   return c == nullptr ? nullptr : c->csv.c_str();
 }
+int inscrire_credentials_slips_html(const inscrire_credentials* credentials, const char* base_url,
+                                    int per_page, char** out) {
+  return guard(nullptr, [&] {
+    out_param(out, "out");
+    require(credentials, "credentials");
+    *out = library_string(credential_slips_html(credentials->credentials,
+                                                text_or(base_url, "base_url", {}), per_page));
+  });
+}
 void inscrire_credentials_free(inscrire_credentials* c) { delete c; }
 
 int inscrire_anonymize_learner(inscrire_db* db, const char* uai, const char* ine,

@@ -14,6 +14,14 @@ void give_campaign(inscrire_campaign** out, Campaign campaign) {
   if (out != nullptr) give(out, std::make_unique<inscrire_campaign>(std::move(campaign)));
 }
 
+// The school's campaigns as a C list.
+std::unique_ptr<inscrire_campaign_list> campaign_list(std::vector<Campaign> campaigns) {
+  auto list = std::make_unique<inscrire_campaign_list>();
+  list->campaigns.reserve(campaigns.size());
+  for (auto& campaign : campaigns) list->campaigns.emplace_back(std::move(campaign));
+  return list;
+}
+
 // The body of inscrire_delete_campaign and inscrire_delete_campaign_as.
 void delete_campaign(inscrire_db* db, const char* code, const ActorArg& actor) {
   require(db, "db")->service.delete_campaign(text(code, "code"), actor.get());
@@ -98,11 +106,55 @@ int inscrire_campaigns_as(inscrire_db* db, const char* uai, const inscrire_actor
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
-    auto campaigns = db->service.campaigns(text(uai, "uai"), ActorArg::of(actor).get());
-    auto list = std::make_unique<inscrire_campaign_list>();
-    list->campaigns.reserve(campaigns.size());
-    for (auto& campaign : campaigns) list->campaigns.emplace_back(std::move(campaign));
-    give(out, std::move(list));
+    give(out, campaign_list(db->service.campaigns(text(uai, "uai"), ActorArg::of(actor).get())));
+  });
+}
+
+int inscrire_campaigns_v2(inscrire_db* db, const char* uai, unsigned flags,
+                          inscrire_campaign_list** out) {
+  return inscrire_campaigns_v2_as(db, uai, flags, nullptr, out);
+}
+
+int inscrire_campaigns_v2_as(inscrire_db* db, const char* uai, unsigned flags,
+                             const inscrire_actor* actor, inscrire_campaign_list** out) {
+  return guard(db, [&] {
+    out_param(out, "out");
+    require(db, "db");
+    if ((flags & ~INSCRIRE_CAMPAIGNS_INCLUDE_DELETED) != 0) {
+      throw Error(ErrorCode::INVALID_ARGUMENT, "unknown flags");
+    }
+    const bool include_deleted = (flags & INSCRIRE_CAMPAIGNS_INCLUDE_DELETED) != 0;
+    give(out, campaign_list(db->service.campaigns(text(uai, "uai"), ActorArg::of(actor).get(),
+                                                  include_deleted)));
+  });
+}
+
+int inscrire_update_campaign(inscrire_db* db, const char* code, const char* name, const char* owner,
+                             inscrire_campaign** out) {
+  return inscrire_update_campaign_as(db, code, name, owner, nullptr, out);
+}
+
+int inscrire_update_campaign_as(inscrire_db* db, const char* code, const char* name,
+                                const char* owner, const inscrire_actor* actor,
+                                inscrire_campaign** out) {
+  return guard(db, [&] {
+    if (out != nullptr) *out = nullptr;
+    require(db, "db");
+    give_campaign(out, db->service.update_campaign(text(code, "code"), ActorArg::of(actor).get(),
+                                                   optional_text(name, "name"),
+                                                   optional_text(owner, "owner")));
+  });
+}
+
+int inscrire_delete_participation(inscrire_db* db, const char* code, const char* ine) {
+  return inscrire_delete_participation_as(db, code, ine, nullptr);
+}
+
+int inscrire_delete_participation_as(inscrire_db* db, const char* code, const char* ine,
+                                     const inscrire_actor* actor) {
+  return guard(db, [&] {
+    require(db, "db")->service.delete_participation(text(code, "code"), text(ine, "ine"),
+                                                    ActorArg::of(actor).get());
   });
 }
 

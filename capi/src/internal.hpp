@@ -76,12 +76,14 @@ struct inscrire_registration {
         learner(value.learner),
         campaign(std::move(value.campaign)),
         participation_status(std::move(value.participation_status)),
-        matched_by(value.matched_by) {}
+        matched_by(value.matched_by),
+        other_division(value.other_division) {}
   std::string username;
   inscrire_learner learner;
   inscrire_campaign campaign;
   std::string participation_status;
   std::optional<inscrire::MatchStage> matched_by;
+  bool other_division = false;
 };
 
 struct inscrire_login_result {

@@ -34,12 +34,25 @@ int inscrire_learners_v2(inscrire_db* db, const char* uai, const char* division,
 int inscrire_learners_v2_as(inscrire_db* db, const char* uai, const char* division,
                             const char* state, int limit, int offset, const inscrire_actor* actor,
                             inscrire_learner_account_list** out) {
+  return inscrire_learners_v3_as(db, uai, division, state, nullptr, limit, offset, actor, out);
+}
+
+int inscrire_learners_v3(inscrire_db* db, const char* uai, const char* division, const char* state,
+                         const char* search, int limit, int offset,
+                         inscrire_learner_account_list** out) {
+  return inscrire_learners_v3_as(db, uai, division, state, search, limit, offset, nullptr, out);
+}
+
+int inscrire_learners_v3_as(inscrire_db* db, const char* uai, const char* division,
+                            const char* state, const char* search, int limit, int offset,
+                            const inscrire_actor* actor, inscrire_learner_account_list** out) {
   return guard(db, [&] {
     out_param(out, "out");
     require(db, "db");
     LearnerQuery query;
     query.division = optional_text(division, "division");
     query.state = state_filter(state);
+    query.search = optional_text(search, "search");
     if (limit != 0) query.limit = limit;
     query.offset = offset;
     auto rows = db->service.learners(text(uai, "uai"), query, ActorArg::of(actor).get());

@@ -55,6 +55,9 @@ const char* inscrire_match_report_masked_username(const inscrire_match_report* r
 const char* inscrire_match_report_matched_by(const inscrire_match_report* report) {
   return report == nullptr ? nullptr : stage_name(report->report.matched_by);
 }
+int inscrire_match_report_other_division(const inscrire_match_report* report) {
+  return report != nullptr && report->report.other_division ? 1 : 0;
+}
 void inscrire_match_report_free(inscrire_match_report* report) { delete report; }
 
 int inscrire_register(inscrire_db* db, const char* code, const char* first_name,
@@ -108,6 +111,9 @@ const char* inscrire_registration_participation_status(const inscrire_registrati
 }
 const char* inscrire_registration_matched_by(const inscrire_registration* reg) {
   return reg == nullptr ? nullptr : stage_name(reg->matched_by);
+}
+int inscrire_registration_other_division(const inscrire_registration* reg) {
+  return reg != nullptr && reg->other_division ? 1 : 0;
 }
 void inscrire_registration_free(inscrire_registration* reg) { delete reg; }
 

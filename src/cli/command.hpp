@@ -78,6 +78,23 @@ int create_private_file(const std::string& path, const std::string& option);
 // Writes every byte to `fd` (INTERNAL_ERROR naming `path` otherwise).
 void write_all(int fd, const std::string& bytes, const std::string& path);
 
+// A file of create_private_file, opened before anything changes and removed unless written:
+// a command refused after opening it leaves nothing behind.
+class PrivateFile {
+ public:
+  PrivateFile(std::string path, const std::string& option);
+  ~PrivateFile();
+  PrivateFile(const PrivateFile&) = delete;
+  PrivateFile& operator=(const PrivateFile&) = delete;
+  // Writes the whole document and closes the file, which then stays.
+  void write_and_keep(const std::string& bytes);
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
 // The service of the context's database and options.
 Service open_service(const Context& context);
 // One secret per line from standard input (never from argv, where `ps` shows it).

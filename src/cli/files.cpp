@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
 #include "command.hpp"
 
@@ -28,6 +29,25 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
     if (written < 0 && errno == EINTR) continue;
     if (written <= 0) throw Error(ErrorCode::INTERNAL_ERROR, "writing " + path);
     done += static_cast<std::size_t>(written);
+  }
+}
+
+PrivateFile::PrivateFile(std::string path, const std::string& option)
+    : path_(std::move(path)), fd_(create_private_file(path_, option)) {}
+
+PrivateFile::~PrivateFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(path_.c_str());
+}
+
+void PrivateFile::write_and_keep(const std::string& bytes) {
+  write_all(fd_, bytes, path_);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    ::unlink(path_.c_str());
+    throw Error(ErrorCode::INTERNAL_ERROR, "writing " + path_);
   }
 }
 

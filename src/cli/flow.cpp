@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "command.hpp"
+#include "inscrire/limits.hpp"
 #include "inscrire/render.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/text.hpp"
@@ -111,6 +112,11 @@ Reply learner_accounts_reply(const std::vector<LearnerAccountView>& rows) {
   return reply;
 }
 
+// The warning of a pupil who used another class's code (docs/rules.md §10).
+std::string other_division_text(const std::string& division) {
+  return "warning: this code is not for class " + division + ", the pupil's class\n";
+}
+
 // The registration's fields, and "code" and "participation" as the first versions named them
 // (docs/cli.md).
 Json registration_json(const Registration& registration) {
@@ -176,6 +182,7 @@ Reply command_learners(Context& context, const Arguments& arguments) {
   LearnerQuery query;
   query.division = take_option(args, "--division");
   const auto state = take_option(args, "--state");
+  query.search = take_option(args, "--search");
   const auto limit = take_option(args, "--limit");
   const auto offset = take_option(args, "--offset");
   const bool all = take_flag(args, "--all");
@@ -213,7 +220,8 @@ Reply command_learners(Context& context, const Arguments& arguments) {
 
 Reply command_campaign(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto action = take(args, "campaign action (create, list, archive, unarchive, delete)");
+  const auto action =
+      take(args, "campaign action (create, list, rename, owner, archive, unarchive, delete)");
   auto service = open_service(context);
   const auto& actor = context.actor;
   Reply reply;
@@ -228,16 +236,28 @@ Reply command_campaign(Context& context, const Arguments& arguments) {
     reply.fields = to_json(campaign);
     reply.text = "campaign \"" + campaign.name + "\" created, code " + campaign.code + "\n";
   } else if (action == "list") {
+    const bool include_deleted = take_flag(args, "--include-deleted");
     const auto uai = take(args, "UAI");
     expect_no_more(args);
     auto list = Json::array();
-    for (const auto& campaign : service.campaigns(uai, actor)) {
+    for (const auto& campaign : service.campaigns(uai, actor, include_deleted)) {
       list.push(to_json(campaign));
       reply.text += campaign.code + "  " + std::string(campaign_status_name(campaign.status)) +
                     "  " + (campaign.division.empty() ? "-" : campaign.division) + "  " +
                     campaign.name + "\n";
     }
     reply.fields.set("campaigns", list);
+  } else if (action == "rename" || action == "owner") {
+    const auto code = take(args, "CODE");
+    const auto value = take(args, action == "rename" ? "NAME" : "USERNAME");
+    expect_no_more(args);
+    const auto campaign = action == "rename"
+                              ? service.update_campaign(code, actor, value)
+                              : service.update_campaign(code, actor, std::nullopt, value);
+    reply.fields = to_json(campaign);
+    reply.text =
+        "campaign " + campaign.code +
+        (action == "rename" ? " renamed \"" + campaign.name + "\"" : " owned by " + value) + "\n";
   } else if (action == "archive") {
     const auto code = take(args, "CODE");
     expect_no_more(args);
@@ -281,6 +301,7 @@ Reply command_match(Context& context, const Arguments& arguments) {
   reply.text = "match: " + report.learner->first_name + " " + report.learner->last_name + " (" +
                report.learner->division + "), username " + report.username + ", matched by " +
                std::string(match_stage_name(*report.matched_by)) + "\n";
+  if (report.other_division) reply.text += other_division_text(report.learner->division);
   return reply;
 }
 
@@ -304,6 +325,9 @@ Reply command_register(Context& context, const Arguments& arguments) {
   reply.fields = registration_json(registration);
   reply.text = "account created: " + registration.username + " (campaign " +
                registration.campaign.code + " started)\n";
+  if (registration.other_division) {
+    reply.text += other_division_text(registration.learner.division);
+  }
   return reply;
 }
 
@@ -462,6 +486,29 @@ std::string credentials_report_text(const Credentials& credentials) {
          " reset, " + std::to_string(credentials.unchanged) + " unchanged\n";
 }
 
+// --slips FILE [--per-page 8|1] [--base-url URL]: checked before anything changes.
+struct SlipsOptions {
+  std::optional<std::string> file;
+  int per_page = 8;
+  std::string base_url;
+};
+
+SlipsOptions take_slips_options(Arguments& args) {
+  SlipsOptions slips;
+  slips.file = take_option(args, "--slips");
+  const auto per_page = take_option(args, "--per-page");
+  const auto base_url = take_option(args, "--base-url");
+  if (!slips.file && (per_page || base_url)) {
+    throw UsageError("--per-page and --base-url go with --slips FILE");
+  }
+  if (per_page) {
+    slips.per_page = number_option(*per_page, "--per-page");
+    if (slips.per_page != 8 && slips.per_page != 1) throw UsageError("--per-page: 8 or 1");
+  }
+  if (base_url) slips.base_url = checked_base_url(*base_url);
+  return slips;
+}
+
 }  // namespace
 
 Reply command_credentials(Context& context, const Arguments& arguments) {
@@ -470,36 +517,37 @@ Reply command_credentials(Context& context, const Arguments& arguments) {
   options.reset_existing = take_flag(args, "--reset-existing");
   while (auto ine = take_option(args, "--ine")) options.ines.push_back(std::move(*ine));
   const auto output = take_option(args, "--output");
+  const auto slips = take_slips_options(args);
   const auto uai = take(args, "UAI");
   const auto division = take(args, "DIVISION");
   expect_no_more(args);
   auto service = open_service(context);
-  // The file first: a refused file must not cost the class its passwords.
-  const int fd = output ? create_private_file(*output, "--output") : -1;
-  Credentials credentials;
-  try {
-    credentials = service.generate_credentials(uai, division, options, context.actor);
-  } catch (...) {
-    if (fd >= 0) {
-      ::close(fd);
-      ::unlink(output->c_str());
-    }
-    throw;
-  }
+  // The files first: a refused file must not cost the class its passwords. Either is removed
+  // if anything below fails.
+  std::optional<PrivateFile> csv_file;
+  std::optional<PrivateFile> slips_file;
+  if (output) csv_file.emplace(*output, "--output");
+  if (slips.file) slips_file.emplace(*slips.file, "--slips");
+  const auto credentials = service.generate_credentials(uai, division, options, context.actor);
   Reply reply;
   reply.fields.set("report", credentials_report_json(credentials));
+  std::string written;
+  if (slips_file) {
+    slips_file->write_and_keep(credential_slips_html(credentials, slips.base_url, slips.per_page));
+    reply.fields.set("slips", *slips.file);
+    written = "slips written to " + *slips.file + "\n";
+  }
   const auto csv = credentials_csv(credentials);
-  if (output) {
-    write_all(fd, csv, *output);
-    if (::close(fd) != 0) throw Error(ErrorCode::INTERNAL_ERROR, "writing " + *output);
+  if (csv_file) {
+    csv_file->write_and_keep(csv);
     reply.fields.set("output", *output);
-    reply.text = credentials_report_text(credentials) + "written to " + *output + "\n";
+    reply.text = credentials_report_text(credentials) + "written to " + *output + "\n" + written;
     return reply;
   }
   // stdout carries the CSV alone (scripts redirect it to a file): the counts go to stderr.
   reply.text = csv;
   reply.fields.set("credentials", to_json(credentials.rows)).set("csv", csv);
-  if (!context.json) *context.error_stream << credentials_report_text(credentials);
+  if (!context.json) *context.error_stream << credentials_report_text(credentials) << written;
   return reply;
 }
 

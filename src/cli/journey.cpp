@@ -3,6 +3,7 @@
 // dissociation.
 #include "command.hpp"
 #include "inscrire/render.hpp"
+#include "inscrire/text.hpp"
 #include "replies.hpp"
 
 namespace inscrire::cli {
@@ -64,7 +65,21 @@ Reply command_participations(Context& context, const Arguments& arguments) {
 
 Reply command_participation(Context& context, const Arguments& arguments) {
   auto args = arguments;
-  const auto action = take(args, "participation action (complete, share)");
+  const auto action = take(args, "participation action (complete, share, delete)");
+  if (action == "delete") {
+    // The teacher's act (docs/rules.md §10): a participation made with another class's code.
+    const auto code = take(args, "CODE");
+    const auto ine = take(args, "INE");
+    expect_no_more(args);
+    open_service(context).delete_participation(code, ine, context.actor);
+    Reply reply;
+    reply.fields.set("code", std::string(trim(code)))
+        .set("ine", std::string(trim(ine)))
+        .set("status", "deleted");
+    reply.text = "participation of " + std::string(trim(ine)) + " in " + std::string(trim(code)) +
+                 " deleted\n";
+    return reply;
+  }
   if (action != "complete" && action != "share") {
     throw UsageError("unknown participation action: " + action);
   }
@@ -93,7 +108,8 @@ Reply command_participants(Context& context, const Arguments& arguments) {
     if (!csv) {
       reply.text += participant.division + "  " + participant.last_name + " " +
                     participant.first_name + "  " + participant.username.value_or("-") + "  " +
-                    participant.status + "\n";
+                    participant.status + (participant.out_of_division ? "  (hors classe)" : "") +
+                    "\n";
     }
   }
   reply.fields.set("participants", list);

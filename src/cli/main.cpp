@@ -20,14 +20,17 @@ constexpr const char* kUsage =
   demo                                 end-to-end run on the bundled sample roster, in a temp dir
   org add UAI NAME | org list
   import [--dry-run] UAI FILE          SIECLE XML (zipped or not) or CSV; report on stdout
-  learners UAI [--division D] [--state S] [--limit N] [--offset N] [--all]
+  learners UAI [--division D] [--state S] [--search TEXT] [--limit N] [--offset N] [--all]
                                        S: no_account, active, must_change_password, blocked,
-                                       disabled; --limit/--offset: one page of the admin list
+                                       disabled; --search: names as typed (any case, accents,
+                                       word prefixes), an INE or a username; --limit/--offset:
+                                       one page of the admin list
   learner UAI INE | account show USERNAME
   dissociate UAI INE                   unlink the learner's account; it may register again
   campaign create UAI NAME [--division D] [--target-profile P] [--owner USERNAME]
                                        --owner: a staff member of the school (ADMINs only)
-  campaign list UAI | campaign archive CODE
+  campaign list UAI [--include-deleted] | campaign archive CODE
+  campaign rename CODE NAME | campaign owner CODE USERNAME   (owner: an ADMIN or the operator)
   campaign unarchive CODE | campaign delete CODE   (delete: only when nobody joined)
   match [--client-key K] CODE FIRST LAST DD/MM/YYYY
   register [--client-key K] CODE FIRST LAST DD/MM/YYYY   password on standard input
@@ -35,6 +38,7 @@ constexpr const char* kUsage =
   session show | session end           session token on standard input
   participations                       the pupil's campaigns; session token on standard input
   participation complete CODE | participation share CODE   session token on standard input
+  participation delete CODE INE        removes a learner's participation (another class's code)
   participants CODE [--csv]            the campaign's learners and their status
   join CODE USERNAME [FIRST LAST DD/MM/YYYY]
                                        an existing account joins a campaign (the identity for
@@ -45,9 +49,12 @@ constexpr const char* kUsage =
   account import UAI INE USERNAME      an account from another platform; its bcrypt or
                                        Argon2id hash on standard input
   credentials UAI DIVISION [--reset-existing] [--ine INE]... [--output FILE]
+              [--slips FILE [--per-page 8|1] [--base-url URL]]
                                        CSV of usernames and temporary passwords on stdout, or
                                        in FILE (created 0600, never overwritten); accounts
-                                       without one only, unless --reset-existing or --ine
+                                       without one only, unless --reset-existing or --ine;
+                                       --slips also writes the printable per-pupil slips
+                                       (the same way), with the sign-in link URL and its QR
   not-joined CODE
   sheet CODE [--base-url URL]          printable HTML instructions for the class; with URL,
                                        also the link URL+CODE and its QR code

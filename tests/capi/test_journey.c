@@ -1,7 +1,8 @@
 /* The pupil's and the school's journey through the C API, from C99: sessions (authenticate,
  * logout, ended by a password change), participations STARTED -> TO_SHARE -> SHARED, the
  * teacher's participant list, the admin views of learners and accounts, dissociation, the safer
- * bulk credentials, unarchiving and deleting campaigns, and the options of these.
+ * bulk credentials, unarchiving and deleting campaigns, the start-of-year kit (another class's
+ * code, renaming, search, slips), and the options of these.
  * Usage: capi_test_journey DATA_DIR (the project's data/ directory). */
 #define _XOPEN_SOURCE 700
 
@@ -576,6 +577,163 @@ static void test_unarchive_and_delete(void) {
   inscrire_db_free(db);
 }
 
+/* The start-of-year kit: Allan of 5A registers with 3H's code, is flagged, listed out of
+ * division, his participation deleted; he then joins his own class's campaign with the same
+ * account. Renaming keeps the code; the list leaves deleted campaigns out unless asked; the
+ * search finds him; his class's slips hold what the credentials hold. */
+static void test_start_of_year(void) {
+  char code[16], other_code[16], spare[16], username[64], token[128];
+  inscrire_db *db = open_school("start-of-year.db", 0, 0, code);
+  inscrire_campaign *campaign = NULL;
+  inscrire_campaign_list *campaigns = NULL;
+  inscrire_match_report *report = NULL;
+  inscrire_registration *reg = NULL;
+  inscrire_participant_list *participants = NULL;
+  inscrire_learner_account_list *learners = NULL;
+  inscrire_credentials *credentials = NULL;
+  char *html = (char *)&html;
+  size_t i, flagged = 0, out_of_division = 0;
+
+  CHECK_OK(inscrire_create_campaign(db, UAI, "Pix 3H", "3H", NULL, &campaign));
+  strcpy(other_code, inscrire_campaign_code(campaign));
+  inscrire_campaign_free(campaign);
+
+  /* Another class's code: flagged on the dry run and on registration. */
+  CHECK_OK(inscrire_match(db, other_code, "Allan", "POE", "01/03/2014", NULL, &report));
+  CHECK(inscrire_match_report_status(report) == INSCRIRE_OK);
+  CHECK(inscrire_match_report_other_division(report) == 1);
+  inscrire_match_report_free(report);
+  CHECK_OK(inscrire_match(db, code, "Allan", "POE", "01/03/2014", NULL, &report));
+  CHECK(inscrire_match_report_other_division(report) == 0);
+  inscrire_match_report_free(report);
+  CHECK(inscrire_match_report_other_division(NULL) == 0);
+  CHECK_OK(inscrire_register(db, other_code, "Allan", "POE", "01/03/2014", PASSWORD, NULL, &reg));
+  CHECK(inscrire_registration_other_division(reg) == 1);
+  strcpy(username, inscrire_registration_username(reg));
+  inscrire_registration_free(reg);
+
+  /* 3H's list shows him, flagged, after its own pupils. */
+  CHECK_OK(inscrire_campaign_participants(db, other_code, &participants));
+  for (i = 0; i < inscrire_participant_list_count(participants); ++i) {
+    if (inscrire_participant_list_out_of_division(participants, i)) {
+      ++out_of_division;
+      flagged = i;
+    }
+  }
+  CHECK(out_of_division == 1);
+  CHECK(flagged + 1 == inscrire_participant_list_count(participants));
+  CHECK_STR(inscrire_participant_list_username(participants, flagged), username);
+  CHECK_STR(inscrire_participant_list_division(participants, flagged), "5A");
+  CHECK(inscrire_participant_list_out_of_division(participants, 999) == 0);
+  inscrire_participant_list_free(participants);
+
+  /* Deleted, once; then he joins 5A's campaign with the same account. */
+  CHECK_OK(inscrire_delete_participation_as(db, other_code, ALLAN_INE, NULL));
+  CHECK_RC(inscrire_delete_participation(db, other_code, ALLAN_INE),
+           INSCRIRE_E_PARTICIPATION_NOT_FOUND);
+  CHECK_RC(inscrire_delete_participation(db, other_code, "999999999ZZ"),
+           INSCRIRE_E_LEARNER_NOT_FOUND);
+  CHECK_RC(inscrire_delete_participation(db, other_code, NULL), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_OK(inscrire_campaign_participants(db, other_code, &participants));
+  for (i = 0; i < inscrire_participant_list_count(participants); ++i) {
+    CHECK(inscrire_participant_list_out_of_division(participants, i) == 0);
+  }
+  inscrire_participant_list_free(participants);
+  login(db, username, PASSWORD, token);
+  CHECK_OK(inscrire_join_campaign(db, token, code, &reg));
+  CHECK_STR(inscrire_registration_username(reg), username);
+  CHECK(inscrire_registration_other_division(reg) == 0);
+  inscrire_registration_free(reg);
+
+  /* Renaming keeps the code; NULL leaves a field alone; bad names are refused. */
+  campaign = (inscrire_campaign *)&campaign;
+  CHECK_OK(inscrire_update_campaign(db, other_code, "Pix 3H (2e essai)", NULL, &campaign));
+  CHECK_STR(inscrire_campaign_name(campaign), "Pix 3H (2e essai)");
+  CHECK_STR(inscrire_campaign_code(campaign), other_code);
+  inscrire_campaign_free(campaign);
+  CHECK_OK(inscrire_update_campaign_as(db, other_code, NULL, NULL, NULL, NULL));
+  CHECK_OK(inscrire_find_campaign(db, other_code, NULL, &campaign));
+  CHECK_STR(inscrire_campaign_name(campaign), "Pix 3H (2e essai)");
+  inscrire_campaign_free(campaign);
+  CHECK_RC(inscrire_update_campaign(db, other_code, "bad\nname", NULL, &campaign),
+           INSCRIRE_E_INVALID_VALUE);
+  CHECK(campaign == NULL);
+  CHECK_RC(inscrire_update_campaign(db, "ZZZZZZ999", "x", NULL, NULL),
+           INSCRIRE_E_CAMPAIGN_NOT_FOUND);
+
+  /* Deleted campaigns only when asked. */
+  CHECK_OK(inscrire_create_campaign(db, UAI, "Spare", NULL, NULL, &campaign));
+  strcpy(spare, inscrire_campaign_code(campaign));
+  inscrire_campaign_free(campaign);
+  CHECK_OK(inscrire_delete_campaign(db, spare, NULL));
+  CHECK_OK(inscrire_campaigns(db, UAI, &campaigns));
+  CHECK(inscrire_campaign_list_count(campaigns) == 2);
+  inscrire_campaign_list_free(campaigns);
+  CHECK_OK(inscrire_campaigns_v2(db, UAI, 0, &campaigns));
+  CHECK(inscrire_campaign_list_count(campaigns) == 2);
+  inscrire_campaign_list_free(campaigns);
+  CHECK_OK(inscrire_campaigns_v2_as(db, UAI, INSCRIRE_CAMPAIGNS_INCLUDE_DELETED, NULL, &campaigns));
+  CHECK(inscrire_campaign_list_count(campaigns) == 3);
+  CHECK_STR(inscrire_campaign_status(inscrire_campaign_list_get(campaigns, 2)), "deleted");
+  inscrire_campaign_list_free(campaigns);
+  CHECK_RC(inscrire_campaigns_v2(db, UAI, 2u, &campaigns), INSCRIRE_E_INVALID_ARGUMENT);
+
+  /* The search, by name as names are matched, by username, with the filters. */
+  CHECK_OK(inscrire_learners_v3(db, UAI, NULL, NULL, "allan POË", 0, 0, &learners));
+  CHECK(inscrire_learner_account_list_count(learners) == 1);
+  CHECK_STR(inscrire_learner_ine(
+                inscrire_learner_account_learner(inscrire_learner_account_list_get(learners, 0))),
+            ALLAN_INE);
+  inscrire_learner_account_list_free(learners);
+  CHECK_OK(inscrire_learners_v3_as(db, UAI, "5A", "active", username, 0, 0, NULL, &learners));
+  CHECK(inscrire_learner_account_list_count(learners) == 1);
+  inscrire_learner_account_list_free(learners);
+  CHECK_OK(inscrire_learners_v3(db, UAI, "3H", NULL, "allan poe", 0, 0, &learners));
+  CHECK(inscrire_learner_account_list_count(learners) == 0);
+  inscrire_learner_account_list_free(learners);
+  {
+    char long_text[102];
+    memset(long_text, 'a', 101);
+    long_text[101] = '\0';
+    CHECK_RC(inscrire_learners_v3(db, UAI, NULL, NULL, long_text, 0, 0, &learners),
+             INSCRIRE_E_FIELD_TOO_LONG);
+  }
+
+  /* The slips of 5A: the school, each username, the passwords drawn, Allan's left out. */
+  CHECK_OK(inscrire_generate_credentials(db, UAI, "5A", NULL, &credentials));
+  CHECK_STR(inscrire_credentials_uai(credentials), UAI);
+  CHECK_STR(inscrire_credentials_school(credentials), "Collège Victor Hugo");
+  CHECK(inscrire_credentials_temporary_expires_at(credentials) > (int64_t)time(NULL));
+  CHECK(inscrire_credentials_uai(NULL) == NULL);
+  CHECK(inscrire_credentials_temporary_expires_at(NULL) == 0);
+  CHECK_OK(inscrire_credentials_slips_html(credentials, "https://inscrire.example.fr/", 8, &html));
+  CHECK(strstr(html, "Collège Victor Hugo") != NULL);
+  CHECK(strstr(html, "href=\"https://inscrire.example.fr\"") != NULL);
+  for (i = 0; i < inscrire_credentials_count(credentials); ++i) {
+    const char *password = inscrire_credentials_temporary_password(credentials, i);
+    CHECK(strstr(html, inscrire_credentials_username(credentials, i)) != NULL);
+    if (strcmp(inscrire_credentials_username(credentials, i), username) == 0) {
+      CHECK_STR(password, "");
+    } else {
+      CHECK(password[0] != '\0' && strstr(html, password) != NULL);
+    }
+  }
+  inscrire_string_free(html);
+  CHECK_OK(inscrire_credentials_slips_html(credentials, NULL, 1, &html));
+  inscrire_string_free(html);
+  html = (char *)&html;
+  CHECK_RC(inscrire_credentials_slips_html(credentials, NULL, 3, &html),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK(html == NULL);
+  CHECK_RC(inscrire_credentials_slips_html(credentials, "javascript:alert(1)", 8, &html),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_credentials_slips_html(NULL, NULL, 8, &html), INSCRIRE_E_INVALID_ARGUMENT);
+  CHECK_RC(inscrire_credentials_slips_html(credentials, NULL, 8, NULL),
+           INSCRIRE_E_INVALID_ARGUMENT);
+  inscrire_credentials_free(credentials);
+  inscrire_db_free(db);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
@@ -592,6 +750,7 @@ int main(int argc, char **argv) {
   test_dissociate();
   test_credentials();
   test_unarchive_and_delete();
+  test_start_of_year();
 
   remove_tree(temp_dir);
   if (check_failures != 0) fprintf(stderr, "%d check(s) failed\n", check_failures);

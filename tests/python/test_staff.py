@@ -392,7 +392,7 @@ ADMIN_METHODS = {
     "unblock", "import_account", "generate_credentials", "dissociate", "anonymize_learner",
     "export_learner", "invite_staff", "members", "invitations", "set_member_role",
     "remove_member", "revoke_staff_invitation", "reset_staff_password", "reset_second_factor",
-    "audit_log", "purge_audit",
+    "audit_log", "purge_audit", "update_campaign", "delete_participation",
 }
 
 

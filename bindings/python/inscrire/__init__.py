@@ -613,7 +613,9 @@ class MatchReport:
     give (MATCHED), ``username_hint`` the masked username of the existing account (the two
     "already" statuses), ``error`` the stable code registration would raise (None if MATCHED),
     ``matched_by`` the matching stage that found the learner ("exact", "tolerant",
-    "given_names", "family_names", "swapped", "transposition"; None when nobody was found).
+    "given_names", "family_names", "swapped", "transposition"; None when nobody was found),
+    ``other_division`` True when the learner is not in the campaign's class (another class's
+    code: warn the pupil before going on).
     """
 
     status: MatchStatus
@@ -623,6 +625,7 @@ class MatchReport:
         default=None, metadata={"native": "masked_username"})
     error: Optional[str] = None
     matched_by: Optional[str] = None
+    other_division: bool = False
 
     @property
     def matched(self) -> bool:
@@ -635,13 +638,14 @@ class MatchReport:
 class Registration:
     """An account linked to a learner and its participation in a campaign. ``matched_by`` is
     the matching stage that found the learner when the call matched a typed identity (None
-    when the account was already linked)."""
+    when the account was already linked). ``other_division``: as :class:`MatchReport`'s."""
 
     username: str
     learner: PupilLearner
     campaign: Campaign
     participation_status: str = "STARTED"
     matched_by: Optional[str] = None
+    other_division: bool = False
 
 
 
@@ -698,17 +702,40 @@ class CredentialReport:
 
 @dataclasses.dataclass(frozen=True)
 class Credentials:
-    """The credentials of a class: ``rows`` in class-list order, the counts in ``report``
-    and the CSV for spreadsheets (:meth:`csv`)."""
+    """The credentials of a class: ``rows`` in class-list order, the counts in ``report``,
+    the school (``uai``, its name ``school``), when this generation's temporary passwords stop
+    logging in (``temporary_expires_at``, an aware datetime in UTC; None when it gave none),
+    the CSV for spreadsheets (:meth:`csv`) and the printable slips (:meth:`slips_html`)."""
 
     rows: Tuple[Credential, ...]
     _csv: str = dataclasses.field(repr=False, compare=False)
     report: CredentialReport = dataclasses.field(default_factory=CredentialReport)
+    uai: str = ""
+    school: str = ""
+    temporary_expires_at: Optional[_dt.datetime] = None
 
     def csv(self) -> str:
         """``Classe;Nom;Prénom;Identifiant;Mot de passe`` lines, starting with a BOM (U+FEFF)
         so that spreadsheets read UTF-8: write it with ``encoding="utf-8"``."""
         return self._csv
+
+    def slips_html(self, base_url: Optional[str] = None, per_page: int = 8) -> str:
+        """One printable HTML page of per-pupil slips (docs/rules.md §10): A4 pages of
+        ``per_page`` slips (8, with cut marks, or 1; InvalidInput otherwise), each with the
+        school, class, names, username, the temporary password only for a row that has one
+        and its expiry, the sign-in link ``base_url`` with its QR code (none without it; a
+        malformed one raises InvalidInput), and the three steps. The page holds passwords:
+        hand it out once, never cache it."""
+        expires = self.temporary_expires_at
+        fields = {
+            "rows": [dataclasses.asdict(row) for row in self.rows],
+            "uai": self.uai,
+            "school": self.school,
+            "temporary_expires_at": 0 if expires is None else int(expires.timestamp()),
+        }
+        page = _optional_int("per_page", per_page)
+        return _native.credential_slips_html(fields, _optional_str("base_url", base_url) or "",
+                                             8 if page is None else page)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -776,7 +803,9 @@ class Participation:
 class Participant:
     """One learner a campaign targets, as the teacher's list shows it: ``username`` of their
     account (None without one), the step of their participation (NOT_JOINED without one) and
-    its times (aware datetimes in UTC; None when not reached)."""
+    its times (aware datetimes in UTC; None when not reached). ``out_of_division``: the pupil
+    joined with this code although in another class (listed after the campaign's own
+    learners; :meth:`Database.delete_participation` removes such a participation)."""
 
     division: str
     last_name: str
@@ -786,6 +815,7 @@ class Participant:
     started_at: Optional[_dt.datetime] = None
     completed_at: Optional[_dt.datetime] = None
     shared_at: Optional[_dt.datetime] = None
+    out_of_division: bool = False
 
 
 
@@ -1164,22 +1194,28 @@ class Database:
     def learners(self, uai: str, division: Optional[str] = None, *,
                  include_disabled: bool = False,
                  state: Optional[Union[LearnerState, str]] = None,
+                 search: Optional[str] = None,
                  limit: Optional[int] = None, offset: Optional[int] = None,
                  actor: ActorLike = None) -> List[Learner]:
         """The roster of a school (or of one class), with each learner's username if any.
 
-        With ``state``, ``limit`` or ``offset``, the admin list instead (docs/rules.md §7): one
+        With ``state``, ``search``, ``limit`` or ``offset``, the admin list instead (docs/rules.md §7): one
         page (``limit`` 1 to 1000, default 100; ``offset`` 0 to 10 000 000) of the school's
         learners, disabled ones always included (``include_disabled`` is not used), ordered
         by last name, first name and INE, each with its ``state`` (a :class:`LearnerState`)
-        and ``account``, filtered by ``division`` and ``state``. Raises InvalidInput (INVALID_ARGUMENT) for a page or a state out of range,
-        NotFound for an unknown school."""
+        and ``account``, filtered by ``division`` and ``state``. ``search`` finds learners
+        (docs/rules.md §10): the words of the text, folded as names are matched (accents,
+        case, hyphens, other scripts), each the start of one of the learner's names; or an
+        exact INE; or the username of the learner's account (100 characters at most,
+        InvalidInput FIELD_TOO_LONG). Raises InvalidInput (INVALID_ARGUMENT) for a page or a
+        state out of range, NotFound for an unknown school."""
         division = _optional_str("division", division)
-        if state is None and limit is None and offset is None:
+        search = _optional_str("search", search)
+        if state is None and search is None and limit is None and offset is None:
             return _records(Learner, self._native.learners(uai, division, bool(include_disabled),
                                                            _actor_values(actor)))
         return _records(Learner, self._native.learner_page(
-            uai, division, _state_name(state), _optional_int("limit", limit),
+            uai, division, _state_name(state), search, _optional_int("limit", limit),
             _optional_int("offset", offset), _actor_values(actor)))
 
     def learner(self, uai: str, ine: str, *, actor: ActorLike = None) -> Learner:
@@ -1211,9 +1247,29 @@ class Database:
         session...) that tried too many codes."""
         return _record(Campaign, self._native.find_campaign(code, client_key or ""))
 
-    def campaigns(self, uai: str, *, actor: ActorLike = None) -> List[Campaign]:
-        """Every campaign of a school."""
-        return _records(Campaign, self._native.campaigns(uai, _actor_values(actor)))
+    def campaigns(self, uai: str, *, include_deleted: bool = False,
+                  actor: ActorLike = None) -> List[Campaign]:
+        """The campaigns of a school, ordered by id; deleted ones only with
+        ``include_deleted``."""
+        return _records(Campaign, self._native.campaigns(uai, bool(include_deleted),
+                                                         _actor_values(actor)))
+
+    def update_campaign(self, code: str, *, name: Optional[str] = None,
+                        owner: Optional[str] = None, actor: ActorLike = None) -> Campaign:
+        """Renames a campaign (``name``; its code stays) and/or names another ``owner`` (the
+        username of a member of its school; an ADMIN or the operator only); None leaves that
+        one as it is. Audited. A name is checked as at creation (InvalidInput). Returns the
+        campaign as updated."""
+        return _record(Campaign, self._native.update_campaign(
+            code, _optional_str("name", name), _optional_str("owner", owner),
+            _actor_values(actor)))
+
+    def delete_participation(self, code: str, ine: str, *, actor: ActorLike = None) -> None:
+        """Deletes the participation of the learner ``ine`` in the campaign (docs/rules.md
+        §10), such as a pupil's who joined with another class's code: the learner is
+        NOT_JOINED there again, the account untouched. Audited. Raises NotFound
+        (LEARNER_NOT_FOUND, PARTICIPATION_NOT_FOUND)."""
+        self._native.delete_participation(code, ine, _actor_values(actor))
 
     def archive_campaign(self, code: str, *, actor: ActorLike = None) -> Campaign:
         """Closes a campaign to new pupils; returns it archived."""
@@ -1369,8 +1425,11 @@ class Database:
         listed = [] if ines is None else list(ines)
         native = self._native.generate_credentials(uai, division, bool(reset_existing), listed,
                                                    _actor_values(actor))
+        expires = native["temporary_expires_at"]
         return Credentials(rows=tuple(_records(Credential, native["rows"])), _csv=native["csv"],
-                           report=_record(CredentialReport, native))
+                           report=_record(CredentialReport, native), uai=native["uai"],
+                           school=native["school"],
+                           temporary_expires_at=None if expires is None else _time(expires))
 
     def dissociate(self, uai: str, ine: str, *, actor: ActorLike = None) -> None:
         """Unlinks the learner ``ine`` from its account ("dissocier", audited): the account

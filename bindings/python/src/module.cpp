@@ -81,6 +81,27 @@ py::dict credentials_with_csv(const Credentials& credentials) {
   return fields;
 }
 
+// Credentials back from the dict Python's Credentials.slips_html makes of itself: the fields
+// credential_slips_html reads (render.hpp); a row's temporary_password None for "".
+Credentials credentials_from_python(const py::dict& fields) {
+  Credentials credentials;
+  for (const auto item : fields["rows"]) {
+    const auto row = item.cast<py::dict>();
+    Credential credential;
+    credential.division = row["division"].cast<std::string>();
+    credential.last_name = row["last_name"].cast<std::string>();
+    credential.first_name = row["first_name"].cast<std::string>();
+    credential.username = row["username"].cast<std::string>();
+    const py::object password = row["temporary_password"];
+    if (!password.is_none()) credential.temporary_password = password.cast<std::string>();
+    credentials.rows.push_back(std::move(credential));
+  }
+  credentials.uai = fields["uai"].cast<std::string>();
+  credentials.school = fields["school"].cast<std::string>();
+  credentials.temporary_expires_at = fields["temporary_expires_at"].cast<std::int64_t>();
+  return credentials;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calls into the core
 
@@ -338,10 +359,12 @@ AuditQuery audit_query(const IntOption& since, const std::optional<std::string>&
 // The admin list's filters: a state by its name (docs/rules.md §7), paging figures clamped to
 // int so that the core refuses any out-of-range value with INVALID_ARGUMENT, as for options.
 LearnerQuery learner_query(const std::optional<std::string>& division,
-                           const std::optional<std::string>& state, const IntOption& limit,
+                           const std::optional<std::string>& state,
+                           const std::optional<std::string>& search, const IntOption& limit,
                            const IntOption& offset) {
   LearnerQuery query;
   query.division = division;
+  query.search = search;
   if (state) {
     query.state = learner_state_from_name(*state);
     if (!query.state) {
@@ -409,6 +432,12 @@ PYBIND11_MODULE(_native, m) {
                         StaffInvitation, StaffLogin, StaffSession, SecondFactorEnrolment,
                         StaffMember, PendingInvitation, AuditRow>,
         "The fields of every result record, as its one list names them (tests).");
+  m.def(
+      "credential_slips_html",
+      [](const py::dict& credentials, const std::string& base_url, int per_page) {
+        return credential_slips_html(credentials_from_python(credentials), base_url, per_page);
+      },
+      "The per-pupil slips of a credential generation (Credentials.slips_html).");
   m.def(
       "error_codes",
       [] {
@@ -528,9 +557,9 @@ PYBIND11_MODULE(_native, m) {
            })
       .def("learner_page",
            [](Db& db, const std::string& uai, const std::optional<std::string>& division,
-              const std::optional<std::string>& state, const IntOption& limit,
-              const IntOption& offset, const OptionalActor& actor) {
-             const auto query = learner_query(division, state, limit, offset);
+              const std::optional<std::string>& state, const std::optional<std::string>& search,
+              const IntOption& limit, const IntOption& offset, const OptionalActor& actor) {
+             const auto query = learner_query(division, state, search, limit, offset);
              const auto who = to_actor(actor);
              return to_python(db.call([&](Service& s) { return s.learners(uai, query, who); }));
            })
@@ -560,9 +589,22 @@ PYBIND11_MODULE(_native, m) {
                  db.call([&](Service& s) { return s.find_campaign(code, client_key); }));
            })
       .def("campaigns",
-           [](Db& db, const std::string& uai, const OptionalActor& actor) {
+           [](Db& db, const std::string& uai, bool include_deleted, const OptionalActor& actor) {
              const auto who = to_actor(actor);
-             return to_python(db.call([&](Service& s) { return s.campaigns(uai, who); }));
+             return to_python(
+                 db.call([&](Service& s) { return s.campaigns(uai, who, include_deleted); }));
+           })
+      .def("update_campaign",
+           [](Db& db, const std::string& code, const std::optional<std::string>& name,
+              const std::optional<std::string>& owner, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             return to_python(
+                 db.call([&](Service& s) { return s.update_campaign(code, who, name, owner); }));
+           })
+      .def("delete_participation",
+           [](Db& db, const std::string& code, const std::string& ine, const OptionalActor& actor) {
+             const auto who = to_actor(actor);
+             db.call([&](Service& s) { s.delete_participation(code, ine, who); });
            })
       .def("archive_campaign",
            [](Db& db, const std::string& code, const OptionalActor& actor) {
