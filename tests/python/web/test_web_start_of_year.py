@@ -19,7 +19,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 import inscrire
-from webtest import (UAI, HttpClient, accept_invitation, choose_password, enrol_second_factor,
+from test_web_staff import minted_token, post_from
+from webtest import (UAI, Browser, HttpClient, accept_invitation, choose_password, enrol_second_factor,
                      invite, operator, prepare_school, register)
 
 HEADER = ("Identifiant unique*;Premier prénom*;Deuxième prénom;Troisième prénom;Nom de famille*;"
@@ -252,3 +253,34 @@ def test_a_renamed_campaign_keeps_its_code_and_its_sheet_shows_the_new_name(admi
     a.click("Renommer")
     assert a.driver.find_element(By.CSS_SELECTOR, ".message-erreur").text
     assert a.heading() == "Pix 5G – premier trimestre"
+
+
+def test_what_the_library_refuses_is_access_denied(server, school, browser, screenshots):
+    """A MEMBER who does not own 3H's campaign is offered neither « Supprimer la
+    participation » nor « Renommer », and a hand-made POST with a valid token is refused by the
+    library: « Accès refusé », 403, the participation still there."""
+    b = browser
+    b.forget()
+    b.get(f"/c/{school['3H']}")
+    register(b, "Noé", "DURAND", "07/07/2014")
+    choose_password(b, PASSWORD)
+    noe = b.driver.find_element(By.CSS_SELECTOR, "[role=status] .identifiant").text
+    m = Browser(server.url, screenshots)
+    try:
+        accept_invitation(m, invite(server.location, UAI, "MEMBER"), "p.martin", "Paul Martin")
+        m.get(f"/admin/e/{UAI}/campagnes/{school['3H']}")
+        main = m.driver.find_element(By.TAG_NAME, "main").text
+        assert "Hors classe" in main and noe in main
+        assert "Supprimer la participation" not in main and "Renommer" not in main
+        base = f"/admin/e/{UAI}/campagnes/{school['3H']}"
+        status, page = post_from(m, f"{base}/participation", {
+            "jeton": minted_token(server, m, "participation-confirmed"), "identifiant": noe,
+            "confirme": "oui"})
+        assert status == 403 and "Accès refusé" in page
+        status, page = post_from(m, f"{base}/renommer", {
+            "jeton": minted_token(server, m, "campaign-rename"), "nom": "Pix 3H bis"})
+        assert status == 403 and "Accès refusé" in page
+        m.get(base)
+        assert m.heading() == "Pix 3H" and noe in m.text()
+    finally:
+        m.quit()
