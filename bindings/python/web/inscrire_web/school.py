@@ -179,8 +179,8 @@ def rename_campaign(uai: str, code: str) -> flask.Response:
 @blueprint.post("/e/<uai>/campagnes/<code>/participation")
 @staff_required
 def delete_participation(uai: str, code: str) -> flask.Response:
-    """« Supprimer la participation » of a participant who joined with this code from another
-    class (the username in the body): a confirmation page first, then the library deletes it
+    """« Supprimer la participation » (the username in the body; the page offers it for the
+    participants « Hors classe »): a confirmation page first, then the library deletes it
     (owner or ADMIN; audited) and the pupil can join their own class's campaign."""
     found = backend().campaign(uai, code, actor())
     confirmed = flask.request.form.get("confirme") == "oui"
