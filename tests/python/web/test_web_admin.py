@@ -21,7 +21,8 @@ ALLAN = ("Allan", "POE", f"01/03/{YEAR}")
 ZOE = ("Zoë", "MÜLLER", f"28/02/{YEAR}")
 MAELYS = ("Maëlys", "N'DIAYE", f"11/11/{YEAR}")
 PASSWORD = "Tournesol42"
-CSV_HEADER = "Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Terminé le;Envoyé le"
+CSV_HEADER = ("Classe;Nom;Prénom;Identifiant;Statut;Commencé le;Terminé le;Envoyé le;"
+              "Hors classe")
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +156,8 @@ def test_the_participants_csv_is_the_page_in_french_with_france_s_times(
     started = datetime.datetime.strptime(row[5], "%d/%m/%Y %H:%M").replace(
         tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
     assert abs((started - before).total_seconds()) < 120  # France's time, not UTC
-    assert row[6:] == ["", ""]
-    assert sum(line.endswith(";Pas encore rejoint;;;") for line in lines) == len(lines) - 2
+    assert row[6:] == ["", "", ""]  # not finished, not sent, not from another class
+    assert sum(line.endswith(";Pas encore rejoint;;;;") for line in lines) == len(lines) - 2
 
 
 def learner_row(a, first, last):

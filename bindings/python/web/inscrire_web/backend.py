@@ -154,11 +154,13 @@ class Backend:
     def import_roster(self, uai: str, path: str, actor: inscrire.Actor) -> inscrire.ImportReport:
         return self.db.import_roster(uai, path, actor=actor)
 
-    def campaigns(self, uai: str, actor: inscrire.Actor) -> List[inscrire.Campaign]:
-        """Active then archived; a deleted campaign is gone for the staff too (the library
-        keeps it, marked deleted, and its code answers CAMPAIGN_DELETED)."""
-        kept = [c for c in self.db.campaigns(uai, actor=actor) if c.status != "deleted"]
-        return sorted(kept, key=lambda c: (c.status != "active", c.name))
+    def campaigns(self, uai: str, actor: inscrire.Actor,
+                  include_deleted: bool = False) -> List[inscrire.Campaign]:
+        """Active, then archived, then (only when asked) deleted ones: the library keeps a
+        deleted campaign, marked deleted, and its code answers CAMPAIGN_DELETED."""
+        order = {"active": 0, "archived": 1}
+        found = self.db.campaigns(uai, include_deleted=include_deleted, actor=actor)
+        return sorted(found, key=lambda c: (order.get(c.status, 2), c.name))
 
     def campaign(self, uai: str, code: str, actor: inscrire.Actor) -> inscrire.Campaign:
         """A campaign of this school, archived or not, as its list gives it: a code of another
@@ -179,6 +181,12 @@ class Backend:
         return self.db.create_campaign(uai, name, division or None, target_profile or None,
                                        actor=actor)
 
+    def rename_campaign(self, code: str, name: str, actor: inscrire.Actor) -> inscrire.Campaign:
+        return self.db.update_campaign(code, name=name, actor=actor)
+
+    def delete_participation(self, code: str, ine: str, actor: inscrire.Actor) -> None:
+        self.db.delete_participation(code, ine, actor=actor)
+
     def archive_campaign(self, code: str, actor: inscrire.Actor) -> None:
         self.db.archive_campaign(code, actor=actor)
 
@@ -198,14 +206,27 @@ class Backend:
     # --- learners and accounts --------------------------------------------------------------
 
     def learners(self, uai: str, actor: inscrire.Actor, division: Optional[str],
-                 state: Optional[str], limit: int, offset: int) -> List[LearnerRow]:
-        """One page of the roster with the account states (docs/rules.md §7)."""
-        rows = self.db.learners(uai, division or None, state=state or None, limit=limit,
-                                offset=offset, actor=actor)
+                 state: Optional[str], limit: int, offset: int,
+                 search: Optional[str] = None) -> List[LearnerRow]:
+        """One page of the roster with the account states (docs/rules.md §7), only the
+        learners ``search`` finds when given (names as matched, an INE or a username:
+        docs/rules.md §10)."""
+        rows = self.db.learners(uai, division or None, state=state or None,
+                                search=search or None, limit=limit, offset=offset,
+                                actor=actor)
         return [LearnerRow(row) for row in rows]
 
     def learner(self, uai: str, ine: str, actor: inscrire.Actor) -> LearnerRow:
         return LearnerRow(self.db.learner(uai, ine, actor=actor))
+
+    def learner_of_account(self, uai: str, username: str,
+                           actor: inscrire.Actor) -> LearnerRow:
+        """The learner an account of the school is linked to: the search matches a username
+        exactly (docs/rules.md §10). Raises NotFound when no learner of the school has it."""
+        for row in self.learners(uai, actor, None, None, 10, 0, username):
+            if row.username == username:
+                return row
+        raise inscrire.NotFound("LEARNER_NOT_FOUND")
 
     def reset_password(self, uai: str, username: str, actor: inscrire.Actor) -> str:
         return self.db.reset_password(uai, username, actor=actor)
@@ -285,11 +306,11 @@ def participants_csv(rows: Sequence[inscrire.Participant]) -> str:
             value = '"' + value.replace('"', '""') + '"'
         return value
     lines = [";".join(("Classe", "Nom", "Prénom", "Identifiant", "Statut", "Commencé le",
-                       "Terminé le", "Envoyé le"))]
+                       "Terminé le", "Envoyé le", "Hors classe"))]
     for row in rows:
         lines.append(";".join(cell(value) for value in (
             row.division, row.last_name, row.first_name, row.username or "",
             wording.label(wording.STATUS_LABELS, row.status.value),
             local_time(row.started_at), local_time(row.completed_at),
-            local_time(row.shared_at))))
+            local_time(row.shared_at), "oui" if row.out_of_division else "")))
     return "\ufeff" + "\r\n".join(lines) + "\r\n"

@@ -157,7 +157,7 @@ FIELD_LABELS = {
     "mot_de_passe": "Mot de passe", "confirmation": "Confirmation du mot de passe",
     "identifiant": "Identifiant", "verification": "Code de vérification",
     "nom_affiche": "Nom affiché", "ancien": "Mot de passe actuel", "fichier": "Fichier",
-    "campagne-nom": "Nom de la campagne", "role": "Rôle",
+    "campagne-nom": "Nom de la campagne", "role": "Rôle", "recherche": "Rechercher un élève",
 }
 
 

@@ -191,7 +191,16 @@ def _username_page(code: str, identity: Identity, report: inscrire.MatchReport,
     settled = username.endswith(birthdate.strftime("%d%m"))
     return render("username.html", status, code=code, identity=identity,
                   username=username if settled else None, stem=username[:-4],
-                  learner=report.learner, rule=wording.PUPIL_PASSWORD_RULE, errors=errors)
+                  learner=report.learner, rule=wording.PUPIL_PASSWORD_RULE, errors=errors,
+                  other_division=_other_division(code, report))
+
+
+def _other_division(code: str, report: inscrire.MatchReport) -> Optional[str]:
+    """The campaign's class when the pupil belongs to another one (another class's code: the
+    page warns before the pupil goes on), else None."""
+    if not report.other_division:
+        return None
+    return backend().find_campaign(code, client_key()).division or None
 
 
 @blueprint.post("/c/<code>/mot-de-passe")

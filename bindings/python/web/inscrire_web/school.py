@@ -3,7 +3,8 @@ the campaign when there is one; every page acts through the library as the logge
 member, and whatever the library refuses (another school, one that does not exist, what the
 role does not allow) is the same « Accès refusé » page (pages.denied).
 
-    /admin/e/UAI                               campaigns, « Créer une campagne », import
+    /admin/e/UAI                               campaigns (deleted ones too with
+                                               ?supprimees=oui), « Créer une campagne », import
                                                (ADMIN), a class's credentials
     /admin/e/UAI/import                        SIECLE or CSV file → the report
     /admin/e/UAI/campagnes                     POST: create a campaign
@@ -11,11 +12,16 @@ role does not allow) is the same « Accès refusé » page (pages.denied).
     /admin/e/UAI/campagnes/CODE/archiver       GET: the confirmation; POST: archive
     /admin/e/UAI/campagnes/CODE/supprimer      GET: the confirmation; POST: delete
     /admin/e/UAI/campagnes/CODE/desarchiver    POST
+    /admin/e/UAI/campagnes/CODE/renommer       POST: rename (the code stays)
+    /admin/e/UAI/campagnes/CODE/participation  POST: the confirmation, then « Supprimer la
+                                               participation » of a pupil from another class
     /admin/e/UAI/campagnes/CODE/fiche          the printable class sheet (link and QR code)
     /admin/e/UAI/campagnes/CODE/participants.csv
-    /admin/e/UAI/eleves                        learners and accounts; POST: a row's action,
+    /admin/e/UAI/eleves                        learners and accounts (?recherche=, ?classe=,
+                                               ?etat=, ?page=); POST: a row's action,
                                                confirmed first for a reset and a dissociation
-    /admin/e/UAI/identifiants                  POST: a class's credentials CSV
+    /admin/e/UAI/identifiants                  POST: a class's credentials, as a CSV or as the
+                                               printable slips (« Imprimer les fiches »)
 """
 
 from __future__ import annotations
@@ -69,10 +75,11 @@ def school(uai: str) -> flask.Response:
 
 def _school_page(uai: str, errors: FormErrors, values: Dict[str, str],
                  status: int = 200) -> flask.Response:
-    campaigns = backend().campaigns(uai, actor())
+    with_deleted = flask.request.args.get("supprimees") == "oui"
+    campaigns = backend().campaigns(uai, actor(), include_deleted=with_deleted)
     return render("admin/school.html", status,
                   **_context(uai, campaigns=campaigns, divisions=backend().divisions(uai, actor()),
-                             errors=errors, values=values))
+                             errors=errors, values=values, with_deleted=with_deleted))
 
 
 @blueprint.post("/e/<uai>/campagnes")
@@ -134,7 +141,8 @@ def campaign(uai: str, code: str) -> flask.Response:
 
 
 def _campaign_page(uai: str, code: str, notice: Optional[str] = None,
-                   status: int = 200) -> flask.Response:
+                   status: int = 200, errors: Optional[FormErrors] = None,
+                   name: Optional[str] = None) -> flask.Response:
     found = backend().campaign(uai, code, actor())
     participants = backend().participants(found.code, actor())
     not_joined = [p for p in participants if p.status == "NOT_JOINED"]
@@ -142,7 +150,63 @@ def _campaign_page(uai: str, code: str, notice: Optional[str] = None,
                   **_context(uai, campaign=found, participants=participants,
                              not_joined=not_joined, can_manage=_can_manage(uai, found),
                              sign_up_link=f"{public_base_url()}/c/{found.code}",
-                             notice=notice))
+                             notice=notice, errors=errors or FormErrors(),
+                             name=found.name if name is None else name))
+
+
+@blueprint.post("/e/<uai>/campagnes/<code>/renommer")
+@staff_required
+def rename_campaign(uai: str, code: str) -> flask.Response:
+    """The owner or an ADMIN renames a campaign; its code, and so every printed sheet, stays."""
+    found = backend().campaign(uai, code, actor())
+    name = text("nom", 1000)
+    errors = FormErrors()
+    if not form_ok("campaign-rename"):
+        errors.add(None, wording.FORM_EXPIRED_STAFF)
+        return _campaign_page(uai, found.code, None, 400, errors, name)
+    try:
+        backend().rename_campaign(found.code, name, actor())
+    except inscrire.Forbidden:
+        raise
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
+    except inscrire.Error as error:
+        errors.add("nom", wording.staff_error(error))
+        return _campaign_page(uai, found.code, None, 400, errors, name)
+    return redirect("school.campaign", uai=uai, code=found.code)
+
+
+@blueprint.post("/e/<uai>/campagnes/<code>/participation")
+@staff_required
+def delete_participation(uai: str, code: str) -> flask.Response:
+    """« Supprimer la participation » (the username in the body; the page offers it for the
+    participants « Hors classe »): a confirmation page first, then the library deletes it
+    (owner or ADMIN; audited) and the pupil can join their own class's campaign."""
+    found = backend().campaign(uai, code, actor())
+    confirmed = flask.request.form.get("confirme") == "oui"
+    if not form_ok("participation-confirmed" if confirmed else "participation"):
+        return _campaign_page(uai, found.code, wording.FORM_EXPIRED_STAFF, 400)
+    username = text("identifiant", 100)
+    participant = next((p for p in backend().participants(found.code, actor())
+                        if username and p.username == username and p.status != "NOT_JOINED"),
+                       None)
+    if participant is None:
+        return denied()
+    if not confirmed:
+        return render("admin/confirm_participation.html",
+                      **_context(uai, campaign=found, participant=participant))
+    try:
+        row = backend().learner_of_account(uai, username, actor())
+        backend().delete_participation(found.code, row.learner.ine, actor())
+    except inscrire.Forbidden:
+        raise
+    except inscrire.DatabaseError:
+        raise  # the 503 page (app.py)
+    except inscrire.Error as error:
+        return render("error.html", 400, title="Action refusée",
+                      message=wording.staff_error(error),
+                      back=flask.url_for("school.campaign", uai=uai, code=found.code))
+    return redirect("school.campaign", uai=uai, code=found.code)
 
 
 #: The campaign actions: (form, library call, confirmed first).
@@ -212,8 +276,11 @@ def _csv_download(content: str, filename: str) -> flask.Response:
 # --- learners and accounts ------------------------------------------------------------------
 
 def _filters() -> Dict[str, str]:
+    """The list's filters, kept across pages and row actions; the search text is cut at 101
+    characters so that the library, not this page, refuses one too long (FIELD_TOO_LONG)."""
     source = flask.request.form if flask.request.method == "POST" else flask.request.args
-    return {"classe": source.get("classe", "")[:50], "etat": source.get("etat", "")[:30]}
+    return {"classe": source.get("classe", "")[:50], "etat": source.get("etat", "")[:30],
+            "recherche": source.get("recherche", "").strip()[:101]}
 
 
 @blueprint.get("/e/<uai>/eleves")
@@ -225,11 +292,17 @@ def learners(uai: str) -> flask.Response:
 def _learners_page(uai: str, notice: Optional[str] = None, status: int = 200) -> flask.Response:
     filters = _filters()
     page = max(1, min(flask.request.args.get("page", 1, type=int) or 1, 10_000))
-    rows = backend().learners(uai, actor(), filters["classe"], filters["etat"] or None,
-                              PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    errors = FormErrors()
+    try:
+        rows = backend().learners(uai, actor(), filters["classe"], filters["etat"] or None,
+                                  PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, filters["recherche"])
+    except inscrire.InvalidInput as error:  # a search text over 100 characters
+        errors.add("recherche", wording.staff_error(error))
+        rows, status = [], 400
     return render("admin/learners.html", status,
                   **_context(uai, rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE,
                              page=page, division=filters["classe"], state=filters["etat"],
+                             search=filters["recherche"], errors=errors,
                              divisions=backend().divisions(uai, actor()), notice=notice))
 
 
@@ -257,7 +330,7 @@ def learner_action(uai: str) -> flask.Response:
         return denied()
     filters = _filters()
     back = flask.url_for("school.learners", uai=uai, classe=filters["classe"] or None,
-                         etat=filters["etat"] or None)
+                         etat=filters["etat"] or None, recherche=filters["recherche"] or None)
     if LEARNER_ACTIONS[action] and not confirmed:
         return render("admin/confirm_learner.html",
                       **_context(uai, row=row, action=action, filters=filters, back=back))
@@ -286,6 +359,12 @@ def learner_action(uai: str) -> flask.Response:
 @blueprint.post("/e/<uai>/identifiants")
 @staff_required
 def credentials(uai: str) -> flask.Response:
+    """Generates a class's credentials and answers them once: the CSV, or with « Imprimer les
+    fiches » the library's slips page (eight or one a page). The passwords exist only in this
+    response: nothing is kept, and every answer carries ``Cache-Control: no-store``
+    (security.py), so any server of the deployment can answer."""
+    slips = flask.request.form.get("format") == "fiches"
+    per_page = 1 if flask.request.form.get("par_page") == "1" else 8
     if not form_ok("credentials"):
         errors = FormErrors()
         errors.add(None, wording.FORM_EXPIRED_STAFF)
@@ -302,5 +381,9 @@ def credentials(uai: str) -> flask.Response:
         return render("error.html", 400, title="Identifiants refusés",
                       message=wording.staff_error(error),
                       back=flask.url_for("school.school", uai=uai))
+    if slips:
+        html = generated.slips_html(f"{public_base_url()}/connexion", per_page)
+        flask.g.style_hashes = style_hashes(html)
+        return flask.Response(html, mimetype="text/html")
     safe_division = "".join(c for c in division if c.isalnum()) or "classe"
     return _csv_download(generated.csv(), f"identifiants-{safe_division}.csv")
