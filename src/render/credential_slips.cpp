@@ -69,22 +69,26 @@ std::string steps(const std::string& link, bool temporary) {
          "</li>\n</ol>";
 }
 
-// One pupil's slip; `link` and `qr` are escaped HTML, empty without a base URL.
-std::string slip(const Credentials& credentials, const Credential& row, const std::string& link,
-                 const std::string& qr) {
+// What every slip of one generation shares, escaped HTML made once: the sign-in link and its QR
+// code (empty without a base URL), and the temporary passwords' expiry (empty without one).
+struct SharedParts {
+  std::string link;
+  std::string qr;
+  std::string expiry;
+};
+
+// One pupil's slip.
+std::string slip(const Credentials& credentials, const Credential& row, const SharedParts& shared) {
   const bool temporary = !row.temporary_password.empty();
   const auto password = temporary
                             ? "<dd>" + html_escape(row.temporary_password) + "</dd>"
                             : std::string("<dd class=\"usual\">ton mot de passe habituel</dd>");
-  const auto expiry = temporary && credentials.temporary_expires_at != 0
-                          ? "<p class=\"expiry\">Ce mot de passe provisoire est valable jusqu'au " +
-                                french_date(credentials.temporary_expires_at) + ".</p>\n"
-                          : std::string();
   return "<article class=\"slip\">\n<h2>" + html_escape(credentials.school) + " &mdash; classe " +
          html_escape(row.division) + "</h2>\n<p class=\"name\">" + html_escape(row.first_name) +
          " " + html_escape(row.last_name) + "</p>\n<dl><dt>Identifiant</dt><dd>" +
-         html_escape(row.username) + "</dd><dt>Mot de passe</dt>" + password + "</dl>\n" + expiry +
-         "<div class=\"go\">" + qr + steps(link, temporary) + "</div>\n</article>\n";
+         html_escape(row.username) + "</dd><dt>Mot de passe</dt>" + password + "</dl>\n" +
+         (temporary ? shared.expiry : std::string()) + "<div class=\"go\">" + shared.qr +
+         steps(shared.link, temporary) + "</div>\n</article>\n";
 }
 
 }  // namespace
@@ -99,16 +103,20 @@ std::string credential_slips_html(const Credentials& credentials, std::string_vi
     url = checked_base_url(base_url);
     while (url.ends_with('/')) url.pop_back();
   }
-  const auto link = html_escape(url);
-  // The same link on every slip: its QR code is drawn once.
-  const auto qr = url.empty() ? std::string() : qr_code_svg(url, "QR code du lien de connexion");
+  SharedParts shared;
+  shared.link = html_escape(url);
+  if (!url.empty()) shared.qr = qr_code_svg(url, "QR code du lien de connexion");
+  if (credentials.temporary_expires_at != 0) {
+    shared.expiry = "<p class=\"expiry\">Ce mot de passe provisoire est valable jusqu'au " +
+                    french_date(credentials.temporary_expires_at) + ".</p>\n";
+  }
   const auto* const layout = per_page == 8 ? "eight" : "one";
   std::string pages;
   const auto count = static_cast<int>(credentials.rows.size());
   for (int first = 0; first < count; first += per_page) {
     pages += "<section class=\"page " + std::string(layout) + "\">\n";
     for (int i = first; i < std::min(count, first + per_page); ++i) {
-      pages += slip(credentials, credentials.rows[static_cast<std::size_t>(i)], link, qr);
+      pages += slip(credentials, credentials.rows[static_cast<std::size_t>(i)], shared);
     }
     pages += "</section>\n";
   }
