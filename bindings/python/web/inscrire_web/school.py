@@ -65,6 +65,13 @@ def _can_manage(uai: str, campaign: inscrire.Campaign) -> bool:
     return me.is_admin(uai) or campaign.owner == me.username
 
 
+def _refused(error: inscrire.Error, back: str) -> flask.Response:
+    """The page of an action the library refused for a reason the member can act on (not
+    FORBIDDEN, not a lost database: those have pages of their own), with the way back."""
+    return render("error.html", 400, title="Action refusée", message=wording.staff_error(error),
+                  back=back)
+
+
 # --- the school's home ----------------------------------------------------------------------
 
 @blueprint.get("/e/<uai>")
@@ -203,9 +210,7 @@ def delete_participation(uai: str, code: str) -> flask.Response:
     except inscrire.DatabaseError:
         raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        return render("error.html", 400, title="Action refusée",
-                      message=wording.staff_error(error),
-                      back=flask.url_for("school.campaign", uai=uai, code=found.code))
+        return _refused(error, flask.url_for("school.campaign", uai=uai, code=found.code))
     return redirect("school.campaign", uai=uai, code=found.code)
 
 
@@ -241,9 +246,7 @@ def campaign_action(uai: str, code: str, action: str) -> flask.Response:
     except inscrire.DatabaseError:
         raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        return render("error.html", 400, title="Action refusée",
-                      message=wording.staff_error(error),
-                      back=flask.url_for("school.campaign", uai=uai, code=found.code))
+        return _refused(error, flask.url_for("school.campaign", uai=uai, code=found.code))
     if action == "supprimer":
         return redirect("school.school", uai=uai)
     return redirect("school.campaign", uai=uai, code=found.code)
@@ -349,8 +352,7 @@ def learner_action(uai: str) -> flask.Response:
     except inscrire.DatabaseError:
         raise  # the 503 page (app.py)
     except inscrire.Error as error:
-        return render("error.html", 400, title="Action refusée",
-                      message=wording.staff_error(error), back=back)
+        return _refused(error, back)
     response = flask.redirect(back, 303)
     assert isinstance(response, flask.Response)
     return response
