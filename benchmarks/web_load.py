@@ -17,7 +17,6 @@ import argparse
 import os
 import pathlib
 import queue
-import re
 import statistics
 import sys
 import tempfile
@@ -28,32 +27,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "python" / "web"))  # the tests' servers and nginx
 
 import inscrire  # noqa: E402
-from webtest import (UAI, HttpClient, Nginx, PostgresServer, Server, make_roster,  # noqa: E402
-                     make_secret, operator, prepare_school)
-
-PASSWORD = "Tournesol42"
-
-
-def register(base_url, code, learner):
-    """One pupil through the pages; returns the username the campaign page confirms."""
-    client = HttpClient(base_url)
-    identity = {"prenom": learner.first_name, "nom": learner.last_name,
-                "naissance": learner.birthdate.strftime("%d/%m/%Y")}
-    status, _, body = client.post_form(f"/c/{code}", f"/c/{code}", identity)
-    if status != 200 or "Ton identifiant" not in body:
-        raise RuntimeError(f"sign-up page {status}")
-    status, headers, body = client.request(f"/c/{code}/mot-de-passe", {
-        "jeton": client.token_for(body, f"/c/{code}/mot-de-passe"), **identity,
-        "mot_de_passe": PASSWORD, "confirmation": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"password page {status}")
-    if not headers["Location"].endswith(f"/campagne/{code}?nouveau=1"):
-        raise RuntimeError(f"password page sent to {headers['Location']}")
-    status, _, body = client.request(f"/campagne/{code}?nouveau=1")
-    found = re.search(r'<strong class="identifiant">([^<]+)<', body)
-    if status != 200 or not found:
-        raise RuntimeError(f"campaign page {status}")
-    return found.group(1)
+from webtest import (UAI, Nginx, PostgresServer, Server, make_roster,  # noqa: E402
+                     make_secret, operator, prepare_school, register_over_http)
 
 
 def cpu_seconds(pid):
@@ -108,7 +83,7 @@ def main():
                     return
                 began = time.monotonic()
                 try:
-                    username = register(proxy.url, code, pupil)
+                    username = register_over_http(proxy.url, code, pupil)
                 except Exception as error:  # counted and reported, the run goes on
                     with lock:
                         errors.append(f"{pupil.ine}: {error!r}")

@@ -89,6 +89,31 @@ def test_the_database_commands(location, tmp_path):
         assert not backup.exists()
 
 
+def test_the_database_functions_of_python(location, tmp_path):
+    """inscrire.database_status, migrate_database, check_database and backup_database: what
+    `inscrire db` does, for a Python script or the web service's /ready and backups."""
+    before = inscrire.migrate_database(location)
+    assert isinstance(before, inscrire.DatabaseStatus) and before.schema_version == 0
+    status = inscrire.database_status(location)
+    assert status.current and status.pending_migrations == 0
+    assert status.engine == ("sqlite" if isinstance(location, pathlib.Path) else "postgresql")
+    checked = inscrire.check_database(location)
+    assert checked.sound and checked.problems == [] and checked.status == status
+    backup = tmp_path / "backup.db"
+    if isinstance(location, pathlib.Path):
+        inscrire.backup_database(location, backup)
+        assert inscrire.database_status(backup) == status
+        with pytest.raises(inscrire.InvalidInput) as refused:
+            inscrire.backup_database(location, backup)
+        assert refused.value.code == "INVALID_ARGUMENT"
+        with pytest.raises(inscrire.DatabaseError):
+            inscrire.database_status(tmp_path / "absent.db")
+        assert not (tmp_path / "absent.db").exists()
+    else:
+        with pytest.raises(inscrire.InvalidInput, match="pg_dump"):
+            inscrire.backup_database(location, backup)
+
+
 def test_a_damaged_file_fails_the_check(tmp_path):
     database = tmp_path / "school.db"
     assert cli(database, "org", "add", UAI, "Collège")[0] == 0

@@ -72,6 +72,12 @@ __all__ = [
     "AuditRow",
     # operations
     "ServiceStats",
+    "DatabaseStatus",
+    "DatabaseCheck",
+    "database_status",
+    "migrate_database",
+    "check_database",
+    "backup_database",
     # functions without a database
     "username",
     "normalize",
@@ -1158,6 +1164,36 @@ class ServiceStats:
     database_unavailable: int
 
 
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseStatus:
+    """What ``inscrire db status`` says of a database (:func:`database_status`): its engine
+    ("sqlite" or "postgresql"), its schema version (0: none yet), the one this library's
+    migrations reach, and how many migrations opening it with ``migrate="auto"`` would run."""
+
+    engine: str
+    schema_version: int
+    library_schema_version: int
+    pending_migrations: int
+
+    @property
+    def current(self) -> bool:
+        """The schema is the library's: a server with ``migrate="refuse"`` serves it."""
+        return self.schema_version == self.library_schema_version
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseCheck:
+    """What ``inscrire db check`` finds (:func:`check_database`): the status, and what is wrong
+    with what is stored (SQLite's integrity_check and foreign_key_check), one line each."""
+
+    status: DatabaseStatus
+    problems: List[str]
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems and self.status.current
+
 class Database:
     """An open inscrire database (a SQLite file). Create one with :func:`inscrire.open`.
 
@@ -1737,6 +1773,36 @@ def open(  # noqa: A001 - the operation is named open in every surface
 # ---------------------------------------------------------------------------------------------
 # Functions without a database
 
+
+# ---------------------------------------------------------------------------------------------
+# The operator's database commands (``inscrire db ...``, docs/deployment.md): each opens the
+# database at ``location`` (a SQLite file or a postgresql:// URL) on a connection of its own and
+# leaves its schema as it is unless it says otherwise; a missing SQLite file is DatabaseError.
+
+
+def database_status(location: PathLike) -> DatabaseStatus:
+    """The engine and schema versions of a database, without migrating it (a health check
+    asks this: ``/ready`` of the web application)."""
+    return DatabaseStatus(**_native.database_status(_path_bytes(location)))
+
+
+def migrate_database(location: PathLike) -> DatabaseStatus:
+    """Creates or migrates the schema to the library's (DatabaseError SCHEMA_TOO_NEW if it is
+    newer); returns the status found before."""
+    return DatabaseStatus(**_native.migrate_database(_path_bytes(location)))
+
+
+def check_database(location: PathLike) -> DatabaseCheck:
+    """What ``inscrire db check`` checks: the stored data and the schema version."""
+    status, problems = _native.check_database(_path_bytes(location))
+    return DatabaseCheck(DatabaseStatus(**status), list(problems))
+
+
+def backup_database(location: PathLike, target: PathLike) -> None:
+    """Copies a SQLite database, consistent as of one instant while registrations go on, into
+    the new file ``target`` (mode 600). InvalidInput when ``target`` exists, and for PostgreSQL,
+    which ``pg_dump`` backs up."""
+    _native.backup_database(_path_bytes(location), _path_bytes(target))
 
 def username(first_name: str, last_name: str, birthdate: BirthDateLike) -> str:
     """The base username ``first.lastDDMM`` of a roster name (before collision resolution)."""

@@ -232,6 +232,16 @@ class Database {
 
 std::string bytes_path(const py::bytes& path) { return std::string(path); }
 
+// A DatabaseStatus as the CLI's `db status --json` prints it (src/cli/database.cpp).
+py::dict status_dict(const DatabaseStatus& status) {
+  py::dict fields;
+  fields["engine"] = status.engine;
+  fields["schema_version"] = status.schema_version;
+  fields["library_schema_version"] = status.library_schema_version;
+  fields["pending_migrations"] = status.pending_migrations();
+  return fields;
+}
+
 MatchRules parse_matching(const std::string& name) {
   if (name == "extended") return MatchRules::Extended;
   if (name == "pix") return MatchRules::Pix;
@@ -500,6 +510,55 @@ PYBIND11_MODULE(_native, m) {
       },
       py::arg("first_name"), py::arg("last_name"), py::arg("birthdate"),
       py::call_guard<py::gil_scoped_release>());
+
+  // --- the operator's database commands (inscrire db ..., docs/deployment.md) ---------------
+  // Each on a connection of its own; the GIL is released while the core works (a backup copies
+  // the whole file).
+  m.def(
+      "database_status",
+      [](const py::bytes& location) {
+        const auto path = bytes_path(location);
+        DatabaseStatus found;
+        {
+          const py::gil_scoped_release unlocked;
+          found = database_status(path);
+        }
+        return status_dict(found);
+      },
+      py::arg("location"));
+  m.def(
+      "migrate_database",
+      [](const py::bytes& location) {
+        const auto path = bytes_path(location);
+        DatabaseStatus before;
+        {
+          const py::gil_scoped_release unlocked;
+          before = migrate_database(path);
+        }
+        return status_dict(before);
+      },
+      py::arg("location"));
+  m.def(
+      "check_database",
+      [](const py::bytes& location) {
+        const auto path = bytes_path(location);
+        DatabaseCheck found;
+        {
+          const py::gil_scoped_release unlocked;
+          found = check_database(path);
+        }
+        return py::make_tuple(status_dict(found.status), found.problems);
+      },
+      py::arg("location"));
+  m.def(
+      "backup_database",
+      [](const py::bytes& location, const py::bytes& target) {
+        const auto from = bytes_path(location);
+        const auto to = bytes_path(target);
+        const py::gil_scoped_release unlocked;
+        backup_database(from, to);
+      },
+      py::arg("location"), py::arg("target"));
 
   // --- the database handle -------------------------------------------------------------------
   py::class_<Db>(m, "Database")

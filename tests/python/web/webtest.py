@@ -6,6 +6,7 @@ authenticator, and Debian's Chromium driven headless by selenium.
 """
 
 import http.cookiejar
+import json
 from html import unescape
 import os
 import pathlib
@@ -42,6 +43,21 @@ FORM_EXPIRED_PUPIL = "Cette page était ouverte depuis trop longtemps"
 FORM_EXPIRED_STAFF = "Ce formulaire a expiré ou ne vient pas de ce site"
 
 
+#: Every secret the suite used: passwords typed, temporary passwords shown, invitation codes,
+#: second-factor secrets, and the INEs and birth dates of its rosters. Server.stop() checks
+#: that none is in the server's log, and that every line of the log is JSON (docs/web.md,
+#: "Logs"). Short all-digit values (a second-factor code) are left out: they could be part of
+#: any number.
+SECRETS: set = set()
+
+
+def secret(value: str) -> str:
+    """Remembers a secret of the suite (SECRETS); returns it."""
+    if value and not (value.isdigit() and len(value) <= 8):
+        SECRETS.add(value)
+    return value
+
+
 def make_roster(path: pathlib.Path, pupils: int = 80, seed: int = 3, uai: str = UAI,
                 edge_cases: bool = True) -> pathlib.Path:
     command = [sys.executable, str(ROOT / "tools" / "make-roster"), "--pupils", str(pupils),
@@ -49,7 +65,25 @@ def make_roster(path: pathlib.Path, pupils: int = 80, seed: int = 3, uai: str = 
     if edge_cases:
         command.append("--edge-cases")
     subprocess.run(command, check=True)
+    text = path.read_text(encoding="iso-8859-15", errors="replace")
+    for ine in re.findall(r"<ID_NATIONAL>([^<]+)</ID_NATIONAL>", text):
+        secret(ine)
+    for day, month, year in re.findall(r"<DATE_NAISS>(\d\d)/(\d\d)/(\d{4})</DATE_NAISS>", text):
+        secret(f"{day}/{month}/{year}")
+        secret(f"{year}-{month}-{day}")
     return path
+
+
+def check_log(log: str) -> None:
+    """Every line of a server's log is one JSON object, and none holds a secret of the
+    suite."""
+    for line in log.splitlines():
+        try:
+            assert isinstance(json.loads(line), dict), line
+        except json.JSONDecodeError as error:
+            raise AssertionError(f"a log line that is not JSON: {line!r}") from error
+    leaked = sorted(value for value in SECRETS if value in log)
+    assert not leaked, f"secrets in the server's log: {leaked}"
 
 
 def make_secret(directory: pathlib.Path) -> pathlib.Path:
@@ -83,7 +117,7 @@ def invite(location, uai: str = UAI, role: str = "ADMIN") -> str:
     """An invitation code made by the operator (what `inscrire staff invite UAI --role admin`
     prints)."""
     with inscrire.open(location) as db:
-        return db.invite_staff(uai, role, actor=operator()).code
+        return secret(db.invite_staff(uai, role, actor=operator()).code)
 
 
 def totp(secret: str, step: int) -> str:
@@ -101,8 +135,8 @@ class Authenticator:
     """A staff member's authenticator app: the code of the current step, or of the next one
     when the current one was used already (the library refuses a step used before)."""
 
-    def __init__(self, secret: str) -> None:
-        self.secret = secret.replace(" ", "")
+    def __init__(self, base32: str) -> None:
+        self.secret = secret(base32.replace(" ", ""))
         self.last_step = -1
 
     def code(self) -> str:
@@ -143,7 +177,8 @@ class Server:
     def start(self, port: int = 0) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "inscrire_web", "--db", str(self.location), "--port",
-             str(port), "--secret-file", str(self.secret), *self.extra],
+             str(port), "--secret-file", str(self.secret), "--management", "127.0.0.1:0",
+             *self.extra],
             stdout=subprocess.PIPE, stderr=self._log, env=dict(os.environ))
         first_line = self.process.stdout.readline().decode("utf-8")
         found = re.search(r"(http://[^ ]+/)", first_line)
@@ -153,6 +188,8 @@ class Server:
                                f"{self.log_path.read_text(errors='replace')}")
         self.url = found.group(1).rstrip("/")
         self.port = int(self.url.rsplit(":", 1)[1])
+        managed = re.search(r"\(management (http://[^ ]+/)\)", first_line)
+        self.management_url = managed.group(1).rstrip("/") if managed else None
 
     def kill(self) -> None:
         """As a crash would: SIGKILL, nothing flushed."""
@@ -168,6 +205,7 @@ class Server:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
+        """Stops the server, then checks its log (check_log)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -177,7 +215,10 @@ class Server:
                 self.process.wait()
         if not self.process.stdout.closed:
             self.process.stdout.close()
-        self._log.close()
+        if not self._log.closed:
+            log = self.output()
+            self._log.close()
+            check_log(log)
 
 
 NGINX_CONFIG = """\
@@ -298,6 +339,11 @@ class PostgresServer:
 
 # --- browsers --------------------------------------------------------------------------------
 
+#: The fields whose value is a secret (Browser.fill, HttpClient.request remember it).
+SECRET_LABELS = ("mot de passe", "naissance", "invitation", "confirm")
+SECRET_FIELDS = ("mot_de_passe", "confirmation", "naissance", "nouveau", "actuel", "code_invitation")
+
+
 class Browser:
     """A headless Chromium with a fresh profile, and the helpers the journeys use: fields are
     found through their visible <label>, never by id, so a missing label fails the test."""
@@ -332,6 +378,8 @@ class Browser:
         return self.driver.find_element(By.ID, labels[0].get_attribute("for"))
 
     def fill(self, label: str, value: str) -> None:
+        if any(word in label.lower() for word in SECRET_LABELS):
+            secret(value)
         element = self.field(label)
         element.clear()
         element.send_keys(value)
@@ -477,6 +525,9 @@ class HttpClient:
 
     def request(self, path: str, data=None):
         """(status, headers, body text)."""
+        for name, value in (data or {}).items():
+            if any(word in name for word in SECRET_FIELDS):
+                secret(str(value))
         body = urllib.parse.urlencode(data).encode("utf-8") if data is not None else None
         request = urllib.request.Request(self.base_url + path, body)
         if self.forwarded_for:
@@ -508,6 +559,29 @@ class HttpClient:
 
     def forget(self) -> None:
         self.cookies.clear()
+
+
+def register_over_http(base_url: str, code: str, learner, password: str = "Tournesol42") -> str:
+    """One pupil (an inscrire.Learner of the roster) through the pages, as a browser would;
+    returns the username the campaign page confirms."""
+    client = HttpClient(base_url)
+    identity = {"prenom": learner.first_name, "nom": learner.last_name,
+                "naissance": learner.birthdate.strftime("%d/%m/%Y")}
+    status, _, body = client.post_form(f"/c/{code}", f"/c/{code}", identity)
+    if status != 200 or "Ton identifiant" not in body:
+        raise RuntimeError(f"sign-up page {status}")
+    status, headers, body = client.request(f"/c/{code}/mot-de-passe", {
+        "jeton": client.token_for(body, f"/c/{code}/mot-de-passe"), **identity,
+        "mot_de_passe": password, "confirmation": password})
+    if status != 303:
+        raise RuntimeError(f"password page {status}")
+    if not headers["Location"].endswith(f"/campagne/{code}?nouveau=1"):
+        raise RuntimeError(f"password page sent to {headers['Location']}")
+    status, _, body = client.request(f"/campagne/{code}?nouveau=1")
+    found = re.search(r'<strong class="identifiant">([^<]+)<', body)
+    if status != 200 or not found:
+        raise RuntimeError(f"campaign page {status}")
+    return found.group(1)
 
 
 def visible_text(html: str) -> str:

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict
+import time
+from typing import Any, Dict, Optional
 
 import flask
 
 import inscrire
 
-from . import pages, security, wording
+from . import logs, pages, security, wording
 from .backend import Backend, local_time
 from .config import Config
+from .management import Metrics
 from .pages import Pupil, Services, Staff
 
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def create_app(db: inscrire.Database, config: Config) -> flask.Flask:
+def create_app(db: inscrire.Database, config: Config,
+               metrics: Optional[Metrics] = None) -> flask.Flask:
     """The application over one shared ``inscrire.Database``, opened with
-    ``config.library_options()`` (every admin page acts as a staff member)."""
+    ``config.library_options()`` (every admin page acts as a staff member); ``metrics``: what
+    the management listener shows (made here when the caller serves none)."""
     app = flask.Flask(__name__)
     app.config.update(
         # waitress refuses larger bodies before reading them (server.py); this is the same cap
@@ -31,7 +35,8 @@ def create_app(db: inscrire.Database, config: Config) -> flask.Flask:
     app.extensions[pages.SERVICES_KEY] = Services(
         config=config, backend=Backend(db),
         forms=security.FormTokens(keys.forms, config.form_token_minutes * 60),
-        pupil_cookie=security.PupilSessionCookie(keys.sessions, config.pupil_idle_minutes * 60))
+        pupil_cookie=security.PupilSessionCookie(keys.sessions, config.pupil_idle_minutes * 60),
+        metrics=metrics or Metrics(db), log_key=keys.logs)
     _install_request_hooks(app)
     _install_template_helpers(app)
     _install_error_pages(app)
@@ -51,6 +56,7 @@ def _install_request_hooks(app: flask.Flask) -> None:
     @app.before_request
     def identify() -> None:
         g = flask.g
+        g.started = time.perf_counter()
         cookie = flask.request.cookies.get(security.CLIENT_COOKIE, "")
         g.new_client = not CLIENT_ID_PATTERN.match(cookie)
         g.client_id = security.random_token() if g.new_client else cookie
@@ -80,7 +86,28 @@ def _install_request_hooks(app: flask.Flask) -> None:
         for name, value in security.security_headers(
                 pages.is_secure(), g.get("style_hashes", ())).items():
             response.headers[name] = value
+        _log_request(response)
         return response
+
+
+def _log_request(response: flask.Response) -> None:
+    """The request's log line and duration (logs.py says what a line may hold); a staff
+    action that changed something (a form sent and answered by a redirection) is also an
+    ``admin`` event."""
+    request, g = flask.request, flask.g
+    route = request.endpoint or "not_found"
+    if route == "static":
+        return
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    services = pages.services()
+    services.metrics.observe(route, request.method, seconds)
+    logs.event("request", method=request.method, route=route, status=response.status_code,
+               duration_ms=round(seconds * 1000, 1),
+               client=logs.client_pseudonym(services.log_key, request.remote_addr))
+    staff = g.get("staff")
+    if staff is not None and request.method == "POST" and 300 <= response.status_code < 400:
+        logs.event("admin", action=route, school=(request.view_args or {}).get("uai"),
+                   staff=staff.username, status=response.status_code)
 
 
 def _set_cookies(response: flask.Response) -> set[str]:

@@ -18,6 +18,7 @@ import inscrire
 from . import security, wording
 from .backend import Backend
 from .config import Config
+from .management import Metrics
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Services:
     backend: Backend
     forms: security.FormTokens
     pupil_cookie: security.PupilSessionCookie
+    metrics: Metrics
+    #: The key of the clients' pseudonyms in the logs.
+    log_key: bytes
 
 
 @dataclasses.dataclass(frozen=True)

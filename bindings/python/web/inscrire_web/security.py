@@ -51,6 +51,7 @@ class Keys:
             return hmac.new(secret, b"inscrire_web/" + purpose, hashlib.sha256).digest()
         self.forms = derive(b"form-token/1")
         self.sessions = derive(b"pupil-session/1")
+        self.logs = derive(b"log-pseudonym/1")
 
 
 class FormTokens:
