@@ -30,6 +30,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "inscrire/campaign.hpp"
@@ -230,6 +231,29 @@ struct CampaignCandidates {
   std::vector<MatchCandidate> candidates;  // as match_candidates, for the campaign's school
 };
 
+// What a pupil's session shows (StoreTransaction::session_account): the session's token, its
+// account, and the account's learners (ordered by id), each with its school.
+struct SessionAccount {
+  StoredToken token;
+  User user;
+  std::vector<std::pair<Learner, Organization>> learners;
+};
+
+// A pupil's participation with its campaign and the name of the campaign's school.
+struct SessionParticipation {
+  Participation participation;
+  Campaign campaign;
+  std::string school;
+};
+
+// The session's token, its account and the account's participations, dissociated ones too
+// (ordered by id) (StoreTransaction::session_participations).
+struct SessionParticipations {
+  StoredToken token;
+  User user;
+  std::vector<SessionParticipation> participations;
+};
+
 enum class TransactionKind {
   Read,     // reads only; never waits for writers
   Write,    // reads then writes; SQLite: waits for the other writers first (one writer at a
@@ -387,6 +411,17 @@ class StoreTransaction : public UsernameRegistry {
   virtual bool delete_token(std::string_view digest) = 0;
   // Deletes the user's tokens of `purpose` (every purpose when empty).
   virtual void revoke_tokens(Id user_id, std::string_view purpose) = 0;
+
+  // --- What a pupil's session reads: the token of `digest` (as token()) and its account, with
+  // the account's learners and their schools, or with its participations, their campaigns and
+  // schools; nullopt without such a token or account. By default composed of the calls above
+  // (src/storage/session_reads.cpp); PostgreSQL reads each in one statement in a read
+  // transaction, so that a pupil's page is one round trip (docs/architecture.md).
+  virtual std::optional<SessionAccount> session_account(std::string_view digest,
+                                                        std::string_view purpose, std::int64_t now);
+  virtual std::optional<SessionParticipations> session_participations(std::string_view digest,
+                                                                      std::string_view purpose,
+                                                                      std::int64_t now);
 
   // --- Throttling: events of `kind` per client key, through (client_key, kind, at)
   // How many are at or after `since`.

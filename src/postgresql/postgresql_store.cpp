@@ -124,6 +124,29 @@ std::string id_array(std::span<const Id> ids) {
 #define USER_SELECT "SELECT " INSCRIRE_USER_COLUMNS " FROM @users "
 #define PARTICIPATION_SELECT "SELECT " INSCRIRE_PARTICIPATION_COLUMNS " FROM @participations "
 
+// What a pupil's page reads (session_account, session_participations), each in one statement:
+// the session's token (as token()), its account, then one row per learner of the account with
+// its school, or per participation with its campaign and the campaign's school's name (one row
+// of NULLs after the account when it has none; no row without the token or the account).
+#define SESSION_TOKEN_AND_USER                                                                 \
+  "FROM (SELECT user_id, expires_at FROM @tokens WHERE digest = $1 AND purpose = $2 AND used " \
+  "= 0 AND expires_at > $3) t JOIN LATERAL (" USER_SELECT "WHERE id = t.user_id) u ON true "
+constexpr char kSessionAccount[] = "SELECT t.user_id, t.expires_at, u.*, " LEARNER_COLUMNS
+                                   ", o.id, o.uai, o.name " SESSION_TOKEN_AND_USER
+                                   "LEFT JOIN @learners l ON l.user_id = u.id LEFT JOIN "
+                                   "@organizations o ON o.id = l.organization_id ORDER BY l.id";
+constexpr char kSessionParticipations[] =
+    "SELECT t.user_id, t.expires_at, u.*, p.*, k.*, (SELECT o.name FROM @organizations o WHERE "
+    "o.id = k.organization_id) " SESSION_TOKEN_AND_USER "LEFT JOIN LATERAL (" PARTICIPATION_SELECT
+    "WHERE user_id = u.id) p ON true LEFT JOIN LATERAL (" CAMPAIGN_SELECT
+    "WHERE c.id = p.campaign_id) k ON true ORDER BY p.id";
+// Where each part starts in their rows.
+constexpr int kSessionUserColumn = 2;
+constexpr int kSessionRestColumn = kSessionUserColumn + 10;  // INSCRIRE_USER_COLUMNS
+constexpr int kSessionSchoolColumn = kSessionRestColumn + storage::kLearnerUsernameColumn;
+constexpr int kSessionCampaignColumn = kSessionRestColumn + 9;  // INSCRIRE_PARTICIPATION_COLUMNS
+constexpr int kSessionCampaignSchoolColumn = kSessionCampaignColumn + 12;  // CAMPAIGN_SELECT's
+
 #define LEARNER_STATE_SQL INSCRIRE_LEARNER_STATE_SQL("l", "@", "$4")
 // learner_accounts reads the state after the username.
 constexpr int kStateColumn = storage::kLearnerUsernameColumn + 1;
@@ -660,6 +683,44 @@ class PostgresTransaction final : public StoreTransaction {
         Params().add(digest).add(purpose).add(now));
     if (r.rows() == 0) return std::nullopt;
     return StoredToken{r.integer(0, 0), r.integer(0, 1)};
+  }
+
+  // In a read transaction, first: one statement, one round trip (kSessionAccount). A write
+  // transaction reads afresh at each step (campaign_candidates says why).
+  std::optional<SessionAccount> session_account(std::string_view digest, std::string_view purpose,
+                                                std::int64_t now) override {
+    if (writing_) return StoreTransaction::session_account(digest, purpose, now);
+    const auto r = read_alone(kSessionAccount, Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    SessionAccount account{StoredToken{r.integer(0, 0), r.integer(0, 1)},
+                           read_user(Row(r, 0, kSessionUserColumn)),
+                           {}};
+    for (int row = 0; row < r.rows(); ++row) {
+      if (r.is_null(row, kSessionRestColumn)) continue;
+      account.learners.emplace_back(
+          storage::read_learner(Row(r, row, kSessionRestColumn), false),
+          Organization{r.integer(row, kSessionSchoolColumn), r.text(row, kSessionSchoolColumn + 1),
+                       r.text(row, kSessionSchoolColumn + 2)});
+    }
+    return account;
+  }
+
+  std::optional<SessionParticipations> session_participations(std::string_view digest,
+                                                              std::string_view purpose,
+                                                              std::int64_t now) override {
+    if (writing_) return StoreTransaction::session_participations(digest, purpose, now);
+    const auto r = read_alone(kSessionParticipations, Params().add(digest).add(purpose).add(now));
+    if (r.rows() == 0) return std::nullopt;
+    SessionParticipations found{StoredToken{r.integer(0, 0), r.integer(0, 1)},
+                                read_user(Row(r, 0, kSessionUserColumn)),
+                                {}};
+    for (int row = 0; row < r.rows(); ++row) {
+      if (r.is_null(row, kSessionRestColumn)) continue;
+      found.participations.push_back({storage::read_participation(Row(r, row, kSessionRestColumn)),
+                                      read_campaign(Row(r, row, kSessionCampaignColumn)),
+                                      r.text(row, kSessionCampaignSchoolColumn)});
+    }
+    return found;
   }
 
   bool delete_token(std::string_view digest) override {

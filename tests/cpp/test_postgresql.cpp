@@ -214,6 +214,46 @@ TEST_P(Postgres, AMatchIsOneStatementInOneRoundTrip) {
   EXPECT_EQ(round_trips, 2);
 }
 
+// A pupil's page reads its session, and what it shows, in one statement too: authenticate and
+// participations are one round trip each, for a session that is valid or not.
+TEST_P(Postgres, APupilsSessionAndParticipationsAreOneRoundTripEach) {
+  long round_trips = 0;
+  StoreOptions options;
+  options.on_round_trip = [&] { ++round_trips; };
+  Service service(open_postgresql_store(database_.url() + "&pool_size=1", options), fast_options());
+  service.create_organization(kSampleUai, "Collège");
+  service.import_roster(kSampleUai,
+                        std::filesystem::path(INSCRIRE_DATA_DIR) / "siecle-0751234A.xml");
+  const auto first = service.create_campaign(kSampleUai, "Pix").code;
+  const auto second = service.create_campaign(kSampleUai, "Pix, 2e").code;
+  const auto registration =
+      service.register_pupil(first, "Allan", "POE", "01/03/2014", kGoodPassword);
+  const auto token = service.login(registration.username, kGoodPassword).session_token;
+  service.join_campaign(token, second);
+  service.authenticate(token);  // every statement prepared on the one connection
+  service.participations(token);
+
+  round_trips = 0;
+  const auto session = service.authenticate(token);
+  EXPECT_EQ(round_trips, 1);
+  ASSERT_EQ(session.learners.size(), 1u);
+  EXPECT_EQ(session.learners[0].uai, kSampleUai);
+  EXPECT_EQ(session.username, registration.username);
+  round_trips = 0;
+  const auto participations = service.participations(token);
+  EXPECT_EQ(round_trips, 1);
+  ASSERT_EQ(participations.size(), 2u);
+  EXPECT_EQ(participations[0].code, first);
+  EXPECT_EQ(participations[1].code, second);
+  EXPECT_EQ(participations[1].school, "Collège");
+  round_trips = 0;
+  EXPECT_EQ(error_thrown([&] { service.authenticate("not-a-session"); }).code(),
+            ErrorCode::SESSION_INVALID);
+  EXPECT_EQ(error_thrown([&] { service.participations("not-a-session"); }).code(),
+            ErrorCode::SESSION_INVALID);
+  EXPECT_EQ(round_trips, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Postgres, ::testing::ValuesIn(postgres_engines()), engine_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Postgres);
 
