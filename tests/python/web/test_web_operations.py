@@ -91,6 +91,7 @@ upload_limit_mib = 20
     assert (config.threads, config.port, config.migrate) == (5, 8123, "refuse")
     assert config.management_address is None and config.upload_limit == 20 * 1024 * 1024
     assert config.library_options()["migrate"] == "refuse"
+    assert config.library_options()["session_seconds"] == 8 * 3600
 
 
 @pytest.mark.parametrize("line, named", [
@@ -101,6 +102,8 @@ upload_limit_mib = 20
     ('migrate = "sometimes"', "migrate: must be auto or refuse"),
     ('staff_second_factor = "some"', "staff_second_factor: must be off or admins or all"),
     ('management = "9180"', "management: must be HOST:PORT or off"),
+    ("staff_session_hours = 1\nstaff_session_idle_minutes = 90",
+     "staff_session_hours: must be at least staff_session_idle_minutes"),
     ('base_url = "inscription.college.fr"', "base_url: must start with http:// or https://"),
     ("port = [", "is not valid TOML"),
 ])

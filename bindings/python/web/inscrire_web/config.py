@@ -70,6 +70,11 @@ class Config:
     pupil_idle_minutes: int = 15
     #: How long a rendered form may wait before it is sent.
     form_token_minutes: int = 120
+    #: A pupil's session ends after this many hours in all (the library's session_seconds).
+    session_hours: int = 8
+    #: A staff session ends after this many minutes unused, and this many hours in all.
+    staff_session_idle_minutes: int = 30
+    staff_session_hours: int = 8
     #: The library's second-factor policy for staff: "off", "admins" or "all".
     staff_second_factor: str = "admins"
     second_factor_key_file: Optional[str] = None
@@ -106,6 +111,8 @@ class Config:
             if getattr(self, name) not in choices:
                 raise ConfigError(name, f"must be {' or '.join(choices)}, "
                                         f"not {getattr(self, name)!r}")
+        if self.staff_session_hours * 60 < self.staff_session_idle_minutes:
+            raise ConfigError("staff_session_hours", "must be at least staff_session_idle_minutes")
         management = self.management_address
         if management is not None and management[1] != 0 and management == (self.host, self.port):
             raise ConfigError("management", "must not be the public address")
@@ -152,6 +159,9 @@ class Config:
             "staff_second_factor": self.staff_second_factor,
             "login_throttle_max_failures": self.login_throttle_max_failures,
             "throttle_max_failures": self.throttle_max_failures,
+            "session_seconds": self.session_hours * 3600,
+            "staff_session_idle_seconds": self.staff_session_idle_minutes * 60,
+            "staff_session_seconds": self.staff_session_hours * 3600,
             "migrate": self.migrate,
         }
         if self.second_factor_key_file:
@@ -162,7 +172,9 @@ class Config:
 RANGES = {"port": (0, 65535), "threads": (1, 256), "connection_limit": (10, 100_000),
           "channel_timeout": (5, 3600), "upload_limit_mib": (1, 2048),
           "form_limit_kib": (4, 16 * 1024), "pupil_idle_minutes": (0, 24 * 60),
-          "form_token_minutes": (5, 7 * 24 * 60), "login_throttle_max_failures": (1, 100_000),
+          "form_token_minutes": (5, 7 * 24 * 60), "session_hours": (1, 30 * 24),
+          "staff_session_idle_minutes": (1, 24 * 60), "staff_session_hours": (1, 7 * 24),
+          "login_throttle_max_failures": (1, 100_000),
           "throttle_max_failures": (1, 100_000), "backups_kept": (1, 3650)}
 CHOICES = {"staff_second_factor": ("off", "admins", "all"), "migrate": ("auto", "refuse")}
 
@@ -186,6 +198,10 @@ OPTIONS: Tuple[Tuple[str, type, str], ...] = (
     ("pupil_idle_minutes", int, "a pupil is logged out after this long without a page "
                                 "(default 15; 0: never)"),
     ("form_token_minutes", int, "how long a form may wait before it is sent (default 120)"),
+    ("session_hours", int, "a pupil's session ends after this long in all (default 8)"),
+    ("staff_session_idle_minutes", int, "a staff session ends after this long unused "
+                                        "(default 30)"),
+    ("staff_session_hours", int, "a staff session ends after this long in all (default 8)"),
     ("staff_second_factor", str, "off, admins (default) or all: who must use a second factor"),
     ("second_factor_key_file", str, "32 random bytes under which the staff's TOTP secrets "
                                     "are sealed"),
