@@ -514,30 +514,19 @@ PYBIND11_MODULE(_native, m) {
   // --- the operator's database commands (inscrire db ..., docs/deployment.md) ---------------
   // Each on a connection of its own; the GIL is released while the core works (a backup copies
   // the whole file).
-  m.def(
-      "database_status",
-      [](const py::bytes& location) {
-        const auto path = bytes_path(location);
-        DatabaseStatus found;
-        {
-          const py::gil_scoped_release unlocked;
-          found = database_status(path);
-        }
-        return status_dict(found);
-      },
-      py::arg("location"));
-  m.def(
-      "migrate_database",
-      [](const py::bytes& location) {
-        const auto path = bytes_path(location);
-        DatabaseStatus before;
-        {
-          const py::gil_scoped_release unlocked;
-          before = migrate_database(path);
-        }
-        return status_dict(before);
-      },
-      py::arg("location"));
+  const auto status_command = [](DatabaseStatus (*command)(const std::filesystem::path&)) {
+    return [command](const py::bytes& location) {
+      const auto path = bytes_path(location);
+      DatabaseStatus found;
+      {
+        const py::gil_scoped_release unlocked;
+        found = command(path);
+      }
+      return status_dict(found);
+    };
+  };
+  m.def("database_status", status_command(&database_status), py::arg("location"));
+  m.def("migrate_database", status_command(&migrate_database), py::arg("location"));
   m.def(
       "check_database",
       [](const py::bytes& location) {
