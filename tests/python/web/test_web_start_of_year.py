@@ -120,6 +120,19 @@ def test_a_pupil_on_another_class_s_code_is_warned_flagged_removed_and_joins_her
     lea = [r for r in participants_rows(a) if "Léa" in r]
     assert len(lea) == 1 and username in lea[0] and "Commencée" in lea[0]
     assert not a.driver.find_elements(By.CSS_SELECTOR, "tr.hors-classe")
+    assert not b.driver.find_elements(By.CSS_SELECTOR, "[role=alert]")  # her own class
+
+    # « Rejoindre » on another class's code, logged in: the campaign page warns after the fact;
+    # the address alone warns of nothing.
+    b.get(f"/c/{school['3H']}")
+    b.click("Rejoindre la campagne")
+    assert b.path() == f"/campagne/{school['3H']}"
+    warning = b.driver.find_element(By.CSS_SELECTOR, "[role=alert] h2").text
+    assert warning == "Ce code est celui de la classe 3H"
+    assert "Ta classe est la 5G." in b.text()
+    b.shot("rejoindre-une-autre-classe")
+    b.get(f"/campagne/{school['5G']}?autre_classe=1")
+    assert not b.driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
 
 
 def download(a, path):

@@ -18,7 +18,7 @@ was typed, never a password, and one sentence saying to press the button again.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 import flask
 
@@ -280,6 +280,8 @@ def join(code: str) -> flask.Response:
         return render("error.html", 400, title="Impossible de rejoindre la campagne",
                       message=wording.pupil_error(error),
                       back=flask.url_for("pupil.my_campaigns"))
+    if registration.other_division:  # another class's code: the campaign page says so
+        return redirect("pupil.campaign", code=registration.campaign.code, autre_classe=1)
     return redirect("pupil.campaign", code=registration.campaign.code)
 
 
@@ -428,7 +430,20 @@ def _campaign_page(pupil: Pupil, code: str, notice: Optional[str] = None,
     if participation is None:
         flask.abort(404)
     return render("campaign.html", status, code=code, participation=participation,
-                  new_account=flask.request.args.get("nouveau") == "1", notice=notice)
+                  new_account=flask.request.args.get("nouveau") == "1", notice=notice,
+                  other_division=_joined_other_division(pupil, participation))
+
+
+def _joined_other_division(pupil: Pupil,
+                           participation: inscrire.Participation) -> Optional[Tuple[str, str]]:
+    """(the campaign's class, the pupil's) after « Rejoindre » on another class's code
+    (?autre_classe=1), read again here: the address only asks for the check."""
+    if flask.request.args.get("autre_classe") != "1":
+        return None
+    division = backend().find_campaign(participation.code, client_key()).division
+    own = next((learner.division for learner in pupil.session.learners
+                if learner.uai == participation.uai), "")
+    return (division, own) if division and division != own else None
 
 
 @blueprint.get("/campagne/<code>")
