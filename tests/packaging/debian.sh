@@ -20,7 +20,7 @@ if [[ $(id -u) -ne 0 ]]; then
   exit 1
 fi
 for package in "${packages[@]}"; do
-  if dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'installed'; then
+  if [[ $(dpkg-query -W -f '${Status}' "$package" 2>/dev/null || true) == *' installed' ]]; then
     echo "packaging test: $package is already installed on this machine: not touching it" >&2
     exit 1
   fi
@@ -47,6 +47,15 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n== %s (%d s)\n' "$1" "$SECONDS"; }
+# Whether the output of a command holds a line matching PATTERN. The output is read whole
+# first: `command | grep -q` under pipefail fails whenever grep stops reading before the command
+# has written everything (SIGPIPE).
+holds() {
+  local pattern=$1 output
+  shift
+  output=$("$@")
+  grep -qx -- "$pattern" <<<"$output"
+}
 
 step "copy of the source tree"
 mkdir "$work/src"
@@ -79,8 +88,8 @@ step "inscrire demo from PATH"
 [[ $(command -v inscrire) == /usr/bin/inscrire ]]
 (cd "$work" && env -u INSCRIRE_DB inscrire demo) >"$work/demo.log"
 grep -q 'lea.martin' "$work/demo.log" || { cat "$work/demo.log"; exit 1; }
-inscrire help db | grep -q 'db backup FILE'
-man -w inscrire | grep -q '/usr/share/man/man1/inscrire.1'
+holds '.*db backup FILE.*' inscrire help db
+holds '/usr/share/man/man1/inscrire.1.*' man -w inscrire
 [[ -f /usr/share/bash-completion/completions/inscrire ]]
 
 step "import inscrire with Debian's Python"
@@ -92,13 +101,13 @@ print("inscrire", inscrire.__version__, inscrire.username("Léa", "Martin", "12/
 step "a C program against libinscrire-dev"
 cc -std=c99 -Wall -Werror "$source_dir/tests/cmake/consumer/main.c" \
   $(pkg-config --cflags --libs inscrire) -o "$work/consumer"
-"$work/consumer" | grep -q 'lea.martin1205'
+holds '.*lea.martin1205.*' "$work/consumer"
 
 step "the web service's files and unit"
 [[ $(stat -c '%U %a' /var/lib/inscrire) == "inscrire 700" ]]
 [[ $(stat -c '%U:%G %a' /etc/inscrire/web.toml) == "root:inscrire 640" ]]
 [[ $(stat -c '%U %a %s' /etc/inscrire/secret) == "inscrire 600 32" ]]
-man -w inscrire-web | grep -q '/usr/share/man/man8/inscrire-web.8'
+holds '/usr/share/man/man8/inscrire-web.8.*' man -w inscrire-web
 units=(/lib/systemd/system/inscrire-web.service /lib/systemd/system/inscrire-web-backup.service
   /lib/systemd/system/inscrire-web-backup.timer)
 systemd-analyze verify "${units[@]}"
@@ -151,7 +160,7 @@ with inscrire.open(location) as db:
     learner = db.learners("0350001A", None, actor=operator())[0]
 print("registered", register_over_http(base_url, code, learner))
 PYTHON
-curl -sf "$management/metrics" | grep -qx 'inscrire_registrations_total 1.0'
+holds 'inscrire_registrations_total 1.0' curl -sf "$management/metrics"
 
 step "/ready: 503 while PostgreSQL is stopped, 200 once it is back"
 "$source_dir/scripts/postgres-server" stop "$work/pg"
