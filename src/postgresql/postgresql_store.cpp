@@ -1404,25 +1404,18 @@ class PostgresStore final : public Store {
   }
 
   // The learners of a schema older than the stem column get theirs, computed as every write of
-  // the names computes it (storage::learner_username_stem), in the migration's transaction:
+  // the names computes it (storage::stored_username_stem), in the migration's transaction:
   // read whole, written back by batches of one UPDATE ... FROM unnest each.
   static void fill_username_stems(Connection& db) {
     constexpr int kBatch = 10000;
-    const auto r = db.run(
-        "SELECT id, first_name, second_name, third_name, last_name, usage_name FROM @learners");
+    const auto r = db.run("SELECT " INSCRIRE_STEM_SOURCE_COLUMNS " FROM @learners");
     for (int first = 0; first < r.rows(); first += kBatch) {
       std::string ids = "{";
       TextArray stems;
       for (int row = first; row < std::min(r.rows(), first + kBatch); ++row) {
-        RosterEntry names;
-        names.first_name = r.text(row, 1);
-        names.second_name = r.text(row, 2);
-        names.third_name = r.text(row, 3);
-        names.last_name = r.text(row, 4);
-        names.usage_name = r.text(row, 5);
         if (ids.size() > 1) ids += ',';
         ids += r.text(row, 0);
-        stems.add(storage::learner_username_stem(names));
+        stems.add(storage::stored_username_stem(Row(r, row)));
       }
       db.run(
           "UPDATE @learners l SET username_stem = t.stem FROM unnest($1::bigint[], $2::text[]) "

@@ -1238,19 +1238,12 @@ class SqliteStore final : public Store {
   }
 
   // The learners of a database older than the stem column get theirs, computed as every write
-  // of the names computes it (storage::learner_username_stem), in the migration's transaction.
+  // of the names computes it (storage::stored_username_stem), in the migration's transaction.
   void fill_username_stems() {
     std::vector<std::pair<Id, std::string>> stems;
-    auto select = db_.prepare(
-        "SELECT id, first_name, second_name, third_name, last_name, usage_name FROM learners");
+    auto select = db_.prepare("SELECT " INSCRIRE_STEM_SOURCE_COLUMNS " FROM learners");
     while (select.step()) {
-      RosterEntry names;
-      names.first_name = select.text(1);
-      names.second_name = select.text(2);
-      names.third_name = select.text(3);
-      names.last_name = select.text(4);
-      names.usage_name = select.text(5);
-      stems.emplace_back(select.integer(0), storage::learner_username_stem(names));
+      stems.emplace_back(select.integer(0), storage::stored_username_stem(select));
     }
     db_.reset_statements();
     for (const auto& [id, stem] : stems) {

@@ -61,6 +61,27 @@ inline std::string learner_username_stem(const RosterEntry& entry) {
                         .usage_name = entry.usage_name});
 }
 
+// What the migration that added learners.username_stem reads to fill it, on both engines: each
+// learner's id and names.
+#define INSCRIRE_STEM_SOURCE_COLUMNS \
+  "id, first_name, second_name, third_name, last_name, usage_name"
+
+// The stem of a row of INSCRIRE_STEM_SOURCE_COLUMNS, as learner_username_stem derives it.
+template <class Row>
+std::string stored_username_stem(const Row& row) {
+  // Owned here: the source views them.
+  const std::string first = row.text(1);
+  const std::string second = row.text(2);
+  const std::string third = row.text(3);
+  const std::string last = row.text(4);
+  const std::string usage = row.text(5);
+  return username_stem({.first_name = first,
+                        .last_name = last,
+                        .second_name = second,
+                        .third_name = third,
+                        .usage_name = usage});
+}
+
 // The values of INSCRIRE_LEARNER_WRITTEN_COLUMNS for one learner, in order. They view `fields`
 // (and a birth date and stem of their own), so they are valid while both live; not copyable.
 class LearnerFieldValues {

@@ -2,19 +2,33 @@
 // does (each call a prepared statement in process, no round trip to save) and what PostgreSQL
 // does inside a write transaction (docs/architecture.md, "PostgreSQL").
 #include <map>
+#include <utility>
 
 #include "inscrire/store.hpp"
 
 namespace inscrire {
+namespace {
+
+// The token of `digest` and its account; nullopt without either.
+std::optional<std::pair<StoredToken, User>> token_account(StoreTransaction& tx,
+                                                          std::string_view digest,
+                                                          std::string_view purpose,
+                                                          std::int64_t now) {
+  const auto token = tx.token(digest, purpose, now);
+  if (!token) return std::nullopt;
+  auto user = tx.user(token->user_id);
+  if (!user) return std::nullopt;
+  return std::pair{*token, std::move(*user)};
+}
+
+}  // namespace
 
 std::optional<SessionAccount> StoreTransaction::session_account(std::string_view digest,
                                                                 std::string_view purpose,
                                                                 std::int64_t now) {
-  const auto token = this->token(digest, purpose, now);
-  if (!token) return std::nullopt;
-  auto user = this->user(token->user_id);
-  if (!user) return std::nullopt;
-  SessionAccount account{*token, std::move(*user), {}};
+  auto found = token_account(*this, digest, purpose, now);
+  if (!found) return std::nullopt;
+  SessionAccount account{found->first, std::move(found->second), {}};
   for (auto& learner : learners_of_user(account.user.id)) {
     auto organization = organization_by_id(learner.organization_id);
     account.learners.emplace_back(std::move(learner), std::move(*organization));
@@ -24,11 +38,9 @@ std::optional<SessionAccount> StoreTransaction::session_account(std::string_view
 
 std::optional<SessionParticipations> StoreTransaction::session_participations(
     std::string_view digest, std::string_view purpose, std::int64_t now) {
-  const auto token = this->token(digest, purpose, now);
-  if (!token) return std::nullopt;
-  auto user = this->user(token->user_id);
-  if (!user) return std::nullopt;
-  SessionParticipations found{*token, std::move(*user), {}};
+  auto account = token_account(*this, digest, purpose, now);
+  if (!account) return std::nullopt;
+  SessionParticipations found{account->first, std::move(account->second), {}};
   std::map<Id, std::pair<Campaign, std::string>> campaigns;  // each read once
   for (auto& participation : participations_of_user(found.user.id)) {
     auto campaign = campaigns.find(participation.campaign_id);
