@@ -250,6 +250,14 @@ def staff_required(view: View) -> View:
     return checked
 
 
+def leave_to_app(error: inscrire.Error) -> None:
+    """Re-raises what every staff page answers the same way through the application's handlers
+    (app.py): FORBIDDEN is « Accès refusé », a database error the 503 page. A page's own
+    refusal (a wrong name, a closed campaign) is everything else, which it shows itself."""
+    if isinstance(error, (inscrire.Forbidden, inscrire.DatabaseError)):
+        raise error
+
+
 def denied() -> flask.Response:
     """« Accès refusé »: the same page and status for a school, campaign or account of another
     school and for one that does not exist (the library answers FORBIDDEN alike)."""

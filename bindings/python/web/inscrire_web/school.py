@@ -36,8 +36,8 @@ import inscrire
 
 from . import wording
 from .backend import participants_csv
-from .pages import (FormErrors, actor, backend, denied, form_ok, public_base_url, redirect,
-                    render, staff, staff_required, style_hashes, text)
+from .pages import (FormErrors, actor, backend, denied, form_ok, leave_to_app, public_base_url,
+                    redirect, render, staff, staff_required, style_hashes, text)
 
 blueprint = flask.Blueprint("school", __name__)
 PAGE_SIZE = 50
@@ -100,11 +100,8 @@ def create_campaign(uai: str) -> flask.Response:
     try:
         campaign = backend().create_campaign(uai, values["nom"], values["classe"],
                                              values["profil"], actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         errors.add("campagne-nom", wording.staff_error(error))
         return _school_page(uai, errors, values, 400)
     return redirect("school.campaign", uai=uai, code=campaign.code)
@@ -173,11 +170,8 @@ def rename_campaign(uai: str, code: str) -> flask.Response:
         return _campaign_page(uai, found.code, None, 400, errors, name)
     try:
         backend().rename_campaign(found.code, name, actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         errors.add("nom", wording.staff_error(error))
         return _campaign_page(uai, found.code, None, 400, errors, name)
     return redirect("school.campaign", uai=uai, code=found.code)
@@ -205,11 +199,8 @@ def delete_participation(uai: str, code: str) -> flask.Response:
     try:
         row = backend().learner_of_account(uai, username, actor())
         backend().delete_participation(found.code, row.learner.ine, actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         return _refused(error, flask.url_for("school.campaign", uai=uai, code=found.code))
     return redirect("school.campaign", uai=uai, code=found.code)
 
@@ -241,11 +232,8 @@ def campaign_action(uai: str, code: str, action: str) -> flask.Response:
         return _campaign_page(uai, found.code, wording.FORM_EXPIRED_STAFF, 400)
     try:
         CAMPAIGN_ACTIONS[action](found.code, actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         return _refused(error, flask.url_for("school.campaign", uai=uai, code=found.code))
     if action == "supprimer":
         return redirect("school.school", uai=uai)
@@ -347,11 +335,8 @@ def learner_action(uai: str) -> flask.Response:
             backend().unblock(uai, username, actor())
         else:
             backend().dissociate(uai, row.learner.ine, actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         return _refused(error, back)
     response = flask.redirect(back, 303)
     assert isinstance(response, flask.Response)
@@ -375,11 +360,8 @@ def credentials(uai: str) -> flask.Response:
     reset_existing = flask.request.form.get("reinitialiser") == "oui"
     try:
         generated = backend().credentials(uai, division, reset_existing, actor())
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         return render("error.html", 400, title="Identifiants refusés",
                       message=wording.staff_error(error),
                       back=flask.url_for("school.school", uai=uai))

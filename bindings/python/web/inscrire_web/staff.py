@@ -26,8 +26,8 @@ import inscrire
 
 from . import security, wording
 from .pages import (FormErrors, actor, backend, clear_cookie, client_key, current_staff,
-                    form_ok, public_base_url, redirect, render, secret_field, set_cookie,
-                    staff, staff_required, text)
+                    form_ok, leave_to_app, public_base_url, redirect, render, secret_field,
+                    set_cookie, staff, staff_required, text)
 from .school import school_of
 
 blueprint = flask.Blueprint("staff", __name__)
@@ -334,11 +334,8 @@ def team_action(uai: str) -> flask.Response:
                 backend().reset_member_second_factor(uai, member, actor())
         else:
             flask.abort(400)
-    except inscrire.Forbidden:
-        raise
-    except inscrire.DatabaseError:
-        raise  # the 503 page (app.py)
     except inscrire.Error as error:
+        leave_to_app(error)
         errors.add(None, wording.staff_error(error))
         return _team_page(uai, errors, 400)
     if action == "retirer" and member == staff().username:
