@@ -4,7 +4,9 @@
 // runs), each beside its anchor:
 // - BM_EngineMatch: one Service::match in a school of 2 500 learners (target on PostgreSQL:
 //   <= 150 us), with the round trips and statements per match the store counted; its anchor
-//   BM_PostgresRoundTrip, one bare prepared SELECT 1;
+//   BM_PostgresRoundTrip, one bare prepared SELECT 1; on PostgreSQL both twice, with the
+//   processes where the scheduler puts them (one_core:0) and with the benchmark and the server
+//   on one core (one_core:1, one_core.hpp: what crossing cores costs on this machine);
 // - BM_EngineRegisterProcesses: registrations per second of 1 and 4 processes, each with its
 //   own Service on one database, KDF at its cheapest (target: 4 processes >= 1.5 x one);
 // - BM_EngineImport: the first import of 100 000 pupils into a school, parse included (target
@@ -21,10 +23,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "bench_data.hpp"
 #include "inscrire/service.hpp"
 #include "inscrire/store.hpp"
+#include "one_core.hpp"
 #include "processes.hpp"
 #include "registration.hpp"
 
@@ -104,11 +108,23 @@ School school(bool postgres, int pupils) {
   return s;
 }
 
+// The placement a benchmark's `one_core` argument asks for: nothing pinned, or the benchmark
+// and the server on one core. False (and the benchmark skipped with the reason) if impossible.
+bool place(benchmark::State& state, bool wanted, std::optional<bench::OneCore>& one_core) {
+  if (!wanted) return true;
+  one_core.emplace(postgres_server());
+  if (one_core->error().empty()) return true;
+  state.SkipWithError(one_core->error().c_str());
+  return false;
+}
+
 void BM_EngineMatch(benchmark::State& state) {
   static std::map<bool, School> schools;
   const bool postgres = state.range(0) != 0;
   if (!schools.contains(postgres)) schools.emplace(postgres, school(postgres, 2500));
   auto& s = schools.at(postgres);
+  std::optional<bench::OneCore> one_core;
+  if (!place(state, state.range(1) != 0, one_core)) return;
   std::size_t i = 0;
   int matched = 0;
   const long statements_before = *s.statements;
@@ -132,6 +148,11 @@ void BM_EngineMatch(benchmark::State& state) {
 // socket (SELECT 1), here without inscrire.
 void BM_PostgresRoundTrip(benchmark::State& state) {
   PGconn* conn = PQconnectdb(postgres_server().c_str());
+  std::optional<bench::OneCore> one_core;
+  if (!place(state, state.range(0) != 0, one_core)) {
+    PQfinish(conn);
+    return;
+  }
   PQclear(PQprepare(conn, "one", "SELECT 1", 0, nullptr));
   for (auto _ : state) PQclear(PQexecPrepared(conn, "one", 0, nullptr, nullptr, nullptr, 0));
   PQfinish(conn);
@@ -264,14 +285,17 @@ void register_benchmarks() {
   std::vector<std::int64_t> engines{0};
   if (!postgres_server().empty()) engines.push_back(1);
   // Rounds of each: the machine is shared, the medians and the spread are what count.
-  benchmark::RegisterBenchmark("BM_EngineMatch", BM_EngineMatch)
-      ->ArgsProduct({engines})
-      ->ArgNames({"engine"})
-      ->Unit(benchmark::kMicrosecond)
-      ->MinTime(1.0)
-      ->Repetitions(5);
+  auto* match = benchmark::RegisterBenchmark("BM_EngineMatch", BM_EngineMatch)
+                    ->Args({0, 0})
+                    ->ArgNames({"engine", "one_core"})
+                    ->Unit(benchmark::kMicrosecond)
+                    ->MinTime(1.0)
+                    ->Repetitions(5);
   if (engines.size() > 1) {
+    match->Args({1, 0})->Args({1, 1});
     benchmark::RegisterBenchmark("BM_PostgresRoundTrip", BM_PostgresRoundTrip)
+        ->ArgsProduct({{0, 1}})
+        ->ArgNames({"one_core"})
         ->Unit(benchmark::kMicrosecond)
         ->MinTime(0.5)
         ->Repetitions(5);

@@ -316,8 +316,10 @@ class StoreTransaction : public UsernameRegistry {
   // filtered as `query` says, ordered by last name, first name, INE, id.
   virtual std::vector<LearnerAccount> learner_accounts(Id organization_id,
                                                        const LearnerPageQuery& query) = 0;
-  // The username of the account linked to the learner of lowest id holding `ine` in a school
-  // other than `excluded_organization_id`, if any. Through (ine, organization_id).
+  // The username of the account linked to a learner holding `ine` in a school other than
+  // `excluded_organization_id`, if any: of the school of lowest id when several are, the order
+  // of the (ine, organization_id) index, so that the look-up reads that index and nothing else
+  // (ordered by the learner's id, PostgreSQL may walk the whole table in id order instead).
   virtual std::optional<std::string> username_linked_elsewhere(std::string_view ine,
                                                                Id excluded_organization_id) = 0;
   // The accounts linked to a learner of a school other than `excluded_organization_id` that

@@ -291,42 +291,40 @@ Result Connection::check(PGresult* raw, std::string_view sql) {
   return result;
 }
 
-const std::string& Connection::prepared(const char* sql) {
+const Connection::Prepared& Connection::prepared(const char* sql) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
-    const auto text = qualified(sql);
+    auto text = qualified(sql);
     // Built by appending: GCC 12 at -O3 reports a false -Wrestrict on "s" + std::to_string().
     std::string name("s");
     name.append(std::to_string(prepared_.size()));
     count_round_trip();
     check(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr), text);
-    found = prepared_.emplace(sql, std::move(name)).first;
+    found = prepared_.emplace(sql, Prepared{std::move(name), std::move(text)}).first;
   }
   return found->second;
 }
 
 Result Connection::run(storage::StaticSql static_sql, const Params& params) {
-  const char* sql = static_sql.c_str();
-  const auto& name = prepared(sql);
-  if (!pending_.empty()) return run_pipelined(name, params, sql);
+  const auto& statement = prepared(static_sql.c_str());
+  if (!pending_.empty()) return run_pipelined(statement, params);
   return run_alone(static_sql, params);
 }
 
 Result Connection::run_alone(storage::StaticSql static_sql, const Params& params) {
   const char* sql = static_sql.c_str();
-  const auto& name = prepared(sql);
-  if (on_statement_) on_statement_(qualified(sql));
+  const auto& statement = prepared(sql);
+  if (on_statement_) on_statement_(statement.text);
   const auto pointers = params.pointers();
   count_round_trip();
-  return check(PQexecPrepared(conn_.get(), name.c_str(), params.size(), pointers.data(), nullptr,
-                              nullptr, 0),
+  return check(PQexecPrepared(conn_.get(), statement.name.c_str(), params.size(), pointers.data(),
+                              nullptr, nullptr, 0),
                sql);
 }
 
 // One round trip for the pending statements and this one: pipeline mode sends them all, then
 // reads one result per statement, in order, and the sync point.
-Result Connection::run_pipelined(const std::string& name, const Params& params,
-                                 std::string_view sql) {
+Result Connection::run_pipelined(const Prepared& last, const Params& params) {
   auto statements = std::move(pending_);
   pending_.clear();
   PGconn* conn = conn_.get();
@@ -337,10 +335,10 @@ Result Connection::run_pipelined(const std::string& name, const Params& params,
     sent = sent && PQsendQueryParams(conn, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
                                      0) == 1;
   }
-  if (on_statement_) on_statement_(qualified(sql));
+  if (on_statement_) on_statement_(last.text);
   const auto pointers = params.pointers();
-  sent = sent && PQsendQueryPrepared(conn, name.c_str(), params.size(), pointers.data(), nullptr,
-                                     nullptr, 0) == 1;
+  sent = sent && PQsendQueryPrepared(conn, last.name.c_str(), params.size(), pointers.data(),
+                                     nullptr, nullptr, 0) == 1;
   sent = sent && PQpipelineSync(conn) == 1;
   count_round_trip();
   std::vector<Result> results;
@@ -359,7 +357,7 @@ Result Connection::run_pipelined(const std::string& name, const Params& params,
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto status = PQresultStatus(results[i].get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      fail(results[i].get(), i < statements.size() ? std::string_view(statements[i]) : sql);
+      fail(results[i].get(), i < statements.size() ? statements[i] : last.text);
     }
   }
   if (broken_ || results.size() != statements.size() + 1) fail(nullptr, "pipeline");

@@ -195,12 +195,18 @@ class Connection {
 
  private:
   Result check(PGresult* raw, std::string_view sql);
-  // The name of the statement prepared for `sql`, prepared first if this connection has not.
-  const std::string& prepared(const char* sql);
+  // A statement this connection prepared: its name and its qualified text (what on_statement
+  // is given, kept so that a statement is qualified once per connection, not at every run).
+  struct Prepared {
+    std::string name;
+    std::string text;
+  };
+  // The statement prepared for `sql`, prepared first if this connection has not.
+  const Prepared& prepared(const char* sql);
   void count_round_trip() const {
     if (on_round_trip_) on_round_trip_();
   }
-  Result run_pipelined(const std::string& name, const Params& params, std::string_view sql);
+  Result run_pipelined(const Prepared& last, const Params& params);
   [[noreturn]] void fail(const PGresult* result, std::string_view context);
 
   struct Finish {
@@ -211,8 +217,8 @@ class Connection {
   std::string prefix_;
   std::function<void(std::string_view sql)> on_statement_;
   std::function<void()> on_round_trip_;
-  std::unordered_map<const char*, std::string> prepared_;  // SQL address -> statement name
-  std::vector<std::string> pending_;                       // sent ahead of the next run()
+  std::unordered_map<const char*, Prepared> prepared_;  // by the SQL's address
+  std::vector<std::string> pending_;                    // sent ahead of the next run()
   bool broken_ = false;  // a pipeline left in a state nobody can resume
 };
 

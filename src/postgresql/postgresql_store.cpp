@@ -50,7 +50,8 @@ constexpr char kCampaignCandidates[] =
     "SELECT k.*, " LEARNER_COLUMNS
     ", (SELECT u.username FROM @users u WHERE u.id = l.user_id), (SELECT u.username FROM "
     "@learners o JOIN @users u ON u.id = o.user_id WHERE o.ine = l.ine AND o.organization_id <> "
-    "l.organization_id ORDER BY o.id LIMIT 1), l.username_stem, t.taken FROM (" CAMPAIGN_SELECT
+    "l.organization_id ORDER BY o.organization_id LIMIT 1), l.username_stem, t.taken FROM "
+    "(" CAMPAIGN_SELECT
     "WHERE c.code = $1) k(k_id, k_code, k_name, k_uai, k_division, k_target_profile, k_status, "
     "k_created_at, k_organization_id, k_owner_staff_id, k_owner_subject, k_owner) LEFT JOIN "
     "@learners l ON l.organization_id = k.k_organization_id AND "
@@ -387,7 +388,7 @@ class PostgresTransaction final : public StoreTransaction {
     }
     const auto r = db_.run(
         "SELECT u.username FROM @learners l JOIN @users u ON u.id = l.user_id "
-        "WHERE l.ine = $1 AND l.organization_id <> $2 ORDER BY l.id LIMIT 1",
+        "WHERE l.ine = $1 AND l.organization_id <> $2 ORDER BY l.organization_id LIMIT 1",
         Params().add(ine).add(excluded_organization_id));
     if (r.rows() == 0) return std::nullopt;
     return r.text(0, 0);

@@ -304,7 +304,7 @@ class SqliteTransaction final : public StoreTransaction {
                                                        Id excluded_organization_id) override {
     auto query = db_.prepare(
         "SELECT u.username FROM learners l JOIN users u ON u.id = l.user_id "
-        "WHERE l.ine = ?1 AND l.organization_id <> ?2 ORDER BY l.id LIMIT 1");
+        "WHERE l.ine = ?1 AND l.organization_id <> ?2 ORDER BY l.organization_id LIMIT 1");
     query.bind(1, ine).bind(2, excluded_organization_id);
     if (!query.step()) return std::nullopt;
     return query.text(0);

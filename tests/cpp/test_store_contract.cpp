@@ -432,6 +432,39 @@ TEST_P(StoreContract, LinkWritesOnlyIntoAnEmptyLink) {
   });
 }
 
+// When the INE has accounts in two other schools, the one named is that of the school of lowest
+// id, whichever learner row came first: the order of the (ine, organization_id) index, which is
+// all the look-up may read (docs/benchmarks.md: ordered by the learner's id, PostgreSQL's planner
+// chose to walk the whole table in id order). The same through a match's prefetched read.
+TEST_P(StoreContract, TheAccountElsewhereIsTheOneOfTheSchoolOfLowestId) {
+  const auto born = "2013-02-02";
+  const auto here = school("0751234A", {entry("I1", "Ana", "Lopez", born)});
+  const auto lower = school("0331234B");
+  const auto higher = school("0691234C", {entry("I1", "Ana", "Lopez", born)});
+  const auto of_higher = user("ana.lopez0202");
+  const auto of_lower = user("ana.lopez1717");
+  Campaign c;
+  c.code = "AAAAAA222";
+  c.name = "Pix";
+  write([&](StoreTransaction& tx) {
+    insert(tx, lower, {entry("I1", "Ana", "Lopez", born)});  // a higher learner id
+    EXPECT_TRUE(tx.link_learner(tx.learner_by_ine(higher, "I1")->id, of_higher));
+    EXPECT_TRUE(tx.link_learner(tx.learner_by_ine(lower, "I1")->id, of_lower));
+    tx.insert_campaign(here, c, kNow);
+  });
+  ASSERT_LT(lower, higher);
+  ASSERT_GT(learner(lower, "I1").id, learner(higher, "I1").id);
+  for (const auto kind : {TransactionKind::Read, TransactionKind::Write}) {
+    store_->transact(kind, [&](StoreTransaction& tx) {
+      EXPECT_EQ(tx.username_linked_elsewhere("I1", here), "ana.lopez1717");
+      EXPECT_EQ(tx.username_linked_elsewhere("I1", lower), "ana.lopez0202");
+      const auto found = tx.campaign_candidates("AAAAAA222", BirthDate::from_trusted_iso(born));
+      ASSERT_EQ(found.candidates.size(), 1u);
+      EXPECT_EQ(tx.username_linked_elsewhere("I1", here), "ana.lopez1717");
+    });
+  }
+}
+
 TEST_P(StoreContract, AccountsOfInesElsewhereAndEveryLearnerOfThoseAccounts) {
   // 250 INEs (three batches of probes on SQLite), every one linked in the other school.
   const auto file = pupils("F", 250);
