@@ -46,8 +46,10 @@ struct DryRunRollback {
 };
 
 // Rows written per call to insert_learners: their comparison keys are computed per batch, so
-// the keys of a whole file never sit in memory at once.
-constexpr std::size_t kWriteBatch = 1024;
+// the keys of a whole file never sit in memory at once. Each call is one COPY on PostgreSQL,
+// whose start and end cost the server: 100 000 rows took 1.58 s of COPY in batches of 1 024,
+// 1.46 s in batches of 8 192 (docs/benchmarks.md, 2026-12-08).
+constexpr std::size_t kWriteBatch = 8192;
 
 std::vector<SchoolRow> school_rows(StoreTransaction& tx, Id organization_id) {
   std::vector<SchoolRow> rows;
