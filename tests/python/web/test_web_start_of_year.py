@@ -134,6 +134,15 @@ def test_a_pupil_on_another_class_s_code_is_warned_flagged_removed_and_joins_her
     b.get(f"/campagne/{school['5G']}?autre_classe=1")
     assert not b.driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
 
+    # 3H's campaign archived since: her page still shows, without the warning.
+    a.get(f"/admin/e/{UAI}/campagnes/{school['3H']}")
+    a.click("Archiver")
+    a.click("Confirmer")
+    b.get(f"/campagne/{school['3H']}?autre_classe=1")
+    assert b.heading() == "Pix 3H"
+    assert not b.driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    a.click("Désarchiver")
+
 
 def download(a, path):
     """A staff download with the browser's cookies (Chromium would save it instead of showing

@@ -437,10 +437,16 @@ def _campaign_page(pupil: Pupil, code: str, notice: Optional[str] = None,
 def _joined_other_division(pupil: Pupil,
                            participation: inscrire.Participation) -> Optional[Tuple[str, str]]:
     """(the campaign's class, the pupil's) after « Rejoindre » on another class's code
-    (?autre_classe=1), read again here: the address only asks for the check."""
+    (?autre_classe=1), read again here: the address only asks for the check. The code is that
+    of one of the pupil's own participations, not one typed: no look-up for the code throttle
+    to count (a throttled address still sees its page), and a campaign closed since warns no
+    more."""
     if flask.request.args.get("autre_classe") != "1":
         return None
-    division = backend().find_campaign(participation.code, client_key()).division
+    try:
+        division = backend().find_campaign(participation.code, "").division  # no client key
+    except (inscrire.NotFound, inscrire.CampaignClosed):
+        return None
     own = next((learner.division for learner in pupil.session.learners
                 if learner.uai == participation.uai), "")
     return (division, own) if division and division != own else None
