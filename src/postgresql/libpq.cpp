@@ -308,12 +308,15 @@ const Connection::Prepared& Connection::prepared(const char* sql) {
 Result Connection::run(storage::StaticSql static_sql, const Params& params) {
   const auto& statement = prepared(static_sql.c_str());
   if (!pending_.empty()) return run_pipelined(statement, params);
-  return run_alone(static_sql, params);
+  return execute(statement, params, static_sql.c_str());
 }
 
 Result Connection::run_alone(storage::StaticSql static_sql, const Params& params) {
   const char* sql = static_sql.c_str();
-  const auto& statement = prepared(sql);
+  return execute(prepared(sql), params, sql);
+}
+
+Result Connection::execute(const Prepared& statement, const Params& params, std::string_view sql) {
   if (on_statement_) on_statement_(statement.text);
   const auto pointers = params.pointers();
   count_round_trip();

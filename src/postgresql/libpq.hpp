@@ -206,6 +206,8 @@ class Connection {
   void count_round_trip() const {
     if (on_round_trip_) on_round_trip_();
   }
+  // Runs `statement` alone (one round trip); `sql`, as written, names it in an error.
+  Result execute(const Prepared& statement, const Params& params, std::string_view sql);
   Result run_pipelined(const Prepared& last, const Params& params);
   [[noreturn]] void fail(const PGresult* result, std::string_view context);
 
